@@ -1,0 +1,54 @@
+package io.laminar.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+
+/**
+ * Everything a connector instance gets from the engine. There are no statics or service locators:
+ * a connector that needs something from the host finds it here.
+ */
+public interface ConnectorContext {
+
+  /** The instance name from the config ({@code name = "orders"}). */
+  String name();
+
+  /** Whether this instance is a source, lookup or sink. */
+  ConnectorKind kind();
+
+  /** The server's name, stable across restarts; use it to derive ids such as transactional ids. */
+  String serverName();
+
+  /** Validated, typed properties. */
+  ConnectorProperties properties();
+
+  /**
+   * The Arrow schema of the rows this instance produces (source, lookup) or receives (sink). Sources
+   * must return batches with exactly these fields in this order.
+   */
+  Schema schema();
+
+  /** A lookup's primary-key columns; empty for other kinds. */
+  List<String> primaryKey();
+
+  /** A sink's requested delivery guarantee; empty for other kinds. */
+  Optional<DeliveryGuarantee> delivery();
+
+  /**
+   * A child allocator reserved for this instance. Allocate batches from it; the host closes it after
+   * {@code close()} and reports leaks.
+   */
+  BufferAllocator allocator();
+
+  /** Metrics published under this instance's name. */
+  ConnectorMetrics metrics();
+
+  /** A logger whose lines carry this instance's name. */
+  Logger logger();
+
+  /** A private directory for files this instance keeps across restarts (created on demand). */
+  Path dataDir();
+}

@@ -1,0 +1,38 @@
+package io.laminar.api;
+
+/**
+ * The change a row represents in a changelog batch (CDC sources). Append-only sources emit only
+ * {@link #INSERT} and need no row-kind vector at all.
+ */
+public enum RowKind {
+  /** A new row. */
+  INSERT((byte) 0),
+  /** The old image of an updated row. */
+  UPDATE_BEFORE((byte) 1),
+  /** The new image of an updated row. */
+  UPDATE_AFTER((byte) 2),
+  /** A removed row. */
+  DELETE((byte) 3);
+
+  private final byte code;
+
+  RowKind(byte code) {
+    this.code = code;
+  }
+
+  /** The byte stored in a batch's row-kind vector. */
+  public byte code() {
+    return code;
+  }
+
+  /** The kind for a stored byte. */
+  public static RowKind fromCode(byte code) {
+    switch (code) {
+      case 0: return INSERT;
+      case 1: return UPDATE_BEFORE;
+      case 2: return UPDATE_AFTER;
+      case 3: return DELETE;
+      default: throw new IllegalArgumentException("unknown row kind " + code);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.laminar.api;
+
+import java.util.List;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A running sink instance. Rows arrive through {@link #write}; output becomes durable per checkpoint
+ * <em>epoch</em> (a strictly increasing number):
+ *
+ * <ol>
+ *   <li>{@link #prepareCommit(long)} when the checkpoint barrier reaches the sink: flush, and for
+ *       exactly-once make the epoch's output committable (e.g. pre-commit a transaction);</li>
+ *   <li>{@link #commit(long)} once the checkpoint is durable;</li>
+ *   <li>{@link #abort(long)} if the checkpoint failed.</li>
+ * </ol>
+ *
+ * After a restart {@link #open(long)} receives the last epoch whose checkpoint completed; an
+ * exactly-once sink commits a prepared epoch up to that one and aborts anything newer.
+ */
+public interface Sink extends AutoCloseable {
+
+  /** The strongest guarantee this instance can give; the config may ask for at most this. */
+  DeliveryGuarantee maxGuarantee();
+
+  /**
+   * Checks that the sink can take rows of the pipeline's output schema; returns one message per
+   * problem (empty = compatible). Called before anything starts.
+   */
+  default List<String> validateSchema(Schema input) {
+    return List.of();
+  }
+
+  /** Connectivity probe, as {@link Source#check()}. */
+  default void check() throws ConnectorException {
+  }
+
+  /** Starts the sink; {@code lastCommittedEpoch} is 0 on a fresh start. */
+  void open(long lastCommittedEpoch) throws ConnectorException;
+
+  /** Accepts a batch; the caller keeps ownership and closes it after the call returns. */
+  void write(Batch batch) throws ConnectorException;
+
+  /** Flushes everything written so far and prepares {@code epoch} for commit. */
+  void prepareCommit(long epoch) throws ConnectorException;
+
+  /** Makes {@code epoch}'s output visible. Must be idempotent. */
+  default void commit(long epoch) throws ConnectorException {
+  }
+
+  /** Discards {@code epoch}'s uncommitted output. */
+  default void abort(long epoch) throws ConnectorException {
+  }
+
+  /** Releases resources; rows not yet prepared may be dropped. */
+  @Override
+  void close() throws ConnectorException;
+}
