@@ -1,0 +1,66 @@
+package io.laminar.connectors.builtin;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VarCharVector;
+
+/** Renders one Arrow cell as JSON or text: timestamps as ISO-8601 UTC, dates as ISO dates. */
+final class Cells {
+  private Cells() {
+  }
+
+  static void writeJson(JsonGenerator g, FieldVector v, int row) throws IOException {
+    if (v.isNull(row)) {
+      g.writeNull();
+    } else if (v instanceof IntVector iv) {
+      g.writeNumber(iv.get(row));
+    } else if (v instanceof BigIntVector bv) {
+      g.writeNumber(bv.get(row));
+    } else if (v instanceof Float8Vector fv) {
+      writeDouble(g, fv.get(row));
+    } else if (v instanceof Float4Vector fv) {
+      writeDouble(g, fv.get(row));
+    } else if (v instanceof BitVector bv) {
+      g.writeBoolean(bv.get(row) != 0);
+    } else if (v instanceof VarCharVector sv) {
+      byte[] bytes = sv.get(row);
+      g.writeUTF8String(bytes, 0, bytes.length);
+    } else {
+      g.writeString(text(v, row));
+    }
+  }
+
+  private static void writeDouble(JsonGenerator g, double d) throws IOException {
+    if (Double.isFinite(d)) {
+      g.writeNumber(d);
+    } else {
+      g.writeString(Double.toString(d)); // JSON has no NaN/Infinity
+    }
+  }
+
+  static String text(FieldVector v, int row) {
+    if (v.isNull(row)) {
+      return "NULL";
+    }
+    if (v instanceof TimeStampVector tv) {
+      return Instant.ofEpochMilli(tv.get(row)).toString();
+    }
+    if (v instanceof DateDayVector dv) {
+      return LocalDate.ofEpochDay(dv.get(row)).toString();
+    }
+    if (v instanceof VarCharVector sv) {
+      return new String(sv.get(row), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return String.valueOf(v.getObject(row));
+  }
+}
