@@ -12,7 +12,8 @@ public final class Suggestions {
 
   /**
    * The candidate closest to {@code input} by case-insensitive edit distance, if it is close enough
-   * to be a plausible typo (at most a third of the longer name, and at most 3 edits).
+   * to be a plausible typo: 1 edit for names up to 4 characters, 2 up to 8, 3 beyond (a swapped
+   * pair of letters counts as 2 edits).
    */
   public static Optional<String> closest(String input, Collection<String> candidates) {
     if (input == null || input.isEmpty()) {
@@ -23,7 +24,8 @@ public final class Suggestions {
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       String c = candidate.toLowerCase(Locale.ROOT);
-      int limit = Math.min(3, Math.max(1, Math.max(c.length(), needle.length()) / 3));
+      int longer = Math.max(c.length(), needle.length());
+      int limit = longer <= 4 ? 1 : longer <= 8 ? 2 : 3;
       int d = new LevenshteinDistance(limit).apply(needle, c);
       if (d >= 0 && d < bestDistance) {
         best = candidate;

@@ -20,6 +20,12 @@ class SuggestionsTest {
   }
 
   @Test
+  void shortNamesAllowOnlyOneEdit() {
+    assertEquals(Optional.of("max"), Suggestions.closest("mx", List.of("max", "min")));
+    assertEquals(Optional.empty(), Suggestions.closest("ab", List.of("xyz")));
+  }
+
+  @Test
   void suggestsNothingForUnrelatedNames() {
     assertEquals(Optional.empty(), Suggestions.closest("elasticsearch", TYPES));
   }

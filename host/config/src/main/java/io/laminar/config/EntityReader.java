@@ -1,0 +1,241 @@
+package io.laminar.config;
+
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.common.Suggestions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads the array-of-tables sections: {@code [[source]]}, {@code [[lookup]]}, {@code [[pipeline]]}, {@code [[sink]]}. */
+final class EntityReader {
+  static final List<String> SOURCE_KEYS = List.of("name", "connector", "format", "properties", "schema", "watermark");
+  static final List<String> LOOKUP_KEYS = List.of("name", "connector", "properties", "schema", "primary_key", "cache");
+  static final List<String> PIPELINE_KEYS = List.of("name", "sql", "parallelism");
+  static final List<String> SINK_KEYS = List.of("name", "pipeline", "connector", "delivery", "properties");
+  static final List<String> CACHE_KEYS = List.of("size", "ttl");
+  static final List<String> DELIVERY_VALUES = Arrays.stream(DeliveryGuarantee.values())
+      .map(DeliveryGuarantee::label).toList();
+
+  // Names become SQL identifiers, so they must be usable unquoted.
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final int MAX_PARALLELISM = 4096;
+
+  private final Map<Path, List<String>> sourceLines;
+
+  /** @param sourceLines each file's text by line, to find where a SQL string's content starts */
+  EntityReader(Map<Path, List<String>> sourceLines) {
+    this.sourceLines = sourceLines;
+  }
+
+  Named<SourceConfig> source(TableReader raw, int fileIndex) {
+    Problems problems = raw.reading().problems();
+    int before = problems.count();
+    Optional<Located<String>> name = name(raw, "source");
+    TableReader t = raw.relabel(label("source", name, raw.label()));
+    t.allowOnly(SOURCE_KEYS);
+    Optional<ConnectorRef> connector = connector(t);
+    Optional<String> format = t.string("format");
+    RawProperties properties = PropertiesReader.read(t);
+    Optional<List<ColumnDef>> schema = SchemaReader.read(t, "source");
+    Optional<WatermarkConfig> watermark = SchemaReader.watermark(t, schema);
+    SourceConfig config = problems.count() > before ? null
+        : new SourceConfig(name.get().value(), connector.get(), format, properties, schema.get(), watermark,
+            t.position());
+    return named("source", name, config, fileIndex);
+  }
+
+  Named<LookupConfig> lookup(TableReader raw, int fileIndex) {
+    Problems problems = raw.reading().problems();
+    int before = problems.count();
+    Optional<Located<String>> name = name(raw, "lookup");
+    TableReader t = raw.relabel(label("lookup", name, raw.label()));
+    t.allowOnly(LOOKUP_KEYS);
+    Optional<ConnectorRef> connector = connector(t);
+    RawProperties properties = PropertiesReader.read(t);
+    Optional<List<ColumnDef>> schema = SchemaReader.read(t, "lookup");
+    Optional<List<String>> primaryKey = primaryKey(t, schema);
+    Optional<CacheConfig> cache = cache(t);
+    LookupConfig config = problems.count() > before ? null
+        : new LookupConfig(name.get().value(), connector.get(), properties, schema.get(), primaryKey.get(), cache,
+            t.position());
+    return named("lookup", name, config, fileIndex);
+  }
+
+  Named<PipelineConfig> pipeline(TableReader raw, int fileIndex) {
+    Problems problems = raw.reading().problems();
+    int before = problems.count();
+    Optional<Located<String>> name = name(raw, "pipeline");
+    TableReader t = raw.relabel(label("pipeline", name, raw.label()));
+    t.allowOnly(PIPELINE_KEYS);
+    Optional<String> sql = t.requiredString("sql");
+    if (sql.isPresent() && sql.get().isBlank()) {
+      t.error(t.valuePosition("sql"), "'sql' in " + t.label() + " is empty");
+    }
+    Optional<Integer> parallelism = t.intInRange("parallelism", 1, MAX_PARALLELISM, "between 1 and " + MAX_PARALLELISM);
+    PipelineConfig config = problems.count() > before ? null
+        : new PipelineConfig(name.get().value(), sql.get(), sqlStart(t.valuePosition("sql")), parallelism,
+            t.position());
+    return named("pipeline", name, config, fileIndex);
+  }
+
+  Named<SinkConfig> sink(TableReader raw, int fileIndex) {
+    Problems problems = raw.reading().problems();
+    int before = problems.count();
+    Optional<Located<String>> name = name(raw, "sink");
+    TableReader t = raw.relabel(label("sink", name, raw.label()));
+    t.allowOnly(SINK_KEYS);
+    Optional<String> pipeline = t.requiredString("pipeline");
+    if (pipeline.isPresent() && pipeline.get().isBlank()) {
+      t.error(t.valuePosition("pipeline"), "'pipeline' in " + t.label() + " must name a pipeline");
+    }
+    Optional<ConnectorRef> connector = connector(t);
+    DeliveryGuarantee delivery = t.choice("delivery", DELIVERY_VALUES)
+        .map(d -> DeliveryGuarantee.valueOf(d.toUpperCase(Locale.ROOT)))
+        .orElse(DeliveryGuarantee.AT_LEAST_ONCE);
+    RawProperties properties = PropertiesReader.read(t);
+    SinkConfig config = problems.count() > before ? null
+        : new SinkConfig(name.get().value(), pipeline.get(), t.valuePosition("pipeline"), connector.get(), properties,
+            delivery, t.position());
+    return named("sink", name, config, fileIndex);
+  }
+
+  private static <T> Named<T> named(String kind, Optional<Located<String>> name, T config, int fileIndex) {
+    return new Named<>(kind, name.map(Located::value).orElse(null), name.map(Located::position).orElse(null), config,
+        fileIndex);
+  }
+
+  private static String label(String kind, Optional<Located<String>> name, String fallback) {
+    return name.map(n -> kind + " '" + n.value() + "'").orElse(fallback);
+  }
+
+  /** The required, identifier-shaped name, positioned at its value. */
+  private static Optional<Located<String>> name(TableReader t, String kind) {
+    Optional<String> name = t.requiredString("name");
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    Position at = t.valuePosition("name");
+    if (name.get().isEmpty()) {
+      t.error(at, kind + " name must not be empty");
+      return Optional.empty();
+    }
+    if (!IDENTIFIER.matcher(name.get()).matches()) {
+      t.error(at, kind + " name '" + name.get() + "' is not a valid identifier: use letters, digits and '_',"
+          + " not starting with a digit");
+      return Optional.empty();
+    }
+    return Optional.of(new Located<>(name.get(), at));
+  }
+
+  /** {@code connector = "type"} or {@code "type@plugin-id"}. */
+  private static Optional<ConnectorRef> connector(TableReader t) {
+    Optional<String> text = t.requiredString("connector");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Position at = t.valuePosition("connector");
+    String s = text.get().strip();
+    int sep = s.indexOf('@');
+    String type = sep < 0 ? s : s.substring(0, sep);
+    String plugin = sep < 0 ? null : s.substring(sep + 1);
+    if (type.isEmpty() || (plugin != null && (plugin.isEmpty() || plugin.indexOf('@') >= 0))) {
+      t.error(at, "'connector' in " + t.label() + " must be \"type\" or \"type@plugin-id\", got \"" + text.get() + "\"");
+      return Optional.empty();
+    }
+    return Optional.of(new ConnectorRef(type, Optional.ofNullable(plugin), at));
+  }
+
+  private static Optional<List<String>> primaryKey(TableReader t, Optional<List<ColumnDef>> schema) {
+    if (!t.has("primary_key")) {
+      t.error(t.position(), t.label() + " is missing 'primary_key': the key columns lookups are made by,"
+          + " e.g. primary_key = [\"id\"]");
+      return Optional.empty();
+    }
+    Optional<List<Located<String>>> keys = t.strings("primary_key");
+    if (keys.isEmpty()) {
+      return Optional.empty();
+    }
+    if (keys.get().isEmpty()) {
+      t.error(t.valuePosition("primary_key"), "'primary_key' in " + t.label() + " must name at least one column");
+      return Optional.empty();
+    }
+    if (schema.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> names = schema.get().stream().map(ColumnDef::name).toList();
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    boolean ok = true;
+    for (Located<String> key : keys.get()) {
+      Optional<String> column = names.stream().filter(n -> n.equalsIgnoreCase(key.value())).findFirst();
+      if (column.isEmpty()) {
+        t.error(key.position(), "primary key column '" + key.value() + "' is not a column of " + t.label() + "."
+            + Suggestions.didYouMean(key.value(), names) + " Columns: " + String.join(", ", names));
+        ok = false;
+      } else if (!seen.add(column.get().toLowerCase(Locale.ROOT))) {
+        t.error(key.position(), "primary key column '" + key.value() + "' of " + t.label() + " is listed twice");
+        ok = false;
+      } else {
+        out.add(column.get());
+      }
+    }
+    return ok ? Optional.of(out) : Optional.empty();
+  }
+
+  private static Optional<CacheConfig> cache(TableReader owner) {
+    Optional<TableReader> table = owner.table("cache", "the cache of " + owner.label());
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    TableReader c = table.get();
+    c.allowOnly(CACHE_KEYS);
+    if (!c.has("size")) {
+      c.error(c.position(), c.label() + " is missing 'size' (the maximum number of cached keys)");
+    }
+    if (!c.has("ttl")) {
+      c.error(c.position(), c.label() + " is missing 'ttl' (how long an entry stays valid, e.g. \"60s\")");
+    }
+    Optional<Long> size = c.integer("size");
+    if (size.isPresent() && size.get() < 1) {
+      c.error(c.valuePosition("size"), "'size' in " + c.label() + " must be at least 1, got " + size.get());
+      size = Optional.empty();
+    }
+    Optional<Duration> ttl = c.positiveDuration("ttl");
+    return size.isPresent() && ttl.isPresent() ? Optional.of(new CacheConfig(size.get(), ttl.get())) : Optional.empty();
+  }
+
+  /**
+   * Where the content of the string value at {@code value} begins: after the opening quote(s), and
+   * on the next line when a multi-line string starts with a newline (TOML drops that newline).
+   */
+  private Position sqlStart(Position value) {
+    List<String> lines = sourceLines.get(value.file());
+    if (lines == null || value.line() < 1 || value.line() > lines.size()) {
+      return value;
+    }
+    String line = lines.get(value.line() - 1);
+    int at = value.column() - 1;
+    if (at < 0 || at >= line.length()) {
+      return value;
+    }
+    String rest = line.substring(at);
+    if (rest.startsWith("\"\"\"") || rest.startsWith("'''")) {
+      if (rest.substring(3).isEmpty()) {
+        return new Position(value.file(), value.line() + 1, 1);
+      }
+      return value.shifted(3);
+    }
+    if (rest.startsWith("\"") || rest.startsWith("'")) {
+      return value.shifted(1);
+    }
+    return value;
+  }
+}

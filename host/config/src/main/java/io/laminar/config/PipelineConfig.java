@@ -1,0 +1,27 @@
+package io.laminar.config;
+
+import java.util.Optional;
+
+/**
+ * A {@code [[pipeline]]}: one continuous SQL query.
+ *
+ * @param name pipeline name
+ * @param sql the query text, after {@code ${VAR}} substitution
+ * @param sqlPosition where the first character of the SQL text is in the file
+ * @param parallelism worker count for this pipeline, if it overrides {@code [server] workers}
+ * @param position where the {@code [[pipeline]]} starts
+ */
+public record PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
+    Position position) {
+  /**
+   * Maps a 1-based position inside {@link #sql()} to the file: line 1 is offset by the column the SQL
+   * starts at, later lines keep their column. Exact for literal strings and for basic strings
+   * without escape sequences.
+   */
+  public Position positionInFile(int sqlLine, int sqlColumn) {
+    if (sqlLine <= 1) {
+      return new Position(sqlPosition.file(), sqlPosition.line(), sqlPosition.column() + sqlColumn - 1);
+    }
+    return new Position(sqlPosition.file(), sqlPosition.line() + sqlLine - 1, sqlColumn);
+  }
+}

@@ -1,0 +1,47 @@
+package io.laminar.plugins;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.Source;
+import java.time.Duration;
+
+/** A plugin's {@link Source} whose every call runs with the plugin's context class loader. */
+final class IsolatedSource implements Source {
+  private final Source delegate;
+  private final ClassLoader loader;
+
+  IsolatedSource(Source delegate, ClassLoader loader) {
+    this.delegate = delegate;
+    this.loader = loader;
+  }
+
+  @Override
+  public void check() throws ConnectorException {
+    ContextClassLoader.run(loader, delegate::check);
+  }
+
+  @Override
+  public void open(byte[] restoredOffsets) throws ConnectorException {
+    ContextClassLoader.run(loader, () -> delegate.open(restoredOffsets));
+  }
+
+  @Override
+  public Batch poll(int maxRows, Duration timeout) throws ConnectorException {
+    return ContextClassLoader.call(loader, () -> delegate.poll(maxRows, timeout));
+  }
+
+  @Override
+  public boolean isExhausted() {
+    return ContextClassLoader.call(loader, delegate::isExhausted);
+  }
+
+  @Override
+  public byte[] snapshotOffsets() {
+    return ContextClassLoader.call(loader, delegate::snapshotOffsets);
+  }
+
+  @Override
+  public void close() throws ConnectorException {
+    ContextClassLoader.run(loader, delegate::close);
+  }
+}

@@ -1,0 +1,11 @@
+package io.laminar.plugins;
+
+/** What became of a plugin found in the plugins directory. */
+public enum PluginState {
+  /** Loaded, started, and its connectors are registered. */
+  STARTED,
+  /** Could not be used; {@link PluginInfo#error()} says why. Other plugins are unaffected. */
+  FAILED,
+  /** Listed in the plugins directory's {@code disabled.txt}; not loaded. */
+  DISABLED
+}
