@@ -1,0 +1,20 @@
+package io.laminar.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that reads a configuration. */
+final class ConfigOptions {
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+      description = "Configuration file; repeat to overlay (later files win).")
+  List<Path> files;
+
+  @Option(names = "--plugins", paramLabel = "DIR",
+      description = "Plugins directory (default: $LAMINAR_PLUGINS, [server] plugins_dir, <install>/plugins).")
+  Path pluginsDir;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      description = "trace, debug, info, warn or error (default: [server] log_level, else info).")
+  String logLevel;
+}

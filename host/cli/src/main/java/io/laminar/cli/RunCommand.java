@@ -1,0 +1,91 @@
+package io.laminar.cli;
+
+import io.laminar.api.ConnectorException;
+import io.laminar.engine.Engine;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code laminar run}: validate, then run the pipelines until the input ends or a signal arrives. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Validate the configuration, then run every pipeline. With bounded sources it exits 0 "
+        + "once all input is processed; otherwise it runs until SIGTERM or SIGINT.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:finished", "1:runtime failure", "3:forced stop", "69:a connector cannot reach its system",
+        "78:configuration error"})
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand LaminarCommand parent;
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--offline", description = "Skip the connectivity checks.")
+  boolean offline;
+
+  @Option(names = "--dry-run", description = "Do everything up to and including the connectivity checks, then stop.")
+  boolean dryRun;
+
+  @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long a graceful shutdown may take before laminar names what is stuck and exits 3 "
+          + "(default: [server] shutdown_timeout, else 30s).")
+  Duration shutdownTimeout;
+
+  @Override
+  public Integer call() {
+    try (Preparation p = Preparation.prepare(options.files, options.pluginsDir, offline, options.logLevel,
+        System.getenv(), parent.err)) {
+      if (!p.ok()) {
+        return p.exitCode;
+      }
+      p.report.warnings().forEach(w -> parent.err.println("warning: " + w));
+      if (dryRun) {
+        parent.err.println("laminar: dry run: configuration valid" + (offline ? "" : " and connectors reachable")
+            + "; nothing was started.");
+        return ExitCode.OK;
+      }
+      return runEngine(p);
+    }
+  }
+
+  private int runEngine(Preparation p) {
+    Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
+    Engine engine = new Engine(p.builder, p.allocator, p.metrics);
+    CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
+    Signals.install(() -> stopped.complete(engine.shutdown(timeout)), ExitCode.FORCED_STOP);
+    try {
+      engine.start();
+    } catch (ConnectorException e) {
+      parent.err.println("laminar: " + e.getMessage());
+      return e.kind() == ConnectorException.Kind.CONNECTION_FAILED ? ExitCode.CONNECTIVITY : ExitCode.RUNTIME;
+    }
+    Engine.Outcome outcome;
+    try {
+      outcome = engine.awaitTermination();
+      if (outcome.state() == Engine.State.STOPPING || stopped.isDone()) {
+        outcome = stopped.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = engine.shutdown(timeout);
+    }
+    parent.out.flush();
+    switch (outcome.state()) {
+      case COMPLETED:
+        parent.err.println("laminar: all input processed; done.");
+        return ExitCode.OK;
+      case STOPPED:
+        parent.err.println("laminar: stopped.");
+        return ExitCode.OK;
+      default:
+        if (!outcome.stuck().isEmpty()) {
+          parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
+              + String.join(", ", outcome.stuck()));
+          return ExitCode.FORCED_STOP;
+        }
+        parent.err.println("laminar: " + outcome.failure());
+        return ExitCode.RUNTIME;
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package io.laminar.engine;
+
+import io.laminar.api.ConnectorException;
+import io.laminar.api.LookupSource;
+import io.laminar.api.Sink;
+import io.laminar.api.Source;
+import io.laminar.plan.CompiledPipeline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running engine: one thread per source polling its connector, one thread per pipeline running
+ * its executor and writing its sinks, joined by bounded queues. It ends when every pipeline has
+ * processed all its input (bounded sources), when {@link #shutdown} is called, or on the first
+ * failure.
+ */
+public final class Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /** Lifecycle states, as the HTTP API reports them. */
+  public enum State { CREATED, RUNNING, STOPPING, COMPLETED, STOPPED, FAILED }
+
+  /** How a run ended. */
+  public record Outcome(State state, String failure, List<String> stuck) {
+  }
+
+  private final EngineBuilder builder;
+  private final BufferAllocator allocator;
+  private final EngineMetrics metrics;
+  private final List<SourceRunner> sourceRunners = new ArrayList<>();
+  private final List<PipelineRunner> pipelineRunners = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  private volatile State state = State.CREATED;
+  private int pipelinesLeft;
+  private int sourcesLeft;
+
+  /** Wraps a builder whose {@link EngineBuilder#construct()} succeeded. */
+  public Engine(EngineBuilder builder, BufferAllocator allocator, EngineMetrics metrics) {
+    if (!builder.construct().ok()) {
+      throw new IllegalStateException("engine construction reported errors; nothing to start");
+    }
+    this.builder = builder;
+    this.allocator = allocator;
+    this.metrics = metrics;
+  }
+
+  /** The current state. */
+  public State state() {
+    return state;
+  }
+
+  /** The metric store. */
+  public EngineMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Opens lookups, sinks and sources, builds every pipeline's executor and starts the threads. A
+   * connector that fails to open stops the start: what was opened is closed again.
+   */
+  public synchronized void start() throws ConnectorException {
+    long t0 = System.nanoTime();
+    Map<String, LookupSource> lookups = new HashMap<>();
+    for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
+      opening(l, () -> l.instance().open());
+      lookups.put(l.name(), l.instance());
+    }
+    for (List<ConnectorInstance<Sink>> list : builder.sinks().values()) {
+      for (ConnectorInstance<Sink> s : list) {
+        opening(s, () -> s.instance().open(0));
+      }
+    }
+    Map<String, List<PipelineRunner>> readers = new HashMap<>();
+    for (CompiledPipeline p : builder.pipelines().values()) {
+      PipelineRunner runner = new PipelineRunner(p, allocator, lookups,
+          builder.sinks().getOrDefault(p.name(), List.of()), this);
+      pipelineRunners.add(runner);
+      for (String source : p.sources()) {
+        readers.computeIfAbsent(source, k -> new ArrayList<>()).add(runner);
+      }
+    }
+    for (ConnectorInstance<Source> s : builder.sources().values()) {
+      List<PipelineRunner> consumers = readers.getOrDefault(s.name(), List.of());
+      if (consumers.isEmpty()) {
+        continue; // an unused source is warned about at validation and never polled
+      }
+      opening(s, () -> s.instance().open(null));
+      sourceRunners.add(new SourceRunner(s, consumers, this, metrics));
+    }
+    pipelinesLeft = pipelineRunners.size();
+    sourcesLeft = sourceRunners.size();
+    state = State.RUNNING;
+    for (PipelineRunner p : pipelineRunners) {
+      threads.add(startThread("pipeline-" + p.name(), p));
+    }
+    for (SourceRunner s : sourceRunners) {
+      threads.add(startThread("source-" + s.name(), s));
+    }
+    LOG.info("engine started: {} sources, {} lookups, {} pipelines, {} sinks in {} ms", sourceRunners.size(),
+        lookups.size(), pipelineRunners.size(), builder.sinks().values().stream().mapToInt(List::size).sum(),
+        (System.nanoTime() - t0) / 1_000_000);
+    if (pipelineRunners.isEmpty()) {
+      finish(State.COMPLETED);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Opening {
+    void open() throws ConnectorException;
+  }
+
+  private static void opening(ConnectorInstance<?> i, Opening open) throws ConnectorException {
+    try {
+      open.open();
+    } catch (ConnectorException e) {
+      throw new ConnectorException(e.kind(), e.property().orElse(null), i.connector().kind().label() + " '"
+          + i.name() + "' (" + i.connector().type() + ") could not open: " + e.getMessage(), e);
+    }
+  }
+
+  private static Thread startThread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  synchronized void sourceDone(SourceRunner runner, Throwable error) {
+    sourcesLeft--;
+    if (error != null) {
+      fail("source '" + runner.name() + "' failed: " + describe(error), error);
+    }
+  }
+
+  synchronized void pipelineDone(PipelineRunner runner, Throwable error) {
+    pipelinesLeft--;
+    if (error != null) {
+      fail("pipeline '" + runner.name() + "' failed: " + describe(error), error);
+    } else if (pipelinesLeft == 0 && state == State.RUNNING) {
+      finish(State.COMPLETED);
+    } else if (pipelinesLeft == 0 && state == State.STOPPING) {
+      finish(State.STOPPED);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.toString() : m;
+  }
+
+  private void fail(String message, Throwable error) {
+    if (failure.compareAndSet(null, message)) {
+      LOG.error("{}", message);
+      LOG.debug("failure detail", error);
+      sourceRunners.forEach(SourceRunner::requestStop);
+      threads.forEach(Thread::interrupt);
+      finish(State.FAILED);
+    }
+  }
+
+  private void finish(State end) {
+    if (state != State.FAILED) {
+      state = end;
+    }
+    done.countDown();
+  }
+
+  /**
+   * Graceful stop: sources stop reading, queued batches drain through every operator, sinks flush
+   * and commit. Windows still open stay open (they are not flushed as if the input had ended).
+   * Returns how the engine ended; past {@code timeout} the components still busy are named.
+   */
+  public Outcome shutdown(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      if (state == State.RUNNING) {
+        state = State.STOPPING;
+        LOG.info("shutdown: stopping {} sources", sourceRunners.size());
+        sourceRunners.forEach(SourceRunner::requestStop);
+      }
+    }
+    for (Thread t : threads) {
+      if (t.getName().startsWith("source-")) {
+        join(t, deadline);
+      }
+    }
+    LOG.info("shutdown: sources stopped; draining {} pipelines", pipelineRunners.size());
+    for (PipelineRunner p : pipelineRunners) {
+      if (!p.finished()) {
+        try {
+          if (!offerUntil(p, deadline)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    return awaitUntil(deadline);
+  }
+
+  private static boolean offerUntil(PipelineRunner p, long deadline) throws InterruptedException {
+    return p.offer(new PipelineRunner.StopEvent(), deadline - System.nanoTime());
+  }
+
+  /** Blocks until the engine completes, fails or is stopped. */
+  public Outcome awaitTermination() throws InterruptedException {
+    done.await();
+    return cleanup(Long.MAX_VALUE);
+  }
+
+  private Outcome awaitUntil(long deadline) {
+    try {
+      if (!done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        List<String> stuck = new ArrayList<>();
+        for (Thread t : threads) {
+          if (t.isAlive()) {
+            stuck.add(t.getName());
+          }
+        }
+        LOG.error("shutdown timed out; still busy: {}", stuck);
+        threads.forEach(Thread::interrupt);
+        return new Outcome(State.FAILED, "shutdown timed out", stuck);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return cleanup(deadline);
+  }
+
+  private synchronized Outcome cleanup(long deadline) {
+    for (Thread t : threads) {
+      join(t, deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline);
+    }
+    List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    for (PipelineRunner p : pipelineRunners) {
+      p.drainQueue();
+      if (stuck.isEmpty()) {
+        p.closeExecutor();
+      }
+    }
+    if (stuck.isEmpty()) {
+      builder.closeCreated();
+    }
+    threads.clear();
+    return new Outcome(state, failure.get(), stuck);
+  }
+
+  private static void join(Thread t, long deadline) {
+    try {
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

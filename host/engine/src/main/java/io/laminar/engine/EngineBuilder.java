@@ -1,0 +1,240 @@
+package io.laminar.engine;
+
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.LookupSource;
+import io.laminar.api.Sink;
+import io.laminar.api.Source;
+import io.laminar.config.LaminarConfig;
+import io.laminar.config.LookupConfig;
+import io.laminar.config.PipelineConfig;
+import io.laminar.config.Schemas;
+import io.laminar.config.SinkConfig;
+import io.laminar.config.SourceConfig;
+import io.laminar.plan.CompiledPipeline;
+import io.laminar.registry.ConnectorRegistry;
+import io.laminar.sql.CatalogTable;
+import io.laminar.sql.CompileResult;
+import io.laminar.sql.SqlCompiler;
+import io.laminar.sql.SqlError;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds an engine from a loaded config in the spec's phases: (1) create source and lookup
+ * connectors, (2) register sources as SQL tables, (3) register lookups, (4) compile pipelines,
+ * (5) attach sinks, (6) validate the topology. Phases 1–6 allocate no Arrow memory and open no
+ * connection; they collect every error instead of stopping at the first, so one run of
+ * {@code laminar validate} shows the user everything that is wrong.
+ */
+public final class EngineBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineBuilder.class);
+
+  private final LaminarConfig config;
+  private final ConnectorFactoryPhase factories;
+  private final List<ServerError> errors = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final Map<String, Duration> phaseTimes = new LinkedHashMap<>();
+
+  private final Map<String, ConnectorInstance<Source>> sources = new LinkedHashMap<>();
+  private final Map<String, ConnectorInstance<LookupSource>> lookups = new LinkedHashMap<>();
+  private final List<CatalogTable> catalog = new ArrayList<>();
+  private final Map<String, CompiledPipeline> pipelines = new LinkedHashMap<>();
+  private final Map<String, List<ConnectorInstance<Sink>>> sinks = new LinkedHashMap<>();
+  private BuildReport report;
+
+  /**
+   * @param config a config the loader accepted
+   * @param registry every installed connector
+   * @param allocator the parent of every connector's allocator (nothing is allocated before start)
+   * @param metrics where connectors publish metrics
+   */
+  public EngineBuilder(LaminarConfig config, ConnectorRegistry registry, BufferAllocator allocator, EngineMetrics metrics) {
+    this.config = config;
+    this.factories = new ConnectorFactoryPhase(registry, config.server().name(), allocator, metrics,
+        config.state().path(), errors);
+  }
+
+  /** Runs phases 1–6 once and reports; later calls return the same report. */
+  public synchronized BuildReport construct() {
+    if (report == null) {
+      phase("create connectors", this::createConnectors);
+      phase("register sources", this::registerSources);
+      phase("register lookups", this::registerLookups);
+      phase("compile pipelines", this::compilePipelines);
+      phase("attach sinks", this::attachSinks);
+      phase("validate topology", this::validateTopology);
+      report = new BuildReport(errors, warnings, phaseTimes);
+      if (!report.ok()) {
+        closeCreated();
+      }
+    }
+    return report;
+  }
+
+  private void phase(String name, Runnable body) {
+    long t0 = System.nanoTime();
+    body.run();
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    phaseTimes.put(name, took);
+    LOG.info("phase '{}' done in {} ms", name, String.format("%.1f", took.toNanos() / 1e6));
+  }
+
+  private void createConnectors() {
+    for (SourceConfig s : config.sources()) {
+      factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SOURCE, s.name(), s.connector(),
+              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, s.position()),
+          (c, ctx) -> c.sourceFactory().create(ctx))
+          .ifPresent(i -> sources.put(s.name(), i));
+    }
+    for (LookupConfig l : config.lookups()) {
+      factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.LOOKUP, l.name(), l.connector(),
+              l.properties(), Schemas.toArrow(l.schema()), l.primaryKey(), null, l.position()),
+          (c, ctx) -> c.lookupFactory().create(ctx))
+          .ifPresent(i -> lookups.put(l.name(), i));
+    }
+  }
+
+  private void registerSources() {
+    for (SourceConfig s : config.sources()) {
+      Schema schema = Schemas.toArrow(s.schema());
+      CatalogTable table = s.watermark()
+          .map(w -> CatalogTable.source(s.name(), schema, w.column(), w.maxOutOfOrderness()))
+          .orElseGet(() -> CatalogTable.source(s.name(), schema));
+      catalog.add(table);
+      LOG.debug("registered source '{}' ({} columns)", s.name(), schema.getFields().size());
+    }
+  }
+
+  private void registerLookups() {
+    for (LookupConfig l : config.lookups()) {
+      catalog.add(CatalogTable.lookup(l.name(), Schemas.toArrow(l.schema()), l.primaryKey()));
+    }
+  }
+
+  private void compilePipelines() {
+    if (config.pipelines().isEmpty()) {
+      return;
+    }
+    SqlCompiler compiler = new SqlCompiler(catalog);
+    for (PipelineConfig p : config.pipelines()) {
+      CompileResult result = compiler.compile(p.name(), p.sql());
+      if (result instanceof CompileResult.Success ok) {
+        pipelines.put(p.name(), ok.compiled());
+        LOG.debug("compiled pipeline '{}':\n{}", p.name(), ok.compiled().explain());
+      } else {
+        for (SqlError e : result.errors()) {
+          errors.add(ServerError.at(ServerError.Kind.SQL_COMPILATION,
+              p.positionInFile(Math.max(1, e.line()), Math.max(1, e.column())), e.format()));
+        }
+      }
+    }
+  }
+
+  private void attachSinks() {
+    for (SinkConfig s : config.sinks()) {
+      CompiledPipeline pipeline = pipelines.get(s.pipeline());
+      if (pipeline == null) {
+        boolean declared = config.pipelines().stream().anyMatch(p -> p.name().equals(s.pipeline()));
+        if (!declared) {
+          List<String> names = config.pipelines().stream().map(PipelineConfig::name).toList();
+          errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.pipelinePosition(),
+              "sink '" + s.name() + "' reads pipeline '" + s.pipeline() + "', which does not exist."
+                  + io.laminar.common.Suggestions.didYouMean(s.pipeline(), names)
+                  + " Pipelines: " + (names.isEmpty() ? "(none)" : String.join(", ", names))));
+        }
+        continue; // a pipeline that failed to compile already has its error
+      }
+      var created = factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SINK, s.name(),
+              s.connector(), s.properties(), pipeline.outputSchema(), List.of(), s.delivery(), s.position()),
+          (c, ctx) -> c.sinkFactory().create(ctx));
+      if (created.isEmpty()) {
+        continue;
+      }
+      ConnectorInstance<Sink> sink = created.get();
+      if (s.delivery().compareTo(sink.instance().maxGuarantee()) > 0) {
+        errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.position(),
+            "sink '" + s.name() + "' asks for delivery = \"" + s.delivery().label() + "\" but connector '"
+                + sink.connector().type() + "' offers at most \"" + sink.instance().maxGuarantee().label() + "\""));
+      }
+      for (String problem : sink.instance().validateSchema(pipeline.outputSchema())) {
+        errors.add(ServerError.at(ServerError.Kind.INVALID_SCHEMA, s.position(),
+            "sink '" + s.name() + "' cannot take the output of pipeline '" + s.pipeline() + "': " + problem));
+      }
+      sinks.computeIfAbsent(s.pipeline(), k -> new ArrayList<>()).add(sink);
+      LOG.debug("attached sink '{}' to pipeline '{}'", s.name(), s.pipeline());
+    }
+  }
+
+  private void validateTopology() {
+    Set<String> usedTables = new HashSet<>();
+    for (CompiledPipeline p : pipelines.values()) {
+      usedTables.addAll(p.sources());
+      usedTables.addAll(p.lookups());
+      if (!sinks.containsKey(p.name()) && config.sinks().stream().noneMatch(s -> s.pipeline().equals(p.name()))) {
+        warnings.add("pipeline '" + p.name() + "' has no sink: its output is computed and discarded");
+      }
+    }
+    boolean allCompiled = pipelines.size() == config.pipelines().size();
+    if (allCompiled) {
+      config.sources().stream().filter(s -> !usedTables.contains(s.name())).forEach(s ->
+          warnings.add("source '" + s.name() + "' is not read by any pipeline"));
+      config.lookups().stream().filter(l -> !usedTables.contains(l.name())).forEach(l ->
+          warnings.add("lookup '" + l.name() + "' is not used by any pipeline"));
+    }
+    warnings.forEach(w -> LOG.warn("{}", w));
+  }
+
+  /** Source instances by name (after a successful {@link #construct()}). */
+  public Map<String, ConnectorInstance<Source>> sources() {
+    return sources;
+  }
+
+  /** Lookup instances by name. */
+  public Map<String, ConnectorInstance<LookupSource>> lookups() {
+    return lookups;
+  }
+
+  /** Compiled pipelines by name. */
+  public Map<String, CompiledPipeline> pipelines() {
+    return pipelines;
+  }
+
+  /** Sink instances by pipeline name. */
+  public Map<String, List<ConnectorInstance<Sink>>> sinks() {
+    return sinks;
+  }
+
+  /** The config this builder was made from. */
+  public LaminarConfig config() {
+    return config;
+  }
+
+  /** Every created instance, for checks and shutdown. */
+  public List<ConnectorInstance<?>> allInstances() {
+    List<ConnectorInstance<?>> all = new ArrayList<>(sources.values());
+    all.addAll(lookups.values());
+    sinks.values().forEach(all::addAll);
+    return all;
+  }
+
+  /** Closes every created connector (used when construction fails or the engine stops). */
+  public void closeCreated() {
+    for (ConnectorInstance<?> i : allInstances()) {
+      try {
+        ((AutoCloseable) i.instance()).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} '{}' failed: {}", i.connector().kind().label(), i.name(), e.toString());
+      }
+      i.context().closeAllocator();
+    }
+  }
+}

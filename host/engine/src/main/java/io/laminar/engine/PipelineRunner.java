@@ -1,0 +1,152 @@
+package io.laminar.engine;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.LookupSource;
+import io.laminar.api.Sink;
+import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.PipelineExecutor;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one pipeline's executor and sinks on a thread of its own. Sources hand it events through a
+ * bounded queue, which is the engine's backpressure: a slow pipeline makes its sources wait.
+ */
+final class PipelineRunner implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+  private static final int QUEUE_CAPACITY = 16;
+
+  /** What a source sends: a batch, the end of its input, or (from the engine) stop. */
+  sealed interface Event permits BatchEvent, EndEvent, StopEvent {
+  }
+
+  record BatchEvent(String source, SharedBatch batch) implements Event {
+  }
+
+  record EndEvent(String source) implements Event {
+  }
+
+  record StopEvent() implements Event {
+  }
+
+  private final CompiledPipeline pipeline;
+  private final List<ConnectorInstance<Sink>> sinks;
+  private final PipelineExecutor executor;
+  private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Engine engine;
+  private volatile boolean finished;
+
+  PipelineRunner(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
+      List<ConnectorInstance<Sink>> sinks, Engine engine) {
+    this.pipeline = pipeline;
+    this.sinks = sinks;
+    this.engine = engine;
+    this.executor = new PipelineExecutor(pipeline, allocator, lookups, this::write);
+  }
+
+  String name() {
+    return pipeline.name();
+  }
+
+  PipelineExecutor executor() {
+    return executor;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  /** Blocks while the queue is full. */
+  void offer(Event event) throws InterruptedException {
+    queue.put(event);
+  }
+
+  /** Waits at most {@code nanos} for queue space; false if there was none. */
+  boolean offer(Event event, long nanos) throws InterruptedException {
+    return queue.offer(event, Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        Event event = queue.take();
+        if (event instanceof BatchEvent b) {
+          try {
+            executor.onBatch(b.source(), b.batch().root());
+          } finally {
+            b.batch().release();
+          }
+        } else if (event instanceof EndEvent e) {
+          executor.onEndOfInput(e.source());
+          if (executor.isFinished()) {
+            LOG.info("pipeline '{}' processed all its input ({} rows in, {} rows out, {} late rows dropped)",
+                pipeline.name(), executor.metrics().rowsIn(), executor.metrics().rowsOut(),
+                executor.metrics().lateRowsDropped());
+            break;
+          }
+        } else {
+          break;
+        }
+      }
+      commitSinks();
+      finished = true;
+      engine.pipelineDone(this, null);
+    } catch (Throwable t) {
+      drainQueue();
+      engine.pipelineDone(this, t);
+    }
+  }
+
+  /** One epoch per run for now: flush and commit everything the sinks received. */
+  private void commitSinks() throws ConnectorException {
+    long epoch = 1;
+    for (ConnectorInstance<Sink> s : sinks) {
+      s.instance().prepareCommit(epoch);
+    }
+    for (ConnectorInstance<Sink> s : sinks) {
+      s.instance().commit(epoch);
+    }
+  }
+
+  private void write(org.apache.arrow.vector.VectorSchemaRoot output) {
+    for (ConnectorInstance<Sink> s : sinks) {
+      try {
+        s.instance().write(Batch.of(output));
+      } catch (ConnectorException e) {
+        throw new SinkFailure(s.name(), e);
+      }
+    }
+  }
+
+  /** Releases batches still queued after a failure, so no Arrow memory is stranded. */
+  void drainQueue() {
+    Event e;
+    while ((e = queue.poll()) != null) {
+      if (e instanceof BatchEvent b) {
+        b.batch().release();
+      }
+    }
+  }
+
+  void closeExecutor() {
+    executor.close();
+  }
+
+  /** A sink's failure, carried out of the executor's callback. */
+  static final class SinkFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String sink;
+
+    SinkFailure(String sink, ConnectorException cause) {
+      super("sink '" + sink + "' failed: " + cause.getMessage(), cause);
+      this.sink = sink;
+    }
+  }
+}

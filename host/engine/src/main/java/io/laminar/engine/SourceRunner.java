@@ -1,0 +1,87 @@
+package io.laminar.engine;
+
+import io.laminar.api.Batch;
+import io.laminar.api.Source;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls one source on a thread of its own and hands each batch to every pipeline that reads it.
+ * Stops when the source is exhausted (telling its pipelines the input ended) or when asked to.
+ */
+final class SourceRunner implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceRunner.class);
+  static final int BATCH_ROWS = 8192;
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+  private final ConnectorInstance<Source> source;
+  private final List<PipelineRunner> consumers;
+  private final Engine engine;
+  private final LongAdder rowsRead;
+  private volatile boolean stopRequested;
+
+  SourceRunner(ConnectorInstance<Source> source, List<PipelineRunner> consumers, Engine engine, EngineMetrics metrics) {
+    this.source = source;
+    this.consumers = consumers;
+    this.engine = engine;
+    this.rowsRead = metrics.counter("laminar_source_rows_read_total{source=\"" + source.name() + "\"}",
+        "Rows read from the source");
+  }
+
+  String name() {
+    return source.name();
+  }
+
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  @Override
+  public void run() {
+    Source s = source.instance();
+    try {
+      while (!stopRequested) {
+        Batch batch = s.poll(BATCH_ROWS, POLL_TIMEOUT);
+        if (batch != null) {
+          rowsRead.add(batch.rowCount());
+          publish(batch);
+        } else if (s.isExhausted()) {
+          LOG.info("source '{}' is exhausted after {} rows", source.name(), rowsRead.sum());
+          for (PipelineRunner p : consumers) {
+            p.offer(new PipelineRunner.EndEvent(source.name()));
+          }
+          break;
+        }
+      }
+      engine.sourceDone(this, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      engine.sourceDone(this, null);
+    } catch (Throwable t) {
+      engine.sourceDone(this, t);
+    }
+  }
+
+  private void publish(Batch batch) throws InterruptedException {
+    if (consumers.isEmpty() || batch.rowCount() == 0) {
+      batch.close();
+      return;
+    }
+    // Row kinds are not consumed yet: the first runtime treats every row as an insert.
+    SharedBatch shared = new SharedBatch(batch, consumers.size());
+    int handed = 0;
+    try {
+      for (PipelineRunner p : consumers) {
+        p.offer(new PipelineRunner.BatchEvent(source.name(), shared));
+        handed++;
+      }
+    } finally {
+      for (int i = handed; i < consumers.size(); i++) {
+        shared.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.laminar.plan;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A pipeline's SQL compiled to a physical plan: what the engine wires to sources, lookups and sinks.
+ *
+ * @param name the pipeline's name
+ * @param sql the SQL it was compiled from
+ * @param root the plan's root step
+ * @param outputSchema the schema of the rows the pipeline emits
+ * @param sources the sources it reads
+ * @param lookups the lookup tables it joins
+ */
+public record CompiledPipeline(String name, String sql, PlanNode root, Schema outputSchema, Set<String> sources,
+    Set<String> lookups) {
+
+  /** Validates and copies. */
+  public CompiledPipeline {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(root, "root");
+    sources = Set.copyOf(new LinkedHashSet<>(sources));
+    lookups = Set.copyOf(new LinkedHashSet<>(lookups));
+  }
+
+  /** The plan for {@code laminar explain}: output schema, then the indented step tree. */
+  public String explain() {
+    StringBuilder b = new StringBuilder("pipeline ").append(name).append(" -> (");
+    int i = 0;
+    for (Field f : outputSchema.getFields()) {
+      b.append(i++ == 0 ? "" : ", ").append(f.getName()).append(' ')
+          .append(SqlType.fromArrow(f.getType())).append(f.isNullable() ? "" : " NOT NULL");
+    }
+    return b.append(")\n").append(PlanNode.explain(root)).toString();
+  }
+}

@@ -1,0 +1,377 @@
+package io.laminar.runtime;
+
+import io.laminar.plan.AggCall;
+import io.laminar.plan.SqlType;
+import java.util.Arrays;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * The state of one aggregate for many groups, in primitive arrays indexed by group id. Reads its
+ * argument through a {@link ColumnReader}; {@link #merge} combines two groups (session merging).
+ */
+abstract class Accumulator {
+  protected int capacity;
+
+  /** Makes room for group ids below {@code groups}. */
+  final void ensure(int groups) {
+    if (groups > capacity) {
+      int c = Math.max(16, Math.max(groups, capacity * 2));
+      grow(c);
+      capacity = c;
+    }
+  }
+
+  protected abstract void grow(int newCapacity);
+
+  /** Adds row {@code row} of {@code arg} (null for COUNT(*)) to group {@code g}. */
+  abstract void add(int g, ColumnReader arg, int row);
+
+  /** Folds group {@code og} of {@code other} (same kind) into group {@code g}. */
+  abstract void merge(int g, Accumulator other, int og);
+
+  /** Writes group {@code g}'s result to row {@code row} of {@code out}. */
+  abstract void write(int g, FieldVector out, int row);
+
+  /** A new accumulator for {@code call}; {@code dictionary} interns strings for COUNT(DISTINCT). */
+  static Accumulator create(AggCall call, BytesDictionary dictionary) {
+    SqlType arg = call.argumentType();
+    return switch (call.kind()) {
+      case COUNT -> call.distinct() ? new CountDistinct(dictionary) : new Count(call.argument() < 0);
+      case SUM -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
+          ? new SumDouble(call.resultType(), false) : new SumLong(call.resultType(), false);
+      case AVG -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
+          ? new SumDouble(call.resultType(), true) : new SumLong(call.resultType(), true);
+      case MIN, MAX -> switch (arg) {
+        case FLOAT, DOUBLE -> new MinMaxDouble(call.kind() == AggCall.Kind.MIN, call.resultType());
+        case VARCHAR -> new MinMaxString(call.kind() == AggCall.Kind.MIN);
+        default -> new MinMaxLong(call.kind() == AggCall.Kind.MIN, call.resultType());
+      };
+    };
+  }
+
+  /** COUNT(*) and COUNT(x). */
+  static final class Count extends Accumulator {
+    private final boolean star;
+    private long[] counts = new long[0];
+
+    Count(boolean star) {
+      this.star = star;
+    }
+
+    @Override
+    protected void grow(int c) {
+      counts = Arrays.copyOf(counts, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (star || !arg.isNull(row)) {
+        counts[g]++;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      counts[g] += ((Count) other).counts[og];
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      ColumnWriter.setLong(out, SqlType.BIGINT, row, counts[g]);
+    }
+  }
+
+  /** SUM or AVG of integer types, in a long; NULL when no non-null value was seen. */
+  static final class SumLong extends Accumulator {
+    private final SqlType result;
+    private final boolean average;
+    private long[] sums = new long[0];
+    private long[] counts = new long[0];
+
+    SumLong(SqlType result, boolean average) {
+      this.result = result;
+      this.average = average;
+    }
+
+    @Override
+    protected void grow(int c) {
+      sums = Arrays.copyOf(sums, c);
+      counts = Arrays.copyOf(counts, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (!arg.isNull(row)) {
+        sums[g] += arg.getLong(row);
+        counts[g]++;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      SumLong o = (SumLong) other;
+      sums[g] += o.sums[og];
+      counts[g] += o.counts[og];
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      if (counts[g] == 0) {
+        ColumnWriter.setNull(out, row);
+      } else if (!average) {
+        ColumnWriter.setLong(out, result, row, sums[g]);
+      } else if (result == SqlType.FLOAT || result == SqlType.DOUBLE) {
+        ColumnWriter.setDouble(out, result, row, (double) sums[g] / counts[g]);
+      } else {
+        // SQL AVG of an integer type is an integer, truncated toward zero
+        ColumnWriter.setLong(out, result, row, sums[g] / counts[g]);
+      }
+    }
+  }
+
+  /** SUM or AVG of floating-point types. */
+  static final class SumDouble extends Accumulator {
+    private final SqlType result;
+    private final boolean average;
+    private double[] sums = new double[0];
+    private long[] counts = new long[0];
+
+    SumDouble(SqlType result, boolean average) {
+      this.result = result;
+      this.average = average;
+    }
+
+    @Override
+    protected void grow(int c) {
+      sums = Arrays.copyOf(sums, c);
+      counts = Arrays.copyOf(counts, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (!arg.isNull(row)) {
+        sums[g] += arg.getDouble(row);
+        counts[g]++;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      SumDouble o = (SumDouble) other;
+      sums[g] += o.sums[og];
+      counts[g] += o.counts[og];
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      if (counts[g] == 0) {
+        ColumnWriter.setNull(out, row);
+      } else {
+        ColumnWriter.setDouble(out, result, row, average ? sums[g] / counts[g] : sums[g]);
+      }
+    }
+  }
+
+  /** MIN/MAX of long-valued types (integers, dates, timestamps, booleans). */
+  static final class MinMaxLong extends Accumulator {
+    private final boolean min;
+    private final SqlType result;
+    private long[] values = new long[0];
+    private boolean[] seen = new boolean[0];
+
+    MinMaxLong(boolean min, SqlType result) {
+      this.min = min;
+      this.result = result;
+    }
+
+    @Override
+    protected void grow(int c) {
+      values = Arrays.copyOf(values, c);
+      seen = Arrays.copyOf(seen, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (!arg.isNull(row)) {
+        accept(g, arg.getLong(row));
+      }
+    }
+
+    private void accept(int g, long v) {
+      if (!seen[g] || (min ? v < values[g] : v > values[g])) {
+        values[g] = v;
+        seen[g] = true;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      MinMaxLong o = (MinMaxLong) other;
+      if (o.seen[og]) {
+        accept(g, o.values[og]);
+      }
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      if (seen[g]) {
+        ColumnWriter.setLong(out, result, row, values[g]);
+      } else {
+        ColumnWriter.setNull(out, row);
+      }
+    }
+  }
+
+  /** MIN/MAX of floating-point types. */
+  static final class MinMaxDouble extends Accumulator {
+    private final boolean min;
+    private final SqlType result;
+    private double[] values = new double[0];
+    private boolean[] seen = new boolean[0];
+
+    MinMaxDouble(boolean min, SqlType result) {
+      this.min = min;
+      this.result = result;
+    }
+
+    @Override
+    protected void grow(int c) {
+      values = Arrays.copyOf(values, c);
+      seen = Arrays.copyOf(seen, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (!arg.isNull(row)) {
+        accept(g, arg.getDouble(row));
+      }
+    }
+
+    private void accept(int g, double v) {
+      if (!seen[g] || (min ? v < values[g] : v > values[g])) {
+        values[g] = v;
+        seen[g] = true;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      MinMaxDouble o = (MinMaxDouble) other;
+      if (o.seen[og]) {
+        accept(g, o.values[og]);
+      }
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      if (seen[g]) {
+        ColumnWriter.setDouble(out, result, row, values[g]);
+      } else {
+        ColumnWriter.setNull(out, row);
+      }
+    }
+  }
+
+  /** MIN/MAX of strings; a String is only created when a row's value replaces the current one. */
+  static final class MinMaxString extends Accumulator {
+    private final boolean min;
+    private String[] values = new String[0];
+
+    MinMaxString(boolean min) {
+      this.min = min;
+    }
+
+    @Override
+    protected void grow(int c) {
+      values = Arrays.copyOf(values, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (!arg.isNull(row)) {
+        accept(g, arg.getString(row));
+      }
+    }
+
+    private void accept(int g, String v) {
+      String cur = values[g];
+      if (cur == null || (min ? v.compareTo(cur) < 0 : v.compareTo(cur) > 0)) {
+        values[g] = v;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      String v = ((MinMaxString) other).values[og];
+      if (v != null) {
+        accept(g, v);
+      }
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      if (values[g] == null) {
+        ColumnWriter.setNull(out, row);
+      } else {
+        ColumnWriter.setString(out, row, values[g]);
+      }
+    }
+  }
+
+  /** COUNT(DISTINCT x): a set of (group, value) pairs; strings are interned to ids first. */
+  static final class CountDistinct extends Accumulator {
+    private final BytesDictionary dictionary;
+    private final KeyTable pairs = new KeyTable(2);
+    private final long[] pair = new long[2];
+    private final byte[][] scratch = {new byte[64]};
+    private long[] counts = new long[0];
+
+    CountDistinct(BytesDictionary dictionary) {
+      this.dictionary = dictionary;
+    }
+
+    @Override
+    protected void grow(int c) {
+      counts = Arrays.copyOf(counts, c);
+    }
+
+    @Override
+    void add(int g, ColumnReader arg, int row) {
+      if (arg.isNull(row)) {
+        return;
+      }
+      long v;
+      if (arg.type == SqlType.VARCHAR) {
+        int length = arg.getBytes(row, scratch);
+        v = dictionary.intern(scratch[0], length);
+      } else {
+        v = arg.getLong(row);
+      }
+      accept(g, v);
+    }
+
+    private void accept(int g, long v) {
+      pair[0] = g;
+      pair[1] = v;
+      pairs.findOrInsert(pair);
+      if (pairs.lastInserted()) {
+        counts[g]++;
+      }
+    }
+
+    @Override
+    void merge(int g, Accumulator other, int og) {
+      KeyTable o = ((CountDistinct) other).pairs;
+      for (int id = 0; id < o.size(); id++) {
+        if (o.key(id, 0) == og) {
+          accept(g, o.key(id, 1));
+        }
+      }
+    }
+
+    @Override
+    void write(int g, FieldVector out, int row) {
+      ColumnWriter.setLong(out, SqlType.BIGINT, row, counts[g]);
+    }
+  }
+}

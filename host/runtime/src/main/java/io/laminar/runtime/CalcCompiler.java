@@ -1,0 +1,430 @@
+package io.laminar.runtime;
+
+import io.laminar.plan.Expr;
+import io.laminar.plan.Expr.Op;
+import io.laminar.plan.SqlType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.codehaus.commons.compiler.CompileException;
+import org.codehaus.janino.SimpleCompiler;
+
+/**
+ * Generates, once per pipeline step, a Java class whose single loop evaluates a filter condition and
+ * projection over Arrow vectors with primitive locals (no boxing, SQL three-valued logic), and
+ * compiles it with Janino.
+ */
+public final class CalcCompiler {
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private final List<SqlType> inputTypes;
+  private final StringBuilder body = new StringBuilder();
+  private final Map<Integer, String> inputVectors = new LinkedHashMap<>();
+  private final List<Object> constants = new ArrayList<>();
+  private final StringBuilder constantFields = new StringBuilder();
+  private int vars;
+
+  private CalcCompiler(List<SqlType> inputTypes) {
+    this.inputTypes = inputTypes;
+  }
+
+  /**
+   * Compiles a step keeping rows where {@code condition} (may be null) is TRUE and writing
+   * {@code projections} (null = all input columns unchanged) to the output.
+   */
+  public static Calc compile(List<SqlType> inputTypes, Expr condition, List<Expr> projections) {
+    CalcCompiler c = new CalcCompiler(inputTypes);
+    List<Expr> outputs = projections;
+    if (outputs == null) {
+      outputs = new ArrayList<>();
+      for (int i = 0; i < inputTypes.size(); i++) {
+        outputs.add(new Expr.ColumnRef(i, inputTypes.get(i)));
+      }
+    }
+    String source = c.generate(condition, outputs);
+    String name = "io.laminar.runtime.gen.Calc" + COUNTER.incrementAndGet();
+    try {
+      SimpleCompiler compiler = new SimpleCompiler();
+      compiler.setParentClassLoader(CalcCompiler.class.getClassLoader());
+      compiler.cook(source.replace("%NAME%", name.substring(name.lastIndexOf('.') + 1)));
+      Class<?> cls = compiler.getClassLoader().loadClass(name);
+      return (Calc) cls.getConstructor(Object[].class).newInstance((Object) c.constants.toArray());
+    } catch (CompileException | ReflectiveOperationException e) {
+      throw new IllegalStateException("generated code failed to compile: " + e.getMessage() + "\n" + source, e);
+    }
+  }
+
+  private String generate(Expr condition, List<Expr> outputs) {
+    StringBuilder loop = new StringBuilder();
+    if (condition != null) {
+      Val c = gen(condition);
+      loop.append(body);
+      body.setLength(0);
+      loop.append("if (").append(c.isNull).append(" || !").append(c.value).append(") continue;\n");
+    }
+    StringBuilder outDecl = new StringBuilder();
+    for (int k = 0; k < outputs.size(); k++) {
+      Expr e = outputs.get(k);
+      String cls = vectorClass(e.type());
+      outDecl.append("final ").append(cls).append(" o").append(k).append(" = (").append(cls)
+          .append(") out.getVector(").append(k).append(");\n");
+      Val v = gen(e);
+      loop.append(body);
+      body.setLength(0);
+      loop.append("if (").append(v.isNull).append(") o").append(k).append(".setNull(j); else ")
+          .append(write("o" + k, e.type(), v.value)).append(";\n");
+    }
+    loop.append("j++;\n");
+    StringBuilder inDecl = new StringBuilder();
+    for (Map.Entry<Integer, String> in : inputVectors.entrySet()) {
+      String cls = vectorClass(inputTypes.get(in.getKey()));
+      inDecl.append("final ").append(cls).append(' ').append(in.getValue()).append(" = (").append(cls)
+          .append(") in.getVector(").append(in.getKey()).append(");\n");
+    }
+    return "package io.laminar.runtime.gen;\n"
+        + "import org.apache.arrow.vector.*;\n"
+        + "public final class %NAME% implements io.laminar.runtime.Calc {\n"
+        + constantFields
+        + "public %NAME%(Object[] k) {\n" + constantInit() + "}\n"
+        + "public int apply(VectorSchemaRoot in, VectorSchemaRoot out) {\n"
+        + "final int n = in.getRowCount();\n" + inDecl + outDecl
+        + "int j = 0;\nfor (int i = 0; i < n; i++) {\n" + loop + "}\nreturn j;\n}\n}\n";
+  }
+
+  private String constantInit() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < constants.size(); i++) {
+      String type = constants.get(i) instanceof String ? "String" : "java.util.regex.Pattern";
+      b.append("k").append(i).append(" = (").append(type).append(") k[").append(i).append("];\n");
+    }
+    return b.toString();
+  }
+
+  private String constant(Object value) {
+    int i = constants.size();
+    constants.add(value);
+    String type = value instanceof String ? "String" : "java.util.regex.Pattern";
+    constantFields.append("private final ").append(type).append(" k").append(i).append(";\n");
+    return "k" + i;
+  }
+
+  /** A generated value: a boolean null flag and a Java-typed value variable. */
+  private record Val(String isNull, String value, SqlType type) {
+  }
+
+  private String var() {
+    return "v" + (vars++);
+  }
+
+  private Val declare(SqlType type) {
+    String n = var();
+    String v = var();
+    body.append("boolean ").append(n).append(" = true; ").append(javaType(type)).append(' ').append(v)
+        .append(" = ").append(defaultValue(type)).append(";\n");
+    return new Val(n, v, type);
+  }
+
+  private Val gen(Expr e) {
+    if (e instanceof Expr.ColumnRef ref) {
+      String vec = inputVectors.computeIfAbsent(ref.index(), i -> "c" + i);
+      SqlType t = inputTypes.get(ref.index());
+      String n = var();
+      String v = var();
+      body.append("final boolean ").append(n).append(" = ").append(vec).append(".isNull(i);\n")
+          .append("final ").append(javaType(t)).append(' ').append(v).append(" = ").append(n).append(" ? ")
+          .append(defaultValue(t)).append(" : ").append(read(vec, t)).append(";\n");
+      return new Val(n, v, t);
+    }
+    if (e instanceof Expr.Literal lit) {
+      if (lit.value() == null) {
+        return new Val("true", defaultValue(lit.type()), lit.type());
+      }
+      return new Val("false", literal(lit), lit.type());
+    }
+    Expr.Call call = (Expr.Call) e;
+    return switch (call.op()) {
+      case AND, OR -> logical(call);
+      case CASE -> caseWhen(call);
+      case COALESCE -> coalesce(call);
+      default -> strict(call);
+    };
+  }
+
+  private String literal(Expr.Literal lit) {
+    Object v = lit.value();
+    return switch (lit.type()) {
+      case BOOLEAN -> v.toString();
+      case INT, DATE -> "(" + v + ")";
+      case BIGINT, TIMESTAMP, INTERVAL -> "(" + v + "L)";
+      case FLOAT -> "Float.intBitsToFloat(" + Float.floatToIntBits((Float) v) + ")";
+      case DOUBLE -> "Double.longBitsToDouble(" + Double.doubleToLongBits((Double) v) + "L)";
+      case VARCHAR -> constant(v);
+    };
+  }
+
+  /** AND/OR with short-circuit and three-valued logic: a definite FALSE (AND) or TRUE (OR) wins over NULL. */
+  private Val logical(Expr.Call call) {
+    boolean and = call.op() == Op.AND;
+    Val r = declare(SqlType.BOOLEAN);
+    body.append(r.isNull).append(" = false; ").append(r.value).append(" = ").append(and).append(";\n");
+    int open = 0;
+    for (Expr arg : call.args()) {
+      Val a = gen(arg);
+      body.append("if (!").append(a.isNull).append(" && ").append(and ? "!" : "").append(a.value).append(") { ")
+          .append(r.value).append(" = ").append(!and).append("; } else { if (").append(a.isNull).append(") ")
+          .append(r.isNull).append(" = true;\n");
+      open++;
+    }
+    body.append("}".repeat(open)).append('\n');
+    body.append("if (").append(and ? "!" : "").append(r.value).append(") ").append(r.isNull).append(" = false;\n");
+    return r;
+  }
+
+  private Val caseWhen(Expr.Call call) {
+    Val r = declare(call.type());
+    List<Expr> args = call.args();
+    int open = 0;
+    int i = 0;
+    for (; i + 1 < args.size(); i += 2) {
+      Val c = gen(args.get(i));
+      body.append("if (!").append(c.isNull).append(" && ").append(c.value).append(") {\n");
+      assign(r, gen(args.get(i + 1)));
+      body.append("} else {\n");
+      open++;
+    }
+    if (i < args.size()) {
+      assign(r, gen(args.get(i)));
+    }
+    body.append("}".repeat(open)).append('\n');
+    return r;
+  }
+
+  private Val coalesce(Expr.Call call) {
+    Val r = declare(call.type());
+    int open = 0;
+    for (Expr arg : call.args()) {
+      Val a = gen(arg);
+      body.append("if (!").append(a.isNull).append(") {\n");
+      assign(r, a);
+      body.append("} else {\n");
+      open++;
+    }
+    body.append("}".repeat(open)).append('\n');
+    return r;
+  }
+
+  private void assign(Val target, Val source) {
+    body.append(target.isNull).append(" = ").append(source.isNull).append("; if (!").append(source.isNull)
+        .append(") ").append(target.value).append(" = ").append(convert(source.value, source.type, target.type))
+        .append(";\n");
+  }
+
+  /** Operators that are NULL when any argument is NULL (plus the IS tests, which never are). */
+  private Val strict(Expr.Call call) {
+    List<Val> args = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      args.add(gen(arg));
+    }
+    SqlType t = call.type();
+    switch (call.op()) {
+      case IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE -> {
+        Val a = args.get(0);
+        String v = switch (call.op()) {
+          case IS_NULL -> a.isNull;
+          case IS_NOT_NULL -> "!" + a.isNull;
+          case IS_TRUE -> "(!" + a.isNull + " && " + a.value + ")";
+          case IS_FALSE -> "(!" + a.isNull + " && !" + a.value + ")";
+          case IS_NOT_TRUE -> "(" + a.isNull + " || !" + a.value + ")";
+          default -> "(" + a.isNull + " || " + a.value + ")";
+        };
+        String out = var();
+        body.append("final boolean ").append(out).append(" = ").append(v).append(";\n");
+        return new Val("false", out, SqlType.BOOLEAN);
+      }
+      default -> {
+        // strict below
+      }
+    }
+    Val r = declare(t);
+    StringBuilder anyNull = new StringBuilder();
+    for (Val a : args) {
+      anyNull.append(anyNull.length() == 0 ? "" : " || ").append(a.isNull);
+    }
+    body.append(r.isNull).append(" = ").append(anyNull.length() == 0 ? "false" : anyNull).append(";\n");
+    body.append("if (!").append(r.isNull).append(") ").append(r.value).append(" = ")
+        .append(expression(call, args)).append(";\n");
+    return r;
+  }
+
+  private String expression(Expr.Call call, List<Val> a) {
+    SqlType t = call.type();
+    String jt = javaType(t);
+    return switch (call.op()) {
+      case PLUS, MINUS -> arithmetic(call, a);
+      case TIMES -> "(" + jt + ") (" + operand(a.get(0), t) + " * " + operand(a.get(1), t) + ")";
+      case DIVIDE -> "(" + jt + ") (" + operand(a.get(0), t) + " / " + operand(a.get(1), t) + ")";
+      case MOD -> "(" + jt + ") (" + operand(a.get(0), t) + " % " + operand(a.get(1), t) + ")";
+      case NEGATE -> "(" + jt + ") (-" + a.get(0).value + ")";
+      case EQ, NE, LT, LE, GT, GE -> compare(call.op(), a.get(0), a.get(1));
+      case NOT -> "!" + a.get(0).value;
+      case CAST -> convert(a.get(0).value, a.get(0).type, t);
+      case UPPER -> a.get(0).value + ".toUpperCase(java.util.Locale.ROOT)";
+      case LOWER -> a.get(0).value + ".toLowerCase(java.util.Locale.ROOT)";
+      case CONCAT -> {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < a.size(); i++) {
+          b.append(i == 0 ? "" : " + ").append(convert(a.get(i).value, a.get(i).type, SqlType.VARCHAR));
+        }
+        yield b.append(')').toString();
+      }
+      case SUBSTRING -> "io.laminar.runtime.Functions.substring(" + a.get(0).value + ", (int) " + a.get(1).value
+          + (a.size() > 2 ? ", (int) " + a.get(2).value : "") + ")";
+      case CHAR_LENGTH -> a.get(0).value + ".length()";
+      case LIKE, NOT_LIKE -> {
+        Expr.Call c = call;
+        String pattern = (String) ((Expr.Literal) c.args().get(1)).value();
+        String escape = c.args().size() > 2 ? (String) ((Expr.Literal) c.args().get(2)).value() : null;
+        String p = constant(Functions.like(pattern, escape));
+        yield (call.op() == Op.NOT_LIKE ? "!" : "") + p + ".matcher(" + a.get(0).value + ").matches()";
+      }
+      case TUMBLE_START -> "(" + a.get(0).value + " - Math.floorMod(" + a.get(0).value + ", " + a.get(1).value + "))";
+      default -> throw new IllegalArgumentException("operator " + call.op() + " is not evaluable");
+    };
+  }
+
+  private String arithmetic(Expr.Call call, List<Val> a) {
+    SqlType t = call.type();
+    String sign = call.op() == Op.PLUS ? " + " : " - ";
+    if (t == SqlType.DATE) {
+      // date ± interval (ms): whole days
+      Val date = a.get(0).type == SqlType.DATE ? a.get(0) : a.get(1);
+      Val interval = date == a.get(0) ? a.get(1) : a.get(0);
+      return "(int) (" + date.value + sign + "(" + interval.value + " / 86400000L))";
+    }
+    return "(" + javaType(t) + ") (" + operand(a.get(0), t) + sign + operand(a.get(1), t) + ")";
+  }
+
+  /** An operand widened to the result type so Java arithmetic matches SQL's. */
+  private static String operand(Val v, SqlType result) {
+    return switch (result) {
+      case DOUBLE -> "((double) " + v.value + ")";
+      case FLOAT -> "((float) " + v.value + ")";
+      case BIGINT, TIMESTAMP, INTERVAL -> "((long) " + v.value + ")";
+      default -> v.value;
+    };
+  }
+
+  private static String compare(Op op, Val a, Val b) {
+    String sym = switch (op) {
+      case EQ -> "==";
+      case NE -> "!=";
+      case LT -> "<";
+      case LE -> "<=";
+      case GT -> ">";
+      default -> ">=";
+    };
+    if (a.type == SqlType.VARCHAR || b.type == SqlType.VARCHAR) {
+      return "(" + a.value + ".compareTo(" + b.value + ") " + sym + " 0)";
+    }
+    if (a.type == SqlType.BOOLEAN) {
+      return "(Boolean.compare(" + a.value + ", " + b.value + ") " + sym + " 0)";
+    }
+    if (a.type == SqlType.DATE && b.type == SqlType.TIMESTAMP) {
+      return "(" + a.value + " * 86400000L " + sym + " " + b.value + ")";
+    }
+    if (a.type == SqlType.TIMESTAMP && b.type == SqlType.DATE) {
+      return "(" + a.value + " " + sym + " " + b.value + " * 86400000L)";
+    }
+    return "(" + a.value + " " + sym + " " + b.value + ")";
+  }
+
+  /** Java code converting {@code value} of type {@code from} to {@code to} (CAST semantics). */
+  private static String convert(String value, SqlType from, SqlType to) {
+    if (from == to) {
+      return value;
+    }
+    if (to == SqlType.VARCHAR) {
+      return switch (from) {
+        case BOOLEAN -> "io.laminar.runtime.Functions.booleanToString(" + value + ")";
+        case TIMESTAMP -> "io.laminar.runtime.Functions.timestampToString(" + value + ")";
+        case DATE -> "io.laminar.runtime.Functions.dateToString(" + value + ")";
+        default -> "String.valueOf(" + value + ")";
+      };
+    }
+    if (from == SqlType.VARCHAR) {
+      return switch (to) {
+        case INT -> "Integer.parseInt(" + value + ".trim())";
+        case BIGINT, INTERVAL -> "Long.parseLong(" + value + ".trim())";
+        case FLOAT -> "Float.parseFloat(" + value + ".trim())";
+        case DOUBLE -> "Double.parseDouble(" + value + ".trim())";
+        case BOOLEAN -> "io.laminar.runtime.Functions.parseBoolean(" + value + ")";
+        case TIMESTAMP -> "io.laminar.runtime.Functions.parseTimestamp(" + value + ")";
+        case DATE -> "io.laminar.runtime.Functions.parseDate(" + value + ")";
+        default -> throw new IllegalArgumentException("CAST to " + to);
+      };
+    }
+    if (from == SqlType.TIMESTAMP && to == SqlType.DATE) {
+      return "(int) Math.floorDiv(" + value + ", 86400000L)";
+    }
+    if (from == SqlType.DATE && to == SqlType.TIMESTAMP) {
+      return "(" + value + " * 86400000L)";
+    }
+    if (from == SqlType.BOOLEAN || to == SqlType.BOOLEAN) {
+      throw new IllegalArgumentException("CAST from " + from + " to " + to);
+    }
+    return "(" + javaType(to) + ") " + value;
+  }
+
+  static String javaType(SqlType t) {
+    return switch (t) {
+      case BOOLEAN -> "boolean";
+      case INT, DATE -> "int";
+      case BIGINT, TIMESTAMP, INTERVAL -> "long";
+      case FLOAT -> "float";
+      case DOUBLE -> "double";
+      case VARCHAR -> "String";
+    };
+  }
+
+  private static String defaultValue(SqlType t) {
+    return switch (t) {
+      case BOOLEAN -> "false";
+      case INT, DATE -> "0";
+      case BIGINT, TIMESTAMP, INTERVAL -> "0L";
+      case FLOAT -> "0f";
+      case DOUBLE -> "0d";
+      case VARCHAR -> "null";
+    };
+  }
+
+  static String vectorClass(SqlType t) {
+    return switch (t) {
+      case BOOLEAN -> "BitVector";
+      case INT -> "IntVector";
+      case BIGINT, INTERVAL -> "BigIntVector";
+      case FLOAT -> "Float4Vector";
+      case DOUBLE -> "Float8Vector";
+      case VARCHAR -> "VarCharVector";
+      case TIMESTAMP -> "TimeStampVector";
+      case DATE -> "DateDayVector";
+    };
+  }
+
+  private static String read(String vec, SqlType t) {
+    return switch (t) {
+      case BOOLEAN -> "(" + vec + ".get(i) != 0)";
+      case VARCHAR -> "new String(" + vec + ".get(i), java.nio.charset.StandardCharsets.UTF_8)";
+      default -> vec + ".get(i)";
+    };
+  }
+
+  private static String write(String vec, SqlType t, String value) {
+    return switch (t) {
+      case BOOLEAN -> vec + ".setSafe(j, " + value + " ? 1 : 0)";
+      case VARCHAR -> vec + ".setSafe(j, " + value + ".getBytes(java.nio.charset.StandardCharsets.UTF_8))";
+      default -> vec + ".setSafe(j, " + value + ")";
+    };
+  }
+}

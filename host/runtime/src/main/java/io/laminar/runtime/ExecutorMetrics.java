@@ -1,0 +1,69 @@
+package io.laminar.runtime;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one running pipeline, safe to read from another thread. */
+public final class ExecutorMetrics {
+  private final AtomicLong rowsIn = new AtomicLong();
+  private final AtomicLong rowsOut = new AtomicLong();
+  private final AtomicLong lateRowsDropped = new AtomicLong();
+  private final AtomicLong lookupCalls = new AtomicLong();
+  private final AtomicLong lookupCacheHits = new AtomicLong();
+  private volatile long watermark = WatermarkCoalescer.NONE;
+
+  /** Rows fed in from sources. */
+  public long rowsIn() {
+    return rowsIn.get();
+  }
+
+  /** Rows handed to the output callback. */
+  public long rowsOut() {
+    return rowsOut.get();
+  }
+
+  /** Rows dropped because their window had already been emitted. */
+  public long lateRowsDropped() {
+    return lateRowsDropped.get();
+  }
+
+  /** Calls made to lookup sources. */
+  public long lookupCalls() {
+    return lookupCalls.get();
+  }
+
+  /** Lookup keys answered from the cache. */
+  public long lookupCacheHits() {
+    return lookupCacheHits.get();
+  }
+
+  /** The pipeline's current watermark (epoch ms; Long.MIN_VALUE before any, Long.MAX_VALUE at end). */
+  public long watermark() {
+    return watermark;
+  }
+
+  void addRowsIn(long n) {
+    rowsIn.addAndGet(n);
+  }
+
+  void addRowsOut(long n) {
+    rowsOut.addAndGet(n);
+  }
+
+  void addLateRows(long n) {
+    if (n > 0) {
+      lateRowsDropped.addAndGet(n);
+    }
+  }
+
+  void addLookupCall() {
+    lookupCalls.incrementAndGet();
+  }
+
+  void addCacheHits(long n) {
+    lookupCacheHits.addAndGet(n);
+  }
+
+  void setWatermark(long w) {
+    watermark = w;
+  }
+}

@@ -1,0 +1,111 @@
+package io.laminar.runtime;
+
+import io.laminar.plan.AggCall;
+import io.laminar.plan.SqlType;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Groups and their aggregates for one window (or one session): key columns are encoded as longs
+ * (strings through a {@link BytesDictionary}, nulls in a bit mask) into a {@link KeyTable}; each
+ * aggregate keeps primitive arrays indexed by group id.
+ */
+final class GroupTable {
+  private final SqlType[] keyTypes;
+  private final KeyTable keys;
+  private final BytesDictionary dictionary;
+  private final Accumulator[] accumulators;
+  private final long[] scratchKey;
+  private final byte[][] scratchBytes = {new byte[64]};
+
+  GroupTable(SqlType[] keyTypes, List<AggCall> aggs, BytesDictionary dictionary) {
+    this.keyTypes = keyTypes;
+    this.keys = new KeyTable(keyTypes.length + 1);
+    this.dictionary = dictionary;
+    this.scratchKey = new long[keyTypes.length + 1];
+    this.accumulators = new Accumulator[aggs.size()];
+    for (int i = 0; i < accumulators.length; i++) {
+      accumulators[i] = Accumulator.create(aggs.get(i), dictionary);
+    }
+  }
+
+  int size() {
+    return keys.size();
+  }
+
+  /** The group of row {@code row}, whose key columns are read through {@code keyReaders}. */
+  int group(ColumnReader[] keyReaders, int row) {
+    long nullMask = 0;
+    for (int k = 0; k < keyReaders.length; k++) {
+      ColumnReader r = keyReaders[k];
+      if (r.isNull(row)) {
+        nullMask |= 1L << k;
+        scratchKey[k] = 0;
+      } else if (keyTypes[k] == SqlType.VARCHAR) {
+        int length = r.getBytes(row, scratchBytes);
+        scratchKey[k] = dictionary.intern(scratchBytes[0], length);
+      } else {
+        scratchKey[k] = r.getLong(row);
+      }
+    }
+    scratchKey[keyReaders.length] = nullMask;
+    int g = keys.findOrInsert(scratchKey);
+    if (keys.lastInserted()) {
+      for (Accumulator a : accumulators) {
+        a.ensure(g + 1);
+      }
+    }
+    return g;
+  }
+
+  /** Adds row {@code row} to group {@code g}; {@code args[i]} reads aggregate i's argument (or is null). */
+  void accumulate(int g, ColumnReader[] args, int row) {
+    for (int i = 0; i < accumulators.length; i++) {
+      accumulators[i].add(g, args[i], row);
+    }
+  }
+
+  /** Folds group {@code og} of {@code other} into group {@code g}. */
+  void merge(int g, GroupTable other, int og) {
+    for (int i = 0; i < accumulators.length; i++) {
+      accumulators[i].merge(g, other.accumulators[i], og);
+    }
+  }
+
+  /** Writes group {@code g}'s key component {@code k} to {@code out} at {@code row}. */
+  void writeKey(int g, int k, FieldVector out, int row) {
+    long mask = keys.key(g, keyTypes.length);
+    if ((mask & (1L << k)) != 0) {
+      ColumnWriter.setNull(out, row);
+    } else if (keyTypes[k] == SqlType.VARCHAR) {
+      int id = (int) keys.key(g, k);
+      ColumnWriter.setBytes(out, row, dictionary.arena(), dictionary.start(id), dictionary.length(id));
+    } else {
+      ColumnWriter.setLong(out, keyTypes[k], row, keys.key(g, k));
+    }
+  }
+
+  /** The raw long of key component {@code k} of group {@code g} (valid for non-string, non-null keys). */
+  long keyLong(int g, int k) {
+    return keys.key(g, k);
+  }
+
+  /** Writes aggregate {@code i} of group {@code g}. */
+  void writeAggregate(int g, int i, FieldVector out, int row) {
+    accumulators[i].write(g, out, row);
+  }
+
+  /** Writes every group as a row: {@code keyColumns[k]} receives key k, then aggregates follow. */
+  void writeAll(VectorSchemaRoot out, int[] keyColumns, int[] aggColumns, int startRow) {
+    for (int g = 0; g < size(); g++) {
+      int row = startRow + g;
+      for (int k = 0; k < keyColumns.length; k++) {
+        writeKey(g, k, out.getVector(keyColumns[k]), row);
+      }
+      for (int i = 0; i < aggColumns.length; i++) {
+        writeAggregate(g, i, out.getVector(aggColumns[i]), row);
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.laminar.runtime;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/** UNION ALL: forwards every input's rows under the union's schema; the watermark is the inputs' minimum. */
+final class UnionOperator extends Operator {
+  private final WatermarkCoalescer coalescer;
+  private final Schema schema;
+  private final BufferAllocator allocator;
+
+  UnionOperator(int inputs, Schema schema, BufferAllocator allocator) {
+    this.coalescer = new WatermarkCoalescer(inputs);
+    this.schema = schema;
+    this.allocator = allocator;
+  }
+
+  @Override
+  void onBatch(int input, VectorSchemaRoot batch) {
+    VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator);
+    try {
+      int rows = batch.getRowCount();
+      for (int c = 0; c < schema.getFields().size(); c++) {
+        // a slice shares the caller's buffers (reference counted) under the union's column name
+        FieldVector target = out.getVector(c);
+        TransferPair pair = batch.getVector(c).makeTransferPair(target);
+        pair.splitAndTransfer(0, rows);
+      }
+      out.setRowCount(rows);
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    emit(out);
+  }
+
+  @Override
+  void onWatermark(int input, long watermark) {
+    long advanced = coalescer.update(input, watermark);
+    if (advanced != WatermarkCoalescer.NONE) {
+      emitWatermark(advanced);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.laminar.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WatermarkTest {
+  @Test
+  void coalescerReportsMinimumOnlyOnceEveryInputHasAWatermark() {
+    WatermarkCoalescer c = new WatermarkCoalescer(2);
+    assertEquals(WatermarkCoalescer.NONE, c.update(0, 100));
+    assertEquals(50, c.update(1, 50));
+    assertEquals(100, c.update(1, 200));
+  }
+
+  @Test
+  void coalescerIgnoresWatermarksThatGoBackwards() {
+    WatermarkCoalescer c = new WatermarkCoalescer(1);
+    assertEquals(100, c.update(0, 100));
+    assertEquals(WatermarkCoalescer.NONE, c.update(0, 90));
+    assertEquals(100, c.current());
+  }
+
+  @Test
+  void coalescerTreatsEndedInputAsInfinity() {
+    WatermarkCoalescer c = new WatermarkCoalescer(2);
+    c.update(0, Long.MAX_VALUE);
+    assertEquals(70, c.update(1, 70));
+    assertEquals(Long.MAX_VALUE, c.update(1, Long.MAX_VALUE));
+  }
+
+  @Test
+  void trackerSubtractsDelayFromMaxEventTime() {
+    WatermarkTracker t = new WatermarkTracker(Duration.ofSeconds(2));
+    assertEquals(8_000, t.observe(10_000));
+    assertEquals(8_000, t.observe(9_000));
+    assertEquals(10_000, t.observe(12_000));
+  }
+
+  @Test
+  void trackerKeepsSubMillisecondDelayConservatively() {
+    WatermarkTracker t = new WatermarkTracker(Duration.ofNanos(1_500_000));
+    assertEquals(998, t.observe(1_000));
+  }
+}

@@ -1,0 +1,210 @@
+package io.laminar.sql;
+
+import io.laminar.common.Suggestions;
+import io.laminar.plan.CompiledPipeline;
+import io.laminar.plan.PlanNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.util.Util;
+
+/**
+ * Compiles pipeline SQL against a fixed catalog into physical plans. Build it once per catalog and
+ * reuse it: the schema, type factory and operator table are shared; each {@link #compile} gets its
+ * own validator and converter. Calcite parses, validates and plans; it never executes. Not
+ * thread-safe; use one compiler per thread.
+ */
+public final class SqlCompiler {
+  private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']+)' not found in (any table|table '([^']+)')");
+  private static final Pattern OBJECT_NOT_FOUND = Pattern.compile("Object '([^']+)' not found");
+  private static final Pattern TABLE_NOT_FOUND = Pattern.compile("Table '([^']+)' not found");
+
+  private final Map<String, CatalogTable> tables = new LinkedHashMap<>();
+  private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(LaminarTypeSystem.INSTANCE);
+  private final CalciteCatalogReader catalogReader;
+  private final SqlParser.Config parserConfig;
+  private final HepProgram program;
+  private final SqlOperatorTable operatorTable;
+
+  /** Registers the tables; throws IllegalArgumentException for a duplicate name or unsupported column type. */
+  public SqlCompiler(List<CatalogTable> catalog) {
+    CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+    for (CatalogTable t : catalog) {
+      if (tables.putIfAbsent(t.name().toLowerCase(Locale.ROOT), t) != null) {
+        throw new IllegalArgumentException("duplicate table name '" + t.name() + "'");
+      }
+      root.add(t.name(), t.kind() == TableKind.LOOKUP
+          ? new LaminarTable.Lookup(t, typeFactory) : new LaminarTable(t, typeFactory));
+    }
+    Properties props = new Properties();
+    props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+    catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, new CalciteConnectionConfigImpl(props));
+    operatorTable = SqlOperatorTables.chain(SqlStdOperatorTable.instance(), catalogReader);
+    parserConfig = SqlParser.config()
+        .withCaseSensitive(false)
+        .withUnquotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
+        .withQuotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
+        .withConformance(SqlConformanceEnum.DEFAULT);
+    // A short, cheap rule list: no ReduceExpressionsRule (it runs Janino per constant).
+    program = new HepProgramBuilder()
+        .addRuleInstance(CoreRules.FILTER_MERGE)
+        .addRuleInstance(CoreRules.PROJECT_MERGE)
+        .addRuleInstance(CoreRules.PROJECT_REMOVE)
+        .build();
+  }
+
+  /** Compiles one pipeline's SQL; never throws for a mistake in the SQL. */
+  public CompileResult compile(String pipelineName, String sql) {
+    Errors errors = new Errors(pipelineName, sql);
+    SqlNode parsed;
+    try {
+      parsed = SqlParser.create(sql, parserConfig).parseQuery().accept(new SessionRewrite());
+    } catch (SqlParseException e) {
+      SqlParserPos pos = e.getPos();
+      errors.add(pos == null ? 0 : pos.getLineNum(), pos == null ? 0 : pos.getColumnNum(), parseMessage(e));
+      return errors.failure();
+    }
+    new UnsupportedSyntax(errors).check(parsed);
+    if (errors.any()) {
+      return errors.failure();
+    }
+    SqlValidator validator = SqlValidatorUtil.newValidator(
+        operatorTable, catalogReader, typeFactory,
+        SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.DEFAULT).withIdentifierExpansion(true));
+    SqlNode validated;
+    try {
+      validated = validator.validate(parsed);
+    } catch (CalciteContextException e) {
+      errors.add(e.getPosLine(), e.getPosColumn(), validationMessage(e));
+      return errors.failure();
+    } catch (RuntimeException e) {
+      errors.add(0, 0, Util.first(e.getMessage(), e.getClass().getSimpleName()));
+      return errors.failure();
+    }
+    RelNode rel = toRel(validator, validated);
+    PlanBuilder builder = new PlanBuilder(tables, errors, parsed);
+    PlanNode root = builder.build(rel);
+    if (errors.any() || root == null) {
+      return errors.failure();
+    }
+    return new CompileResult.Success(new CompiledPipeline(pipelineName, sql, root, root.schema(),
+        builder.sources(), builder.lookups()));
+  }
+
+  /** Calcite's logical plan after the rule set, for tests and debugging. */
+  String logicalPlan(String sql) {
+    try {
+      SqlNode parsed = SqlParser.create(sql, parserConfig).parseQuery().accept(new SessionRewrite());
+      SqlValidator validator = SqlValidatorUtil.newValidator(
+          operatorTable, catalogReader, typeFactory,
+          SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.DEFAULT).withIdentifierExpansion(true));
+      return org.apache.calcite.plan.RelOptUtil.toString(toRel(validator, validator.validate(parsed)));
+    } catch (SqlParseException e) {
+      return e.getMessage();
+    }
+  }
+
+  private RelNode toRel(SqlValidator validator, SqlNode validated) {
+    HepPlanner planner = new HepPlanner(program);
+    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+    SqlToRelConverter converter = new SqlToRelConverter(null, validator, catalogReader, cluster,
+        StandardConvertletTable.INSTANCE, SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
+    RelRoot relRoot = converter.convertQuery(validated, false, true);
+    planner.setRoot(relRoot.project());
+    return planner.findBestExp();
+  }
+
+  private static String parseMessage(SqlParseException e) {
+    String m = Util.first(e.getMessage(), "syntax error");
+    // Calcite appends a long "Was expecting one of: …" list; keep the first line.
+    int nl = m.indexOf('\n');
+    String first = nl < 0 ? m : m.substring(0, nl);
+    first = first.replaceFirst("\\s*at line \\d+, column \\d+\\.?$", "");
+    return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+  }
+
+  private String validationMessage(CalciteContextException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String m = Util.first(cause.getMessage(), "invalid SQL");
+    Matcher c = COLUMN_NOT_FOUND.matcher(m);
+    if (c.find()) {
+      List<String> candidates = new ArrayList<>();
+      if (c.group(3) != null && tables.containsKey(c.group(3).toLowerCase(Locale.ROOT))) {
+        tables.get(c.group(3).toLowerCase(Locale.ROOT)).schema().getFields().forEach(f -> candidates.add(f.getName()));
+      } else {
+        tables.values().forEach(t -> t.schema().getFields().forEach(f -> candidates.add(f.getName())));
+        candidates.add("window_start");
+        candidates.add("window_end");
+      }
+      return m + "." + Suggestions.didYouMean(c.group(1), candidates);
+    }
+    Matcher o = OBJECT_NOT_FOUND.matcher(m);
+    if (!o.find()) {
+      o = TABLE_NOT_FOUND.matcher(m);
+    }
+    if (o.reset().find()) {
+      List<String> names = tables.values().stream().map(CatalogTable::name).toList();
+      return "Table '" + o.group(1) + "' not found." + Suggestions.didYouMean(o.group(1), names);
+    }
+    return m;
+  }
+
+  /** Collects errors for one compile. */
+  static final class Errors {
+    private final String pipeline;
+    private final String sql;
+    private final List<SqlError> list = new ArrayList<>();
+
+    Errors(String pipeline, String sql) {
+      this.pipeline = pipeline;
+      this.sql = sql;
+    }
+
+    void add(int line, int column, String message) {
+      list.add(new SqlError(pipeline, sql, line, column, message));
+    }
+
+    void add(SqlParserPos pos, String message) {
+      add(pos == null ? 0 : pos.getLineNum(), pos == null ? 0 : pos.getColumnNum(), message);
+    }
+
+    boolean any() {
+      return !list.isEmpty();
+    }
+
+    CompileResult failure() {
+      return new CompileResult.Failure(list);
+    }
+  }
+}
