@@ -60,6 +60,63 @@ public final class Engine {
     return state;
   }
 
+  /** Every source, lookup, pipeline and sink with its state. */
+  public synchronized List<ComponentStatus> components() {
+    List<ComponentStatus> out = new ArrayList<>();
+    String base = state == State.RUNNING ? "RUNNING" : state == State.CREATED ? "CREATED"
+        : state == State.FAILED ? "FAILED" : state == State.COMPLETED ? "FINISHED" : "STOPPED";
+    for (ConnectorInstance<Source> s : builder.sources().values()) {
+      SourceRunner r = sourceRunners.stream().filter(x -> x.name().equals(s.name())).findFirst().orElse(null);
+      String st = r == null ? (state == State.CREATED ? "CREATED" : "STOPPED") : r.state(base);
+      out.add(new ComponentStatus("source", s.name(), s.connector().type(), st));
+    }
+    for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
+      out.add(new ComponentStatus("lookup", l.name(), l.connector().type(), base.equals("FINISHED") ? "STOPPED" : base));
+    }
+    for (PipelineStatus p : pipelines()) {
+      out.add(new ComponentStatus("pipeline", p.name(), "", p.state()));
+      for (ConnectorInstance<Sink> s : builder.sinks().getOrDefault(p.name(), List.of())) {
+        out.add(new ComponentStatus("sink", s.name(), s.connector().type(), p.state()));
+      }
+    }
+    return out;
+  }
+
+  /** Every pipeline's live status, in config order. */
+  public synchronized List<PipelineStatus> pipelines() {
+    List<PipelineStatus> out = new ArrayList<>();
+    for (CompiledPipeline p : builder.pipelines().values()) {
+      PipelineRunner r = pipelineRunners.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
+      List<String> sinkNames = builder.sinks().getOrDefault(p.name(), List.of()).stream()
+          .map(ConnectorInstance::name).toList();
+      String st;
+      if (r == null) {
+        st = state == State.CREATED ? "CREATED" : "STOPPED";
+      } else if (r.failed()) {
+        st = "FAILED";
+      } else if (r.finished()) {
+        st = state == State.COMPLETED || r.completedInput() ? "FINISHED" : "STOPPED";
+      } else {
+        st = state == State.RUNNING ? "RUNNING" : state == State.FAILED ? "FAILED" : "STOPPING";
+      }
+      var m = r == null ? null : r.executor().metrics();
+      out.add(new PipelineStatus(p.name(), st, p.sql(), p.sources(), p.lookups(), sinkNames,
+          m == null ? 0 : m.rowsIn(), m == null ? 0 : m.rowsOut(), m == null ? 0 : m.lateRowsDropped(),
+          m == null ? Long.MIN_VALUE : m.watermark(), p.explain()));
+    }
+    return out;
+  }
+
+  /** True while running with every component running (or finished with bounded input). */
+  public boolean ready() {
+    return state == State.RUNNING && components().stream().allMatch(ComponentStatus::ready);
+  }
+
+  /** The builder this engine runs (config, connectors, compiled pipelines). */
+  public EngineBuilder builder() {
+    return builder;
+  }
+
   /** The metric store. */
   public EngineMetrics metrics() {
     return metrics;
@@ -86,6 +143,7 @@ public final class Engine {
       PipelineRunner runner = new PipelineRunner(p, allocator, lookups,
           builder.sinks().getOrDefault(p.name(), List.of()), this);
       pipelineRunners.add(runner);
+      registerPipelineMetrics(runner);
       for (String source : p.sources()) {
         readers.computeIfAbsent(source, k -> new ArrayList<>()).add(runner);
       }
@@ -113,6 +171,18 @@ public final class Engine {
     if (pipelineRunners.isEmpty()) {
       finish(State.COMPLETED);
     }
+  }
+
+  private void registerPipelineMetrics(PipelineRunner runner) {
+    Map<String, String> tags = Map.of("pipeline", runner.name());
+    var m = runner.executor().metrics();
+    metrics.functionCounter("laminar_pipeline_rows_in_total", tags, "Rows fed into the pipeline", m::rowsIn);
+    metrics.functionCounter("laminar_pipeline_rows_out_total", tags, "Rows the pipeline emitted", m::rowsOut);
+    metrics.functionCounter("laminar_pipeline_late_rows_dropped_total", tags,
+        "Rows dropped because their window had already been emitted", m::lateRowsDropped);
+    metrics.gauge("laminar_pipeline_watermark_milliseconds", tags,
+        "Current event-time watermark (epoch ms; absent before the first event)",
+        () -> m.watermark() == Long.MIN_VALUE || m.watermark() == Long.MAX_VALUE ? Double.NaN : m.watermark());
   }
 
   @FunctionalInterface

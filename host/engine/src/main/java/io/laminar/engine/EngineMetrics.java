@@ -6,61 +6,85 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * The engine's metric store: counters and gauges by full name. The HTTP layer exports it; connectors
- * reach it through a {@link ConnectorMetrics} view that prefixes their names.
+ * The engine's metric store: counters and gauges keyed by name and tags. The HTTP layer exports
+ * it (Prometheus names: {@code laminar_…_total}, units in names); connectors reach it through a
+ * {@link ConnectorMetrics} view that prefixes their names and tags them with the instance.
  */
 public final class EngineMetrics {
-  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-  private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
+  /** A metric's identity: a Prometheus-style name and its label set. */
+  public record Key(String name, Map<String, String> tags) implements Comparable<Key> {
+    /** Copies the tags in sorted order. */
+    public Key {
+      tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+
+    @Override
+    public int compareTo(Key o) {
+      int c = name.compareTo(o.name);
+      return c != 0 ? c : tags.toString().compareTo(o.tags.toString());
+    }
+  }
+
+  private final Map<Key, LongAdder> counters = new ConcurrentHashMap<>();
+  private final Map<Key, LongSupplier> functionCounters = new ConcurrentHashMap<>();
+  private final Map<Key, DoubleSupplier> gauges = new ConcurrentHashMap<>();
   private final Map<String, String> help = new ConcurrentHashMap<>();
 
   /** A counter, created on first use. */
-  public LongAdder counter(String name, String description) {
+  public LongAdder counter(String name, Map<String, String> tags, String description) {
     help.putIfAbsent(name, description);
-    return counters.computeIfAbsent(name, n -> new LongAdder());
+    return counters.computeIfAbsent(new Key(name, tags), k -> new LongAdder());
   }
 
-  /** Registers a gauge (replacing one of the same name). */
-  public void gauge(String name, String description, DoubleSupplier value) {
+  /** Registers a counter whose value is read from elsewhere on every scrape (must never decrease). */
+  public void functionCounter(String name, Map<String, String> tags, String description, LongSupplier value) {
     help.putIfAbsent(name, description);
-    gauges.put(name, value);
+    functionCounters.put(new Key(name, tags), value);
   }
 
-  /** Current counter values, sorted by name. */
-  public Map<String, Long> counterValues() {
-    Map<String, Long> out = new TreeMap<>();
+  /** Registers a gauge (replacing one with the same key). */
+  public void gauge(String name, Map<String, String> tags, String description, DoubleSupplier value) {
+    help.putIfAbsent(name, description);
+    gauges.put(new Key(name, tags), value);
+  }
+
+  /** Current counter values, sorted by key. */
+  public Map<Key, Long> counterValues() {
+    Map<Key, Long> out = new TreeMap<>();
     counters.forEach((k, v) -> out.put(k, v.sum()));
+    functionCounters.forEach((k, v) -> out.put(k, v.getAsLong()));
     return out;
   }
 
-  /** Current gauge values, sorted by name. */
-  public Map<String, Double> gaugeValues() {
-    Map<String, Double> out = new TreeMap<>();
+  /** Current gauge values, sorted by key. */
+  public Map<Key, Double> gaugeValues() {
+    Map<Key, Double> out = new TreeMap<>();
     gauges.forEach((k, v) -> out.put(k, v.getAsDouble()));
     return out;
   }
 
-  /** The description given when a metric was registered. */
+  /** The description given when a metric name was first registered. */
   public String description(String name) {
     return help.getOrDefault(name, "");
   }
 
-  /** A view for one connector instance: names become {@code laminar_<kind>_<name>{instance}}. */
+  /** A view for one connector instance: names become {@code laminar_<kind>_<name>{<kind>="<instance>"}}. */
   public ConnectorMetrics forConnector(String kind, String instance) {
     String prefix = "laminar_" + kind + "_";
-    String suffix = "{" + kind + "=\"" + instance + "\"}";
+    Map<String, String> tags = Map.of(kind, instance);
     return new ConnectorMetrics() {
       @Override
       public Counter counter(String name, String description) {
-        LongAdder adder = EngineMetrics.this.counter(prefix + name + suffix, description);
+        LongAdder adder = EngineMetrics.this.counter(prefix + name, tags, description);
         return adder::add;
       }
 
       @Override
       public void gauge(String name, String description, DoubleSupplier value) {
-        EngineMetrics.this.gauge(prefix + name + suffix, description, value);
+        EngineMetrics.this.gauge(prefix + name, tags, description, value);
       }
     };
   }

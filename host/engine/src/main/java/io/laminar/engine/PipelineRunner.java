@@ -41,6 +41,8 @@ final class PipelineRunner implements Runnable {
   private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Engine engine;
   private volatile boolean finished;
+  private volatile boolean failed;
+  private volatile boolean completedInput;
 
   PipelineRunner(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
       List<ConnectorInstance<Sink>> sinks, Engine engine) {
@@ -60,6 +62,15 @@ final class PipelineRunner implements Runnable {
 
   boolean finished() {
     return finished;
+  }
+
+  boolean failed() {
+    return failed;
+  }
+
+  /** Whether the pipeline ended because all of its input ended (not because it was stopped). */
+  boolean completedInput() {
+    return completedInput;
   }
 
   /** Blocks while the queue is full. */
@@ -89,6 +100,7 @@ final class PipelineRunner implements Runnable {
             LOG.info("pipeline '{}' processed all its input ({} rows in, {} rows out, {} late rows dropped)",
                 pipeline.name(), executor.metrics().rowsIn(), executor.metrics().rowsOut(),
                 executor.metrics().lateRowsDropped());
+            completedInput = true;
             break;
           }
         } else {
@@ -99,6 +111,7 @@ final class PipelineRunner implements Runnable {
       finished = true;
       engine.pipelineDone(this, null);
     } catch (Throwable t) {
+      failed = true;
       drainQueue();
       engine.pipelineDone(this, t);
     }

@@ -22,17 +22,23 @@ final class SourceRunner implements Runnable {
   private final Engine engine;
   private final LongAdder rowsRead;
   private volatile boolean stopRequested;
+  private volatile String state = "RUNNING";
 
   SourceRunner(ConnectorInstance<Source> source, List<PipelineRunner> consumers, Engine engine, EngineMetrics metrics) {
     this.source = source;
     this.consumers = consumers;
     this.engine = engine;
-    this.rowsRead = metrics.counter("laminar_source_rows_read_total{source=\"" + source.name() + "\"}",
+    this.rowsRead = metrics.counter("laminar_source_rows_read_total", java.util.Map.of("source", source.name()),
         "Rows read from the source");
   }
 
   String name() {
     return source.name();
+  }
+
+  /** RUNNING, FINISHED (exhausted), STOPPED or FAILED; {@code engineState} while running. */
+  String state(String engineState) {
+    return state.equals("RUNNING") ? engineState : state;
   }
 
   void requestStop() {
@@ -53,14 +59,20 @@ final class SourceRunner implements Runnable {
           for (PipelineRunner p : consumers) {
             p.offer(new PipelineRunner.EndEvent(source.name()));
           }
+          state = "FINISHED";
           break;
         }
+      }
+      if (!state.equals("FINISHED")) {
+        state = "STOPPED";
       }
       engine.sourceDone(this, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      state = "STOPPED";
       engine.sourceDone(this, null);
     } catch (Throwable t) {
+      state = "FAILED";
       engine.sourceDone(this, t);
     }
   }

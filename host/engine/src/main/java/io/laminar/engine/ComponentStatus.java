@@ -1,0 +1,17 @@
+package io.laminar.engine;
+
+/**
+ * One source, lookup, pipeline or sink of a running engine, as readiness checks and the HTTP API see
+ * it.
+ *
+ * @param kind source, lookup, pipeline or sink
+ * @param name the config name
+ * @param connector the connector type (empty for pipelines)
+ * @param state CREATED, RUNNING, FINISHED (bounded input done), STOPPED or FAILED
+ */
+public record ComponentStatus(String kind, String name, String connector, String state) {
+  /** Whether this component counts as ready. */
+  public boolean ready() {
+    return state.equals("RUNNING") || state.equals("FINISHED");
+  }
+}
