@@ -1,0 +1,44 @@
+package io.laminar.kafka;
+
+import java.util.Optional;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/** The column types the Kafka connector reads and writes, named as in SQL. */
+enum ColumnKind {
+  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
+
+  /** The list of supported types for messages. */
+  static final String SUPPORTED = "INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP (ms), DATE (day)";
+
+  /** The kind of an Arrow type, if the connector supports it. */
+  static Optional<ColumnKind> of(ArrowType type) {
+    if (type instanceof ArrowType.Int i && i.getIsSigned() && i.getBitWidth() == 32) {
+      return Optional.of(INT);
+    }
+    if (type instanceof ArrowType.Int i && i.getIsSigned() && i.getBitWidth() == 64) {
+      return Optional.of(BIGINT);
+    }
+    if (type instanceof ArrowType.FloatingPoint f && f.getPrecision() == FloatingPointPrecision.SINGLE) {
+      return Optional.of(FLOAT);
+    }
+    if (type instanceof ArrowType.FloatingPoint f && f.getPrecision() == FloatingPointPrecision.DOUBLE) {
+      return Optional.of(DOUBLE);
+    }
+    if (type instanceof ArrowType.Utf8) {
+      return Optional.of(VARCHAR);
+    }
+    if (type instanceof ArrowType.Bool) {
+      return Optional.of(BOOLEAN);
+    }
+    if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MILLISECOND && t.getTimezone() == null) {
+      return Optional.of(TIMESTAMP);
+    }
+    if (type instanceof ArrowType.Date d && d.getUnit() == DateUnit.DAY) {
+      return Optional.of(DATE);
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,344 @@
+package io.laminar.kafka;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorContext;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.Sink;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+
+/**
+ * A running {@code kafka} sink.
+ *
+ * <p><b>at_least_once</b>: an idempotent producer ({@code acks=all}); {@link #prepareCommit} flushes
+ * and waits for every acknowledgement, so a completed checkpoint never loses rows (a replay after a
+ * crash may repeat some).
+ *
+ * <p><b>exactly_once</b>: a transactional producer with {@code transactional.id =
+ * "laminar-<server>-<instance>"} and one transaction per epoch. A transaction begins with the first
+ * write after a commit; {@link #prepareCommit(long)} flushes it and records it as pending for the
+ * epoch (it stays open); {@link #commit(long)} commits it and {@link #abort(long)} aborts it. Rows
+ * written while a transaction awaits its commit belong to a later epoch: they are held in memory
+ * and sent in the next transaction once the pending one is resolved, since one transactional id
+ * has at most one open transaction.
+ *
+ * <p>Recovery choice: Kafka cannot hand a prepared transaction to a new producer instance, so
+ * {@link #open(long)} calls {@code initTransactions()}, which fences any earlier instance with the
+ * same transactional id and aborts whatever it left open. An epoch is therefore durable only after
+ * {@code commit(epoch)} returned; an epoch that was prepared but not committed before a crash is
+ * discarded, and the engine replays its input from the last completed checkpoint.
+ */
+final class KafkaSink implements Sink {
+  private static final int NOT_PREPARED = -1;
+
+  private final ConnectorContext ctx;
+  private final Logger log;
+  private final String servers;
+  private final String topic;
+  private final String keyColumn;
+  private final Duration checkTimeout;
+  private final Map<String, Object> clientProperties;
+  private final boolean exactlyOnce;
+  private final String clientId;
+  private final String transactionalId;
+  private final RowEncoder encoder = new RowEncoder();
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private final Callback onAck = (metadata, e) -> {
+    if (e != null) {
+      sendFailure.compareAndSet(null, e);
+    }
+  };
+
+  private KafkaProducer<byte[], byte[]> producer;
+  /** Whether the producer has an open transaction. */
+  private boolean inTransaction;
+  /** The epoch the open transaction is prepared for, or {@link #NOT_PREPARED}. */
+  private long preparedEpoch = NOT_PREPARED;
+  /** Rows written while a prepared transaction awaits its commit, in epoch order. */
+  private final Deque<Held> held = new ArrayDeque<>();
+
+  /** Rows held for a later transaction; {@code epoch} is set once that epoch is prepared. */
+  private static final class Held {
+    final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    long epoch = NOT_PREPARED;
+  }
+
+  KafkaSink(ConnectorContext ctx, String servers, String topic, String keyColumn, Duration checkTimeout,
+      Map<String, Object> clientProperties) {
+    this.ctx = ctx;
+    this.log = ctx.logger();
+    this.servers = servers;
+    this.topic = topic;
+    this.keyColumn = keyColumn;
+    this.checkTimeout = checkTimeout;
+    this.clientProperties = clientProperties;
+    this.exactlyOnce = ctx.delivery().orElse(DeliveryGuarantee.AT_LEAST_ONCE) == DeliveryGuarantee.EXACTLY_ONCE;
+    this.clientId = ClientConfig.clientId(ctx.serverName(), ctx.name());
+    this.transactionalId = clientId;
+  }
+
+  @Override
+  public DeliveryGuarantee maxGuarantee() {
+    return DeliveryGuarantee.EXACTLY_ONCE;
+  }
+
+  @Override
+  public List<String> validateSchema(Schema input) {
+    List<String> problems = new ArrayList<>();
+    boolean keyFound = keyColumn == null;
+    for (Field f : input.getFields()) {
+      if (ColumnKind.of(f.getType()).isEmpty()) {
+        problems.add("column '" + f.getName() + "' has type " + f.getType() + ", which the kafka sink cannot write"
+            + " (supported: " + ColumnKind.SUPPORTED + ")");
+      }
+      keyFound |= f.getName().equals(keyColumn);
+    }
+    if (!keyFound) {
+      problems.add("key.column '" + keyColumn + "' is not a column of the sink's input");
+    }
+    return problems;
+  }
+
+  @Override
+  public void check() throws ConnectorException {
+    KafkaCheck.check(servers, List.of(topic), checkTimeout, clientProperties, clientId);
+  }
+
+  @Override
+  public void open(long lastCommittedEpoch) throws ConnectorException {
+    try {
+      producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(producerConfig()));
+      if (exactlyOnce) {
+        // Fences earlier instances and aborts what they left open: see the class comment.
+        producer.initTransactions();
+        log.info("Kafka sink writing to {} exactly-once with transactional.id {} (last committed epoch {})", topic,
+            transactionalId, lastCommittedEpoch);
+      } else {
+        log.info("Kafka sink writing to {} at-least-once", topic);
+      }
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw ConnectorException.connectionFailed("kafka at " + servers + ", topic " + topic, e);
+    } catch (KafkaException e) {
+      throw ConnectorException.runtime("kafka sink cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.putAll(clientProperties);
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    if (exactlyOnce) {
+      c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    }
+    return c;
+  }
+
+  @Override
+  public void write(Batch batch) throws ConnectorException {
+    requireOpen();
+    throwSendFailure();
+    VectorSchemaRoot root = batch.data();
+    FieldVector key = keyColumn == null ? null : root.getVector(keyColumn);
+    if (keyColumn != null && key == null) {
+      throw ConnectorException.runtime("key.column '" + keyColumn + "' is not in the batch", null);
+    }
+    int rows = root.getRowCount();
+    if (rows == 0) {
+      return;
+    }
+    if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
+      Held open = held.peekLast();
+      if (open == null || open.epoch != NOT_PREPARED) {
+        open = new Held();
+        held.addLast(open);
+      }
+      for (int i = 0; i < rows; i++) {
+        open.records.add(record(root, key, i));
+      }
+      return;
+    }
+    try {
+      beginIfNeeded();
+      for (int i = 0; i < rows; i++) {
+        producer.send(record(root, key, i), onAck);
+      }
+    } catch (KafkaException e) {
+      throw failed("cannot send to topic " + topic, e);
+    }
+  }
+
+  private ProducerRecord<byte[], byte[]> record(VectorSchemaRoot root, FieldVector key, int row) {
+    return new ProducerRecord<>(topic, key == null ? null : RowEncoder.text(key, row), encoder.json(root, row));
+  }
+
+  private void beginIfNeeded() {
+    if (exactlyOnce && !inTransaction) {
+      producer.beginTransaction();
+      inTransaction = true;
+    }
+  }
+
+  @Override
+  public void prepareCommit(long epoch) throws ConnectorException {
+    requireOpen();
+    if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
+      // Still waiting for an earlier commit: this epoch's rows are the open held segment.
+      Held open = held.peekLast();
+      if (open != null && open.epoch == NOT_PREPARED) {
+        open.epoch = epoch;
+      }
+      return;
+    }
+    flush();
+    if (exactlyOnce && inTransaction) {
+      preparedEpoch = epoch;
+    }
+  }
+
+  @Override
+  public void commit(long epoch) throws ConnectorException {
+    requireOpen();
+    if (!exactlyOnce) {
+      return;
+    }
+    try {
+      if (preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch) {
+        producer.commitTransaction();
+        inTransaction = false;
+        preparedEpoch = NOT_PREPARED;
+      }
+      sendHeld(epoch);
+    } catch (KafkaException e) {
+      throw failed("cannot commit epoch " + epoch + " to topic " + topic, e);
+    }
+  }
+
+  @Override
+  public void abort(long epoch) throws ConnectorException {
+    requireOpen();
+    if (!exactlyOnce) {
+      return;
+    }
+    try {
+      if (preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch) {
+        producer.abortTransaction();
+        inTransaction = false;
+        preparedEpoch = NOT_PREPARED;
+        sendFailure.set(null); // failures of aborted sends no longer matter
+      }
+      held.removeIf(h -> h.epoch != NOT_PREPARED && h.epoch <= epoch);
+      sendHeld(epoch);
+    } catch (KafkaException e) {
+      throw failed("cannot abort epoch " + epoch + " on topic " + topic, e);
+    }
+  }
+
+  /**
+   * Once no transaction is pending, sends the held rows: epochs up to {@code committedUpTo} are
+   * committed at once, a later prepared epoch becomes the pending transaction, rows of the epoch
+   * in progress open the next transaction.
+   */
+  private void sendHeld(long committedUpTo) throws ConnectorException {
+    while (preparedEpoch == NOT_PREPARED && !held.isEmpty()) {
+      Held next = held.removeFirst();
+      beginIfNeeded();
+      for (ProducerRecord<byte[], byte[]> r : next.records) {
+        producer.send(r, onAck);
+      }
+      if (next.epoch == NOT_PREPARED) {
+        return;
+      }
+      flush();
+      if (next.epoch <= committedUpTo) {
+        producer.commitTransaction();
+        inTransaction = false;
+      } else {
+        preparedEpoch = next.epoch;
+      }
+    }
+  }
+
+  private void flush() throws ConnectorException {
+    try {
+      producer.flush();
+    } catch (KafkaException e) {
+      throw failed("cannot flush to topic " + topic, e);
+    }
+    throwSendFailure();
+  }
+
+  private void throwSendFailure() throws ConnectorException {
+    Exception e = sendFailure.get();
+    if (e != null) {
+      throw failed("a record could not be delivered to topic " + topic, e);
+    }
+  }
+
+  private ConnectorException failed(String what, Exception e) {
+    if (isFenced(e)) {
+      return ConnectorException.runtime("kafka sink fenced: another instance with transactional.id '"
+          + transactionalId + "' has started; " + what, e);
+    }
+    return ConnectorException.runtime("kafka sink: " + what + ": " + e.getMessage(), e);
+  }
+
+  private static boolean isFenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ProducerFencedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void requireOpen() {
+    if (producer == null) {
+      throw new IllegalStateException("kafka sink '" + ctx.name() + "' is not open");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (producer == null) {
+      return;
+    }
+    KafkaProducer<byte[], byte[]> p = producer;
+    producer = null;
+    if (inTransaction) {
+      // Release the transaction now rather than at transaction.timeout.ms, so read_committed
+      // consumers are not held back; its rows were never committed.
+      try {
+        p.abortTransaction();
+      } catch (KafkaException e) {
+        log.debug("Abort on close failed (the transaction is aborted by the next instance or its timeout): {}",
+            e.getMessage());
+      }
+    }
+    held.clear();
+    p.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,354 @@
+package io.laminar.kafka;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * Turns one record value (a JSON object, or a CSV line whose fields follow the schema's column
+ * order) into a row of the configured schema.
+ *
+ * <p>A record is first decoded into a staging row and only then copied into the vectors, so a
+ * record that fails half-way leaves no trace in the batch. Missing fields are null; unknown JSON
+ * fields are ignored; a value of the wrong JSON type, a number out of range or malformed input is
+ * a {@link DecodeException}.
+ */
+final class RowDecoder {
+  /** Staging states of a column in the current row. */
+  private static final byte ABSENT = 0;
+  private static final byte NULL = 1;
+  private static final byte VALUE = 2;
+
+  /** Which column receives the Kafka record timestamp. */
+  sealed interface TimestampTarget {
+    /** The record timestamp is not used. */
+    record None() implements TimestampTarget {
+    }
+
+    /** The first TIMESTAMP column the record does not supply ({@code $kafka.timestamp}). */
+    record FirstAbsent() implements TimestampTarget {
+    }
+
+    /** The named TIMESTAMP column, when the record does not supply it. */
+    record Column(int index) implements TimestampTarget {
+    }
+  }
+
+  /** The two record formats. */
+  enum Format {
+    JSON, CSV
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
+  /** Without a CSV schema and with WRAP_AS_ARRAY, {@code readValues} yields each line as strings. */
+  private static final ObjectReader CSV = new CsvMapper().readerFor(String[].class)
+      .with(CsvParser.Feature.WRAP_AS_ARRAY);
+
+  private final Format format;
+  private final String[] names;
+  private final ColumnKind[] kinds;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final TimestampTarget timestampTarget;
+
+  private final byte[] state;
+  private final long[] longs;
+  private final double[] doubles;
+  private final byte[][] strings;
+
+  RowDecoder(Format format, List<Field> fields, List<ColumnKind> kinds, TimestampTarget timestampTarget) {
+    this.format = format;
+    this.names = fields.stream().map(Field::getName).toArray(String[]::new);
+    this.kinds = kinds.toArray(ColumnKind[]::new);
+    for (int i = 0; i < names.length; i++) {
+      index.put(names[i], i);
+    }
+    this.timestampTarget = timestampTarget;
+    this.state = new byte[names.length];
+    this.longs = new long[names.length];
+    this.doubles = new double[names.length];
+    this.strings = new byte[names.length][];
+  }
+
+  /** Decodes {@code value} into the staging row; {@code recordTimestamp} is the Kafka timestamp. */
+  void decode(byte[] value, long recordTimestamp) throws DecodeException {
+    Arrays.fill(state, ABSENT);
+    Arrays.fill(strings, null);
+    if (value == null) {
+      throw new DecodeException("the record has no value (a tombstone)");
+    }
+    if (format == Format.JSON) {
+      decodeJson(value);
+    } else {
+      decodeCsv(value);
+    }
+    fillTimestamp(recordTimestamp);
+  }
+
+  /** Copies the staging row into row {@code row} of {@code root} (whose vectors follow the schema). */
+  void writeTo(VectorSchemaRoot root, int row) {
+    for (int c = 0; c < names.length; c++) {
+      FieldVector v = root.getVector(c);
+      if (state[c] != VALUE) {
+        v.setNull(row);
+        continue;
+      }
+      switch (kinds[c]) {
+        case INT -> ((IntVector) v).setSafe(row, (int) longs[c]);
+        case BIGINT -> ((BigIntVector) v).setSafe(row, longs[c]);
+        case FLOAT -> ((Float4Vector) v).setSafe(row, (float) doubles[c]);
+        case DOUBLE -> ((Float8Vector) v).setSafe(row, doubles[c]);
+        case VARCHAR -> ((VarCharVector) v).setSafe(row, strings[c]);
+        case BOOLEAN -> ((BitVector) v).setSafe(row, (int) longs[c]);
+        case TIMESTAMP -> ((TimeStampMilliVector) v).setSafe(row, longs[c]);
+        case DATE -> ((DateDayVector) v).setSafe(row, (int) longs[c]);
+        default -> throw new AssertionError(kinds[c]);
+      }
+    }
+  }
+
+  private void fillTimestamp(long recordTimestamp) {
+    int target = -1;
+    if (timestampTarget instanceof TimestampTarget.Column c) {
+      target = state[c.index()] == ABSENT ? c.index() : -1;
+    } else if (timestampTarget instanceof TimestampTarget.FirstAbsent) {
+      for (int c = 0; c < kinds.length && target < 0; c++) {
+        if (kinds[c] == ColumnKind.TIMESTAMP && state[c] == ABSENT) {
+          target = c;
+        }
+      }
+    }
+    if (target >= 0 && recordTimestamp >= 0) {
+      state[target] = VALUE;
+      longs[target] = recordTimestamp;
+    }
+  }
+
+  private void decodeJson(byte[] value) throws DecodeException {
+    try (JsonParser p = JSON.createParser(value)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new DecodeException("expected a JSON object, got " + describe(p.currentToken()));
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken token = p.nextToken();
+        Integer c = index.get(name);
+        if (c == null) {
+          p.skipChildren();
+          continue;
+        }
+        if (state[c] != ABSENT) {
+          throw new DecodeException("field '" + name + "' appears twice");
+        }
+        if (token == JsonToken.VALUE_NULL) {
+          state[c] = NULL;
+        } else {
+          jsonValue(p, token, c);
+          state[c] = VALUE;
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new DecodeException("unexpected content after the JSON object");
+      }
+    } catch (JsonProcessingException e) {
+      throw new DecodeException("malformed JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
+    } catch (IOException e) {
+      throw new DecodeException("unreadable JSON: " + e.getMessage());
+    }
+  }
+
+  private void jsonValue(JsonParser p, JsonToken token, int c) throws IOException, DecodeException {
+    ColumnKind kind = kinds[c];
+    switch (kind) {
+      case INT -> {
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+          throw wrongType(c, "an integer", token);
+        }
+        if (p.getNumberType() != JsonParser.NumberType.INT) {
+          throw outOfRange(c, p.getText());
+        }
+        longs[c] = p.getIntValue();
+      }
+      case BIGINT -> {
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+          throw wrongType(c, "an integer", token);
+        }
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          throw outOfRange(c, p.getText());
+        }
+        longs[c] = p.getLongValue();
+      }
+      case FLOAT, DOUBLE -> {
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+          doubles[c] = p.getDoubleValue();
+        } else if (token == JsonToken.VALUE_STRING && Values.isSpecialDouble(p.getText())) {
+          doubles[c] = Double.parseDouble(p.getText());
+        } else {
+          throw wrongType(c, "a number", token);
+        }
+      }
+      case VARCHAR -> {
+        if (token != JsonToken.VALUE_STRING) {
+          throw wrongType(c, "a string", token);
+        }
+        strings[c] = p.getText().getBytes(StandardCharsets.UTF_8);
+      }
+      case BOOLEAN -> {
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+          throw wrongType(c, "true or false", token);
+        }
+        longs[c] = token == JsonToken.VALUE_TRUE ? 1 : 0;
+      }
+      case TIMESTAMP -> {
+        if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          longs[c] = p.getLongValue();
+        } else if (token == JsonToken.VALUE_STRING) {
+          longs[c] = timestamp(c, p.getText());
+        } else {
+          throw wrongType(c, "an ISO-8601 string or epoch milliseconds", token);
+        }
+      }
+      case DATE -> {
+        if (token == JsonToken.VALUE_STRING) {
+          longs[c] = date(c, p.getText());
+        } else if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+          longs[c] = p.getIntValue();
+        } else {
+          throw wrongType(c, "an ISO-8601 date string or epoch days", token);
+        }
+      }
+      default -> throw new AssertionError(kind);
+    }
+  }
+
+  private void decodeCsv(byte[] value) throws DecodeException {
+    String[] fields;
+    try (MappingIterator<String[]> lines = CSV.readValues(value)) {
+      fields = lines.hasNextValue() ? lines.nextValue() : new String[0];
+      if (lines.hasNextValue()) {
+        throw new DecodeException("the record holds more than one CSV line");
+      }
+    } catch (JsonProcessingException e) {
+      throw new DecodeException("malformed CSV: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new DecodeException("unreadable CSV: " + e.getMessage());
+    }
+    if (fields.length > names.length) {
+      throw new DecodeException("the CSV line has " + fields.length + " fields but the schema has "
+          + names.length + " columns");
+    }
+    for (int c = 0; c < fields.length; c++) {
+      String text = fields[c];
+      if (text.isEmpty() && kinds[c] != ColumnKind.VARCHAR) {
+        state[c] = NULL;
+        continue;
+      }
+      textValue(text, c);
+      state[c] = VALUE;
+    }
+  }
+
+  private void textValue(String text, int c) throws DecodeException {
+    try {
+      switch (kinds[c]) {
+        case INT -> longs[c] = Integer.parseInt(text.strip());
+        case BIGINT -> longs[c] = Long.parseLong(text.strip());
+        case FLOAT, DOUBLE -> doubles[c] = Double.parseDouble(text.strip());
+        case VARCHAR -> strings[c] = text.getBytes(StandardCharsets.UTF_8);
+        case BOOLEAN -> longs[c] = parseBoolean(text.strip(), c);
+        case TIMESTAMP -> longs[c] = isDigits(text.strip()) ? Long.parseLong(text.strip())
+            : timestamp(c, text.strip());
+        case DATE -> longs[c] = date(c, text.strip());
+        default -> throw new AssertionError(kinds[c]);
+      }
+    } catch (NumberFormatException e) {
+      throw new DecodeException("column '" + names[c] + "' (" + kinds[c] + "): '" + text + "' is not a valid "
+          + kinds[c]);
+    }
+  }
+
+  private long parseBoolean(String text, int c) throws DecodeException {
+    if (text.equalsIgnoreCase("true")) {
+      return 1;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return 0;
+    }
+    throw new DecodeException("column '" + names[c] + "' (BOOLEAN): '" + text + "' is neither true nor false");
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = s.charAt(0) == '-' ? 1 : 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private long timestamp(int c, String text) throws DecodeException {
+    try {
+      return Values.parseTimestamp(text);
+    } catch (DecodeException e) {
+      throw new DecodeException("column '" + names[c] + "' (TIMESTAMP): " + e.getMessage());
+    }
+  }
+
+  private long date(int c, String text) throws DecodeException {
+    try {
+      return Values.parseDate(text);
+    } catch (DecodeException e) {
+      throw new DecodeException("column '" + names[c] + "' (DATE): " + e.getMessage());
+    }
+  }
+
+  private DecodeException wrongType(int c, String expected, JsonToken got) {
+    return new DecodeException("column '" + names[c] + "' (" + kinds[c] + "): expected " + expected + ", got "
+        + describe(got));
+  }
+
+  private DecodeException outOfRange(int c, String text) {
+    return new DecodeException("column '" + names[c] + "' (" + kinds[c] + "): " + text + " is out of range");
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT -> "an integer";
+      case VALUE_NUMBER_FLOAT -> "a decimal number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.toString();
+    };
+  }
+}

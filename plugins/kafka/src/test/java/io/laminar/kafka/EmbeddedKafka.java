@@ -1,0 +1,169 @@
+package io.laminar.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/** One real KRaft broker (combined mode) for a test class, with helpers to make and read topics. */
+final class EmbeddedKafka implements AutoCloseable {
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+
+  private final KafkaClusterTestKit cluster;
+  private final Admin admin;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+    this.admin = cluster.admin();
+    this.producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+        ProducerConfig.LINGER_MS_CONFIG, 0,
+        // plain ordered sends: the test producer is not what is under test
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+  }
+
+  /** Starts a one-node cluster and waits until the broker is ready. */
+  static EmbeddedKafka start() throws Exception {
+    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("transaction.state.log.replication.factor", "1")
+        .setConfigProp("transaction.state.log.min.isr", "1")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .setConfigProp("auto.create.topics.enable", "false")
+        .build();
+    try {
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new EmbeddedKafka(cluster);
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** Creates a topic with a unique name starting with {@code prefix}. */
+  String createTopic(String prefix, int partitions) throws Exception {
+    String name = prefix + "-" + TOPICS.incrementAndGet();
+    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+    awaitLeaders(name, partitions);
+    return name;
+  }
+
+  void addPartitions(String topic, int total) throws Exception {
+    admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total))).all().get();
+    awaitLeaders(topic, total);
+  }
+
+  /**
+   * Waits until every partition's leader answers ListOffsets: metadata names a leader slightly
+   * before the broker serves the partition, and produce requests in that window fail.
+   */
+  private void awaitLeaders(String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      query.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(query).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  /** Sends one record and waits for its acknowledgement. */
+  void send(String topic, Integer partition, Long timestamp, String value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, partition, timestamp, null,
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8))).get();
+  }
+
+  /** Sends many records to one partition and waits for all. */
+  void sendAll(String topic, int partition, List<String> values) {
+    for (String v : values) {
+      producer.send(new ProducerRecord<>(topic, partition, null, v.getBytes(StandardCharsets.UTF_8)));
+    }
+    producer.flush();
+  }
+
+  /**
+   * Reads a topic from the beginning to its current end with the given isolation level
+   * ({@code read_committed} stops at the last stable offset).
+   */
+  List<ConsumerRecord<String, String>> readAll(String topic, String isolation) {
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+          out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(),
+              r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+              r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    return out;
+  }
+
+  Set<String> topics() throws Exception {
+    return admin.listTopics().names().get();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
+    try {
+      cluster.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the broker", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the broker", e);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package io.laminar.kafka;
+
+import static io.laminar.kafka.Fixtures.BIGINT;
+import static io.laminar.kafka.Fixtures.DOUBLE;
+import static io.laminar.kafka.Fixtures.TIMESTAMP;
+import static io.laminar.kafka.Fixtures.VARCHAR;
+import static io.laminar.kafka.Fixtures.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.Sink;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The kafka sink against one real broker. */
+class KafkaSinkTest {
+  private static final Schema SCHEMA = Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("ts", TIMESTAMP),
+      col("score", DOUBLE));
+
+  private static EmbeddedKafka kafka;
+  private BufferAllocator allocator;
+  private final List<Sink> open = new ArrayList<>();
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    kafka.close();
+  }
+
+  @BeforeEach
+  void allocate() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void noLeaks() throws ConnectorException {
+    for (Sink s : open) {
+      s.close();
+    }
+    assertEquals(0, allocator.getAllocatedMemory(), "outstanding Arrow memory");
+    allocator.close();
+  }
+
+  private Sink sink(String name, String topic, DeliveryGuarantee delivery, Map<String, ?> extra) throws Exception {
+    Map<String, Object> props = new java.util.HashMap<>(extra);
+    props.put(KafkaSinkFactory.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    props.put(KafkaSinkFactory.TOPIC, topic);
+    Sink s = new KafkaSinkFactory().create(Fixtures.context(name, ConnectorKind.SINK, new KafkaSinkFactory().spec(),
+        props, SCHEMA, allocator, delivery));
+    open.add(s);
+    s.open(0);
+    return s;
+  }
+
+  /** Writes rows with ids [from, to) in one batch. */
+  private void write(Sink sink, int from, int to) throws ConnectorException {
+    VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+    root.allocateNew();
+    BigIntVector id = (BigIntVector) root.getVector("id");
+    VarCharVector name = (VarCharVector) root.getVector("name");
+    TimeStampMilliVector ts = (TimeStampMilliVector) root.getVector("ts");
+    Float8Vector score = (Float8Vector) root.getVector("score");
+    for (int i = 0; i < to - from; i++) {
+      id.setSafe(i, from + i);
+      name.setSafe(i, ("n" + (from + i)).getBytes(StandardCharsets.UTF_8));
+      ts.setSafe(i, 1_767_225_600_000L); // 2026-01-01T00:00:00Z
+      if (i % 2 == 0) {
+        score.setSafe(i, 0.5);
+      } else {
+        score.setNull(i);
+      }
+    }
+    root.setRowCount(to - from);
+    try (Batch batch = Batch.of(root)) {
+      sink.write(batch);
+    }
+  }
+
+  private static List<String> values(List<ConsumerRecord<String, String>> records) {
+    return records.stream().map(ConsumerRecord::value).toList();
+  }
+
+  @Test
+  void atLeastOnceWritesEveryRowAsJson() throws Exception {
+    String topic = kafka.createTopic("alo", 2);
+    Sink sink = sink("out", topic, DeliveryGuarantee.AT_LEAST_ONCE, Map.of());
+
+    write(sink, 0, 50);
+    write(sink, 50, 100);
+    sink.prepareCommit(1);
+    sink.commit(1);
+
+    List<String> values = values(kafka.readAll(topic, "read_uncommitted"));
+    assertEquals(100, values.size());
+    assertTrue(values.contains("{\"id\":0,\"name\":\"n0\",\"ts\":\"2026-01-01T00:00:00Z\",\"score\":0.5}"), values.get(0));
+    assertTrue(values.contains("{\"id\":1,\"name\":\"n1\",\"ts\":\"2026-01-01T00:00:00Z\",\"score\":null}"));
+  }
+
+  @Test
+  void keyColumnValueBecomesTheRecordKey() throws Exception {
+    String topic = kafka.createTopic("keyed", 1);
+    Sink sink = sink("keyed", topic, DeliveryGuarantee.AT_LEAST_ONCE, Map.of("key.column", "id"));
+
+    write(sink, 7, 9);
+    sink.prepareCommit(1);
+
+    assertEquals(List.of("7", "8"), kafka.readAll(topic, "read_uncommitted").stream().map(ConsumerRecord::key).toList());
+  }
+
+  @Test
+  void preparedEpochIsInvisibleToReadCommittedUntilCommitted() throws Exception {
+    String topic = kafka.createTopic("eos", 1);
+    Sink sink = sink("eos", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+
+    write(sink, 0, 10);
+    sink.prepareCommit(1);
+
+    assertEquals(0, kafka.readAll(topic, "read_committed").size(), "prepared, not committed");
+    assertEquals(10, kafka.readAll(topic, "read_uncommitted").size(), "the rows are in the log");
+
+    sink.commit(1);
+
+    assertEquals(10, kafka.readAll(topic, "read_committed").size());
+  }
+
+  @Test
+  void abortDiscardsTheEpochAndLaterEpochsStillCommit() throws Exception {
+    String topic = kafka.createTopic("abort", 1);
+    Sink sink = sink("aborting", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+
+    write(sink, 0, 10);
+    sink.prepareCommit(1);
+    sink.abort(1);
+    write(sink, 10, 12);
+    sink.prepareCommit(2);
+    sink.commit(2);
+
+    List<String> values = values(kafka.readAll(topic, "read_committed"));
+    assertEquals(2, values.size());
+    assertTrue(values.get(0).startsWith("{\"id\":10,"), values.get(0));
+  }
+
+  @Test
+  void rowsWrittenWhileAnEpochAwaitsCommitGoIntoTheNextTransaction() throws Exception {
+    String topic = kafka.createTopic("overlap", 1);
+    Sink sink = sink("overlap", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+
+    write(sink, 0, 3);
+    sink.prepareCommit(1);
+    write(sink, 3, 5); // epoch 2, while epoch 1 is not yet committed
+    sink.commit(1);
+
+    assertEquals(3, kafka.readAll(topic, "read_committed").size(), "only epoch 1 is visible");
+
+    sink.prepareCommit(2);
+    sink.commit(2);
+
+    assertEquals(5, kafka.readAll(topic, "read_committed").size());
+  }
+
+  @Test
+  void aNewInstanceFencesTheCrashedOnesPreparedTransaction() throws Exception {
+    String topic = kafka.createTopic("fence", 1);
+    Sink crashed = sink("fenced", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(crashed, 0, 10);
+    crashed.prepareCommit(1);
+
+    Sink restarted = sink("fenced", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of()); // same transactional.id
+    write(restarted, 100, 102);
+    restarted.prepareCommit(1);
+    restarted.commit(1);
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> crashed.commit(1));
+    assertTrue(e.getMessage().contains("fenced"), e.getMessage());
+    List<String> visible = values(kafka.readAll(topic, "read_committed"));
+    assertEquals(2, visible.size(), "only the new instance's rows");
+    assertTrue(IntStream.range(0, 2).allMatch(i -> visible.get(i).startsWith("{\"id\":10" + i + ",")), visible.toString());
+  }
+
+  @Test
+  void transactionalIdIsDerivedFromServerAndInstanceName() throws Exception {
+    String topic = kafka.createTopic("txid", 1);
+    Sink sink = sink("named", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(sink, 0, 1);
+    sink.prepareCommit(1);
+    sink.commit(1);
+
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      assertTrue(admin.listTransactions().all().get().stream()
+          .anyMatch(t -> t.transactionalId().equals("laminar-test-named")));
+    }
+  }
+
+  @Test
+  void keyColumnMustBeASchemaColumn() {
+    ConnectorException e = assertThrows(ConnectorException.class, () -> sink("bad", "t", DeliveryGuarantee.AT_LEAST_ONCE,
+        Map.of("key.column", "nope")));
+
+    assertEquals(ConnectorException.Kind.INVALID_PROPERTY, e.kind());
+    assertEquals("key.column", e.property().orElseThrow());
+  }
+
+  @Test
+  void validateSchemaReportsUnsupportedTypesAndAMissingKeyColumn() throws Exception {
+    Sink sink = new KafkaSinkFactory().create(Fixtures.context("v", ConnectorKind.SINK, new KafkaSinkFactory().spec(),
+        Map.of("bootstrap.servers", "localhost:1", "topic", "t", "key.column", "id"), SCHEMA, allocator,
+        DeliveryGuarantee.AT_LEAST_ONCE));
+
+    List<String> problems = sink.validateSchema(Fixtures.schema(col("blob",
+        org.apache.arrow.vector.types.pojo.ArrowType.Binary.INSTANCE)));
+
+    assertEquals(2, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("column 'blob' has type Binary"), problems.get(0));
+    assertEquals("key.column 'id' is not a column of the sink's input", problems.get(1));
+  }
+}

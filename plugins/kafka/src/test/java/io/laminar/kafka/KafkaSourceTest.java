@@ -1,0 +1,293 @@
+package io.laminar.kafka;
+
+import static io.laminar.kafka.Fixtures.BIGINT;
+import static io.laminar.kafka.Fixtures.BOOLEAN;
+import static io.laminar.kafka.Fixtures.DATE;
+import static io.laminar.kafka.Fixtures.DOUBLE;
+import static io.laminar.kafka.Fixtures.FLOAT;
+import static io.laminar.kafka.Fixtures.INT;
+import static io.laminar.kafka.Fixtures.TIMESTAMP;
+import static io.laminar.kafka.Fixtures.VARCHAR;
+import static io.laminar.kafka.Fixtures.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.Source;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The kafka source against one real broker. */
+class KafkaSourceTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Schema ID_SCHEMA = Fixtures.schema(col("id", BIGINT));
+
+  private static EmbeddedKafka kafka;
+  private BufferAllocator allocator;
+  private final List<Source> open = new ArrayList<>();
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    kafka.close();
+  }
+
+  @BeforeEach
+  void allocate() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void noLeaks() throws ConnectorException {
+    for (Source s : open) {
+      s.close();
+    }
+    assertEquals(0, allocator.getAllocatedMemory(), "outstanding Arrow memory");
+    allocator.close();
+  }
+
+  private Fixtures.Context context(Schema schema, Map<String, ?> props) {
+    Map<String, Object> all = new HashMap<>(props);
+    all.putIfAbsent(KafkaSourceFactory.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    return Fixtures.context("orders", ConnectorKind.SOURCE, new KafkaSourceFactory().spec(), all, schema, allocator, null);
+  }
+
+  private Source open(Fixtures.Context ctx, byte[] offsets) throws ConnectorException {
+    Source s = new KafkaSourceFactory().create(ctx);
+    open.add(s);
+    s.open(offsets);
+    return s;
+  }
+
+  private static List<String> ids(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "{\"id\":" + i + "}").toList();
+  }
+
+  private static Set<Long> idsOf(List<Map<String, Object>> rows) {
+    return rows.stream().map(r -> (Long) r.get("id")).collect(Collectors.toSet());
+  }
+
+  @Test
+  void jsonRecordsFromThreePartitionsArriveWithTheirTypes() throws Exception {
+    String topic = kafka.createTopic("typed", 3);
+    for (int p = 0; p < 3; p++) {
+      kafka.send(topic, p, null, "{\"i\":" + p + ",\"b\":" + (10_000_000_000L + p) + ",\"d\":1.5,\"f\":2.5,"
+          + "\"s\":\"p" + p + "\",\"ok\":true,\"ts\":\"2026-01-02T03:04:05.678Z\",\"day\":\"2026-01-31\"}");
+    }
+    Schema schema = Fixtures.schema(col("i", INT), col("b", BIGINT), col("d", DOUBLE), col("f", FLOAT),
+        col("s", VARCHAR), col("ok", BOOLEAN), col("ts", TIMESTAMP), col("day", DATE));
+    Source source = open(context(schema, Map.of("topic", topic)), null);
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 3, WAIT);
+
+    assertEquals(3, rows.size());
+    rows.sort((a, b) -> Integer.compare((Integer) a.get("i"), (Integer) b.get("i")));
+    for (int p = 0; p < 3; p++) {
+      Map<String, Object> row = rows.get(p);
+      assertEquals(p, row.get("i"));
+      assertEquals(10_000_000_000L + p, row.get("b"));
+      assertEquals(1.5, row.get("d"));
+      assertEquals(2.5f, row.get("f"));
+      assertEquals("p" + p, row.get("s"));
+      assertEquals(true, row.get("ok"));
+      assertEquals(Instant.parse("2026-01-02T03:04:05.678Z").toEpochMilli(), row.get("ts"));
+      assertEquals(20484, row.get("day")); // 2026-01-31 in days since the epoch
+    }
+  }
+
+  @Test
+  void missingFieldsAreNull() throws Exception {
+    String topic = kafka.createTopic("missing", 1);
+    kafka.send(topic, 0, null, "{\"id\":1}");
+    Source source = open(context(Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("ts", TIMESTAMP)),
+        Map.of("topic", topic)), null);
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 1, WAIT);
+
+    assertEquals(1, rows.size());
+    assertEquals(1L, rows.get(0).get("id"));
+    assertNull(rows.get(0).get("name"));
+    assertNull(rows.get(0).get("ts"));
+  }
+
+  @Test
+  void reopeningAtSnapshottedOffsetsResumesWithoutLossOrDuplicates() throws Exception {
+    String topic = kafka.createTopic("resume", 3);
+    for (int p = 0; p < 3; p++) {
+      kafka.sendAll(topic, p, ids(p * 100, p * 100 + 20));
+    }
+    Source first = open(context(ID_SCHEMA, Map.of("topic", topic)), null);
+    List<Map<String, Object>> before = Fixtures.read(first, 25, WAIT);
+    byte[] offsets = first.snapshotOffsets();
+    first.close();
+    for (int p = 0; p < 3; p++) {
+      kafka.sendAll(topic, p, ids(p * 100 + 20, p * 100 + 30));
+    }
+
+    Source second = open(context(ID_SCHEMA, Map.of("topic", topic)), offsets);
+    List<Map<String, Object>> after = Fixtures.read(second, 90 - before.size(), WAIT);
+    after.addAll(Fixtures.drain(second, Duration.ofMillis(500)));
+
+    assertEquals(25, before.size());
+    Set<Long> all = new HashSet<>(idsOf(before));
+    all.addAll(idsOf(after));
+    assertEquals(90, before.size() + after.size(), "no duplicates");
+    assertEquals(90, all.size(), "no loss");
+  }
+
+  @Test
+  void snapshotOffsetsAreJsonOfNextOffsetPerPartition() throws Exception {
+    String topic = kafka.createTopic("snapshot", 2);
+    kafka.sendAll(topic, 0, ids(0, 3));
+    Source source = open(context(ID_SCHEMA, Map.of("topic", topic)), null);
+
+    assertEquals(3, Fixtures.read(source, 3, WAIT).size());
+
+    assertEquals("{\"" + topic + "\":{\"0\":3,\"1\":0}}", new String(source.snapshotOffsets(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void latestStartsAfterTheRecordsAlreadyThere() throws Exception {
+    String topic = kafka.createTopic("latest", 2);
+    kafka.sendAll(topic, 0, ids(0, 5));
+    Source source = open(context(ID_SCHEMA, Map.of("topic", topic, "startup.mode", "latest")), null);
+    kafka.sendAll(topic, 1, ids(5, 7));
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 2, WAIT);
+    rows.addAll(Fixtures.drain(source, Duration.ofMillis(300)));
+
+    assertEquals(Set.of(5L, 6L), idsOf(rows));
+    assertEquals(2, rows.size());
+  }
+
+  @Test
+  void timestampStartsAtTheFirstRecordAtOrAfterIt() throws Exception {
+    String topic = kafka.createTopic("timestamp", 1);
+    for (int i = 0; i < 6; i++) {
+      kafka.send(topic, 0, 1_000_000L + i * 1000, "{\"id\":" + i + "}");
+    }
+    Source source = open(context(ID_SCHEMA, Map.of("topic", topic, "startup.mode", "timestamp",
+        "startup.timestamp", 1_003_000L)), null);
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 3, WAIT);
+    rows.addAll(Fixtures.drain(source, Duration.ofMillis(300)));
+
+    assertEquals(Set.of(3L, 4L, 5L), idsOf(rows));
+  }
+
+  @Test
+  void malformedRecordsAreSkippedAndCountedWithOnErrorSkip() throws Exception {
+    String topic = kafka.createTopic("skip", 1);
+    kafka.sendAll(topic, 0, List.of("{\"id\":1}", "{\"id\":", "{\"id\":\"two\"}", "{\"id\":3}"));
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic, "on.error", "skip"));
+    Source source = open(ctx, null);
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 2, WAIT);
+
+    assertEquals(Set.of(1L, 3L), idsOf(rows));
+    assertEquals(2, ctx.metrics().counter("records_skipped_total"));
+    assertEquals("{\"" + topic + "\":{\"0\":4}}", new String(source.snapshotOffsets(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void malformedRecordWithOnErrorFailNamesTopicPartitionAndOffset() throws Exception {
+    String topic = kafka.createTopic("fail", 1);
+    kafka.sendAll(topic, 0, List.of("{\"id\":1}", "not json"));
+    Source source = open(context(ID_SCHEMA, Map.of("topic", topic)), null);
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> Fixtures.read(source, 2, WAIT));
+
+    assertEquals(ConnectorException.Kind.RUNTIME, e.kind());
+    assertTrue(e.getMessage().contains("topic " + topic + ", partition 0, offset 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("malformed JSON"), e.getMessage());
+  }
+
+  @Test
+  void aPartitionAddedWhileRunningIsReadFromItsBeginning() throws Exception {
+    String topic = kafka.createTopic("grow", 1);
+    kafka.sendAll(topic, 0, ids(0, 2));
+    Source source = open(context(ID_SCHEMA, Map.of("topic", topic,
+        "partition.discovery.interval", Duration.ofMillis(200))), null);
+    assertEquals(2, Fixtures.read(source, 2, WAIT).size());
+
+    kafka.addPartitions(topic, 2);
+    kafka.sendAll(topic, 1, ids(2, 5));
+    List<Map<String, Object>> rows = Fixtures.read(source, 3, WAIT);
+
+    assertEquals(Set.of(2L, 3L, 4L), idsOf(rows));
+  }
+
+  @Test
+  void kafkaTimestampFillsTheFirstTimestampColumnTheRecordLacks() throws Exception {
+    String topic = kafka.createTopic("kts", 1);
+    kafka.send(topic, 0, 1_234_567L, "{\"id\":1,\"event_time\":\"2026-01-01T00:00:00Z\"}");
+    Schema schema = Fixtures.schema(col("id", BIGINT), col("event_time", TIMESTAMP), col("kafka_time", TIMESTAMP));
+    Source source = open(context(schema, Map.of("topic", topic, "ts_column", "$kafka.timestamp")), null);
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 1, WAIT);
+
+    assertEquals(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(), rows.get(0).get("event_time"));
+    assertEquals(1_234_567L, rows.get(0).get("kafka_time"));
+  }
+
+  @Test
+  void csvRecordsFollowTheSchemaColumnOrder() throws Exception {
+    String topic = kafka.createTopic("csv", 1);
+    kafka.sendAll(topic, 0, List.of("1,\"hello, world\",2026-01-01T00:00:00Z", "2,,"));
+    Schema schema = Fixtures.schema(col("id", BIGINT), col("text", VARCHAR), col("ts", TIMESTAMP));
+    Source source = open(context(schema, Map.of("topic", topic, "format", "csv")), null);
+
+    List<Map<String, Object>> rows = Fixtures.read(source, 2, WAIT);
+
+    assertEquals("hello, world", rows.get(0).get("text"));
+    assertEquals(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(), rows.get(0).get("ts"));
+    assertEquals("", rows.get(1).get("text"));
+    assertNull(rows.get(1).get("ts"));
+  }
+
+  @Test
+  void lagGaugeCountsRecordsNotYetHandedOut() throws Exception {
+    String topic = kafka.createTopic("lag", 1);
+    kafka.sendAll(topic, 0, ids(0, 10));
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic));
+    Source source = open(ctx, null);
+
+    assertEquals(4, Fixtures.read(source, 4, WAIT).size());
+
+    assertEquals(6.0, ctx.metrics().gauge("lag_records"));
+  }
+
+  @Test
+  void aTopicThatDoesNotExistFailsOpenWithConnectionFailed() {
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", "no-such-topic"));
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> open(ctx, null));
+
+    assertEquals(ConnectorException.Kind.CONNECTION_FAILED, e.kind());
+    assertTrue(e.getMessage().contains("topic 'no-such-topic' does not exist"), e.getMessage());
+  }
+}
