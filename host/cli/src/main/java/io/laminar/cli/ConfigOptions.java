@@ -17,4 +17,11 @@ final class ConfigOptions {
   @Option(names = "--log-level", paramLabel = "LEVEL",
       description = "trace, debug, info, warn or error (default: [server] log_level, else info).")
   String logLevel;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "text or json (JSON lines on stderr; default: [server] log_format, else text).")
+  LogFormat logFormat;
+
+  /** Log line formats. */
+  enum LogFormat { text, json }
 }

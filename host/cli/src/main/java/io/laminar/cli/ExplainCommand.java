@@ -21,8 +21,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Preparation p = Preparation.prepare(options.files, options.pluginsDir, true, options.logLevel,
-        System.getenv(), parent.err)) {
+    try (Preparation p = Preparation.prepare(options, true, System.getenv(), parent.err)) {
       if (!p.ok()) {
         return p.exitCode;
       }

@@ -50,10 +50,10 @@ final class Preparation implements AutoCloseable {
     this.err = err;
   }
 
-  static Preparation prepare(List<Path> files, Path pluginsOption, boolean offline, String logLevel,
-      Map<String, String> env, PrintStream err) {
+  static Preparation prepare(ConfigOptions options, boolean offline, Map<String, String> env, PrintStream err) {
     Preparation p = new Preparation(err);
-    p.run(files, pluginsOption, offline, logLevel, env);
+    p.run(options.files, options.pluginsDir, offline, options.logLevel,
+        options.logFormat == null ? null : options.logFormat.name(), env);
     return p;
   }
 
@@ -61,7 +61,8 @@ final class Preparation implements AutoCloseable {
     return exitCode == ExitCode.OK;
   }
 
-  private void run(List<Path> files, Path pluginsOption, boolean offline, String logLevel, Map<String, String> env) {
+  private void run(List<Path> files, Path pluginsOption, boolean offline, String logLevel, String logFormat,
+      Map<String, String> env) {
     long t0 = System.nanoTime();
     ConfigResult loaded = ConfigLoader.load(files, env);
     if (!loaded.ok()) {
@@ -69,7 +70,8 @@ final class Preparation implements AutoCloseable {
       return;
     }
     config = loaded.config();
-    Logging.setLevel(logLevel != null ? logLevel : config.server().logLevel());
+    Logging.configure(logLevel != null ? logLevel : config.server().logLevel(),
+        logFormat != null ? logFormat : config.server().logFormat());
     LOG.info("config loaded from {} in {} ms", files, (System.nanoTime() - t0) / 1_000_000);
 
     Optional<Path> dir = PluginsDirectory.resolve(pluginsOption, env, config.server().pluginsDir());

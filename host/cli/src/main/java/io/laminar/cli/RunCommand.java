@@ -1,7 +1,8 @@
 package io.laminar.cli;
 
-import io.laminar.api.ConnectorException;
 import io.laminar.engine.Engine;
+import io.laminar.engine.EngineOptions;
+import io.laminar.engine.StartFailure;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Do everything up to and including the connectivity checks, then stop.")
   boolean dryRun;
 
+  @Option(names = "--reset-state",
+      description = "Ignore the saved checkpoint (e.g. after an incompatible SQL change): state starts empty "
+          + "and sources start from the beginning.")
+  boolean resetState;
+
   @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long a graceful shutdown may take before laminar names what is stuck and exits 3 "
           + "(default: [server] shutdown_timeout, else 30s).")
@@ -34,8 +40,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Preparation p = Preparation.prepare(options.files, options.pluginsDir, offline, options.logLevel,
-        System.getenv(), parent.err)) {
+    try (Preparation p = Preparation.prepare(options, offline, System.getenv(), parent.err)) {
       if (!p.ok()) {
         return p.exitCode;
       }
@@ -51,14 +56,24 @@ final class RunCommand implements Callable<Integer> {
 
   private int runEngine(Preparation p) {
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
-    Engine engine = new Engine(p.builder, p.allocator, p.metrics);
+    Engine engine = new Engine(p.builder, p.allocator, p.metrics,
+        new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout()));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
     Signals.install(() -> stopped.complete(engine.shutdown(timeout)), ExitCode.FORCED_STOP);
     try {
       engine.start();
-    } catch (ConnectorException e) {
-      parent.err.println("laminar: " + e.getMessage());
-      return e.kind() == ConnectorException.Kind.CONNECTION_FAILED ? ExitCode.CONNECTIVITY : ExitCode.RUNTIME;
+    } catch (StartFailure e) {
+      parent.err.println(e.error().format());
+      parent.err.println("laminar: the engine could not start; nothing is running.");
+      switch (e.error().kind()) {
+        case CONNECTION_FAILED:
+          return ExitCode.CONNECTIVITY;
+        case INVALID_TOPOLOGY:
+        case CONFIG:
+          return ExitCode.CONFIG;
+        default:
+          return ExitCode.RUNTIME;
+      }
     }
     Engine.Outcome outcome;
     try {

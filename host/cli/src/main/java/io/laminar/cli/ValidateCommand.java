@@ -21,8 +21,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Preparation p = Preparation.prepare(options.files, options.pluginsDir, offline, options.logLevel,
-        System.getenv(), parent.err)) {
+    try (Preparation p = Preparation.prepare(options, offline, System.getenv(), parent.err)) {
       if (!p.ok()) {
         return p.exitCode;
       }

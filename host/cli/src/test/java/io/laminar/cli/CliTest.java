@@ -278,6 +278,22 @@ class CliTest {
   }
 
   @Test
+  void dryRunValidatesAndStartsNothing() throws Exception {
+    Path file = write("good.toml", GOOD);
+    Result r = laminar("run", "--dry-run", "-c", file.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    assertTrue(r.err().contains("dry run: configuration valid and connectors reachable; nothing was started."), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void badDurationOnTheCommandLineIsAUsageError() throws Exception {
+    Result r = laminar("run", "--shutdown-timeout", "soon", "-c", write("good.toml", GOOD).toString());
+    assertEquals(ExitCode.USAGE, r.code());
+    assertTrue(r.err().contains("'soon' is not a duration"), r.err());
+  }
+
+  @Test
   void missingConfigFileIsAConfigError() {
     Result r = laminar("validate", "-c", dir.resolve("nope.toml").toString());
     assertEquals(ExitCode.CONFIG, r.code());

@@ -5,11 +5,21 @@ import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.IncompatibleStateException;
+import io.laminar.state.CheckpointException;
+import io.laminar.state.CheckpointStore;
+import io.laminar.state.RestoredCheckpoint;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,18 +51,27 @@ public final class Engine {
   private final List<Thread> threads = new ArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<String> failure = new AtomicReference<>();
+  private final EngineOptions options;
   private volatile State state = State.CREATED;
   private int pipelinesLeft;
-  private int sourcesLeft;
+  private CheckpointCoordinator checkpoints;
+  private CheckpointStore store;
+  private ScheduledExecutorService scheduler;
 
   /** Wraps a builder whose {@link EngineBuilder#construct()} succeeded. */
   public Engine(EngineBuilder builder, BufferAllocator allocator, EngineMetrics metrics) {
+    this(builder, allocator, metrics, EngineOptions.defaults());
+  }
+
+  /** As above, with run-time options. */
+  public Engine(EngineBuilder builder, BufferAllocator allocator, EngineMetrics metrics, EngineOptions options) {
     if (!builder.construct().ok()) {
       throw new IllegalStateException("engine construction reported errors; nothing to start");
     }
     this.builder = builder;
     this.allocator = allocator;
     this.metrics = metrics;
+    this.options = options;
   }
 
   /** The current state. */
@@ -123,11 +142,49 @@ public final class Engine {
   }
 
   /**
-   * Opens lookups, sinks and sources, builds every pipeline's executor and starts the threads. A
-   * connector that fails to open stops the start: what was opened is closed again.
+   * Recovers from the latest valid checkpoint, opens lookups, sinks and sources, builds and restores
+   * every pipeline's executor and starts the threads and the checkpoint schedule. Anything that fails
+   * stops the start; what was opened is closed again.
    */
-  public synchronized void start() throws ConnectorException {
+  public synchronized void start() throws StartFailure {
     long t0 = System.nanoTime();
+    try {
+      startOrThrow();
+    } catch (StartFailure e) {
+      pipelineRunners.forEach(PipelineRunner::closeExecutor);
+      closeStore();
+      builder.closeCreated();
+      state = State.FAILED;
+      throw e;
+    }
+    LOG.info("engine started: {} sources, {} lookups, {} pipelines, {} sinks in {} ms", sourceRunners.size(),
+        builder.lookups().size(), pipelineRunners.size(),
+        builder.sinks().values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void startOrThrow() throws StartFailure {
+    var cpConfig = builder.config().checkpoint();
+    Optional<RestoredCheckpoint> latest;
+    try {
+      store = new CheckpointStore(cpConfig.dir(), cpConfig.retain(), builder.config().canonicalHash());
+      latest = store.recover().checkpoint();
+    } catch (CheckpointException e) {
+      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot use the checkpoint directory: "
+          + e.getMessage(), Optional.empty()), e);
+    }
+    long lastCommitted = latest.map(RestoredCheckpoint::id).orElse(0L);
+    Optional<RestoredCheckpoint> restore = latest;
+    if (latest.isPresent() && options.resetState()) {
+      LOG.warn("--reset-state: ignoring checkpoint {}; starting from the beginning", lastCommitted);
+      restore = Optional.empty();
+    } else if (latest.isPresent() && "true".equals(latest.get().metadata().get(CheckpointCoordinator.COMPLETED))) {
+      LOG.info("the previous run processed all its input (checkpoint {}); starting a new run from the beginning",
+          lastCommitted);
+      restore = Optional.empty();
+    } else if (latest.isPresent()) {
+      LOG.info("restoring from checkpoint {} ({})", lastCommitted, latest.get().directory());
+    }
+
     Map<String, LookupSource> lookups = new HashMap<>();
     for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
       opening(l, () -> l.instance().open());
@@ -135,7 +192,7 @@ public final class Engine {
     }
     for (List<ConnectorInstance<Sink>> list : builder.sinks().values()) {
       for (ConnectorInstance<Sink> s : list) {
-        opening(s, () -> s.instance().open(0));
+        opening(s, () -> s.instance().open(lastCommitted));
       }
     }
     Map<String, List<PipelineRunner>> readers = new HashMap<>();
@@ -143,6 +200,9 @@ public final class Engine {
       PipelineRunner runner = new PipelineRunner(p, allocator, lookups,
           builder.sinks().getOrDefault(p.name(), List.of()), this);
       pipelineRunners.add(runner);
+      if (restore.isPresent()) {
+        restorePipeline(runner, restore.get());
+      }
       registerPipelineMetrics(runner);
       for (String source : p.sources()) {
         readers.computeIfAbsent(source, k -> new ArrayList<>()).add(runner);
@@ -153,11 +213,12 @@ public final class Engine {
       if (consumers.isEmpty()) {
         continue; // an unused source is warned about at validation and never polled
       }
-      opening(s, () -> s.instance().open(null));
+      byte[] offsets = restoredOffsets(restore, s.name());
+      opening(s, () -> s.instance().open(offsets));
       sourceRunners.add(new SourceRunner(s, consumers, this, metrics));
     }
+    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, metrics);
     pipelinesLeft = pipelineRunners.size();
-    sourcesLeft = sourceRunners.size();
     state = State.RUNNING;
     for (PipelineRunner p : pipelineRunners) {
       threads.add(startThread("pipeline-" + p.name(), p));
@@ -165,12 +226,75 @@ public final class Engine {
     for (SourceRunner s : sourceRunners) {
       threads.add(startThread("source-" + s.name(), s));
     }
-    LOG.info("engine started: {} sources, {} lookups, {} pipelines, {} sinks in {} ms", sourceRunners.size(),
-        lookups.size(), pipelineRunners.size(), builder.sinks().values().stream().mapToInt(List::size).sum(),
-        (System.nanoTime() - t0) / 1_000_000);
+    Duration interval = builder.config().checkpoint().interval();
+    if (!interval.isZero() && !interval.isNegative()) {
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "laminar-checkpoints");
+        t.setDaemon(true);
+        return t;
+      });
+      scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toMillis(), interval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     if (pipelineRunners.isEmpty()) {
       finish(State.COMPLETED);
     }
+  }
+
+  private void restorePipeline(PipelineRunner runner, RestoredCheckpoint checkpoint) throws StartFailure {
+    String file = CheckpointCoordinator.stateFile(runner.name());
+    if (!checkpoint.contains(file)) {
+      LOG.warn("checkpoint {} has no state for pipeline '{}' (new pipeline?); it starts empty",
+          checkpoint.id(), runner.name());
+      return;
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(checkpoint.open(file), 1 << 16))) {
+      runner.executor().restore(in);
+    } catch (IncompatibleStateException e) {
+      throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, e.getMessage()
+          + ". Start with --reset-state to discard the saved state (input is then read from the beginning).",
+          Optional.empty()), e);
+    } catch (IOException e) {
+      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot restore pipeline '"
+          + runner.name() + "' from checkpoint " + checkpoint.id() + ": " + e.getMessage(), Optional.empty()), e);
+    }
+  }
+
+  private static byte[] restoredOffsets(Optional<RestoredCheckpoint> restore, String source) throws StartFailure {
+    if (restore.isEmpty() || !restore.get().contains(CheckpointCoordinator.offsetsFile(source))) {
+      return null;
+    }
+    try {
+      return restore.get().read(CheckpointCoordinator.offsetsFile(source));
+    } catch (IOException e) {
+      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot read offsets of source '" + source
+          + "' from checkpoint " + restore.get().id() + ": " + e.getMessage(), Optional.empty()), e);
+    }
+  }
+
+  private void periodicCheckpoint() {
+    if (state != State.RUNNING) {
+      return;
+    }
+    try {
+      checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
+    } catch (CheckpointCoordinator.CheckpointFailure e) {
+      // logged by the coordinator; the previous checkpoint stays the recovery point
+    }
+  }
+
+  /**
+   * Takes a checkpoint now (the HTTP API's POST /api/v1/checkpoint).
+   *
+   * @throws IllegalStateException when the engine is not running
+   * @throws Exception when the checkpoint failed (the message says why)
+   */
+  public CheckpointResult checkpointNow() throws Exception {
+    if (state != State.RUNNING || checkpoints == null) {
+      throw new IllegalStateException("the engine is " + state.name().toLowerCase(java.util.Locale.ROOT)
+          + "; checkpoints are taken only while it runs");
+    }
+    return checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
   }
 
   private void registerPipelineMetrics(PipelineRunner runner) {
@@ -190,12 +314,14 @@ public final class Engine {
     void open() throws ConnectorException;
   }
 
-  private static void opening(ConnectorInstance<?> i, Opening open) throws ConnectorException {
+  private static void opening(ConnectorInstance<?> i, Opening open) throws StartFailure {
     try {
       open.open();
-    } catch (ConnectorException e) {
-      throw new ConnectorException(e.kind(), e.property().orElse(null), i.connector().kind().label() + " '"
-          + i.name() + "' (" + i.connector().type() + ") could not open: " + e.getMessage(), e);
+    } catch (ConnectorException | RuntimeException e) {
+      boolean unreachable = e instanceof ConnectorException ce && ce.kind() == ConnectorException.Kind.CONNECTION_FAILED;
+      throw new StartFailure(ServerError.at(unreachable ? ServerError.Kind.CONNECTION_FAILED : ServerError.Kind.RUNTIME,
+          i.position(), i.connector().kind().label() + " '" + i.name() + "' (" + i.connector().type()
+              + ") could not open: " + e.getMessage()), e);
     }
   }
 
@@ -207,20 +333,36 @@ public final class Engine {
   }
 
   synchronized void sourceDone(SourceRunner runner, Throwable error) {
-    sourcesLeft--;
     if (error != null) {
       fail("source '" + runner.name() + "' failed: " + describe(error), error);
     }
   }
 
-  synchronized void pipelineDone(PipelineRunner runner, Throwable error) {
-    pipelinesLeft--;
-    if (error != null) {
-      fail("pipeline '" + runner.name() + "' failed: " + describe(error), error);
-    } else if (pipelinesLeft == 0 && state == State.RUNNING) {
-      finish(State.COMPLETED);
-    } else if (pipelinesLeft == 0 && state == State.STOPPING) {
-      finish(State.STOPPED);
+  void pipelineDone(PipelineRunner runner, Throwable error) {
+    boolean completeRun;
+    synchronized (this) {
+      pipelinesLeft--;
+      if (error != null) {
+        fail("pipeline '" + runner.name() + "' failed: " + describe(error), error);
+        return;
+      }
+      if (pipelinesLeft == 0 && state == State.STOPPING) {
+        finish(State.STOPPED);
+      }
+      completeRun = pipelinesLeft == 0 && state == State.RUNNING;
+    }
+    if (completeRun) {
+      // All input processed: a final checkpoint commits the sinks' last epoch and records completion.
+      try {
+        checkpoints.checkpoint(true, System.nanoTime() + options.checkpointTimeout().toNanos());
+        synchronized (this) {
+          finish(State.COMPLETED);
+        }
+      } catch (CheckpointCoordinator.CheckpointFailure e) {
+        synchronized (this) {
+          fail("the final checkpoint failed: " + e.getMessage(), e);
+        }
+      }
     }
   }
 
@@ -265,7 +407,18 @@ public final class Engine {
         join(t, deadline);
       }
     }
-    LOG.info("shutdown: sources stopped; draining {} pipelines", pipelineRunners.size());
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (state == State.STOPPING && checkpoints != null) {
+      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines", pipelineRunners.size());
+      try {
+        checkpoints.checkpoint(false, deadline);
+      } catch (CheckpointCoordinator.CheckpointFailure e) {
+        LOG.error("shutdown: the final checkpoint failed ({}); the previous checkpoint is the recovery point",
+            e.getMessage());
+      }
+    }
     for (PipelineRunner p : pipelineRunners) {
       if (!p.finished()) {
         try {
@@ -321,11 +474,26 @@ public final class Engine {
         p.closeExecutor();
       }
     }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
     if (stuck.isEmpty()) {
       builder.closeCreated();
+      closeStore();
     }
     threads.clear();
     return new Outcome(state, failure.get(), stuck);
+  }
+
+  private void closeStore() {
+    if (store != null) {
+      try {
+        store.close();
+      } catch (CheckpointException e) {
+        LOG.warn("closing the checkpoint store failed: {}", e.getMessage());
+      }
+      store = null;
+    }
   }
 
   private static void join(Thread t, long deadline) {

@@ -27,6 +27,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Builds an engine from a loaded config in the spec's phases: (1) create source and lookup
@@ -82,7 +83,12 @@ public final class EngineBuilder {
 
   private void phase(String name, Runnable body) {
     long t0 = System.nanoTime();
-    body.run();
+    MDC.put("phase", name);
+    try {
+      body.run();
+    } finally {
+      MDC.remove("phase");
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     phaseTimes.put(name, took);
     LOG.info("phase '{}' done in {} ms", name, String.format("%.1f", took.toNanos() / 1e6));

@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Owns one pipeline's executor and sinks on a thread of its own. Sources hand it events through a
@@ -23,7 +24,15 @@ final class PipelineRunner implements Runnable {
   private static final int QUEUE_CAPACITY = 16;
 
   /** What a source sends: a batch, the end of its input, or (from the engine) stop. */
-  sealed interface Event permits BatchEvent, EndEvent, StopEvent {
+  sealed interface Event permits BatchEvent, EndEvent, BarrierEvent, StopEvent {
+  }
+
+  /**
+   * A checkpoint barrier: the pipeline says it has processed everything queued before it, then
+   * waits while the coordinator snapshots its executor and drives its sinks.
+   */
+  record BarrierEvent(long checkpointId, java.util.concurrent.CountDownLatch arrived,
+      java.util.concurrent.CountDownLatch release) implements Event {
   }
 
   record BatchEvent(String source, SharedBatch batch) implements Event {
@@ -60,6 +69,10 @@ final class PipelineRunner implements Runnable {
     return executor;
   }
 
+  List<ConnectorInstance<Sink>> sinks() {
+    return sinks;
+  }
+
   boolean finished() {
     return finished;
   }
@@ -85,6 +98,7 @@ final class PipelineRunner implements Runnable {
 
   @Override
   public void run() {
+    MDC.put("pipeline", pipeline.name());
     try {
       while (true) {
         Event event = queue.take();
@@ -94,6 +108,9 @@ final class PipelineRunner implements Runnable {
           } finally {
             b.batch().release();
           }
+        } else if (event instanceof BarrierEvent barrier) {
+          barrier.arrived().countDown();
+          barrier.release().await();
         } else if (event instanceof EndEvent e) {
           executor.onEndOfInput(e.source());
           if (executor.isFinished()) {
@@ -107,24 +124,12 @@ final class PipelineRunner implements Runnable {
           break;
         }
       }
-      commitSinks();
       finished = true;
       engine.pipelineDone(this, null);
     } catch (Throwable t) {
       failed = true;
       drainQueue();
       engine.pipelineDone(this, t);
-    }
-  }
-
-  /** One epoch per run for now: flush and commit everything the sinks received. */
-  private void commitSinks() throws ConnectorException {
-    long epoch = 1;
-    for (ConnectorInstance<Sink> s : sinks) {
-      s.instance().prepareCommit(epoch);
-    }
-    for (ConnectorInstance<Sink> s : sinks) {
-      s.instance().commit(epoch);
     }
   }
 

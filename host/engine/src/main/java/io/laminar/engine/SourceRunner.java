@@ -4,9 +4,11 @@ import io.laminar.api.Batch;
 import io.laminar.api.Source;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Polls one source on a thread of its own and hands each batch to every pipeline that reads it.
@@ -23,6 +25,10 @@ final class SourceRunner implements Runnable {
   private final LongAdder rowsRead;
   private volatile boolean stopRequested;
   private volatile String state = "RUNNING";
+  private final Object gate = new Object();
+  private boolean pauseRequested; // guarded by gate
+  private boolean parked; // guarded by gate
+  private boolean alive = true; // guarded by gate
 
   SourceRunner(ConnectorInstance<Source> source, List<PipelineRunner> consumers, Engine engine, EngineMetrics metrics) {
     this.source = source;
@@ -43,13 +49,70 @@ final class SourceRunner implements Runnable {
 
   void requestStop() {
     stopRequested = true;
+    synchronized (gate) {
+      gate.notifyAll();
+    }
+  }
+
+  /** The connector, for offsets; only touch it while this runner is paused or has ended. */
+  Source source() {
+    return source.instance();
+  }
+
+  /**
+   * Asks the runner to park between two polls, so that everything it read so far is in its
+   * pipelines' queues and its offsets describe exactly that. Returns false if it did not park by
+   * the deadline; true once parked or ended.
+   */
+  boolean pause(long deadlineNanos) throws InterruptedException {
+    synchronized (gate) {
+      pauseRequested = true;
+      while (!parked && alive) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(gate, left);
+      }
+      return true;
+    }
+  }
+
+  /** Lets a paused runner continue. */
+  void resume() {
+    synchronized (gate) {
+      pauseRequested = false;
+      gate.notifyAll();
+    }
+  }
+
+  private void parkIfRequested() throws InterruptedException {
+    synchronized (gate) {
+      if (!pauseRequested) {
+        return;
+      }
+      parked = true;
+      gate.notifyAll();
+      try {
+        while (pauseRequested && !stopRequested) {
+          gate.wait();
+        }
+      } finally {
+        parked = false;
+      }
+    }
   }
 
   @Override
   public void run() {
+    MDC.put("source", source.name());
     Source s = source.instance();
     try {
       while (!stopRequested) {
+        parkIfRequested();
+        if (stopRequested) {
+          break;
+        }
         Batch batch = s.poll(BATCH_ROWS, POLL_TIMEOUT);
         if (batch != null) {
           rowsRead.add(batch.rowCount());
@@ -74,6 +137,11 @@ final class SourceRunner implements Runnable {
     } catch (Throwable t) {
       state = "FAILED";
       engine.sourceDone(this, t);
+    } finally {
+      synchronized (gate) {
+        alive = false;
+        gate.notifyAll();
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import org.apache.arrow.vector.FieldVector;
 final class CollectingSinkFactory implements SinkFactory {
   static final Map<String, List<String>> ROWS = new ConcurrentHashMap<>();
   static final Map<String, List<Long>> COMMITS = new ConcurrentHashMap<>();
+  static final Map<String, List<Long>> OPENED_AT = new ConcurrentHashMap<>();
 
   @Override
   public ConnectorSpec spec() {
@@ -36,6 +37,8 @@ final class CollectingSinkFactory implements SinkFactory {
 
       @Override
       public void open(long lastCommittedEpoch) {
+        OPENED_AT.computeIfAbsent(context.name(), k -> Collections.synchronizedList(new ArrayList<>()))
+            .add(lastCommittedEpoch);
       }
 
       @Override

@@ -33,7 +33,10 @@ class EngineTest {
 
   private static final String SOURCE = """
       [state]
-      path = "%s"
+      path = "%1$s/state"
+
+      [checkpoint]
+      path = "%1$s/checkpoints"
 
       [[source]]
       name = "trades"
@@ -74,7 +77,7 @@ class EngineTest {
 
   private EngineBuilder builder(String toml) throws Exception {
     Path file = dir.resolve("laminar.toml");
-    Files.writeString(file, SOURCE.formatted(dir.resolve("state")) + toml);
+    Files.writeString(file, SOURCE.formatted(dir) + toml);
     ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
     return new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
@@ -272,7 +275,7 @@ class EngineTest {
 
   private io.laminar.config.LaminarConfig withoutMaxRows(EngineBuilder b) throws Exception {
     Path file = dir.resolve("unbounded.toml");
-    Files.writeString(file, SOURCE.formatted(dir.resolve("state")).replace("max_rows = 10000", "rows_per_second = 20000")
+    Files.writeString(file, SOURCE.formatted(dir).replace("max_rows = 10000", "rows_per_second = 20000")
         + pipeline("all", "SELECT symbol FROM trades") + sink("out", "all"));
     return ConfigLoader.load(List.of(file), Map.of()).config();
   }
@@ -284,7 +287,7 @@ class EngineTest {
         BuiltinConnectors.sources(), List.of(), List.of(new io.laminar.connectors.builtin.StdoutSinkFactory(out)))))
         .registry();
     Path file = dir.resolve("e2e.toml");
-    Files.writeString(file, SOURCE.formatted(dir.resolve("state")).replace("max_rows = 10000", "max_rows = 3")
+    Files.writeString(file, SOURCE.formatted(dir).replace("max_rows = 10000", "max_rows = 3")
         + pipeline("p", "SELECT symbol, ts FROM trades")
         + "\n[[sink]]\nname = \"console\"\npipeline = \"p\"\nconnector = \"stdout\"\n");
     EngineBuilder b = new EngineBuilder(ConfigLoader.load(List.of(file), Map.of()).config(), registry, allocator,

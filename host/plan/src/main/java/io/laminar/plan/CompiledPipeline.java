@@ -1,6 +1,7 @@
 package io.laminar.plan;
 
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -25,6 +26,25 @@ public record CompiledPipeline(String name, String sql, PlanNode root, Schema ou
     Objects.requireNonNull(root, "root");
     sources = Set.copyOf(new LinkedHashSet<>(sources));
     lookups = Set.copyOf(new LinkedHashSet<>(lookups));
+  }
+
+  /** How the pipeline's rows may be spread over parallel workers (see {@link Partitioning}). */
+  public Partitioning partitioning() {
+    return Partitioning.of(root);
+  }
+
+  /**
+   * Per source, the columns (indices into the source's schema) whose values must decide the worker
+   * a row goes to; a source without an entry may go to any worker. Empty for a stateless pipeline
+   * (any row to any worker) and for one that is not {@link #parallelizable()}.
+   */
+  public Map<String, int[]> partitionKeys() {
+    return partitioning().keys();
+  }
+
+  /** Whether several workers may each run this pipeline on their share of the rows. */
+  public boolean parallelizable() {
+    return partitioning().parallelizable();
   }
 
   /** The plan for {@code laminar explain}: output schema, then the indented step tree. */

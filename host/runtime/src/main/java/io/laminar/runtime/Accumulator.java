@@ -2,6 +2,7 @@ package io.laminar.runtime;
 
 import io.laminar.plan.AggCall;
 import io.laminar.plan.SqlType;
+import java.io.IOException;
 import java.util.Arrays;
 import org.apache.arrow.vector.FieldVector;
 
@@ -31,6 +32,15 @@ abstract class Accumulator {
 
   /** Writes group {@code g}'s result to row {@code row} of {@code out}. */
   abstract void write(int g, FieldVector out, int row);
+
+  /** Writes the state of groups {@code 0..groups)}. */
+  abstract void writeState(StateWriter out, int groups) throws IOException;
+
+  /** Reads the state of groups {@code 0..groups)} after {@link #ensure ensure(groups)}. */
+  abstract void readState(StateReader in, int groups) throws IOException;
+
+  /** Approximate heap bytes held. */
+  abstract long sizeBytes();
 
   /** A new accumulator for {@code call}; {@code dictionary} interns strings for COUNT(DISTINCT). */
   static Accumulator create(AggCall call, BytesDictionary dictionary) {
@@ -78,6 +88,21 @@ abstract class Accumulator {
     @Override
     void write(int g, FieldVector out, int row) {
       ColumnWriter.setLong(out, SqlType.BIGINT, row, counts[g]);
+    }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      out.writeLongs(counts, groups);
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      in.readLongs(counts, groups);
+    }
+
+    @Override
+    long sizeBytes() {
+      return (long) counts.length * 8;
     }
   }
 
@@ -127,6 +152,23 @@ abstract class Accumulator {
         ColumnWriter.setLong(out, result, row, sums[g] / counts[g]);
       }
     }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      out.writeLongs(sums, groups);
+      out.writeLongs(counts, groups);
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      in.readLongs(sums, groups);
+      in.readLongs(counts, groups);
+    }
+
+    @Override
+    long sizeBytes() {
+      return (long) sums.length * 16;
+    }
   }
 
   /** SUM or AVG of floating-point types. */
@@ -169,6 +211,23 @@ abstract class Accumulator {
       } else {
         ColumnWriter.setDouble(out, result, row, average ? sums[g] / counts[g] : sums[g]);
       }
+    }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      out.writeDoubles(sums, groups);
+      out.writeLongs(counts, groups);
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      in.readDoubles(sums, groups);
+      in.readLongs(counts, groups);
+    }
+
+    @Override
+    long sizeBytes() {
+      return (long) sums.length * 16;
     }
   }
 
@@ -220,6 +279,23 @@ abstract class Accumulator {
         ColumnWriter.setNull(out, row);
       }
     }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      out.writeLongs(values, groups);
+      out.writeBooleans(seen, groups);
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      in.readLongs(values, groups);
+      in.readBooleans(seen, groups);
+    }
+
+    @Override
+    long sizeBytes() {
+      return (long) values.length * 9;
+    }
   }
 
   /** MIN/MAX of floating-point types. */
@@ -270,6 +346,23 @@ abstract class Accumulator {
         ColumnWriter.setNull(out, row);
       }
     }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      out.writeDoubles(values, groups);
+      out.writeBooleans(seen, groups);
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      in.readDoubles(values, groups);
+      in.readBooleans(seen, groups);
+    }
+
+    @Override
+    long sizeBytes() {
+      return (long) values.length * 9;
+    }
   }
 
   /** MIN/MAX of strings; a String is only created when a row's value replaces the current one. */
@@ -315,6 +408,30 @@ abstract class Accumulator {
       } else {
         ColumnWriter.setString(out, row, values[g]);
       }
+    }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      for (int g = 0; g < groups; g++) {
+        out.writeString(values[g]);
+      }
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      for (int g = 0; g < groups; g++) {
+        values[g] = in.readString();
+      }
+    }
+
+    @Override
+    long sizeBytes() {
+      long bytes = (long) values.length * 8;
+      for (String v : values) {
+        // a String's object, array header and (Latin-1) characters, roughly
+        bytes += v == null ? 0 : 40 + v.length();
+      }
+      return bytes;
     }
   }
 
@@ -372,6 +489,24 @@ abstract class Accumulator {
     @Override
     void write(int g, FieldVector out, int row) {
       ColumnWriter.setLong(out, SqlType.BIGINT, row, counts[g]);
+    }
+
+    @Override
+    void writeState(StateWriter out, int groups) throws IOException {
+      // string values are ids in the owner's dictionary, which the owner writes
+      pairs.writeState(out);
+      out.writeLongs(counts, groups);
+    }
+
+    @Override
+    void readState(StateReader in, int groups) throws IOException {
+      pairs.readState(in);
+      in.readLongs(counts, groups);
+    }
+
+    @Override
+    long sizeBytes() {
+      return pairs.sizeBytes() + (long) counts.length * 8;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -56,18 +57,59 @@ final class BytesDictionary {
     offsets[id + 1] = used;
     slots[idx] = id + 1;
     if (size * 2 > slots.length) {
-      int[] bigger = new int[slots.length * 2];
-      int mask = bigger.length - 1;
-      for (int i = 0; i < size; i++) {
-        int j = hash(arena, offsets[i], offsets[i + 1] - offsets[i]) & mask;
-        while (bigger[j] != 0) {
-          j = (j + 1) & mask;
-        }
-        bigger[j] = i + 1;
-      }
-      slots = bigger;
+      rebuildSlots(slots.length * 2);
     }
     return id;
+  }
+
+  private void rebuildSlots(int capacity) {
+    int[] bigger = new int[capacity];
+    int mask = bigger.length - 1;
+    for (int i = 0; i < size; i++) {
+      int j = hash(arena, offsets[i], offsets[i + 1] - offsets[i]) & mask;
+      while (bigger[j] != 0) {
+        j = (j + 1) & mask;
+      }
+      bigger[j] = i + 1;
+    }
+    slots = bigger;
+  }
+
+  /** Approximate heap bytes held. */
+  long sizeBytes() {
+    return arena.length + (long) offsets.length * 4 + (long) slots.length * 4;
+  }
+
+  /** Writes the strings in id order; the hash slots are rebuilt on read. */
+  void writeState(StateWriter out) throws IOException {
+    out.writeInt(size);
+    out.writeInts(offsets, size + 1);
+    out.writeBytes(arena, 0, used);
+  }
+
+  /** Reads what {@link #writeState} wrote into this empty dictionary; ids come back unchanged. */
+  void readState(StateReader in) throws IOException {
+    if (size != 0) {
+      throw new IllegalStateException("restore into a non-empty dictionary");
+    }
+    int n = in.readCount("dictionary size");
+    int[] o = new int[Math.max(offsets.length, n + 2)];
+    in.readInts(o, n + 1);
+    int bytes = o[n];
+    if (o[0] != 0 || bytes < 0) {
+      throw new IOException("corrupt state: dictionary offsets");
+    }
+    byte[] a = new byte[Math.max(arena.length, bytes)];
+    in.readBytes(a, 0, bytes);
+    offsets = o;
+    arena = a;
+    used = bytes;
+    size = n;
+    int capacity = 32;
+    while (size * 2 > capacity) {
+      capacity <<= 1;
+    }
+    rebuildSlots(capacity);
   }
 
   private static int hash(byte[] b, int from, int length) {

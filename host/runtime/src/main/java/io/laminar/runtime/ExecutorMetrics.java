@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of one running pipeline, safe to read from another thread. */
@@ -65,5 +66,23 @@ public final class ExecutorMetrics {
 
   void setWatermark(long w) {
     watermark = w;
+  }
+
+  void writeState(StateWriter out) throws IOException {
+    out.writeLong(rowsIn.get());
+    out.writeLong(rowsOut.get());
+    out.writeLong(lateRowsDropped.get());
+    out.writeLong(lookupCalls.get());
+    out.writeLong(lookupCacheHits.get());
+    out.writeLong(watermark);
+  }
+
+  void readState(StateReader in) throws IOException {
+    rowsIn.set(in.readLong());
+    rowsOut.set(in.readLong());
+    lateRowsDropped.set(in.readLong());
+    lookupCalls.set(in.readLong());
+    lookupCacheHits.set(in.readLong());
+    watermark = in.readLong();
   }
 }

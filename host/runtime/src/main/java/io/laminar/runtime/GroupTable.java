@@ -2,6 +2,7 @@ package io.laminar.runtime;
 
 import io.laminar.plan.AggCall;
 import io.laminar.plan.SqlType;
+import java.io.IOException;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -94,6 +95,42 @@ final class GroupTable {
   /** Writes aggregate {@code i} of group {@code g}. */
   void writeAggregate(int g, int i, FieldVector out, int row) {
     accumulators[i].write(g, out, row);
+  }
+
+  /** The dictionary string keys (and COUNT(DISTINCT) strings) are interned in; its owner persists it. */
+  BytesDictionary dictionary() {
+    return dictionary;
+  }
+
+  /** Approximate heap bytes held, without the (possibly shared) dictionary. */
+  long sizeBytes() {
+    long bytes = keys.sizeBytes();
+    for (Accumulator a : accumulators) {
+      bytes += a.sizeBytes();
+    }
+    return bytes;
+  }
+
+  /** Writes the groups and their aggregates; not the dictionary, which may be shared. */
+  void writeState(StateWriter out) throws IOException {
+    keys.writeState(out);
+    out.writeInt(accumulators.length);
+    for (Accumulator a : accumulators) {
+      a.writeState(out, size());
+    }
+  }
+
+  /** Reads what {@link #writeState} wrote into this empty table, whose dictionary is already restored. */
+  void readState(StateReader in) throws IOException {
+    keys.readState(in);
+    int n = in.readInt();
+    if (n != accumulators.length) {
+      throw new IOException("corrupt state: " + n + " aggregates, expected " + accumulators.length);
+    }
+    for (Accumulator a : accumulators) {
+      a.ensure(size());
+      a.readState(in, size());
+    }
   }
 
   /** Writes every group as a row: {@code keyColumns[k]} receives key k, then aggregates follow. */

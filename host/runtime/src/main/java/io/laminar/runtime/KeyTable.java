@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -75,7 +76,11 @@ final class KeyTable {
   }
 
   private void rehash() {
-    int[] bigger = new int[slots.length * 2];
+    rebuildSlots(slots.length * 2);
+  }
+
+  private void rebuildSlots(int capacity) {
+    int[] bigger = new int[capacity];
     int mask = bigger.length - 1;
     long[] key = new long[width];
     for (int id = 0; id < size; id++) {
@@ -87,6 +92,38 @@ final class KeyTable {
       bigger[idx] = id + 1;
     }
     slots = bigger;
+  }
+
+  /** Approximate heap bytes held. */
+  long sizeBytes() {
+    return (long) keys.length * 8 + (long) slots.length * 4;
+  }
+
+  /** Writes the keys in id order; the hash slots are rebuilt on read. */
+  void writeState(StateWriter out) throws IOException {
+    out.writeInt(width);
+    out.writeInt(size);
+    out.writeLongs(keys, size * width);
+  }
+
+  /** Reads what {@link #writeState} wrote into this empty table; ids come back unchanged. */
+  void readState(StateReader in) throws IOException {
+    if (size != 0) {
+      throw new IllegalStateException("restore into a non-empty key table");
+    }
+    int w = in.readInt();
+    if (w != width) {
+      throw new IOException("corrupt state: key width " + w + ", expected " + width);
+    }
+    int n = in.readCount("key count");
+    keys = new long[Math.max(keys.length, n * width)];
+    in.readLongs(keys, n * width);
+    size = n;
+    int capacity = 32;
+    while (size * 2 > capacity) {
+      capacity <<= 1;
+    }
+    rebuildSlots(capacity);
   }
 
   private int hash(long[] key) {

@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import java.io.IOException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -44,6 +45,22 @@ abstract class Operator implements AutoCloseable {
 
   final void emitWatermark(long watermark) {
     downstream.onWatermark(downstreamInput, watermark);
+  }
+
+  /**
+   * Writes everything this operator needs to continue exactly where it is; stateless operators
+   * write nothing. Called between batches, never during one.
+   */
+  void snapshot(StateWriter out) throws IOException {
+  }
+
+  /** Reads what {@link #snapshot} wrote, on a fresh operator before its first batch. */
+  void restore(StateReader in) throws IOException {
+  }
+
+  /** Approximate heap bytes of state held. */
+  long stateSizeBytes() {
+    return 0;
   }
 
   /** Releases state. */

@@ -4,13 +4,22 @@ import io.laminar.api.LookupSource;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.plan.Expr;
 import io.laminar.plan.PlanNode;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -20,8 +29,20 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * computes each source's watermark from its event-time column, pushes rows through the operator
  * chain and hands output batches to the {@link OutputCallback}. Single-threaded: call it from one
  * thread at a time. Expression code is generated once, in the constructor.
+ *
+ * <p>Checkpoints: between batches, {@link #snapshot} streams every piece of state needed to continue
+ * exactly (source watermarks, open windows and sessions with their aggregates, union watermarks,
+ * counters); a freshly built executor of the same plan {@link #restore restores} it before its first
+ * batch and then continues as if never interrupted. The lookup cache is not saved; it refills on demand.
  */
 public final class PipelineExecutor implements AutoCloseable {
+  /** "LMNS": laminar state. */
+  private static final int MAGIC = 0x4C4D4E53;
+  /** Bump whenever the layout of any operator's state changes. */
+  private static final int FORMAT_VERSION = 1;
+  /** Written last, so a stream cut exactly between sections is still noticed. */
+  private static final int END_MARKER = 0x454E4421;
+
   private final CompiledPipeline pipeline;
   private final BufferAllocator allocator;
   private final Map<String, LookupSource> lookups;
@@ -29,6 +50,8 @@ public final class PipelineExecutor implements AutoCloseable {
   private final ExecutorMetrics metrics = new ExecutorMetrics();
   private final Map<String, SourceInput> sources = new LinkedHashMap<>();
   private final List<Operator> operators = new ArrayList<>();
+  private final byte[] fingerprint;
+  private boolean started;
   private boolean closed;
 
   /** One source: its watermark and the scan leaves reading it (a source may be read twice, e.g. in a UNION ALL). */
@@ -61,6 +84,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.allocator = allocator.newChildAllocator("pipeline-" + pipeline.name(), 0, Long.MAX_VALUE);
     this.lookups = new HashMap<>(lookups);
     this.output = Objects.requireNonNull(output, "output");
+    this.fingerprint = fingerprint(pipeline);
     try {
       SinkOperator sink = new SinkOperator();
       operators.add(sink);
@@ -91,6 +115,7 @@ public final class PipelineExecutor implements AutoCloseable {
     if (in == null || batch.getRowCount() == 0) {
       return;
     }
+    started = true;
     if (in.ended) {
       throw new IllegalStateException("source '" + source + "' has already ended");
     }
@@ -119,6 +144,7 @@ public final class PipelineExecutor implements AutoCloseable {
     if (in == null || in.ended) {
       return;
     }
+    started = true;
     in.ended = true;
     advance(in, Long.MAX_VALUE);
   }
@@ -129,8 +155,144 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   /** The sources this pipeline reads. */
-  public java.util.Set<String> sources() {
+  public Set<String> sources() {
     return java.util.Collections.unmodifiableSet(sources.keySet());
+  }
+
+  /**
+   * Writes all state needed to continue exactly from this point: a header (magic, format version,
+   * plan fingerprint, pipeline name), each source's largest event time, watermark and ended flag,
+   * the counters, then each stateful operator's state. Streams as it goes (no whole-state buffer);
+   * the caller owns, flushes and closes {@code out}. Call between batches, from the executor's thread.
+   */
+  public void snapshot(DataOutputStream out) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("executor of pipeline '" + pipeline.name() + "' is closed");
+    }
+    StateWriter w = new StateWriter(out);
+    w.writeInt(MAGIC);
+    w.writeInt(FORMAT_VERSION);
+    w.writeBytes(fingerprint, 0, fingerprint.length);
+    w.writeString(pipeline.name());
+    w.writeInt(sources.size());
+    for (Map.Entry<String, SourceInput> e : sources.entrySet()) {
+      w.writeString(e.getKey());
+      w.writeLong(e.getValue().tracker.maxEventTime());
+      w.writeLong(e.getValue().tracker.watermark());
+      w.writeBoolean(e.getValue().ended);
+    }
+    metrics.writeState(w);
+    w.writeInt(operators.size());
+    for (Operator op : operators) {
+      op.snapshot(w);
+    }
+    w.writeInt(END_MARKER);
+    out.flush();
+  }
+
+  /**
+   * Restores what {@link #snapshot} wrote, into this freshly built executor before its first batch.
+   * Throws {@link IncompatibleStateException} if the state was taken from a different plan (or in
+   * a format this version does not read), and an {@link IOException} naming the problem if the
+   * stream is truncated or corrupt; after a failed restore, close this executor and build a new one.
+   */
+  public void restore(DataInputStream in) throws IOException {
+    if (closed || started) {
+      throw new IllegalStateException("restore needs a fresh executor of pipeline '" + pipeline.name()
+          + "', before its first batch");
+    }
+    started = true;
+    StateReader r = new StateReader(in);
+    try {
+      int magic = r.readInt();
+      if (magic != MAGIC) {
+        throw new IOException("the saved state of pipeline '" + pipeline.name() + "' is not laminar pipeline state "
+            + "(bad header)");
+      }
+      int version = r.readInt();
+      if (version != FORMAT_VERSION) {
+        throw new IncompatibleStateException("the saved state of pipeline '" + pipeline.name() + "' has format "
+            + "version " + version + "; this laminar reads version " + FORMAT_VERSION);
+      }
+      byte[] saved = new byte[fingerprint.length];
+      r.readBytes(saved, 0, saved.length);
+      String savedName = r.readString();
+      if (!Arrays.equals(saved, fingerprint)) {
+        throw new IncompatibleStateException("the saved state of pipeline '" + pipeline.name() + "' was taken from "
+            + "a different plan" + (pipeline.name().equals(savedName) ? "" : " (pipeline '" + savedName + "')")
+            + ": its SQL, or the schema or watermark of a source it reads, changed since the checkpoint");
+      }
+      int count = r.readCount("source count");
+      if (count != sources.size()) {
+        throw corrupt("source count " + count + ", expected " + sources.size());
+      }
+      for (Map.Entry<String, SourceInput> e : sources.entrySet()) {
+        String name = r.readString();
+        if (!e.getKey().equals(name)) {
+          throw corrupt("source '" + name + "', expected '" + e.getKey() + "'");
+        }
+        long maxEventTime = r.readLong();
+        long watermark = r.readLong();
+        e.getValue().tracker.restore(maxEventTime, watermark);
+        e.getValue().ended = r.readBoolean();
+      }
+      metrics.readState(r);
+      int ops = r.readCount("operator count");
+      if (ops != operators.size()) {
+        throw corrupt(ops + " operators, expected " + operators.size());
+      }
+      for (Operator op : operators) {
+        op.restore(r);
+      }
+      if (r.readInt() != END_MARKER) {
+        throw corrupt("no end marker where the state should end");
+      }
+    } catch (EOFException e) {
+      EOFException truncated = new EOFException("the saved state of pipeline '" + pipeline.name()
+          + "' is truncated: the stream ended before the state was complete");
+      truncated.initCause(e);
+      throw truncated;
+    }
+  }
+
+  private IOException corrupt(String detail) {
+    return new IOException("the saved state of pipeline '" + pipeline.name() + "' is corrupt: " + detail);
+  }
+
+  /**
+   * Approximate heap bytes of operator state (open windows, sessions, dictionaries), for a metric.
+   * Call from the executor's thread.
+   */
+  public long stateSizeBytes() {
+    long bytes = 0;
+    for (Operator op : operators) {
+      bytes += op.stateSizeBytes();
+    }
+    return bytes;
+  }
+
+  /**
+   * SHA-256 of the plan's explain text and every step's schema: equal for plans whose state is
+   * interchangeable. The pipeline's name is left out (state is filed under it anyway).
+   */
+  static byte[] fingerprint(CompiledPipeline pipeline) {
+    StringBuilder b = new StringBuilder(PlanNode.explain(pipeline.root()));
+    appendSchemas(pipeline.root(), b);
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static void appendSchemas(PlanNode node, StringBuilder b) {
+    b.append(node.schema()).append('\n');
+    if (node instanceof PlanNode.LookupJoin j) {
+      b.append(j.lookupSchema()).append('\n');
+    }
+    for (PlanNode input : node.inputs()) {
+      appendSchemas(input, b);
+    }
   }
 
   private void advance(SourceInput in, long watermark) {

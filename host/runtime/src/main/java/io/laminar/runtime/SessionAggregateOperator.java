@@ -3,6 +3,7 @@ package io.laminar.runtime;
 import io.laminar.plan.AggCall;
 import io.laminar.plan.PlanNode;
 import io.laminar.plan.SqlType;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -166,6 +167,59 @@ final class SessionAggregateOperator extends Operator {
       throw e;
     }
     emit(out);
+  }
+
+  @Override
+  void snapshot(StateWriter out) throws IOException {
+    out.writeLong(watermark);
+    dictionary.writeState(out);
+    partitions.writeState(out);
+    out.writeInt(sessions.size());
+    for (List<Session> list : sessions) {
+      out.writeInt(list.size());
+      for (Session s : list) {
+        out.writeLong(s.start);
+        out.writeLong(s.last);
+        s.state.writeState(out);
+      }
+    }
+  }
+
+  @Override
+  void restore(StateReader in) throws IOException {
+    watermark = in.readLong();
+    dictionary.readState(in);
+    partitions.readState(in);
+    int n = in.readCount("partition count");
+    if (n > partitions.size()) {
+      throw new IOException("corrupt state: sessions for " + n + " partitions, but " + partitions.size() + " known");
+    }
+    for (int p = 0; p < n; p++) {
+      int count = in.readCount("session count");
+      List<Session> list = new ArrayList<>(Math.max(2, count));
+      for (int i = 0; i < count; i++) {
+        long start = in.readLong();
+        long last = in.readLong();
+        Session s = new Session(start, new GroupTable(NO_KEYS, plan.aggregates(), dictionary));
+        s.last = last;
+        s.state.readState(in);
+        list.add(s);
+      }
+      sessions.add(list);
+      open += count;
+    }
+  }
+
+  @Override
+  long stateSizeBytes() {
+    long bytes = dictionary.sizeBytes() + partitions.sizeBytes();
+    for (List<Session> list : sessions) {
+      for (Session s : list) {
+        // the session object and its one-group table
+        bytes += 32 + s.state.sizeBytes();
+      }
+    }
+    return bytes;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import java.io.IOException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -43,5 +44,15 @@ final class UnionOperator extends Operator {
     if (advanced != WatermarkCoalescer.NONE) {
       emitWatermark(advanced);
     }
+  }
+
+  @Override
+  void snapshot(StateWriter out) throws IOException {
+    coalescer.writeState(out);
+  }
+
+  @Override
+  void restore(StateReader in) throws IOException {
+    coalescer.readState(in);
   }
 }

@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -44,5 +45,20 @@ public final class WatermarkCoalescer {
   /** The combined watermark so far. */
   public long current() {
     return current;
+  }
+
+  void writeState(StateWriter out) throws IOException {
+    out.writeInt(watermarks.length);
+    out.writeLongs(watermarks, watermarks.length);
+    out.writeLong(current);
+  }
+
+  void readState(StateReader in) throws IOException {
+    int n = in.readInt();
+    if (n != watermarks.length) {
+      throw new IOException("corrupt state: watermark coalescer of " + n + " inputs, expected " + watermarks.length);
+    }
+    in.readLongs(watermarks, n);
+    current = in.readLong();
   }
 }

@@ -3,6 +3,7 @@ package io.laminar.runtime;
 import io.laminar.plan.AggCall;
 import io.laminar.plan.PlanNode;
 import io.laminar.plan.SqlType;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -107,6 +108,40 @@ final class WindowAggregateOperator extends Operator {
       throw e;
     }
     emit(out);
+  }
+
+  @Override
+  void snapshot(StateWriter out) throws IOException {
+    out.writeLong(watermark);
+    out.writeInt(windows.size());
+    for (Map.Entry<Long, GroupTable> e : windows.entrySet()) {
+      out.writeLong(e.getKey());
+      e.getValue().dictionary().writeState(out);
+      e.getValue().writeState(out);
+    }
+  }
+
+  @Override
+  void restore(StateReader in) throws IOException {
+    watermark = in.readLong();
+    int n = in.readCount("window count");
+    for (int i = 0; i < n; i++) {
+      long fireAt = in.readLong();
+      BytesDictionary dictionary = new BytesDictionary();
+      dictionary.readState(in);
+      GroupTable table = new GroupTable(keyTypes, plan.aggregates(), dictionary);
+      table.readState(in);
+      windows.put(fireAt, table);
+    }
+  }
+
+  @Override
+  long stateSizeBytes() {
+    long bytes = 0;
+    for (GroupTable t : windows.values()) {
+      bytes += t.sizeBytes() + t.dictionary().sizeBytes();
+    }
+    return bytes;
   }
 
   @Override

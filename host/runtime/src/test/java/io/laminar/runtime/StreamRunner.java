@@ -29,26 +29,44 @@ final class StreamRunner {
   record Result(List<List<Object>> rows, ExecutorMetrics metrics) {
   }
 
+  /** One batch of one source, in the order the engine would deliver it. */
+  record Step(String source, List<Object[]> rows) {
+  }
+
   /** Runs every input to the end, interleaving sources batch by batch. */
   static Result run(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
       int batchSize, List<Input> inputs) {
     List<List<Object>> out = new ArrayList<>();
     try (PipelineExecutor executor = new PipelineExecutor(pipeline, allocator, lookups, batch -> collect(batch, out))) {
-      int maxRows = inputs.stream().mapToInt(i -> i.rows().size()).max().orElse(0);
-      for (int from = 0; from < maxRows; from += batchSize) {
-        for (Input in : inputs) {
-          if (from < in.rows().size()) {
-            List<Object[]> slice = in.rows().subList(from, Math.min(from + batchSize, in.rows().size()));
-            try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, slice, allocator)) {
-              executor.onBatch(in.source(), batch);
-            }
-          }
-        }
-      }
+      List<Step> steps = steps(inputs, batchSize);
+      feed(executor, steps, allocator);
       for (Input in : inputs) {
         executor.onEndOfInput(in.source());
       }
       return new Result(out, executor.metrics());
+    }
+  }
+
+  /** The inputs cut into batches of {@code batchSize}, sources interleaved batch by batch. */
+  static List<Step> steps(List<Input> inputs, int batchSize) {
+    List<Step> steps = new ArrayList<>();
+    int maxRows = inputs.stream().mapToInt(i -> i.rows().size()).max().orElse(0);
+    for (int from = 0; from < maxRows; from += batchSize) {
+      for (Input in : inputs) {
+        if (from < in.rows().size()) {
+          steps.add(new Step(in.source(), in.rows().subList(from, Math.min(from + batchSize, in.rows().size()))));
+        }
+      }
+    }
+    return steps;
+  }
+
+  /** Feeds each step as one batch. */
+  static void feed(PipelineExecutor executor, List<Step> steps, BufferAllocator allocator) {
+    for (Step step : steps) {
+      try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, step.rows(), allocator)) {
+        executor.onBatch(step.source(), batch);
+      }
     }
   }
 

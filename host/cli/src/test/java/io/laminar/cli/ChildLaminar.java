@@ -1,0 +1,30 @@
+package io.laminar.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts `laminar` in a separate JVM (same class path as the tests), so it can be killed for real. */
+final class ChildLaminar {
+  private ChildLaminar() {
+  }
+
+  static Process start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    cmd.add("-Xmx512m");
+    cmd.add("-XX:TieredStopAtLevel=1"); // short-lived child JVMs: start fast
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().remove("LAMINAR_PLUGINS");
+    return pb.start();
+  }
+
+}

@@ -1,0 +1,181 @@
+package io.laminar.engine;
+
+import io.laminar.api.ConnectorException;
+import io.laminar.api.Sink;
+import io.laminar.state.CheckpointException;
+import io.laminar.state.CheckpointNames;
+import io.laminar.state.CheckpointStore;
+import io.laminar.state.CheckpointWriter;
+import io.laminar.state.CompletedCheckpoint;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes aligned checkpoints: (1) park every source between two polls, (2) send a barrier through
+ * every running pipeline and wait until each has processed everything queued before it, (3) with
+ * all pipeline threads parked, write source offsets and every executor's state, (4) prepare the
+ * sinks' epoch, (5) make the checkpoint durable, (6) commit the sinks' epoch, (7) let everything go.
+ * The checkpoint id is the sinks' epoch, so a sink that commits per epoch gets exactly-once output.
+ */
+final class CheckpointCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
+  static final String COMPLETED = "completed";
+
+  private final CheckpointStore store;
+  private final List<SourceRunner> sources;
+  private final List<PipelineRunner> pipelines;
+  private final LongAdder count;
+  private final LongAdder failures;
+  private volatile CheckpointResult last;
+  private volatile long lastSuccessMillis;
+
+  CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
+      EngineMetrics metrics) {
+    this.store = store;
+    this.sources = sources;
+    this.pipelines = pipelines;
+    this.count = metrics.counter("laminar_checkpoints_total", Map.of(), "Checkpoints completed");
+    this.failures = metrics.counter("laminar_checkpoint_failures_total", Map.of(), "Checkpoints that failed");
+    metrics.gauge("laminar_checkpoint_duration_milliseconds", Map.of(), "Duration of the last checkpoint",
+        () -> last == null ? Double.NaN : last.durationMs());
+    metrics.gauge("laminar_checkpoint_size_bytes", Map.of(), "Size of the last checkpoint",
+        () -> last == null ? Double.NaN : last.sizeBytes());
+    metrics.gauge("laminar_checkpoint_last_success_timestamp_seconds", Map.of(),
+        "When the last checkpoint completed (Unix time)", () -> last == null ? Double.NaN : lastSuccessMillis / 1000.0);
+  }
+
+  /** Takes one checkpoint; {@code completed} marks a bounded run whose input is all processed. */
+  synchronized CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
+    long t0 = System.nanoTime();
+    long id;
+    try {
+      id = store.nextId();
+    } catch (CheckpointException e) {
+      failures.increment();
+      throw new CheckpointFailure("cannot read the checkpoint directory: " + e.getMessage());
+    }
+    List<SourceRunner> paused = new ArrayList<>();
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      for (SourceRunner s : sources) {
+        paused.add(s);
+        if (!s.pause(deadlineNanos)) {
+          throw new CheckpointFailure("source '" + s.name() + "' did not pause in time");
+        }
+      }
+      List<PipelineRunner> live = pipelines.stream().filter(p -> !p.finished() && !p.failed()).toList();
+      CountDownLatch arrived = new CountDownLatch(live.size());
+      for (PipelineRunner p : live) {
+        if (!p.offer(new PipelineRunner.BarrierEvent(id, arrived, release), deadlineNanos - System.nanoTime())) {
+          throw new CheckpointFailure("pipeline '" + p.name() + "' did not take the barrier in time");
+        }
+      }
+      if (!arrived.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new CheckpointFailure("not every pipeline reached the barrier in time");
+      }
+      CompletedCheckpoint done = write(id, completed);
+      commitSinks(id);
+      last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
+      lastSuccessMillis = System.currentTimeMillis();
+      count.increment();
+      LOG.info("checkpoint {} done in {} ms ({} bytes){}", id, last.durationMs(), last.sizeBytes(),
+          completed ? ", input complete" : "");
+      return last;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failures.increment();
+      throw new CheckpointFailure("interrupted");
+    } catch (CheckpointFailure e) {
+      failures.increment();
+      LOG.warn("checkpoint {} failed: {}", id, e.getMessage());
+      throw e;
+    } finally {
+      release.countDown();
+      paused.forEach(SourceRunner::resume);
+    }
+  }
+
+  private CompletedCheckpoint write(long id, boolean completed) throws CheckpointFailure {
+    CheckpointWriter writer = null;
+    try {
+      writer = store.begin(id);
+      for (SourceRunner s : sources) {
+        writer.put(offsetsFile(s.name()), s.source().snapshotOffsets());
+      }
+      for (PipelineRunner p : pipelines) {
+        if (p.failed()) {
+          continue;
+        }
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+            writer.open(stateFile(p.name())), 1 << 16))) {
+          p.executor().snapshot(out);
+        }
+      }
+      for (PipelineRunner p : pipelines) {
+        for (ConnectorInstance<Sink> s : p.sinks()) {
+          s.instance().prepareCommit(id);
+        }
+      }
+      CompletedCheckpoint done = writer.commit(Map.of(COMPLETED, Boolean.toString(completed)));
+      writer = null;
+      return done;
+    } catch (Exception e) {
+      if (writer != null) {
+        writer.abort();
+      }
+      abortSinks(id);
+      throw new CheckpointFailure(e instanceof ConnectorException || e instanceof CheckpointException
+          ? e.getMessage() : e.toString());
+    }
+  }
+
+  private void commitSinks(long id) throws CheckpointFailure {
+    for (PipelineRunner p : pipelines) {
+      for (ConnectorInstance<Sink> s : p.sinks()) {
+        try {
+          s.instance().commit(id);
+        } catch (ConnectorException e) {
+          // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.
+          throw new CheckpointFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void abortSinks(long id) {
+    for (PipelineRunner p : pipelines) {
+      for (ConnectorInstance<Sink> s : p.sinks()) {
+        try {
+          s.instance().abort(id);
+        } catch (ConnectorException | RuntimeException e) {
+          LOG.warn("sink '{}' could not abort epoch {}: {}", s.name(), id, e.getMessage());
+        }
+      }
+    }
+  }
+
+  static String offsetsFile(String source) {
+    return "source-" + CheckpointNames.escape(source) + ".offsets";
+  }
+
+  static String stateFile(String pipeline) {
+    return "pipeline-" + CheckpointNames.escape(pipeline) + ".state";
+  }
+
+  /** A checkpoint that did not complete; the previous one stays the recovery point. */
+  static final class CheckpointFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CheckpointFailure(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package io.laminar.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.config.ConfigLoader;
+import io.laminar.config.ConfigResult;
+import io.laminar.connectors.builtin.BuiltinConnectors;
+import io.laminar.registry.ConnectorProvider;
+import io.laminar.registry.ConnectorRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints taken by a running engine, and what a restarted engine does with them. */
+class CheckpointRecoveryTest {
+  @TempDir Path dir;
+  private BufferAllocator allocator;
+
+  private static final ConnectorRegistry REGISTRY = ConnectorRegistry.build(List.of(
+      new ConnectorProvider("builtin", "test", BuiltinConnectors.sources(), BuiltinConnectors.lookups(),
+          BuiltinConnectors.sinks()),
+      new ConnectorProvider("test", "test", List.of(), List.of(), List.of(new CollectingSinkFactory())))).registry();
+
+  private static final String WINDOWED = "SELECT symbol, window_start, COUNT(*) AS n, SUM(qty) AS q "
+      + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY symbol, window_start, window_end";
+
+  @BeforeEach
+  void setUp() {
+    allocator = new RootAllocator();
+    CollectingSinkFactory.ROWS.clear();
+    CollectingSinkFactory.COMMITS.clear();
+    CollectingSinkFactory.OPENED_AT.clear();
+  }
+
+  @AfterEach
+  void noLeaks() {
+    assertEquals(0, allocator.getAllocatedMemory(), "outstanding Arrow memory");
+    allocator.close();
+  }
+
+  private EngineBuilder builder(String name, String sql, long maxRows, long rowsPerSecond) throws Exception {
+    Path file = dir.resolve(name + ".toml");
+    Files.writeString(file, """
+        [checkpoint]
+        path = "%s"
+        interval = "1h"
+
+        [[source]]
+        name = "trades"
+        connector = "generator"
+        [source.properties]
+        max_rows = %d
+        rows_per_second = %d
+        events_per_second = 1000
+        seed = 5
+        start_time = "2026-01-01T00:00:00Z"
+        "fields.symbol.values" = "A,B,C"
+        "fields.qty.min" = "1"
+        "fields.qty.max" = "5"
+        [[source.schema]]
+        name = "symbol"
+        type = "VARCHAR"
+        [[source.schema]]
+        name = "qty"
+        type = "INT"
+        [[source.schema]]
+        name = "ts"
+        type = "TIMESTAMP"
+        [source.watermark]
+        column = "ts"
+        max_out_of_orderness = "0s"
+
+        [[pipeline]]
+        name = "volume"
+        sql = "%s"
+
+        [[sink]]
+        name = "%s"
+        pipeline = "volume"
+        connector = "collect"
+        """.formatted(dir.resolve("cp"), maxRows, rowsPerSecond, sql, name));
+    ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
+    assertTrue(loaded.ok(), () -> loaded.errors().toString());
+    EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+    assertTrue(b.construct().ok(), () -> b.construct().errors().toString());
+    return b;
+  }
+
+  private Engine start(EngineBuilder b, boolean resetState) throws Exception {
+    Engine e = new Engine(b, allocator, new EngineMetrics(), new EngineOptions(resetState, Duration.ofSeconds(30)));
+    e.start();
+    return e;
+  }
+
+  private static List<String> sorted(List<String> rows) {
+    return rows.stream().sorted().toList();
+  }
+
+  private List<String> uninterrupted(long rows) throws Exception {
+    Engine e = start(builder("reference", WINDOWED, rows, 1_000_000), false);
+    assertEquals(Engine.State.COMPLETED, e.awaitTermination().state());
+    return sorted(CollectingSinkFactory.ROWS.get("reference"));
+  }
+
+  @Test
+  void stoppedAndRestartedRunProducesExactlyTheUninterruptedOutput() throws Exception {
+    List<String> expected = uninterrupted(30_000);
+    deleteCheckpoints();
+    Engine first = start(builder("out", WINDOWED, 30_000, 20_000), false);
+    Thread.sleep(500);
+    CheckpointResult cp = first.checkpointNow();
+    assertTrue(cp.checkpointId() >= 1 && cp.sizeBytes() > 0, cp.toString());
+    Thread.sleep(200);
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+    int beforeRestart = CollectingSinkFactory.ROWS.get("out").size();
+    assertTrue(beforeRestart > 0 && beforeRestart < expected.size(), "rows before restart: " + beforeRestart);
+
+    Engine second = start(builder("out", WINDOWED, 30_000, 1_000_000), false);
+    assertEquals(Engine.State.COMPLETED, second.awaitTermination().state());
+    assertEquals(expected, sorted(CollectingSinkFactory.ROWS.get("out")));
+    // the restarted sink was told which epoch the final checkpoint of the first run committed
+    assertEquals(List.of(0L, cp.checkpointId() + 1), CollectingSinkFactory.OPENED_AT.get("out"));
+  }
+
+  @Test
+  void corruptLatestCheckpointFallsBackToThePreviousOne() throws Exception {
+    Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
+    Thread.sleep(300);
+    long good = first.checkpointNow().checkpointId();
+    Thread.sleep(200);
+    long corrupt = first.checkpointNow().checkpointId();
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+    long fin = corrupt + 1;
+    // break the final checkpoint's state and the one before it: recovery must land on `good`
+    for (long id : new long[] {fin, corrupt}) {
+      Path state = dir.resolve("cp/checkpoints").resolve(String.format("%020d", id)).resolve("pipeline-volume.state");
+      Files.write(state, new byte[] {1, 2, 3});
+    }
+    Engine second = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
+    assertEquals(Engine.State.STOPPED, second.shutdown(Duration.ofSeconds(10)).state());
+    assertEquals(good, CollectingSinkFactory.OPENED_AT.get("out").get(1));
+  }
+
+  @Test
+  void changedSqlWithIncompatibleStateIsRefusedUnlessResetState() throws Exception {
+    Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
+    Thread.sleep(300);
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+
+    String changed = WINDOWED.replace("INTERVAL '1' SECOND", "INTERVAL '2' SECOND");
+    StartFailure refused = assertThrows(StartFailure.class, () -> start(builder("out", changed, 1_000_000, 20_000), false));
+    assertEquals(ServerError.Kind.INVALID_TOPOLOGY, refused.error().kind());
+    assertTrue(refused.getMessage().contains("pipeline 'volume'"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("--reset-state"), refused.getMessage());
+
+    Engine reset = start(builder("out", changed, 1_000_000, 20_000), true);
+    assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
+  }
+
+  @Test
+  void aCompletedRunIsNotResumedButRunsAgainFromTheStart() throws Exception {
+    Engine first = start(builder("out", WINDOWED, 3_000, 1_000_000), false);
+    assertEquals(Engine.State.COMPLETED, first.awaitTermination().state());
+    List<String> once = sorted(CollectingSinkFactory.ROWS.get("out"));
+    CollectingSinkFactory.ROWS.clear();
+    Engine again = start(builder("out", WINDOWED, 3_000, 1_000_000), false);
+    assertEquals(Engine.State.COMPLETED, again.awaitTermination().state());
+    assertEquals(once, sorted(CollectingSinkFactory.ROWS.get("out")));
+  }
+
+  @Test
+  void periodicCheckpointsAreTakenAndOldOnesPruned() throws Exception {
+    EngineBuilder b = builder("out", WINDOWED, 1_000_000, 20_000);
+    Path file = dir.resolve("periodic.toml");
+    Files.writeString(file, Files.readString(dir.resolve("out.toml")).replace("interval = \"1h\"",
+        "interval = \"100ms\"\nretain = 2"));
+    b.closeCreated();
+    EngineBuilder periodic = new EngineBuilder(ConfigLoader.load(List.of(file), Map.of()).config(), REGISTRY, allocator,
+        new EngineMetrics());
+    assertTrue(periodic.construct().ok());
+    Engine e = new Engine(periodic, allocator, new EngineMetrics());
+    e.start();
+    Thread.sleep(1200);
+    assertEquals(Engine.State.STOPPED, e.shutdown(Duration.ofSeconds(10)).state());
+    List<Long> commits = CollectingSinkFactory.COMMITS.get("out");
+    assertTrue(commits.size() >= 4, "commits: " + commits);
+    for (int i = 1; i < commits.size(); i++) {
+      assertEquals(commits.get(i - 1) + 1, commits.get(i), "epochs advance one by one: " + commits);
+    }
+    try (Stream<Path> kept = Files.list(dir.resolve("cp/checkpoints"))) {
+      assertEquals(2, kept.filter(p -> p.getFileName().toString().matches("\\d{20}")).count());
+    }
+  }
+
+  private void deleteCheckpoints() throws Exception {
+    Path cp = dir.resolve("cp");
+    if (Files.exists(cp)) {
+      try (Stream<Path> all = Files.walk(cp)) {
+        List<Path> paths = new ArrayList<>(all.toList());
+        paths.sort(java.util.Comparator.reverseOrder());
+        for (Path p : paths) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}

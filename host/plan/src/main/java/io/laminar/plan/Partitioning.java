@@ -1,0 +1,144 @@
+package io.laminar.plan;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a pipeline's rows may be spread over parallel workers, each running its own executor: per
+ * source, the source columns whose values decide the worker, so that every row of one group (one
+ * window group, one SESSION partition) reaches the same worker.
+ *
+ * <p>Derived from the plan alone: the group keys of each window aggregate (the PARTITION BY keys of
+ * each SESSION) are traced back through projections, filters, window assignment, lookup joins and
+ * UNION ALL to plain source columns; window bounds, computed expressions and lookup columns do not
+ * trace. Any traced subset of the group keys is a valid partition key (rows equal on all group keys
+ * are equal on the subset), so the traced keys are used and the rest ignored. A pipeline is serial
+ * when a stateful step has no traced key, or when one source would need two different keys.
+ */
+public final class Partitioning {
+  private final Map<String, List<Integer>> keys;
+  private final String serialReason;
+
+  private Partitioning(Map<String, List<Integer>> keys, String serialReason) {
+    this.keys = keys;
+    this.serialReason = serialReason;
+  }
+
+  /** The partitioning of the plan rooted at {@code root}. */
+  public static Partitioning of(PlanNode root) {
+    Map<String, List<Integer>> keys = new LinkedHashMap<>();
+    List<PlanNode> stateful = new ArrayList<>();
+    collectStateful(root, stateful);
+    for (PlanNode node : stateful) {
+      PlanNode input = node.inputs().get(0);
+      List<Integer> slots = node instanceof PlanNode.SessionAggregate s ? s.partitionKeys()
+          : ((PlanNode.WindowAggregate) node).groupKeys();
+      Map<String, List<Integer>> nodeKeys = new LinkedHashMap<>();
+      for (int column : slots) {
+        Map<String, Integer> traced = trace(input, column);
+        if (traced != null) {
+          traced.forEach((source, c) -> nodeKeys.computeIfAbsent(source, x -> new ArrayList<>()).add(c));
+        }
+      }
+      if (nodeKeys.isEmpty()) {
+        return new Partitioning(Map.of(), "step " + node.describe() + " has no "
+            + (node instanceof PlanNode.SessionAggregate ? "PARTITION BY" : "group") + " key that is a plain source "
+            + "column (only windows, computed expressions or lookup columns), so all its rows must meet on one worker");
+      }
+      for (Map.Entry<String, List<Integer>> e : nodeKeys.entrySet()) {
+        List<Integer> before = keys.putIfAbsent(e.getKey(), List.copyOf(e.getValue()));
+        if (before != null && !before.equals(e.getValue())) {
+          return new Partitioning(Map.of(), "source '" + e.getKey() + "' feeds stateful steps keyed on different "
+              + "columns (" + before + " and " + e.getValue() + ")");
+        }
+      }
+    }
+    return new Partitioning(Collections.unmodifiableMap(keys), null);
+  }
+
+  /** Whether the pipeline may run on several workers. */
+  public boolean parallelizable() {
+    return serialReason == null;
+  }
+
+  /** Why the pipeline must run on one worker; empty if it is parallelizable. */
+  public Optional<String> serialReason() {
+    return Optional.ofNullable(serialReason);
+  }
+
+  /**
+   * Per source, the column indices (into the source's schema, in key order) to hash rows by. A
+   * source without an entry feeds no state: its batches may go to any worker. Empty for a stateless
+   * pipeline, and for one that is not {@link #parallelizable()}. Arrays are fresh copies.
+   */
+  public Map<String, int[]> keys() {
+    Map<String, int[]> copy = new LinkedHashMap<>();
+    keys.forEach((source, columns) -> copy.put(source, columns.stream().mapToInt(Integer::intValue).toArray()));
+    return copy;
+  }
+
+  private static void collectStateful(PlanNode node, List<PlanNode> out) {
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate) {
+      out.add(node);
+    }
+    for (PlanNode input : node.inputs()) {
+      collectStateful(input, out);
+    }
+  }
+
+  /**
+   * The source column(s) output {@code column} of {@code node} is a plain copy of, per source, or
+   * null if it is computed, a window bound, a lookup column, or differs between two reads of one source.
+   */
+  private static Map<String, Integer> trace(PlanNode node, int column) {
+    if (node instanceof PlanNode.Scan s) {
+      Map<String, Integer> m = new HashMap<>();
+      m.put(s.source(), column);
+      return m;
+    }
+    if (node instanceof PlanNode.Filter f) {
+      return trace(f.input(), column);
+    }
+    if (node instanceof PlanNode.Project p) {
+      return p.expressions().get(column) instanceof Expr.ColumnRef ref ? trace(p.input(), ref.index()) : null;
+    }
+    if (node instanceof PlanNode.WindowAssign w) {
+      return column < w.input().schema().getFields().size() ? trace(w.input(), column) : null;
+    }
+    if (node instanceof PlanNode.LookupJoin j) {
+      return column < j.input().schema().getFields().size() ? trace(j.input(), column) : null;
+    }
+    if (node instanceof PlanNode.WindowAggregate a) {
+      return column < a.groupKeys().size() ? trace(a.input(), a.groupKeys().get(column)) : null;
+    }
+    if (node instanceof PlanNode.SessionAggregate s) {
+      if (column >= s.groupKeys().size()) {
+        return null;
+      }
+      int key = s.groupKeys().get(column);
+      return key < s.input().schema().getFields().size() ? trace(s.input(), key) : null;
+    }
+    if (node instanceof PlanNode.Union u) {
+      Map<String, Integer> merged = new HashMap<>();
+      for (PlanNode input : u.inputs()) {
+        Map<String, Integer> m = trace(input, column);
+        if (m == null) {
+          return null;
+        }
+        for (Map.Entry<String, Integer> e : m.entrySet()) {
+          Integer before = merged.putIfAbsent(e.getKey(), e.getValue());
+          if (before != null && !before.equals(e.getValue())) {
+            return null;
+          }
+        }
+      }
+      return merged;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,139 @@
+package io.laminar.testplugins.epochsink;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorContext;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.ConnectorSpec;
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.PropertySpec;
+import io.laminar.api.Sink;
+import io.laminar.api.SinkFactory;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.arrow.vector.FieldVector;
+import org.pf4j.Extension;
+
+/**
+ * An exactly-once sink for crash tests. Rows of the epoch in progress go to {@code pending-E};
+ * {@code prepareCommit(E)} fsyncs and renames it to {@code prepared-E}; {@code commit(E)} renames that
+ * to {@code committed-E}. On open, prepared epochs up to the last committed checkpoint are committed
+ * and anything newer is discarded — so the committed files hold every row exactly once.
+ */
+@Extension
+public final class EpochFileSinkFactory implements SinkFactory {
+  @Override
+  public ConnectorSpec spec() {
+    return ConnectorSpec.builder("epoch_file", ConnectorKind.SINK)
+        .description("Writes one committed file per checkpoint epoch (crash tests)")
+        .property(PropertySpec.requiredString("dir", "Directory for the epoch files"))
+        .build();
+  }
+
+  @Override
+  public Sink create(ConnectorContext context) {
+    return new EpochFileSink(Path.of(context.properties().requireString("dir")));
+  }
+
+  static final class EpochFileSink implements Sink {
+    private final Path dir;
+    private final List<String> buffer = new ArrayList<>();
+
+    EpochFileSink(Path dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    public DeliveryGuarantee maxGuarantee() {
+      return DeliveryGuarantee.EXACTLY_ONCE;
+    }
+
+    @Override
+    public void open(long lastCommittedEpoch) throws ConnectorException {
+      try {
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path f : files.toList()) {
+            String n = f.getFileName().toString();
+            if (n.startsWith("prepared-") && epochOf(n) <= lastCommittedEpoch) {
+              Files.move(f, dir.resolve("committed-" + epochOf(n)), StandardCopyOption.ATOMIC_MOVE);
+            } else if (n.startsWith("pending-") || n.startsWith("prepared-")) {
+              Files.delete(f);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw ConnectorException.runtime("cannot recover epoch files in " + dir, e);
+      }
+    }
+
+    private static long epochOf(String name) {
+      return Long.parseLong(name.substring(name.indexOf('-') + 1));
+    }
+
+    @Override
+    public void write(Batch batch) {
+      for (int r = 0; r < batch.rowCount(); r++) {
+        StringBuilder sb = new StringBuilder();
+        for (FieldVector v : batch.data().getFieldVectors()) {
+          if (sb.length() > 0) {
+            sb.append(',');
+          }
+          sb.append(v.getObject(r));
+        }
+        buffer.add(sb.toString());
+      }
+    }
+
+    @Override
+    public void prepareCommit(long e) throws ConnectorException {
+      Path pending = dir.resolve("pending-" + e);
+      try {
+        Files.write(pending, buffer, StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(pending, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+        Files.move(pending, dir.resolve("prepared-" + e), StandardCopyOption.ATOMIC_MOVE);
+        buffer.clear();
+      } catch (IOException ex) {
+        throw ConnectorException.runtime("cannot prepare epoch " + e, ex);
+      }
+    }
+
+    @Override
+    public void commit(long e) throws ConnectorException {
+      Path prepared = dir.resolve("prepared-" + e);
+      try {
+        if (Files.exists(prepared)) {
+          Files.move(prepared, dir.resolve("committed-" + e), StandardCopyOption.ATOMIC_MOVE);
+        }
+      } catch (IOException ex) {
+        throw ConnectorException.runtime("cannot commit epoch " + e, ex);
+      }
+    }
+
+    @Override
+    public void abort(long e) throws ConnectorException {
+      try {
+        Files.deleteIfExists(dir.resolve("prepared-" + e));
+        Files.deleteIfExists(dir.resolve("pending-" + e));
+      } catch (IOException ex) {
+        throw ConnectorException.runtime("cannot abort epoch " + e, ex);
+      }
+      buffer.clear();
+    }
+
+    @Override
+    public void close() {
+      buffer.clear();
+    }
+  }
+}
