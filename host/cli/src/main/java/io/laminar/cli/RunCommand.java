@@ -5,7 +5,11 @@ import io.laminar.engine.EngineOptions;
 import io.laminar.engine.StartFailure;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +63,11 @@ final class RunCommand implements Callable<Integer> {
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
         new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout()));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
-    Signals.install(() -> stopped.complete(engine.shutdown(timeout)), ExitCode.FORCED_STOP);
+    CompletableFuture<Long> signalled = new CompletableFuture<>();
+    Signals.install(() -> {
+      signalled.complete(System.nanoTime());
+      stopped.complete(engine.shutdown(timeout));
+    }, ExitCode.FORCED_STOP);
     try {
       engine.start();
     } catch (StartFailure e) {
@@ -75,17 +83,21 @@ final class RunCommand implements Callable<Integer> {
           return ExitCode.RUNTIME;
       }
     }
-    Engine.Outcome outcome;
-    try {
-      outcome = engine.awaitTermination();
-      if (outcome.state() == Engine.State.STOPPING || stopped.isDone()) {
-        outcome = stopped.join();
+    CompletableFuture<Engine.Outcome> finished = CompletableFuture.supplyAsync(() -> {
+      try {
+        return engine.awaitTermination();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Engine.Outcome(Engine.State.FAILED, "interrupted", List.of());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outcome = engine.shutdown(timeout);
-    }
+    }, daemonExecutor());
+    Engine.Outcome outcome = awaitOutcome(engine, finished, stopped, signalled, timeout);
     parent.out.flush();
+    if (outcome == null) {
+      parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
+          + String.join(", ", engine.busyComponents()) + ". The last completed checkpoint is kept.");
+      return ExitCode.FORCED_STOP;
+    }
     switch (outcome.state()) {
       case COMPLETED:
         parent.err.println("laminar: all input processed; done.");
@@ -96,11 +108,42 @@ final class RunCommand implements Callable<Integer> {
       default:
         if (!outcome.stuck().isEmpty()) {
           parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
-              + String.join(", ", outcome.stuck()));
+              + String.join(", ", outcome.stuck()) + ". The last completed checkpoint is kept.");
           return ExitCode.FORCED_STOP;
         }
         parent.err.println("laminar: " + outcome.failure());
         return ExitCode.RUNTIME;
     }
+  }
+
+  /**
+   * Waits for the run to end by itself or by a signal. After a signal, waits at most the shutdown
+   * timeout (plus a second for the engine's own deadline handling); null means the shutdown hung.
+   */
+  private static Engine.Outcome awaitOutcome(Engine engine, CompletableFuture<Engine.Outcome> finished,
+      CompletableFuture<Engine.Outcome> stopped, CompletableFuture<Long> signalled, Duration timeout) {
+    CompletableFuture.anyOf(finished, signalled).join();
+    if (!signalled.isDone()) {
+      return finished.join();
+    }
+    long deadline = signalled.join() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    try {
+      return stopped.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      return new Engine.Outcome(Engine.State.FAILED, "shutdown failed: " + e.getCause(), engine.busyComponents());
+    }
+  }
+
+  private static java.util.concurrent.Executor daemonExecutor() {
+    return r -> {
+      Thread t = new Thread(r, "laminar-await");
+      t.setDaemon(true);
+      t.start();
+    };
   }
 }

@@ -19,8 +19,7 @@ class GracefulShutdownTest {
 
   @TempDir Path dir;
 
-  @Test
-  void sigtermDrainsEverythingReadIntoTheSinkAndWritesAFinalCheckpoint() throws Exception {
+  private Path config(boolean hang) throws Exception {
     Path config = dir.resolve("shutdown.toml");
     Files.writeString(config, """
         [checkpoint]
@@ -48,13 +47,27 @@ class GracefulShutdownTest {
         delivery = "exactly_once"
         [sink.properties]
         dir = "%s"
-        """.formatted(dir.resolve("cp"), dir.resolve("sink")));
-    Path log = dir.resolve("run.log");
-    Process p = ChildLaminar.start(log, "run", "--offline", "--plugins", TEST_PLUGINS.toString(), "-c", config.toString());
+        hang_on_prepare = %s
+        """.formatted(dir.resolve("cp"), dir.resolve("sink"), hang));
+    return config;
+  }
+
+  private Process startAndWait(Path config, Path log, String... extra) throws Exception {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--offline", "--plugins",
+        TEST_PLUGINS.toString(), "-c", config.toString()));
+    args.addAll(java.util.List.of(extra));
+    Process p = ChildLaminar.start(log, args.toArray(String[]::new));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.readString(log).contains("engine started") && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
+    return p;
+  }
+
+  @Test
+  void sigtermDrainsEverythingReadIntoTheSinkAndWritesAFinalCheckpoint() throws Exception {
+    Path log = dir.resolve("run.log");
+    Process p = startAndWait(config(false), log);
     Thread.sleep(1500);
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
@@ -79,5 +92,34 @@ class GracefulShutdownTest {
     for (int i = 0; i < ids.size(); i++) {
       assertEquals(i, ids.get(i));
     }
+  }
+
+  @Test
+  void aShutdownThatHangsPastTheTimeoutNamesTheStuckSinkAndExits3() throws Exception {
+    Path log = dir.resolve("hang.log");
+    Process p = startAndWait(config(true), log, "--shutdown-timeout", "2s");
+    Thread.sleep(500);
+    long t0 = System.nanoTime();
+    p.destroy(); // SIGTERM: the final checkpoint blocks in the sink's prepareCommit
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after the shutdown timeout");
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+    String output = Files.readString(log);
+    assertEquals(ExitCode.FORCED_STOP, p.exitValue(), output);
+    assertTrue(output.contains("shutdown did not finish within 2000 ms; still busy: sink 'out' prepareCommit("), output);
+    assertTrue(seconds < 10, "took " + seconds + " s");
+  }
+
+  @Test
+  void aSecondSignalForcesTheExit() throws Exception {
+    Path log = dir.resolve("twice.log");
+    Process p = startAndWait(config(true), log, "--shutdown-timeout", "5m");
+    Thread.sleep(500);
+    p.destroy();
+    Thread.sleep(700);
+    p.destroy();
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "no exit after the second signal");
+    String output = Files.readString(log);
+    assertEquals(ExitCode.FORCED_STOP, p.exitValue(), output);
+    assertTrue(output.contains("second signal: forced exit"), output);
   }
 }

@@ -35,6 +35,7 @@ final class CheckpointCoordinator {
   private final LongAdder count;
   private final LongAdder failures;
   private volatile CheckpointResult last;
+  private volatile String activity; // the external call in progress, to name it if it hangs
   private volatile long lastSuccessMillis;
 
   CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
@@ -50,6 +51,11 @@ final class CheckpointCoordinator {
         () -> last == null ? Double.NaN : last.sizeBytes());
     metrics.gauge("laminar_checkpoint_last_success_timestamp_seconds", Map.of(),
         "When the last checkpoint completed (Unix time)", () -> last == null ? Double.NaN : lastSuccessMillis / 1000.0);
+  }
+
+  /** What the coordinator is waiting on right now, if anything. */
+  java.util.Optional<String> activity() {
+    return java.util.Optional.ofNullable(activity);
   }
 
   /** Takes one checkpoint; {@code completed} marks a bounded run whose input is all processed. */
@@ -98,6 +104,7 @@ final class CheckpointCoordinator {
       LOG.warn("checkpoint {} failed: {}", id, e.getMessage());
       throw e;
     } finally {
+      activity = null;
       release.countDown();
       paused.forEach(SourceRunner::resume);
     }
@@ -108,12 +115,14 @@ final class CheckpointCoordinator {
     try {
       writer = store.begin(id);
       for (SourceRunner s : sources) {
+        activity = "source '" + s.name() + "' snapshotOffsets()";
         writer.put(offsetsFile(s.name()), s.source().snapshotOffsets());
       }
       for (PipelineRunner p : pipelines) {
         if (p.failed()) {
           continue;
         }
+        activity = "pipeline '" + p.name() + "' state snapshot";
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
             writer.open(stateFile(p.name())), 1 << 16))) {
           p.executor().snapshot(out);
@@ -121,9 +130,11 @@ final class CheckpointCoordinator {
       }
       for (PipelineRunner p : pipelines) {
         for (ConnectorInstance<Sink> s : p.sinks()) {
+          activity = "sink '" + s.name() + "' prepareCommit(" + id + ")";
           s.instance().prepareCommit(id);
         }
       }
+      activity = "writing checkpoint " + id;
       CompletedCheckpoint done = writer.commit(Map.of(COMPLETED, Boolean.toString(completed)));
       writer = null;
       return done;
@@ -141,6 +152,7 @@ final class CheckpointCoordinator {
     for (PipelineRunner p : pipelines) {
       for (ConnectorInstance<Sink> s : p.sinks()) {
         try {
+          activity = "sink '" + s.name() + "' commit(" + id + ")";
           s.instance().commit(id);
         } catch (ConnectorException e) {
           // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.

@@ -48,7 +48,7 @@ public final class Engine {
   private final EngineMetrics metrics;
   private final List<SourceRunner> sourceRunners = new ArrayList<>();
   private final List<PipelineRunner> pipelineRunners = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final EngineOptions options;
@@ -124,6 +124,23 @@ public final class Engine {
           m == null ? Long.MIN_VALUE : m.watermark(), p.explain()));
     }
     return out;
+  }
+
+  /**
+   * The components still busy: threads that have not ended, and the connector call the checkpoint
+   * coordinator is waiting on. Used to name what blocks a shutdown.
+   */
+  public List<String> busyComponents() {
+    List<String> busy = new ArrayList<>();
+    if (checkpoints != null) {
+      checkpoints.activity().ifPresent(busy::add);
+    }
+    for (Thread t : List.copyOf(threads)) {
+      if (t.isAlive()) {
+        busy.add(t.getName());
+      }
+    }
+    return busy;
   }
 
   /** True while running with every component running (or finished with bounded input). */

@@ -23,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -232,15 +236,46 @@ public final class EngineBuilder {
     return all;
   }
 
-  /** Closes every created connector (used when construction fails or the engine stops). */
+  /** Closes every created connector, each bounded by 10 seconds. */
   public void closeCreated() {
-    for (ConnectorInstance<?> i : allInstances()) {
-      try {
-        ((AutoCloseable) i.instance()).close();
-      } catch (Exception e) {
-        LOG.warn("closing {} '{}' failed: {}", i.connector().kind().label(), i.name(), e.toString());
-      }
-      i.context().closeAllocator();
-    }
+    closeCreated(Duration.ofSeconds(10));
   }
+
+  /**
+   * Closes every created connector (when construction fails or the engine stops). Each close runs
+   * with a time limit: a connector that hangs is named in the log and abandoned, and its memory is
+   * left to the process exit rather than blocking the shutdown.
+   */
+  public void closeCreated(Duration perConnector) {
+    for (ConnectorInstance<?> i : allInstances()) {
+      String label = i.connector().kind().label() + " '" + i.name() + "'";
+      FutureTask<Void> close = new FutureTask<>(() -> {
+        ((AutoCloseable) i.instance()).close();
+        return null;
+      });
+      Thread t = new Thread(close, "laminar-close-" + i.name());
+      t.setDaemon(true);
+      t.start();
+      try {
+        close.get(perConnector.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("closing {} did not finish within {} ms; abandoned", label, perConnector.toMillis());
+        continue;
+      } catch (ExecutionException e) {
+        LOG.warn("closing {} failed: {}", label, e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        i.context().closeAllocator();
+      } catch (IllegalStateException e) {
+        LOG.warn("{} did not release all its Arrow memory: {}", label, e.getMessage());
+      }
+    }
+    sources.clear();
+    lookups.clear();
+    sinks.clear();
+  }
+
 }

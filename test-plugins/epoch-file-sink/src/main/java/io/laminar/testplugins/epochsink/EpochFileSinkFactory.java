@@ -7,6 +7,7 @@ import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorSpec;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.PropertySpec;
+import io.laminar.api.PropertyType;
 import io.laminar.api.Sink;
 import io.laminar.api.SinkFactory;
 import java.io.IOException;
@@ -35,20 +36,25 @@ public final class EpochFileSinkFactory implements SinkFactory {
     return ConnectorSpec.builder("epoch_file", ConnectorKind.SINK)
         .description("Writes one committed file per checkpoint epoch (crash tests)")
         .property(PropertySpec.requiredString("dir", "Directory for the epoch files"))
+        .property(PropertySpec.builder("hang_on_prepare", PropertyType.BOOLEAN).defaultValue("false")
+            .doc("Block forever in prepareCommit (shutdown-timeout tests)").build())
         .build();
   }
 
   @Override
   public Sink create(ConnectorContext context) {
-    return new EpochFileSink(Path.of(context.properties().requireString("dir")));
+    return new EpochFileSink(Path.of(context.properties().requireString("dir")),
+        context.properties().bool("hang_on_prepare").orElse(false));
   }
 
   static final class EpochFileSink implements Sink {
     private final Path dir;
+    private final boolean hangOnPrepare;
     private final List<String> buffer = new ArrayList<>();
 
-    EpochFileSink(Path dir) {
+    EpochFileSink(Path dir, boolean hangOnPrepare) {
       this.dir = dir;
+      this.hangOnPrepare = hangOnPrepare;
     }
 
     @Override
@@ -95,6 +101,13 @@ public final class EpochFileSinkFactory implements SinkFactory {
 
     @Override
     public void prepareCommit(long e) throws ConnectorException {
+      while (hangOnPrepare) {
+        try {
+          Thread.sleep(60_000);
+        } catch (InterruptedException ex) {
+          // a hung sink ignores interrupts too: that is what the test simulates
+        }
+      }
       Path pending = dir.resolve("pending-" + e);
       try {
         Files.write(pending, buffer, StandardCharsets.UTF_8);
