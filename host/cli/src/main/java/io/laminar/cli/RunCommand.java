@@ -1,6 +1,11 @@
 package io.laminar.cli;
 
 import io.laminar.engine.Engine;
+import io.laminar.http.CheckpointTrigger;
+import io.laminar.http.HttpApi;
+import io.laminar.http.ServerContext;
+import java.io.IOException;
+import java.time.Instant;
 import io.laminar.engine.EngineOptions;
 import io.laminar.engine.StartFailure;
 import java.time.Duration;
@@ -59,6 +64,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int runEngine(Preparation p) {
+    Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
         new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout()));
@@ -83,6 +89,26 @@ final class RunCommand implements Callable<Integer> {
           return ExitCode.RUNTIME;
       }
     }
+    HttpApi http;
+    try {
+      var server = p.config.server();
+      http = HttpApi.start(new ServerContext(Versions.laminar(), startedAt, engine, p.registry,
+          p.plugins == null ? List.of() : p.plugins.plugins(), server.authToken(), CheckpointTrigger.of(engine),
+          p.allocator::getAllocatedMemory), server.bindHost(), server.bindPort());
+    } catch (IOException e) {
+      parent.err.println("error: " + e.getMessage() + ". Set [server] bind to a free address (port 0 picks one).");
+      engine.shutdown(timeout);
+      return ExitCode.RUNTIME;
+    }
+    try {
+      return awaitAndReport(engine, stopped, signalled, timeout);
+    } finally {
+      http.close(); // stopped last, so /ready answers 503 throughout the shutdown
+    }
+  }
+
+  private int awaitAndReport(Engine engine, CompletableFuture<Engine.Outcome> stopped,
+      CompletableFuture<Long> signalled, Duration timeout) {
     CompletableFuture<Engine.Outcome> finished = CompletableFuture.supplyAsync(() -> {
       try {
         return engine.awaitTermination();

@@ -29,6 +29,9 @@ class CrashRecoveryTest {
     Path run = Files.createDirectories(dir.resolve(name));
     Path file = run.resolve("crash.toml");
     Files.writeString(file, """
+        [server]
+        bind = "127.0.0.1:0"
+
         [checkpoint]
         path = "%s"
         interval = "150ms"

@@ -22,6 +22,9 @@ class GracefulShutdownTest {
   private Path config(boolean hang) throws Exception {
     Path config = dir.resolve("shutdown.toml");
     Files.writeString(config, """
+        [server]
+        bind = "127.0.0.1:0"
+
         [checkpoint]
         path = "%s"
         interval = "1h"

@@ -116,6 +116,9 @@ final class KeyTable {
       throw new IOException("corrupt state: key width " + w + ", expected " + width);
     }
     int n = in.readCount("key count");
+    if ((long) n * width > Integer.MAX_VALUE - 16) {
+      throw new IOException("corrupt state: " + n + " keys of width " + width);
+    }
     keys = new long[Math.max(keys.length, n * width)];
     in.readLongs(keys, n * width);
     size = n;

@@ -123,6 +123,28 @@ public final class PipelineExecutor implements AutoCloseable {
     for (ScanOperator scan : in.scans) {
       scan.onBatch(0, batch);
     }
+    observe(in, batch);
+  }
+
+  /**
+   * Advances {@code source}'s watermark by the event times in {@code batch} as {@link #onBatch}
+   * would, without processing its rows. For parallel workers: after each worker got its share of a
+   * batch, every worker observes the whole batch, so all workers keep the watermark (and late-row
+   * decisions) of a single executor fed every row.
+   */
+  public void observeEventTimes(String source, VectorSchemaRoot batch) {
+    SourceInput in = sources.get(source);
+    if (in == null || batch.getRowCount() == 0) {
+      return;
+    }
+    if (in.ended) {
+      throw new IllegalStateException("source '" + source + "' has already ended");
+    }
+    started = true;
+    observe(in, batch);
+  }
+
+  private void observe(SourceInput in, VectorSchemaRoot batch) {
     if (in.eventTimeColumn >= 0) {
       TimeStampVector time = (TimeStampVector) batch.getVector(in.eventTimeColumn);
       long before = in.tracker.watermark();

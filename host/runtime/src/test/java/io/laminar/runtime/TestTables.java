@@ -38,16 +38,26 @@ final class TestTables {
    * per row and each row is displaced by up to {@code jitterMs} (keep it below the watermark delay).
    */
   static List<Object[]> events(long seed, int n, long stepMs, long jitterMs) {
+    return events(seed, n, stepMs, jitterMs, 5);
+  }
+
+  /** As above, with k, v and d each NULL in about {@code nullPercent} percent of the rows. */
+  static List<Object[]> events(long seed, int n, long stepMs, long jitterMs, int nullPercent) {
     Random r = new Random(seed);
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long ts = BASE + i * stepMs + (jitterMs == 0 ? 0 : (long) (r.nextDouble() * jitterMs));
-      String k = r.nextInt(20) == 0 ? null : KEYS[r.nextInt(KEYS.length)];
-      Integer v = r.nextInt(20) == 0 ? null : r.nextInt(201) - 100;
-      Double d = r.nextInt(20) == 0 ? null : Math.round(r.nextDouble() * 10000) / 100.0;
+      String k = isNull(r, nullPercent) ? null : KEYS[r.nextInt(KEYS.length)];
+      Integer v = isNull(r, nullPercent) ? null : r.nextInt(201) - 100;
+      Double d = isNull(r, nullPercent) ? null : Math.round(r.nextDouble() * 10000) / 100.0;
       rows.add(new Object[] {(long) i, k, v, d, ts});
     }
     return rows;
+  }
+
+  private static boolean isNull(Random r, int percent) {
+    // the 5 % case keeps the original draw (one in 20), so seeded data sets stay as they were
+    return percent == 5 ? r.nextInt(20) == 0 : r.nextInt(100) < percent;
   }
 
   /** The lookup rows: users a..d (e and f are misses), keyed by uk. */

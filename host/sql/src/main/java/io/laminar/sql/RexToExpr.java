@@ -109,6 +109,12 @@ final class RexToExpr {
       case COALESCE -> Op.COALESCE;
       case LIKE -> op instanceof SqlLikeOperator like && like.isNegated() ? Op.NOT_LIKE : Op.LIKE;
       case TUMBLE -> Op.TUMBLE_START;
+      case HOP -> throw new PlanningException("GROUP BY HOP(time, slide, size) is not supported; use the table "
+          + "function: FROM TABLE(HOP(TABLE t, DESCRIPTOR(time), slide, size)) … GROUP BY window_start, window_end",
+          positions.function(op.getName()));
+      case SESSION -> throw new PlanningException("GROUP BY SESSION(time, gap) is not supported; use the table "
+          + "function: FROM TABLE(SESSION(TABLE t PARTITION BY key, DESCRIPTOR(time), gap)) … GROUP BY window_start, "
+          + "window_end, key", positions.function(op.getName()));
       default -> byOperator(op);
     };
     if (planOp == null) {

@@ -163,6 +163,23 @@ class SqlCompilerTest {
   }
 
   @Test
+  void groupWindowHopPointsToTheTableFunctionForm() {
+    SqlError e = error("SELECT k, COUNT(*) FROM events GROUP BY HOP(ts, INTERVAL '1' SECOND, INTERVAL '3' SECOND), k");
+    assertEquals(41, e.column());
+    assertTrue(e.message().startsWith("GROUP BY HOP(time, slide, size) is not supported; use the table function: "
+        + "FROM TABLE(HOP(TABLE t, DESCRIPTOR(time), slide, size))"), e.message());
+  }
+
+  @Test
+  void groupWindowSessionPointsToTheTableFunctionForm() {
+    SqlError e = error("SELECT SESSION_START(ts, INTERVAL '1' SECOND), k, COUNT(*) FROM events "
+        + "GROUP BY SESSION(ts, INTERVAL '1' SECOND), k");
+    assertEquals(81, e.column());
+    assertTrue(e.message().startsWith("GROUP BY SESSION(time, gap) is not supported; use the table function: "
+        + "FROM TABLE(SESSION(TABLE t PARTITION BY key, DESCRIPTOR(time), gap))"), e.message());
+  }
+
+  @Test
   void warmCompileOfSimpleQueryIsFast() {
     String sql = "SELECT id, UPPER(k) FROM events WHERE v > 3";
     for (int i = 0; i < 50; i++) {

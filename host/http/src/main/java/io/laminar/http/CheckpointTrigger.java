@@ -1,0 +1,32 @@
+package io.laminar.http;
+
+import io.laminar.engine.Engine;
+
+/**
+ * Takes a checkpoint on request ({@code POST /api/v1/checkpoint}). The engine supplies it; the HTTP
+ * layer only calls it. An {@link IllegalStateException} means "not possible right now" (the engine is
+ * not running) and becomes a 503; any other exception is a failed checkpoint and becomes a 500.
+ */
+@FunctionalInterface
+public interface CheckpointTrigger {
+  /**
+   * A completed checkpoint.
+   *
+   * @param checkpointId the checkpoint id (also the sinks' commit epoch)
+   * @param durationMs how long the checkpoint took
+   * @param sizeBytes bytes written
+   */
+  record CheckpointResult(long checkpointId, long durationMs, long sizeBytes) {
+  }
+
+  /** Takes a checkpoint and blocks until it is durable. */
+  CheckpointResult trigger() throws Exception;
+
+  /** Triggers {@link Engine#checkpointNow()}, which refuses with IllegalStateException unless running. */
+  static CheckpointTrigger of(Engine engine) {
+    return () -> {
+      io.laminar.engine.CheckpointResult r = engine.checkpointNow();
+      return new CheckpointResult(r.checkpointId(), r.durationMs(), r.sizeBytes());
+    };
+  }
+}

@@ -1,0 +1,58 @@
+package io.laminar.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.laminar.engine.ComponentStatus;
+import io.laminar.engine.PipelineStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the API; field names become snake_case. */
+final class Views {
+  private Views() {
+  }
+
+  record Health(String status, String version, String state, long uptimeMs, Map<String, String> pipelines) {
+  }
+
+  record Ready(boolean ready, List<Component> components) {
+  }
+
+  record Component(String kind, String name, String connector, String state) {
+    static Component of(ComponentStatus c) {
+      return new Component(c.kind(), c.name(), c.connector(), c.state());
+    }
+  }
+
+  record Pipeline(String name, String state, String sql, List<String> sources, List<String> lookups,
+      List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped, String watermark) {
+    static Pipeline of(PipelineStatus p) {
+      return new Pipeline(p.name(), p.state(), p.sql(), p.sources().stream().sorted().toList(),
+          p.lookups().stream().sorted().toList(), p.sinks(), p.rowsIn(), p.rowsOut(), p.lateRowsDropped(),
+          watermark(p.watermark()));
+    }
+
+    /** ISO-8601, or null before the first event and after the input ended (both are sentinels). */
+    private static String watermark(long ms) {
+      return ms == Long.MIN_VALUE || ms == Long.MAX_VALUE ? null : Instant.ofEpochMilli(ms).toString();
+    }
+  }
+
+  /** A source, lookup or sink instance; {@code pipeline} only for sinks. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Instance(String name, String connector, String provider, String state, String pipeline,
+      Map<String, Object> properties) {
+  }
+
+  record ConnectorType(String type, String kind, String provider, String providerVersion, String description,
+      List<Property> properties) {
+  }
+
+  record Property(String name, String type, boolean required, @JsonProperty("default") String defaultValue,
+      List<String> allowedValues, String doc) {
+  }
+
+  record Checkpoint(long checkpointId, long durationMs, long sizeBytes) {
+  }
+}
