@@ -32,6 +32,7 @@ final class CheckpointCoordinator {
   private final CheckpointStore store;
   private final List<SourceRunner> sources;
   private final List<PipelineRunner> pipelines;
+  private final List<ConnectorInstance<Sink>> sinks;
   private final LongAdder count;
   private final LongAdder failures;
   private volatile CheckpointResult last;
@@ -39,10 +40,11 @@ final class CheckpointCoordinator {
   private volatile long lastSuccessMillis;
 
   CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
-      EngineMetrics metrics) {
+      List<ConnectorInstance<Sink>> sinks, EngineMetrics metrics) {
     this.store = store;
     this.sources = sources;
     this.pipelines = pipelines;
+    this.sinks = sinks;
     this.count = metrics.counter("laminar_checkpoints_total", Map.of(), "Checkpoints completed");
     this.failures = metrics.counter("laminar_checkpoint_failures_total", Map.of(), "Checkpoints that failed");
     metrics.gauge("laminar_checkpoint_duration_milliseconds", Map.of(), "Duration of the last checkpoint",
@@ -122,17 +124,15 @@ final class CheckpointCoordinator {
         if (p.failed()) {
           continue;
         }
-        activity = "pipeline '" + p.name() + "' state snapshot";
+        activity = "pipeline '" + p.workerName() + "' state snapshot";
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-            writer.open(stateFile(p.name())), 1 << 16))) {
+            writer.open(p.stateFile()), 1 << 16))) {
           p.executor().snapshot(out);
         }
       }
-      for (PipelineRunner p : pipelines) {
-        for (ConnectorInstance<Sink> s : p.sinks()) {
-          activity = "sink '" + s.name() + "' prepareCommit(" + id + ")";
-          s.instance().prepareCommit(id);
-        }
+      for (ConnectorInstance<Sink> s : sinks) {
+        activity = "sink '" + s.name() + "' prepareCommit(" + id + ")";
+        s.instance().prepareCommit(id);
       }
       activity = "writing checkpoint " + id;
       CompletedCheckpoint done = writer.commit(Map.of(COMPLETED, Boolean.toString(completed)));
@@ -149,27 +149,23 @@ final class CheckpointCoordinator {
   }
 
   private void commitSinks(long id) throws CheckpointFailure {
-    for (PipelineRunner p : pipelines) {
-      for (ConnectorInstance<Sink> s : p.sinks()) {
-        try {
-          activity = "sink '" + s.name() + "' commit(" + id + ")";
-          s.instance().commit(id);
-        } catch (ConnectorException e) {
-          // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.
-          throw new CheckpointFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + e.getMessage());
-        }
+    for (ConnectorInstance<Sink> s : sinks) {
+      try {
+        activity = "sink '" + s.name() + "' commit(" + id + ")";
+        s.instance().commit(id);
+      } catch (ConnectorException e) {
+        // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.
+        throw new CheckpointFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + e.getMessage());
       }
     }
   }
 
   private void abortSinks(long id) {
-    for (PipelineRunner p : pipelines) {
-      for (ConnectorInstance<Sink> s : p.sinks()) {
-        try {
-          s.instance().abort(id);
-        } catch (ConnectorException | RuntimeException e) {
-          LOG.warn("sink '{}' could not abort epoch {}: {}", s.name(), id, e.getMessage());
-        }
+    for (ConnectorInstance<Sink> s : sinks) {
+      try {
+        s.instance().abort(id);
+      } catch (ConnectorException | RuntimeException e) {
+        LOG.warn("sink '{}' could not abort epoch {}: {}", s.name(), id, e.getMessage());
       }
     }
   }
@@ -178,8 +174,15 @@ final class CheckpointCoordinator {
     return "source-" + CheckpointNames.escape(source) + ".offsets";
   }
 
-  static String stateFile(String pipeline) {
-    return "pipeline-" + CheckpointNames.escape(pipeline) + ".state";
+  /** The state file of one worker of a pipeline; a single-worker pipeline keeps the plain name. */
+  static String stateFile(String pipeline, int worker, int workers) {
+    String base = "pipeline-" + CheckpointNames.escape(pipeline);
+    return workers == 1 ? base + ".state" : base + ".w" + worker + "of" + workers + ".state";
+  }
+
+  /** The prefix every state file of a pipeline starts with, whatever its worker count. */
+  static String statePrefix(String pipeline) {
+    return "pipeline-" + CheckpointNames.escape(pipeline) + ".";
   }
 
   /** A checkpoint that did not complete; the previous one stays the recovery point. */

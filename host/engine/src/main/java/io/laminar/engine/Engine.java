@@ -48,6 +48,8 @@ public final class Engine {
   private final EngineMetrics metrics;
   private final List<SourceRunner> sourceRunners = new ArrayList<>();
   private final List<PipelineRunner> pipelineRunners = new ArrayList<>();
+  private final List<PipelineGroup> groups = new ArrayList<>();
+  private BufferAllocator routingAllocator;
   private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<String> failure = new AtomicReference<>();
@@ -105,23 +107,25 @@ public final class Engine {
   public synchronized List<PipelineStatus> pipelines() {
     List<PipelineStatus> out = new ArrayList<>();
     for (CompiledPipeline p : builder.pipelines().values()) {
-      PipelineRunner r = pipelineRunners.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
+      PipelineGroup g = groups.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
       List<String> sinkNames = builder.sinks().getOrDefault(p.name(), List.of()).stream()
           .map(ConnectorInstance::name).toList();
       String st;
-      if (r == null) {
+      if (g == null) {
         st = state == State.CREATED ? "CREATED" : "STOPPED";
-      } else if (r.failed()) {
+      } else if (g.workers().stream().anyMatch(PipelineRunner::failed)) {
         st = "FAILED";
-      } else if (r.finished()) {
-        st = state == State.COMPLETED || r.completedInput() ? "FINISHED" : "STOPPED";
+      } else if (g.workers().stream().allMatch(PipelineRunner::finished)) {
+        st = state == State.COMPLETED || g.workers().stream().allMatch(PipelineRunner::completedInput)
+            ? "FINISHED" : "STOPPED";
       } else {
         st = state == State.RUNNING ? "RUNNING" : state == State.FAILED ? "FAILED" : "STOPPING";
       }
-      var m = r == null ? null : r.executor().metrics();
+      List<io.laminar.runtime.ExecutorMetrics> m = g == null ? List.of()
+          : g.workers().stream().map(w -> w.executor().metrics()).toList();
       out.add(new PipelineStatus(p.name(), st, p.sql(), p.sources(), p.lookups(), sinkNames,
-          m == null ? 0 : m.rowsIn(), m == null ? 0 : m.rowsOut(), m == null ? 0 : m.lateRowsDropped(),
-          m == null ? Long.MIN_VALUE : m.watermark(), p.explain()));
+          m.stream().mapToLong(x -> x.rowsIn()).sum(), m.stream().mapToLong(x -> x.rowsOut()).sum(),
+          m.stream().mapToLong(x -> x.lateRowsDropped()).sum(), watermark(m), p.explain()));
     }
     return out;
   }
@@ -171,6 +175,10 @@ public final class Engine {
       pipelineRunners.forEach(PipelineRunner::closeExecutor);
       closeStore();
       builder.closeCreated();
+      if (routingAllocator != null) {
+        routingAllocator.close();
+        routingAllocator = null;
+      }
       state = State.FAILED;
       throw e;
     }
@@ -212,33 +220,42 @@ public final class Engine {
         opening(s, () -> s.instance().open(lastCommitted));
       }
     }
-    Map<String, List<PipelineRunner>> readers = new HashMap<>();
+    Map<String, List<PipelineGroup>> readers = new HashMap<>();
     for (CompiledPipeline p : builder.pipelines().values()) {
-      PipelineRunner runner = new PipelineRunner(p, allocator, lookups,
-          builder.sinks().getOrDefault(p.name(), List.of()), this);
-      pipelineRunners.add(runner);
-      if (restore.isPresent()) {
-        restorePipeline(runner, restore.get());
+      int workers = workersFor(p);
+      List<PipelineRunner> runners = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups,
+            builder.sinks().getOrDefault(p.name(), List.of()), this);
+        runners.add(runner);
+        pipelineRunners.add(runner);
+        if (restore.isPresent()) {
+          restorePipeline(runner, restore.get());
+        }
       }
-      registerPipelineMetrics(runner);
+      PipelineGroup group = new PipelineGroup(p, runners);
+      groups.add(group);
+      registerPipelineMetrics(group);
       for (String source : p.sources()) {
-        readers.computeIfAbsent(source, k -> new ArrayList<>()).add(runner);
+        readers.computeIfAbsent(source, k -> new ArrayList<>()).add(group);
       }
     }
+    routingAllocator = allocator.newChildAllocator("routing", 0, Long.MAX_VALUE);
     for (ConnectorInstance<Source> s : builder.sources().values()) {
-      List<PipelineRunner> consumers = readers.getOrDefault(s.name(), List.of());
+      List<PipelineGroup> consumers = readers.getOrDefault(s.name(), List.of());
       if (consumers.isEmpty()) {
         continue; // an unused source is warned about at validation and never polled
       }
       byte[] offsets = restoredOffsets(restore, s.name());
       opening(s, () -> s.instance().open(offsets));
-      sourceRunners.add(new SourceRunner(s, consumers, this, metrics));
+      sourceRunners.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
     }
-    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, metrics);
+    List<ConnectorInstance<Sink>> sinks = builder.sinks().values().stream().flatMap(List::stream).toList();
+    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, sinks, metrics);
     pipelinesLeft = pipelineRunners.size();
     state = State.RUNNING;
     for (PipelineRunner p : pipelineRunners) {
-      threads.add(startThread("pipeline-" + p.name(), p));
+      threads.add(startThread("pipeline-" + p.workerName(), p));
     }
     for (SourceRunner s : sourceRunners) {
       threads.add(startThread("source-" + s.name(), s));
@@ -258,9 +275,31 @@ public final class Engine {
     }
   }
 
+  /**
+   * A pipeline runs on {@code parallelism} (default: {@code [server] workers}) threads when its
+   * state can be split by key; otherwise on one.
+   */
+  private int workersFor(CompiledPipeline p) {
+    int wanted = builder.config().pipelines().stream().filter(c -> c.name().equals(p.name())).findFirst()
+        .flatMap(c -> c.parallelism()).orElse(builder.config().server().workers());
+    if (wanted > 1 && !p.parallelizable()) {
+      LOG.info("pipeline '{}' runs on one worker: {}", p.name(),
+          p.partitioning().serialReason().orElse("its state cannot be split by key"));
+      return 1;
+    }
+    return Math.max(1, wanted);
+  }
+
   private void restorePipeline(PipelineRunner runner, RestoredCheckpoint checkpoint) throws StartFailure {
-    String file = CheckpointCoordinator.stateFile(runner.name());
+    String file = runner.stateFile();
     if (!checkpoint.contains(file)) {
+      String prefix = CheckpointCoordinator.statePrefix(runner.name());
+      if (checkpoint.fileNames().stream().anyMatch(f -> f.startsWith(prefix))) {
+        throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, "pipeline '" + runner.name()
+            + "' was checkpointed with a different number of workers, and keyed state cannot be redistributed. "
+            + "Set its parallelism back, or start with --reset-state to discard the saved state.", Optional.empty()),
+            null);
+      }
       LOG.warn("checkpoint {} has no state for pipeline '{}' (new pipeline?); it starts empty",
           checkpoint.id(), runner.name());
       return;
@@ -314,16 +353,27 @@ public final class Engine {
     return checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
   }
 
-  private void registerPipelineMetrics(PipelineRunner runner) {
-    Map<String, String> tags = Map.of("pipeline", runner.name());
-    var m = runner.executor().metrics();
-    metrics.functionCounter("laminar_pipeline_rows_in_total", tags, "Rows fed into the pipeline", m::rowsIn);
-    metrics.functionCounter("laminar_pipeline_rows_out_total", tags, "Rows the pipeline emitted", m::rowsOut);
+  private void registerPipelineMetrics(PipelineGroup group) {
+    Map<String, String> tags = Map.of("pipeline", group.name());
+    List<io.laminar.runtime.ExecutorMetrics> m = group.workers().stream().map(w -> w.executor().metrics()).toList();
+    metrics.functionCounter("laminar_pipeline_rows_in_total", tags, "Rows fed into the pipeline",
+        () -> m.stream().mapToLong(x -> x.rowsIn()).sum());
+    metrics.functionCounter("laminar_pipeline_rows_out_total", tags, "Rows the pipeline emitted",
+        () -> m.stream().mapToLong(x -> x.rowsOut()).sum());
     metrics.functionCounter("laminar_pipeline_late_rows_dropped_total", tags,
-        "Rows dropped because their window had already been emitted", m::lateRowsDropped);
+        "Rows dropped because their window had already been emitted",
+        () -> m.stream().mapToLong(x -> x.lateRowsDropped()).sum());
     metrics.gauge("laminar_pipeline_watermark_milliseconds", tags,
-        "Current event-time watermark (epoch ms; absent before the first event)",
-        () -> m.watermark() == Long.MIN_VALUE || m.watermark() == Long.MAX_VALUE ? Double.NaN : m.watermark());
+        "Current event-time watermark (epoch ms; absent before the first event)", () -> {
+          long w = watermark(m);
+          return w == Long.MIN_VALUE || w == Long.MAX_VALUE ? Double.NaN : w;
+        });
+    metrics.gauge("laminar_pipeline_workers", tags, "Worker threads running the pipeline", () -> m.size());
+  }
+
+  /** The slowest worker's watermark is the pipeline's. */
+  private static long watermark(List<io.laminar.runtime.ExecutorMetrics> workers) {
+    return workers.stream().mapToLong(x -> x.watermark()).min().orElse(Long.MIN_VALUE);
   }
 
   @FunctionalInterface
@@ -497,6 +547,10 @@ public final class Engine {
     if (stuck.isEmpty()) {
       builder.closeCreated();
       closeStore();
+      if (routingAllocator != null) {
+        routingAllocator.close();
+        routingAllocator = null;
+      }
     }
     threads.clear();
     return new Outcome(state, failure.get(), stuck);

@@ -35,7 +35,12 @@ final class PipelineRunner implements Runnable {
       java.util.concurrent.CountDownLatch release) implements Event {
   }
 
-  record BatchEvent(String source, SharedBatch batch) implements Event {
+  /**
+   * Rows of a source batch. {@code share} is what this worker processes: the whole batch
+   * ({@code share == full}), its hash partition of it, or nothing ({@code null}); in every case the
+   * worker observes the whole batch's event times so that all workers' watermarks move together.
+   */
+  record BatchEvent(String source, SharedBatch full, SharedBatch share) implements Event {
   }
 
   record EndEvent(String source) implements Event {
@@ -45,6 +50,8 @@ final class PipelineRunner implements Runnable {
   }
 
   private final CompiledPipeline pipeline;
+  private final String workerName;
+  private final String stateFile;
   private final List<ConnectorInstance<Sink>> sinks;
   private final PipelineExecutor executor;
   private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -53,9 +60,11 @@ final class PipelineRunner implements Runnable {
   private volatile boolean failed;
   private volatile boolean completedInput;
 
-  PipelineRunner(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
-      List<ConnectorInstance<Sink>> sinks, Engine engine) {
+  PipelineRunner(CompiledPipeline pipeline, int worker, int workers, BufferAllocator allocator,
+      Map<String, LookupSource> lookups, List<ConnectorInstance<Sink>> sinks, Engine engine) {
     this.pipeline = pipeline;
+    this.workerName = workers == 1 ? pipeline.name() : pipeline.name() + "#" + worker;
+    this.stateFile = CheckpointCoordinator.stateFile(pipeline.name(), worker, workers);
     this.sinks = sinks;
     this.engine = engine;
     this.executor = new PipelineExecutor(pipeline, allocator, lookups, this::write);
@@ -65,12 +74,18 @@ final class PipelineRunner implements Runnable {
     return pipeline.name();
   }
 
-  PipelineExecutor executor() {
-    return executor;
+  /** The pipeline name, with {@code #i} when the pipeline runs on several workers. */
+  String workerName() {
+    return workerName;
   }
 
-  List<ConnectorInstance<Sink>> sinks() {
-    return sinks;
+  /** The checkpoint file holding this worker's state. */
+  String stateFile() {
+    return stateFile;
+  }
+
+  PipelineExecutor executor() {
+    return executor;
   }
 
   boolean finished() {
@@ -98,15 +113,25 @@ final class PipelineRunner implements Runnable {
 
   @Override
   public void run() {
-    MDC.put("pipeline", pipeline.name());
+    MDC.put("pipeline", workerName);
     try {
       while (true) {
         Event event = queue.take();
         if (event instanceof BatchEvent b) {
           try {
-            executor.onBatch(b.source(), b.batch().root());
+            if (b.share() == b.full()) {
+              executor.onBatch(b.source(), b.full().root());
+            } else {
+              if (b.share() != null) {
+                executor.onBatch(b.source(), b.share().root());
+              }
+              executor.observeEventTimes(b.source(), b.full().root());
+            }
           } finally {
-            b.batch().release();
+            b.full().release();
+            if (b.share() != null && b.share() != b.full()) {
+              b.share().release();
+            }
           }
         } else if (event instanceof BarrierEvent barrier) {
           barrier.arrived().countDown();
@@ -115,7 +140,7 @@ final class PipelineRunner implements Runnable {
           executor.onEndOfInput(e.source());
           if (executor.isFinished()) {
             LOG.info("pipeline '{}' processed all its input ({} rows in, {} rows out, {} late rows dropped)",
-                pipeline.name(), executor.metrics().rowsIn(), executor.metrics().rowsOut(),
+                workerName, executor.metrics().rowsIn(), executor.metrics().rowsOut(),
                 executor.metrics().lateRowsDropped());
             completedInput = true;
             break;
@@ -136,7 +161,10 @@ final class PipelineRunner implements Runnable {
   private void write(org.apache.arrow.vector.VectorSchemaRoot output) {
     for (ConnectorInstance<Sink> s : sinks) {
       try {
-        s.instance().write(Batch.of(output));
+        // several workers of one pipeline share its sinks; a sink sees one caller at a time
+        synchronized (s.instance()) {
+          s.instance().write(Batch.of(output));
+        }
       } catch (ConnectorException e) {
         throw new SinkFailure(s.name(), e);
       }
@@ -148,7 +176,10 @@ final class PipelineRunner implements Runnable {
     Event e;
     while ((e = queue.poll()) != null) {
       if (e instanceof BatchEvent b) {
-        b.batch().release();
+        b.full().release();
+        if (b.share() != null && b.share() != b.full()) {
+          b.share().release();
+        }
       }
     }
   }

@@ -20,7 +20,8 @@ final class SourceRunner implements Runnable {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   private final ConnectorInstance<Source> source;
-  private final List<PipelineRunner> consumers;
+  private final List<PipelineGroup> consumers;
+  private final org.apache.arrow.memory.BufferAllocator routingAllocator;
   private final Engine engine;
   private final LongAdder rowsRead;
   private volatile boolean stopRequested;
@@ -30,9 +31,11 @@ final class SourceRunner implements Runnable {
   private boolean parked; // guarded by gate
   private boolean alive = true; // guarded by gate
 
-  SourceRunner(ConnectorInstance<Source> source, List<PipelineRunner> consumers, Engine engine, EngineMetrics metrics) {
+  SourceRunner(ConnectorInstance<Source> source, List<PipelineGroup> consumers, Engine engine, EngineMetrics metrics,
+      org.apache.arrow.memory.BufferAllocator routingAllocator) {
     this.source = source;
     this.consumers = consumers;
+    this.routingAllocator = routingAllocator;
     this.engine = engine;
     this.rowsRead = metrics.counter("laminar_source_rows_read_total", java.util.Map.of("source", source.name()),
         "Rows read from the source");
@@ -119,8 +122,8 @@ final class SourceRunner implements Runnable {
           publish(batch);
         } else if (s.isExhausted()) {
           LOG.info("source '{}' is exhausted after {} rows", source.name(), rowsRead.sum());
-          for (PipelineRunner p : consumers) {
-            p.offer(new PipelineRunner.EndEvent(source.name()));
+          for (PipelineGroup p : consumers) {
+            p.end(source.name());
           }
           state = "FINISHED";
           break;
@@ -151,16 +154,20 @@ final class SourceRunner implements Runnable {
       return;
     }
     // Row kinds are not consumed yet: the first runtime treats every row as an insert.
-    SharedBatch shared = new SharedBatch(batch, consumers.size());
-    int handed = 0;
+    int references = consumers.stream().mapToInt(PipelineGroup::references).sum();
+    SharedBatch shared = new SharedBatch(batch, references);
+    int routed = 0;
     try {
-      for (PipelineRunner p : consumers) {
-        p.offer(new PipelineRunner.BatchEvent(source.name(), shared));
-        handed++;
+      for (; routed < consumers.size(); routed++) {
+        consumers.get(routed).route(source.name(), shared, routingAllocator);
       }
     } finally {
-      for (int i = handed; i < consumers.size(); i++) {
-        shared.release();
+      // a group that was not reached still holds its references (a group that was reached
+      // handed or released its own, even when interrupted)
+      for (int g = routed + 1; g < consumers.size(); g++) {
+        for (int i = 0; i < consumers.get(g).references(); i++) {
+          shared.release();
+        }
       }
     }
   }

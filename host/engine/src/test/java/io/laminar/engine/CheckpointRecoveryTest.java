@@ -51,8 +51,16 @@ class CheckpointRecoveryTest {
   }
 
   private EngineBuilder builder(String name, String sql, long maxRows, long rowsPerSecond) throws Exception {
+    return builder(name, sql, maxRows, rowsPerSecond, 2);
+  }
+
+  private EngineBuilder builder(String name, String sql, long maxRows, long rowsPerSecond, int workers)
+      throws Exception {
     Path file = dir.resolve(name + ".toml");
     Files.writeString(file, """
+        [server]
+        workers = %d
+
         [checkpoint]
         path = "%s"
         interval = "1h"
@@ -90,7 +98,7 @@ class CheckpointRecoveryTest {
         name = "%s"
         pipeline = "volume"
         connector = "collect"
-        """.formatted(dir.resolve("cp"), maxRows, rowsPerSecond, sql, name));
+        """.formatted(workers, dir.resolve("cp"), maxRows, rowsPerSecond, sql, name));
     ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
     EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
@@ -98,8 +106,11 @@ class CheckpointRecoveryTest {
     return b;
   }
 
+  private EngineMetrics lastMetrics;
+
   private Engine start(EngineBuilder b, boolean resetState) throws Exception {
-    Engine e = new Engine(b, allocator, new EngineMetrics(), new EngineOptions(resetState, Duration.ofSeconds(30)));
+    lastMetrics = new EngineMetrics();
+    Engine e = new Engine(b, allocator, lastMetrics, new EngineOptions(resetState, Duration.ofSeconds(30)));
     e.start();
     return e;
   }
@@ -145,8 +156,11 @@ class CheckpointRecoveryTest {
     long fin = corrupt + 1;
     // break the final checkpoint's state and the one before it: recovery must land on `good`
     for (long id : new long[] {fin, corrupt}) {
-      Path state = dir.resolve("cp/checkpoints").resolve(String.format("%020d", id)).resolve("pipeline-volume.state");
-      Files.write(state, new byte[] {1, 2, 3});
+      try (Stream<Path> files = Files.list(dir.resolve("cp/checkpoints").resolve(String.format("%020d", id)))) {
+        for (Path state : files.filter(f -> f.getFileName().toString().startsWith("pipeline-volume.")).toList()) {
+          Files.write(state, new byte[] {1, 2, 3});
+        }
+      }
     }
     Engine second = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
     assertEquals(Engine.State.STOPPED, second.shutdown(Duration.ofSeconds(10)).state());
@@ -202,6 +216,31 @@ class CheckpointRecoveryTest {
     try (Stream<Path> kept = Files.list(dir.resolve("cp/checkpoints"))) {
       assertEquals(2, kept.filter(p -> p.getFileName().toString().matches("\\d{20}")).count());
     }
+  }
+
+  @Test
+  void keyedStateSplitAcrossWorkersGivesTheSameOutputAsOneWorker() throws Exception {
+    Engine one = start(builder("single", WINDOWED, 60_000, 10_000_000, 1), false);
+    assertEquals(Engine.State.COMPLETED, one.awaitTermination().state());
+    deleteCheckpoints();
+    EngineBuilder b = builder("parallel", WINDOWED, 60_000, 10_000_000, 3);
+    Engine three = start(b, false);
+    assertEquals(Engine.State.COMPLETED, three.awaitTermination().state());
+    assertEquals(3.0, lastMetrics.gaugeValues().get(new EngineMetrics.Key("laminar_pipeline_workers",
+        Map.of("pipeline", "volume"))));
+    assertEquals(sorted(CollectingSinkFactory.ROWS.get("single")), sorted(CollectingSinkFactory.ROWS.get("parallel")));
+  }
+
+  @Test
+  void changingTheWorkerCountOfKeyedStateIsRefusedUnlessResetState() throws Exception {
+    Engine two = start(builder("out", WINDOWED, 1_000_000, 20_000, 2), false);
+    Thread.sleep(300);
+    assertEquals(Engine.State.STOPPED, two.shutdown(Duration.ofSeconds(10)).state());
+    StartFailure refused = assertThrows(StartFailure.class,
+        () -> start(builder("out", WINDOWED, 1_000_000, 20_000, 3), false));
+    assertTrue(refused.getMessage().contains("different number of workers"), refused.getMessage());
+    Engine reset = start(builder("out", WINDOWED, 1_000_000, 20_000, 3), true);
+    assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
   }
 
   private void deleteCheckpoints() throws Exception {

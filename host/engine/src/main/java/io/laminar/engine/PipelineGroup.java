@@ -1,0 +1,84 @@
+package io.laminar.engine;
+
+import io.laminar.api.Batch;
+import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.Partitioner;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * One pipeline and its workers. With several workers, a source's rows are routed by the hash of the
+ * pipeline's partition key for that source (so one group's rows always meet in one worker's state),
+ * or, when that source feeds no keyed state, batch by batch in turn. Every worker observes every
+ * batch's event times, so their watermarks advance together.
+ */
+final class PipelineGroup {
+  private final CompiledPipeline pipeline;
+  private final List<PipelineRunner> workers;
+  private final Map<String, int[]> keys;
+  private final AtomicInteger nextWorker = new AtomicInteger();
+
+  PipelineGroup(CompiledPipeline pipeline, List<PipelineRunner> workers) {
+    this.pipeline = pipeline;
+    this.workers = List.copyOf(workers);
+    this.keys = pipeline.partitionKeys();
+  }
+
+  String name() {
+    return pipeline.name();
+  }
+
+  CompiledPipeline pipeline() {
+    return pipeline;
+  }
+
+  List<PipelineRunner> workers() {
+    return workers;
+  }
+
+  /** How many references of the source batch {@link #route} hands out. */
+  int references() {
+    return workers.size();
+  }
+
+  /**
+   * Hands {@code full} to the workers. It owns {@link #references()} references of it and hands
+   * or releases every one of them, even when interrupted.
+   */
+  void route(String source, SharedBatch full, BufferAllocator allocator) throws InterruptedException {
+    int[] keyColumns = workers.size() == 1 ? null : keys.get(source);
+    VectorSchemaRoot[] parts = keyColumns == null ? null
+        : Partitioner.split(full.root(), Partitioner.partitionOf(full.root(), keyColumns, workers.size()),
+            workers.size(), allocator);
+    int chosen = Math.floorMod(nextWorker.getAndIncrement(), workers.size());
+    int handed = 0;
+    try {
+      for (; handed < workers.size(); handed++) {
+        SharedBatch share;
+        if (parts != null) {
+          share = parts[handed] == null ? null : new SharedBatch(Batch.of(parts[handed]), 1);
+        } else {
+          share = handed == chosen ? full : null;
+        }
+        workers.get(handed).offer(new PipelineRunner.BatchEvent(source, full, share));
+      }
+    } finally {
+      for (int i = handed; i < workers.size(); i++) {
+        full.release();
+        if (parts != null && parts[i] != null) {
+          parts[i].close();
+        }
+      }
+    }
+  }
+
+  /** Tells every worker that {@code source} has ended. */
+  void end(String source) throws InterruptedException {
+    for (PipelineRunner w : workers) {
+      w.offer(new PipelineRunner.EndEvent(source));
+    }
+  }
+}
