@@ -132,13 +132,15 @@ final class RunCommand implements Callable<Integer> {
         parent.err.println("laminar: stopped.");
         return ExitCode.OK;
       default:
-        if (!outcome.stuck().isEmpty()) {
-          parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
-              + String.join(", ", outcome.stuck()) + ". The last completed checkpoint is kept.");
-          return ExitCode.FORCED_STOP;
+        if (outcome.failure() != null) {
+          // A failure is exit 1 even if some thread did not finish cleaning up after it.
+          parent.err.println("laminar: " + outcome.failure() + (outcome.stuck().isEmpty() ? ""
+              : " (still busy after the failure: " + String.join(", ", outcome.stuck()) + ")"));
+          return ExitCode.RUNTIME;
         }
-        parent.err.println("laminar: " + outcome.failure());
-        return ExitCode.RUNTIME;
+        parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
+            + String.join(", ", outcome.stuck()) + ". The last completed checkpoint is kept.");
+        return ExitCode.FORCED_STOP;
     }
   }
 

@@ -39,7 +39,13 @@ public final class Engine {
   /** Lifecycle states, as the HTTP API reports them. */
   public enum State { CREATED, RUNNING, STOPPING, COMPLETED, STOPPED, FAILED }
 
-  /** How a run ended. */
+  /**
+   * How a run ended.
+   *
+   * @param state COMPLETED, STOPPED, FAILED, or STOPPING when a shutdown ran out of time
+   * @param failure why the engine failed (null unless FAILED)
+   * @param stuck threads still alive when the engine gave up waiting
+   */
   public record Outcome(State state, String failure, List<String> stuck) {
   }
 
@@ -522,7 +528,7 @@ public final class Engine {
         }
         LOG.error("shutdown timed out; still busy: {}", stuck);
         threads.forEach(Thread::interrupt);
-        return new Outcome(State.FAILED, "shutdown timed out", stuck);
+        return new Outcome(State.STOPPING, null, stuck); // still stopping: the caller names what is stuck
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

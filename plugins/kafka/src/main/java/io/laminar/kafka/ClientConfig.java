@@ -1,11 +1,16 @@
 package io.laminar.kafka;
 
+import com.fasterxml.jackson.databind.cfg.PackageVersion;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorProperties;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * Builds Kafka client configurations: the connector's own settings, then the user's
@@ -47,6 +52,28 @@ final class ClientConfig {
       return create.get();
     } finally {
       thread.setContextClassLoader(previous);
+    }
+  }
+
+  /**
+   * The versions and jars of the libraries this plugin runs with, e.g. {@code kafka-clients 4.3.1
+   * (/opt/laminar/plugins/kafka/lib/kafka-clients-4.3.1.jar), jackson-databind 2.23.0 (…)}: logged
+   * at open, so a library conflict with the host or another plugin shows in the log.
+   */
+  static String libraries() {
+    return "kafka-clients " + AppInfoParser.getVersion() + " (" + location(AppInfoParser.class) + "), jackson-databind "
+        + PackageVersion.VERSION + " (" + location(PackageVersion.class) + ")";
+  }
+
+  private static String location(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return "unknown location";
+    }
+    try {
+      return Path.of(source.getLocation().toURI()).toString();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return source.getLocation().toString();
     }
   }
 

@@ -117,8 +117,8 @@ final class KafkaSource implements Source {
       }
       admin = ClientConfig.withPluginLoader(() -> Admin.create(adminConfig()));
       nextDiscoveryNanos = System.nanoTime() + settings.discoveryInterval().toNanos();
-      log.info("Kafka source reading {} partitions of {} from {}", assigned.size(), settings.topics(),
-          restored != null ? "the checkpoint" : "startup mode " + settings.startupMode());
+      log.info("Kafka source reading {} partitions of {} from {}; {}", assigned.size(), settings.topics(),
+          restored != null ? "the checkpoint" : "startup mode " + settings.startupMode(), ClientConfig.libraries());
     } catch (TimeoutException e) {
       throw ConnectorException.connectionFailed(target, e);
     } catch (KafkaException e) {

@@ -106,6 +106,14 @@ final class RowDecoder {
     fillTimestamp(recordTimestamp);
   }
 
+  /**
+   * Jackson's messages may quote a location that starts with "Source: REDACTED (…); ": the record
+   * is not the source of anything the user knows, so keep just line and column.
+   */
+  private static String withoutSource(String message) {
+    return message == null ? "" : message.replaceAll("\\[Source: [^;]*; ", "[");
+  }
+
   /** Copies the staging row into row {@code row} of {@code root} (whose vectors follow the schema). */
   void writeTo(VectorSchemaRoot root, int row) {
     for (int c = 0; c < names.length; c++) {
@@ -172,7 +180,7 @@ final class RowDecoder {
         throw new DecodeException("unexpected content after the JSON object");
       }
     } catch (JsonProcessingException e) {
-      throw new DecodeException("malformed JSON: " + e.getOriginalMessage()
+      throw new DecodeException("malformed JSON: " + withoutSource(e.getOriginalMessage())
           + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
     } catch (IOException e) {
       throw new DecodeException("unreadable JSON: " + e.getMessage());

@@ -149,6 +149,27 @@ final class EmbeddedKafka implements AutoCloseable {
     return out;
   }
 
+  /** A plain producer with the given settings on top of the byte-array serializers. */
+  KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> settings) {
+    Map<String, Object> c = new HashMap<>(settings);
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return new KafkaProducer<>(c);
+  }
+
+  /** The end offset of every partition of {@code topic}. */
+  Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+    int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      query.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin.listOffsets(query).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
   Set<String> topics() throws Exception {
     return admin.listTopics().names().get();
   }
