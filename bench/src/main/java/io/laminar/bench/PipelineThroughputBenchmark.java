@@ -58,9 +58,13 @@ public class PipelineThroughputBenchmark {
       "filter_project", "SELECT symbol, price * 2 AS doubled FROM trades WHERE price > 50",
       "tumble_1s_count_avg", "SELECT symbol, window_start, COUNT(*) AS n, AVG(price) AS avg_price "
           + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
-          + "GROUP BY symbol, window_start, window_end");
+          + "GROUP BY symbol, window_start, window_end",
+      // the same aggregation keyed by an INT column: the general hashed grouping path
+      "tumble_1s_by_int", "SELECT qty, window_start, COUNT(*) AS n, AVG(price) AS avg_price "
+          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "GROUP BY qty, window_start, window_end");
 
-  @Param({"passthrough", "filter_project", "tumble_1s_count_avg"})
+  @Param({"passthrough", "filter_project", "tumble_1s_count_avg", "tumble_1s_by_int"})
   public String query;
 
   private RootAllocator allocator;

@@ -27,6 +27,16 @@ abstract class Accumulator {
   /** Adds row {@code row} of {@code arg} (null for COUNT(*)) to group {@code g}. */
   abstract void add(int g, ColumnReader arg, int row);
 
+  /**
+   * Adds rows {@code sel[0..n)} of {@code arg} (null for COUNT(*)) to groups {@code groups[0..n)},
+   * in order. The default goes row by row; the numeric kinds override it with column-wide loops.
+   */
+  void addBatch(int[] groups, int[] sel, int n, ColumnReader arg, BatchScratch scratch) {
+    for (int i = 0; i < n; i++) {
+      add(groups[i], arg, sel[i]);
+    }
+  }
+
   /** Folds group {@code og} of {@code other} (same kind) into group {@code g}. */
   abstract void merge(int g, Accumulator other, int og);
 
@@ -81,6 +91,22 @@ abstract class Accumulator {
     }
 
     @Override
+    void addBatch(int[] groups, int[] sel, int n, ColumnReader arg, BatchScratch scratch) {
+      boolean[] nulls = scratch.nulls;
+      if (star || !ColumnBatch.nulls(arg.vector, sel, n, nulls)) {
+        for (int i = 0; i < n; i++) {
+          counts[groups[i]]++;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          if (!nulls[i]) {
+            counts[groups[i]]++;
+          }
+        }
+      }
+    }
+
+    @Override
     void merge(int g, Accumulator other, int og) {
       counts[g] += ((Count) other).counts[og];
     }
@@ -129,6 +155,21 @@ abstract class Accumulator {
       if (!arg.isNull(row)) {
         sums[g] += arg.getLong(row);
         counts[g]++;
+      }
+    }
+
+    @Override
+    void addBatch(int[] groups, int[] sel, int n, ColumnReader arg, BatchScratch scratch) {
+      long[] values = scratch.longs;
+      ColumnBatch.longs(arg.vector, arg.type, sel, n, values);
+      boolean[] nulls = scratch.nulls;
+      boolean anyNull = ColumnBatch.nulls(arg.vector, sel, n, nulls);
+      for (int i = 0; i < n; i++) {
+        if (!anyNull || !nulls[i]) {
+          int g = groups[i];
+          sums[g] += values[i];
+          counts[g]++;
+        }
       }
     }
 
@@ -194,6 +235,21 @@ abstract class Accumulator {
       if (!arg.isNull(row)) {
         sums[g] += arg.getDouble(row);
         counts[g]++;
+      }
+    }
+
+    @Override
+    void addBatch(int[] groups, int[] sel, int n, ColumnReader arg, BatchScratch scratch) {
+      double[] values = scratch.doubles;
+      ColumnBatch.doubles(arg.vector, arg.type, sel, n, values);
+      boolean[] nulls = scratch.nulls;
+      boolean anyNull = ColumnBatch.nulls(arg.vector, sel, n, nulls);
+      for (int i = 0; i < n; i++) {
+        if (!anyNull || !nulls[i]) {
+          int g = groups[i];
+          sums[g] += values[i];
+          counts[g]++;
+        }
       }
     }
 
@@ -264,6 +320,19 @@ abstract class Accumulator {
     }
 
     @Override
+    void addBatch(int[] groups, int[] sel, int n, ColumnReader arg, BatchScratch scratch) {
+      long[] values = scratch.longs;
+      ColumnBatch.longs(arg.vector, arg.type, sel, n, values);
+      boolean[] nulls = scratch.nulls;
+      boolean anyNull = ColumnBatch.nulls(arg.vector, sel, n, nulls);
+      for (int i = 0; i < n; i++) {
+        if (!anyNull || !nulls[i]) {
+          accept(groups[i], values[i]);
+        }
+      }
+    }
+
+    @Override
     void merge(int g, Accumulator other, int og) {
       MinMaxLong o = (MinMaxLong) other;
       if (o.seen[og]) {
@@ -327,6 +396,19 @@ abstract class Accumulator {
       if (!seen[g] || (min ? v < values[g] : v > values[g])) {
         values[g] = v;
         seen[g] = true;
+      }
+    }
+
+    @Override
+    void addBatch(int[] groups, int[] sel, int n, ColumnReader arg, BatchScratch scratch) {
+      double[] values = scratch.doubles;
+      ColumnBatch.doubles(arg.vector, arg.type, sel, n, values);
+      boolean[] nulls = scratch.nulls;
+      boolean anyNull = ColumnBatch.nulls(arg.vector, sel, n, nulls);
+      for (int i = 0; i < n; i++) {
+        if (!anyNull || !nulls[i]) {
+          accept(groups[i], values[i]);
+        }
       }
     }
 

@@ -8,11 +8,21 @@ import java.util.Arrays;
  * Java object per row. Bytes live in one growing arena.
  */
 final class BytesDictionary {
+  /** Strings up to this many UTF-8 bytes can be looked up packed in a long ({@link #internShort}). */
+  static final int SHORT_MAX = 7;
+
   private byte[] arena = new byte[1024];
   private int used;
   private int[] offsets = new int[17];
   private int[] slots = new int[32];
   private int size;
+  /**
+   * A cache in front of the arena for short strings: packed bytes → id + 1 (0 = empty slot), so
+   * the common short key costs one long hash probe. Not persisted; it refills as strings recur.
+   */
+  private long[] shortKeys = new long[32];
+  private int[] shortIds = new int[32];
+  private int shortSize;
 
   /** The id of {@code bytes[0..length)}, adding it if new. */
   int intern(byte[] bytes, int length) {
@@ -30,6 +40,62 @@ final class BytesDictionary {
       }
       idx = (idx + 1) & mask;
     }
+  }
+
+  /**
+   * The id of a string of at most {@link #SHORT_MAX} bytes given packed: byte i in bits
+   * {@code 8i..8i+7}, the length in bits 56..63. Adds it if new.
+   */
+  int internShort(long packed) {
+    int mask = shortKeys.length - 1;
+    int idx = mix(packed) & mask;
+    while (true) {
+      int s = shortIds[idx];
+      if (s == 0) {
+        break;
+      }
+      if (shortKeys[idx] == packed) {
+        return s - 1;
+      }
+      idx = (idx + 1) & mask;
+    }
+    int length = (int) (packed >>> 56);
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (packed >>> (i << 3));
+    }
+    int id = intern(bytes, length);
+    shortKeys[idx] = packed;
+    shortIds[idx] = id + 1;
+    if (++shortSize * 2 > shortKeys.length) {
+      growShort();
+    }
+    return id;
+  }
+
+  private void growShort() {
+    long[] keys = new long[shortKeys.length * 2];
+    int[] ids = new int[keys.length];
+    int mask = keys.length - 1;
+    for (int i = 0; i < shortKeys.length; i++) {
+      if (shortIds[i] != 0) {
+        int idx = mix(shortKeys[i]) & mask;
+        while (ids[idx] != 0) {
+          idx = (idx + 1) & mask;
+        }
+        keys[idx] = shortKeys[i];
+        ids[idx] = shortIds[i];
+      }
+    }
+    shortKeys = keys;
+    shortIds = ids;
+  }
+
+  private static int mix(long v) {
+    long h = v * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 29;
+    h *= 0xBF58476D1CE4E5B9L;
+    return (int) (h ^ (h >>> 32));
   }
 
   byte[] arena() {
@@ -77,7 +143,7 @@ final class BytesDictionary {
 
   /** Approximate heap bytes held. */
   long sizeBytes() {
-    return arena.length + (long) offsets.length * 4 + (long) slots.length * 4;
+    return arena.length + (long) offsets.length * 4 + (long) slots.length * 4 + (long) shortKeys.length * 12;
   }
 
   /** Writes the strings in id order; the hash slots are rebuilt on read. */

@@ -7,8 +7,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 public interface Calc {
   /**
-   * Evaluates the batch {@code in} and appends the surviving, projected rows to {@code out}
-   * (allocated, empty); returns the number of rows written. Does not set the row count.
+   * Evaluates the batch {@code in} and writes the surviving, projected rows to {@code out}, whose
+   * vectors it allocates (they must be new, unallocated); returns the number of rows written. Does
+   * not set the row count.
    */
   int apply(VectorSchemaRoot in, VectorSchemaRoot out);
 }

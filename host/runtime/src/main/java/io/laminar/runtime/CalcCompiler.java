@@ -3,6 +3,7 @@ package io.laminar.runtime;
 import io.laminar.plan.Expr;
 import io.laminar.plan.Expr.Op;
 import io.laminar.plan.SqlType;
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,21 @@ import org.codehaus.janino.SimpleCompiler;
  */
 public final class CalcCompiler {
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final int CACHE_SIZE = 256;
+  /**
+   * Generated source → compiled class, least recently used evicted. Executors of the same plan
+   * (parallel workers, restarts) share one class: no Janino run, and the JIT's work is kept rather
+   * than starting again in the interpreter for every new class. Constants are constructor
+   * arguments, so the source alone identifies the class.
+   */
+  private static final Map<String, Constructor<?>> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Constructor<?>> eldest) {
+      return size() > CACHE_SIZE;
+    }
+  };
 
   private final List<SqlType> inputTypes;
   private final StringBuilder body = new StringBuilder();
@@ -44,13 +60,31 @@ public final class CalcCompiler {
       }
     }
     String source = c.generate(condition, outputs);
+    Constructor<?> constructor;
+    synchronized (CACHE) {
+      constructor = CACHE.get(source);
+    }
+    if (constructor == null) {
+      constructor = cook(source);
+      synchronized (CACHE) {
+        CACHE.put(source, constructor);
+      }
+    }
+    try {
+      return (Calc) constructor.newInstance((Object) c.constants.toArray());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("generated code failed to instantiate: " + e.getMessage() + "\n" + source, e);
+    }
+  }
+
+  /** Compiles generated source (with %NAME% for the class name) and returns its constructor. */
+  private static Constructor<?> cook(String source) {
     String name = "io.laminar.runtime.gen.Calc" + COUNTER.incrementAndGet();
     try {
       SimpleCompiler compiler = new SimpleCompiler();
       compiler.setParentClassLoader(CalcCompiler.class.getClassLoader());
       compiler.cook(source.replace("%NAME%", name.substring(name.lastIndexOf('.') + 1)));
-      Class<?> cls = compiler.getClassLoader().loadClass(name);
-      return (Calc) cls.getConstructor(Object[].class).newInstance((Object) c.constants.toArray());
+      return compiler.getClassLoader().loadClass(name).getConstructor(Object[].class);
     } catch (CompileException | ReflectiveOperationException e) {
       throw new IllegalStateException("generated code failed to compile: " + e.getMessage() + "\n" + source, e);
     }
@@ -65,32 +99,53 @@ public final class CalcCompiler {
       loop.append("if (").append(c.isNull).append(" || !").append(c.value).append(") continue;\n");
     }
     StringBuilder outDecl = new StringBuilder();
+    StringBuilder gathers = new StringBuilder();
     for (int k = 0; k < outputs.size(); k++) {
       Expr e = outputs.get(k);
+      if (e instanceof Expr.ColumnRef ref) {
+        // a column passed through unchanged is copied in bulk after the loop, never read per row
+        gathers.append("io.laminar.runtime.Gather.rows(in.getVector(").append(ref.index()).append("), out.getVector(")
+            .append(k).append("), ").append(condition == null ? "null" : "sel").append(", j);\n");
+        continue;
+      }
       String cls = vectorClass(e.type());
       outDecl.append("final ").append(cls).append(" o").append(k).append(" = (").append(cls)
           .append(") out.getVector(").append(k).append(");\n");
+      // capacity for every input row, so fixed-width values are written without a capacity check
+      outDecl.append("o").append(k).append(e.type() == SqlType.VARCHAR ? ".allocateNew((long) n * 16 + 16, n + 1);\n"
+          : ".allocateNew(n + 1);\n");
       Val v = gen(e);
       loop.append(body);
       body.setLength(0);
       loop.append("if (").append(v.isNull).append(") o").append(k).append(".setNull(j); else ")
           .append(write("o" + k, e.type(), v.value)).append(";\n");
     }
+    boolean selection = condition != null && gathers.length() > 0;
+    if (selection) {
+      loop.append("sel[j] = i;\n");
+    }
     loop.append("j++;\n");
     StringBuilder inDecl = new StringBuilder();
     for (Map.Entry<Integer, String> in : inputVectors.entrySet()) {
-      String cls = vectorClass(inputTypes.get(in.getKey()));
+      SqlType t = inputTypes.get(in.getKey());
+      String cls = vectorClass(t);
       inDecl.append("final ").append(cls).append(' ').append(in.getValue()).append(" = (").append(cls)
           .append(") in.getVector(").append(in.getKey()).append(");\n");
+      if (t != SqlType.BOOLEAN && t != SqlType.VARCHAR) {
+        inDecl.append("final org.apache.arrow.memory.ArrowBuf ").append(in.getValue()).append("d = ")
+            .append(in.getValue()).append(".getDataBuffer();\n");
+      }
     }
     return "package io.laminar.runtime.gen;\n"
         + "import org.apache.arrow.vector.*;\n"
         + "public final class %NAME% implements io.laminar.runtime.Calc {\n"
         + constantFields
+        + (selection ? "private int[] sel = new int[0];\n" : "")
         + "public %NAME%(Object[] k) {\n" + constantInit() + "}\n"
         + "public int apply(VectorSchemaRoot in, VectorSchemaRoot out) {\n"
         + "final int n = in.getRowCount();\n" + inDecl + outDecl
-        + "int j = 0;\nfor (int i = 0; i < n; i++) {\n" + loop + "}\nreturn j;\n}\n}\n";
+        + (selection ? "if (sel.length < n) sel = new int[n];\n" : "")
+        + "int j = 0;\nfor (int i = 0; i < n; i++) {\n" + loop + "}\n" + gathers + "return j;\n}\n}\n";
   }
 
   private String constantInit() {
@@ -412,19 +467,23 @@ public final class CalcCompiler {
     };
   }
 
+  /** Reads row i; fixed-width values straight from the data buffer (the null check is already done). */
   private static String read(String vec, SqlType t) {
     return switch (t) {
       case BOOLEAN -> "(" + vec + ".get(i) != 0)";
       case VARCHAR -> "new String(" + vec + ".get(i), java.nio.charset.StandardCharsets.UTF_8)";
-      default -> vec + ".get(i)";
+      case INT, DATE -> vec + "d.getInt(((long) i) << 2)";
+      case FLOAT -> vec + "d.getFloat(((long) i) << 2)";
+      case DOUBLE -> vec + "d.getDouble(((long) i) << 3)";
+      case BIGINT, INTERVAL, TIMESTAMP -> vec + "d.getLong(((long) i) << 3)";
     };
   }
 
   private static String write(String vec, SqlType t, String value) {
     return switch (t) {
-      case BOOLEAN -> vec + ".setSafe(j, " + value + " ? 1 : 0)";
+      case BOOLEAN -> vec + ".set(j, " + value + " ? 1 : 0)";
       case VARCHAR -> vec + ".setSafe(j, " + value + ".getBytes(java.nio.charset.StandardCharsets.UTF_8))";
-      default -> vec + ".setSafe(j, " + value + ")";
+      default -> vec + ".set(j, " + value + ")";
     };
   }
 }

@@ -20,7 +20,6 @@ final class CalcOperator extends Operator {
   void onBatch(int input, VectorSchemaRoot batch) {
     VectorSchemaRoot out = VectorSchemaRoot.create(outputSchema, allocator);
     try {
-      out.allocateNew();
       out.setRowCount(calc.apply(batch, out));
     } catch (RuntimeException e) {
       out.close();

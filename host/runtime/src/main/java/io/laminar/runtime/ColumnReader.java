@@ -19,8 +19,11 @@ import org.apache.arrow.vector.VarCharVector;
  */
 abstract class ColumnReader {
   final SqlType type;
+  /** The column read, for batch-at-a-time access (see {@link ColumnBatch}). */
+  final FieldVector vector;
 
-  ColumnReader(SqlType type) {
+  ColumnReader(FieldVector vector, SqlType type) {
+    this.vector = vector;
     this.type = type;
   }
 
@@ -45,7 +48,7 @@ abstract class ColumnReader {
 
   static ColumnReader of(FieldVector vector, SqlType type) {
     return switch (type) {
-      case BOOLEAN -> new ColumnReader(type) {
+      case BOOLEAN -> new ColumnReader(vector, type) {
         final BitVector v = (BitVector) vector;
 
         @Override
@@ -58,7 +61,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case INT -> new ColumnReader(type) {
+      case INT -> new ColumnReader(vector, type) {
         final IntVector v = (IntVector) vector;
 
         @Override
@@ -71,7 +74,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case BIGINT, INTERVAL -> new ColumnReader(type) {
+      case BIGINT, INTERVAL -> new ColumnReader(vector, type) {
         final BigIntVector v = (BigIntVector) vector;
 
         @Override
@@ -84,7 +87,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case DATE -> new ColumnReader(type) {
+      case DATE -> new ColumnReader(vector, type) {
         final DateDayVector v = (DateDayVector) vector;
 
         @Override
@@ -97,7 +100,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case TIMESTAMP -> new ColumnReader(type) {
+      case TIMESTAMP -> new ColumnReader(vector, type) {
         final TimeStampVector v = (TimeStampVector) vector;
 
         @Override
@@ -110,7 +113,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case FLOAT -> new ColumnReader(type) {
+      case FLOAT -> new ColumnReader(vector, type) {
         final Float4Vector v = (Float4Vector) vector;
 
         @Override
@@ -128,7 +131,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case DOUBLE -> new ColumnReader(type) {
+      case DOUBLE -> new ColumnReader(vector, type) {
         final Float8Vector v = (Float8Vector) vector;
 
         @Override
@@ -146,7 +149,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case VARCHAR -> new ColumnReader(type) {
+      case VARCHAR -> new ColumnReader(vector, type) {
         final VarCharVector v = (VarCharVector) vector;
 
         @Override

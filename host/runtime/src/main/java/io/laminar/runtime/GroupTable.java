@@ -3,6 +3,7 @@ package io.laminar.runtime;
 import io.laminar.plan.AggCall;
 import io.laminar.plan.SqlType;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -19,6 +20,12 @@ final class GroupTable {
   private final Accumulator[] accumulators;
   private final long[] scratchKey;
   private final byte[][] scratchBytes = {new byte[64]};
+  /**
+   * A cache for {@link #groupsByStringId}: string id → group (-1 unknown), valid for the constant
+   * key columns in {@code groupOfStringKey} (the varying column there is 0). Not persisted.
+   */
+  private int[] groupOfString = new int[0];
+  private long[] groupOfStringKey;
 
   GroupTable(SqlType[] keyTypes, List<AggCall> aggs, BytesDictionary dictionary) {
     this.keyTypes = keyTypes;
@@ -58,6 +65,128 @@ final class GroupTable {
       }
     }
     return g;
+  }
+
+  /**
+   * Batch form of {@link #group} then {@link #accumulate}: adds rows {@code sel[0..n)} of a batch
+   * whose key columns {@code keyReaders} and aggregate arguments {@code args} read, column by
+   * column rather than row by row. Groups are numbered in row order, as the row form does.
+   */
+  void addBatch(ColumnReader[] keyReaders, ColumnReader[] args, int[] sel, int n, BatchScratch s) {
+    if (n == 0) {
+      return;
+    }
+    s.ensure(n, keyReaders.length);
+    long[] masks = s.nullMasks;
+    Arrays.fill(masks, 0, n, 0L);
+    for (int k = 0; k < keyReaders.length; k++) {
+      long[] column = s.keys[k];
+      boolean[] nulls = s.nulls;
+      boolean anyNull = ColumnBatch.nulls(keyReaders[k].vector, sel, n, nulls);
+      if (keyTypes[k] == SqlType.VARCHAR) {
+        ColumnBatch.intern(keyReaders[k].vector, sel, n, anyNull ? nulls : null, dictionary, column, s.bytes);
+      } else {
+        ColumnBatch.longs(keyReaders[k].vector, keyTypes[k], sel, n, column);
+      }
+      if (anyNull) {
+        for (int i = 0; i < n; i++) {
+          if (nulls[i]) {
+            masks[i] |= 1L << k;
+            column[i] = 0;
+          }
+        }
+      }
+    }
+    int varying = byStringId(s.keys, masks, n);
+    if (varying >= -1) {
+      groupsByStringId(varying, s, n);
+    } else {
+      int width = keyReaders.length;
+      long[] key = s.key;
+      int[] groups = s.groups;
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < width; k++) {
+          key[k] = s.keys[k][i];
+        }
+        key[width] = masks[i];
+        groups[i] = keys.findOrInsert(key);
+      }
+    }
+    for (Accumulator a : accumulators) {
+      a.ensure(size());
+    }
+    for (int i = 0; i < accumulators.length; i++) {
+      accumulators[i].addBatch(s.groups, sel, n, args[i], s);
+    }
+  }
+
+  /**
+   * Whether the rows can be grouped through {@link #groupOfString}: no NULL key, and every key
+   * column but at most one string column constant over the rows (typically GROUP BY a string and
+   * the window, whose columns are constant within this window's table). Returns that string
+   * column, -1 when all columns are constant, -2 when the rows need the general path.
+   */
+  private int byStringId(long[][] columns, long[] masks, int n) {
+    int varying = -1;
+    for (int k = 0; k < keyTypes.length; k++) {
+      long[] c = columns[k];
+      long first = c[0];
+      for (int i = 0; i < n; i++) {
+        if (c[i] != first) {
+          if (varying >= 0 || keyTypes[k] != SqlType.VARCHAR) {
+            return -2;
+          }
+          varying = k;
+          break;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (masks[i] != 0) {
+        return -2;
+      }
+    }
+    return varying;
+  }
+
+  /**
+   * Groups rows whose key is the constant columns plus the string id in column {@code varying}
+   * (or only constants, -1) through a direct id → group array instead of hashing each row.
+   */
+  private void groupsByStringId(int varying, BatchScratch s, int n) {
+    int width = keyTypes.length;
+    long[] key = s.key;
+    for (int k = 0; k < width; k++) {
+      key[k] = s.keys[k][0];
+    }
+    key[width] = 0;
+    int[] groups = s.groups;
+    if (varying < 0) {
+      Arrays.fill(groups, 0, n, keys.findOrInsert(key));
+      return;
+    }
+    key[varying] = 0;
+    if (groupOfStringKey == null || !Arrays.equals(groupOfStringKey, key)) {
+      // another combination of the constant columns: start the cache afresh
+      groupOfStringKey = key.clone();
+      Arrays.fill(groupOfString, -1);
+    }
+    long[] ids = s.keys[varying];
+    for (int i = 0; i < n; i++) {
+      int id = (int) ids[i];
+      if (id >= groupOfString.length) {
+        int old = groupOfString.length;
+        groupOfString = Arrays.copyOf(groupOfString, Math.max(id + 1, old * 2));
+        Arrays.fill(groupOfString, old, groupOfString.length, -1);
+      }
+      int g = groupOfString[id];
+      if (g < 0) {
+        key[varying] = id;
+        g = keys.findOrInsert(key);
+        groupOfString[id] = g;
+      }
+      groups[i] = g;
+    }
   }
 
   /** Adds row {@code row} to group {@code g}; {@code args[i]} reads aggregate i's argument (or is null). */
@@ -104,7 +233,7 @@ final class GroupTable {
 
   /** Approximate heap bytes held, without the (possibly shared) dictionary. */
   long sizeBytes() {
-    long bytes = keys.sizeBytes();
+    long bytes = keys.sizeBytes() + (long) groupOfString.length * 4;
     for (Accumulator a : accumulators) {
       bytes += a.sizeBytes();
     }

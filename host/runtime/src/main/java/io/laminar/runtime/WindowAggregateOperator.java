@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -24,6 +25,12 @@ final class WindowAggregateOperator extends Operator {
   private final int[] aggOutColumns;
   private final TreeMap<Long, GroupTable> windows = new TreeMap<>();
   private long watermark = WatermarkCoalescer.NONE;
+  private final BatchScratch scratch = new BatchScratch();
+  /** Per-batch arrays, reused: the identity selection, fire times and their NULL flags, one run's rows. */
+  private int[] all = new int[0];
+  private long[] fireTimes = new long[0];
+  private boolean[] fireNulls = new boolean[0];
+  private int[] selection = new int[0];
 
   WindowAggregateOperator(PlanNode.WindowAggregate plan, BufferAllocator allocator, ExecutorMetrics metrics) {
     this.plan = plan;
@@ -56,30 +63,51 @@ final class WindowAggregateOperator extends Operator {
       int a = aggs.get(i).argument();
       args[i] = a < 0 ? null : ColumnReader.of(batch.getVector(a), inputTypes[a]);
     }
-    ColumnReader fire = ColumnReader.of(batch.getVector(plan.fireColumn()), inputTypes[plan.fireColumn()]);
-    long offset = plan.fireOffsetMillis();
-    long cachedFireAt = Long.MIN_VALUE;
-    GroupTable table = null;
+    FieldVector fire = batch.getVector(plan.fireColumn());
+    SqlType fireType = inputTypes[plan.fireColumn()];
     int rows = batch.getRowCount();
+    if (all.length < rows) {
+      all = new int[rows];
+      for (int r = 0; r < rows; r++) {
+        all[r] = r;
+      }
+      fireTimes = new long[rows];
+      fireNulls = new boolean[rows];
+      selection = new int[rows];
+    }
+    ColumnBatch.longs(fire, fireType, all, rows, fireTimes);
+    boolean anyNull = ColumnBatch.nulls(fire, all, rows, fireNulls);
+    long offset = plan.fireOffsetMillis();
+    // consecutive rows of one window (the usual case: time mostly ascends) go to its table as one run
+    long runFireAt = Long.MIN_VALUE;
+    GroupTable table = null;
+    int run = 0;
     long late = 0;
     for (int r = 0; r < rows; r++) {
-      if (fire.isNull(r)) {
+      if (anyNull && fireNulls[r]) {
         continue;
       }
-      long fireAt = fire.getLong(r) + offset;
+      long fireAt = fireTimes[r] + offset;
       if (fireAt <= watermark) {
         late++;
         continue;
       }
-      if (table == null || fireAt != cachedFireAt) {
+      if (table == null || fireAt != runFireAt) {
+        if (run > 0) {
+          table.addBatch(keyReaders, args, selection, run, scratch);
+          run = 0;
+        }
         table = windows.get(fireAt);
         if (table == null) {
           table = new GroupTable(keyTypes, aggs, new BytesDictionary());
           windows.put(fireAt, table);
         }
-        cachedFireAt = fireAt;
+        runFireAt = fireAt;
       }
-      table.accumulate(table.group(keyReaders, r), args, r);
+      selection[run++] = r;
+    }
+    if (run > 0) {
+      table.addBatch(keyReaders, args, selection, run, scratch);
     }
     metrics.addLateRows(late);
   }

@@ -2,19 +2,23 @@ package io.laminar.runtime;
 
 import io.laminar.plan.PlanNode;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * TUMBLE and HOP: copies each row once per window containing its time and appends window_start and
- * window_end. Rows with a NULL time belong to no window and are dropped.
+ * window_end. Rows with a NULL time belong to no window and are dropped. Columns are copied in bulk
+ * ({@link Gather}), not value by value.
  */
 final class WindowAssignOperator extends Operator {
   private final PlanNode.WindowAssign plan;
   private final BufferAllocator allocator;
+  /** Per output row: its input row and window start; reused across batches. */
+  private int[] sel = new int[0];
+  private long[] starts = new long[0];
 
   WindowAssignOperator(PlanNode.WindowAssign plan, BufferAllocator allocator) {
     this.plan = plan;
@@ -23,37 +27,60 @@ final class WindowAssignOperator extends Operator {
 
   @Override
   void onBatch(int input, VectorSchemaRoot batch) {
-    int width = batch.getFieldVectors().size();
+    int rows = batch.getRowCount();
+    TimeStampVector time = (TimeStampVector) batch.getVector(plan.timeColumn());
+    long size = plan.sizeMillis();
+    long slide = plan.slideMillis();
+    // first the output rows as (input row, window start) pairs, then each column copied in bulk
+    int perRow = (int) Math.max(1, (size + slide - 1) / slide);
+    if (sel.length < rows * perRow) {
+      sel = new int[rows * perRow];
+      starts = new long[rows * perRow];
+    }
+    int j = 0;
+    boolean nulls = !Gather.noNulls(time.getValidityBuffer(), rows);
+    ArrowBuf times = time.getDataBuffer();
+    // the last window start at or before t, kept from the previous row: times mostly ascend within
+    // a slide, so the division is rarely needed
+    long last = 0;
+    long lastEnd = 0;
+    for (int r = 0; r < rows; r++) {
+      if (nulls && time.isNull(r)) {
+        continue;
+      }
+      long t = times.getLong((long) r << 3);
+      if (t < last || t >= lastEnd) {
+        last = t - Math.floorMod(t, slide);
+        lastEnd = last + slide;
+      }
+      // then every earlier start whose window still holds t
+      for (long s = last; s > t - size; s -= slide) {
+        sel[j] = r;
+        starts[j] = s;
+        j++;
+      }
+    }
     VectorSchemaRoot out = VectorSchemaRoot.create(plan.schema(), allocator);
     try {
-      out.allocateNew();
       List<FieldVector> in = batch.getFieldVectors();
-      TransferPair[] copy = new TransferPair[width];
+      int width = in.size();
+      // rows pass one to one (TUMBLE without NULL times): plain copies instead of gathers
+      int[] rowsOut = perRow == 1 && j == rows ? null : sel;
       for (int c = 0; c < width; c++) {
-        copy[c] = in.get(c).makeTransferPair(out.getVector(c));
+        Gather.rows(in.get(c), out.getVector(c), rowsOut, j);
       }
-      TimeStampVector time = (TimeStampVector) batch.getVector(plan.timeColumn());
       TimeStampVector start = (TimeStampVector) out.getVector(width);
       TimeStampVector end = (TimeStampVector) out.getVector(width + 1);
-      long size = plan.sizeMillis();
-      long slide = plan.slideMillis();
-      int j = 0;
-      for (int r = 0; r < batch.getRowCount(); r++) {
-        if (time.isNull(r)) {
-          continue;
-        }
-        long t = time.get(r);
-        // the last window start at or before t, then every earlier start whose window still holds t
-        long last = t - Math.floorMod(t, slide);
-        for (long s = last; s > t - size; s -= slide) {
-          for (int c = 0; c < width; c++) {
-            copy[c].copyValueSafe(r, j);
-          }
-          start.setSafe(j, s);
-          end.setSafe(j, s + size);
-          j++;
-        }
+      start.allocateNew(Math.max(j, 1));
+      end.allocateNew(Math.max(j, 1));
+      ArrowBuf startData = start.getDataBuffer();
+      ArrowBuf endData = end.getDataBuffer();
+      for (int k = 0; k < j; k++) {
+        startData.setLong((long) k << 3, starts[k]);
+        endData.setLong((long) k << 3, starts[k] + size);
       }
+      Gather.allValid(start.getValidityBuffer(), j);
+      Gather.allValid(end.getValidityBuffer(), j);
       out.setRowCount(j);
     } catch (RuntimeException e) {
       out.close();

@@ -1,0 +1,108 @@
+package io.laminar.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.plan.CompiledPipeline;
+import io.laminar.sql.CatalogTable;
+import io.laminar.sql.SqlCompiler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bulk paths (column gathers, batch grouping, short-string dictionary lookups, cached generated
+ * classes) on data the oracle suite does not have: string keys of every length, NULL event times.
+ */
+class BatchPathsTest {
+  private static final String[] KEYS = {"a", "", "seven77", "exactly8", "a key longer than eight bytes", "ключ"};
+  private static final SqlCompiler COMPILER = new SqlCompiler(List.of(
+      CatalogTable.source("events", TestTables.EVENTS, "ts", Duration.ofSeconds(2))));
+  private final RootAllocator allocator = new RootAllocator();
+
+  @AfterEach
+  void noLeaks() {
+    assertEquals(0, allocator.getAllocatedMemory(), "outstanding Arrow memory");
+    allocator.close();
+  }
+
+  /** Events with keys of every length (some NULL); with {@code nullTimes}, every fifth row also has no time. */
+  private static List<Object[]> events(boolean nullTimes) {
+    List<Object[]> rows = new ArrayList<>();
+    int i = 0;
+    for (Object[] e : TestTables.events(5, 2000, 20, 1000, 10)) {
+      Object[] row = e.clone();
+      if (row[1] != null) {
+        row[1] = KEYS[(int) Math.floorMod((Long) row[0] * 31, (long) KEYS.length)];
+      }
+      if (nullTimes && i++ % 5 == 0) {
+        row[4] = null;
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private List<List<Object>> run(String sql, List<Object[]> rows) {
+    CompiledPipeline pipeline = COMPILER.compile("p", sql).pipeline();
+    return StreamRunner.run(pipeline, allocator, Map.of(), 256, List.of(new StreamRunner.Input("events", rows)))
+        .rows();
+  }
+
+  private static List<List<Object>> oracle(String sql, List<Object[]> rows) {
+    return CalciteOracle.query(Map.of("events", new CalciteOracle.RowsTable(TestTables.EVENTS, rows, 4)), sql);
+  }
+
+  @Test
+  void stringKeysOfEveryLengthGroupAsCalciteDoes() {
+    String sql = "SELECT window_start, k, COUNT(*), AVG(d), MIN(k), COUNT(DISTINCT k) FROM TABLE(TUMBLE(TABLE events, "
+        + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k";
+    List<Object[]> rows = events(false);
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(run(sql, rows)));
+  }
+
+  @Test
+  void filteredStringsOfEveryLengthPassThroughAsCalciteReturnsThem() {
+    String sql = "SELECT k, id, d * 2 FROM events WHERE d > 40";
+    List<Object[]> rows = events(false);
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(run(sql, rows)));
+  }
+
+  @Test
+  void rowsWithoutTimeBelongToNoTumblingWindow() {
+    String sql = "SELECT window_start, k, COUNT(*), SUM(v) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k";
+    assertDropsRowsWithoutTime(sql);
+  }
+
+  @Test
+  void rowsWithoutTimeBelongToNoHoppingWindow() {
+    String sql = "SELECT window_end, k, COUNT(*), MAX(d) FROM TABLE(HOP(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end, k";
+    assertDropsRowsWithoutTime(sql);
+  }
+
+  private void assertDropsRowsWithoutTime(String sql) {
+    List<Object[]> rows = events(true);
+    List<Object[]> timed = rows.stream().filter(r -> r[4] != null).toList();
+    assertTrue(timed.size() < rows.size());
+    List<List<Object>> expected = run(sql, timed);
+    assertTrue(!expected.isEmpty());
+    assertEquals(OracleTest.sorted(expected), OracleTest.sorted(run(sql, rows)));
+  }
+
+  @Test
+  void queriesDifferingOnlyInStringConstantsShareAClassButNotTheConstants() {
+    List<Object[]> rows = events(false);
+    List<List<Object>> a = run("SELECT id FROM events WHERE k = 'seven77'", rows);
+    List<List<Object>> b = run("SELECT id FROM events WHERE k = 'exactly8'", rows);
+    assertTrue(!a.isEmpty() && !b.isEmpty());
+    assertNotEquals(OracleTest.sorted(a), OracleTest.sorted(b));
+    assertEquals(OracleTest.sorted(oracle("SELECT id FROM events WHERE k = 'exactly8'", rows)), OracleTest.sorted(b));
+  }
+}
