@@ -71,8 +71,11 @@ final class GeneratorSource implements Source {
     }
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
     try {
-      root.allocateNew();
       List<FieldVector> vectors = root.getFieldVectors();
+      for (FieldVector v : vectors) {
+        v.setInitialCapacity(n); // one allocation of the right size instead of doubling
+      }
+      root.allocateNew();
       for (int c = 0; c < columns.size(); c++) {
         FieldVector v = vectors.get(c);
         ensureCapacity(v, n);
