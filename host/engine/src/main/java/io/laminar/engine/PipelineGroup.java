@@ -20,11 +20,14 @@ final class PipelineGroup {
   private final List<PipelineRunner> workers;
   private final Map<String, int[]> keys;
   private final AtomicInteger nextWorker = new AtomicInteger();
+  private final boolean stateless;
 
   PipelineGroup(CompiledPipeline pipeline, List<PipelineRunner> workers) {
     this.pipeline = pipeline;
     this.workers = List.copyOf(workers);
     this.keys = pipeline.partitionKeys();
+    // No keyed state anywhere: watermarks drive nothing, so a batch needs to reach one worker only.
+    this.stateless = keys.isEmpty();
   }
 
   String name() {
@@ -41,7 +44,7 @@ final class PipelineGroup {
 
   /** How many references of the source batch {@link #route} hands out. */
   int references() {
-    return workers.size();
+    return stateless ? 1 : workers.size();
   }
 
   /**
@@ -49,6 +52,16 @@ final class PipelineGroup {
    * or releases every one of them, even when interrupted.
    */
   void route(String source, SharedBatch full, BufferAllocator allocator) throws InterruptedException {
+    if (stateless) {
+      PipelineRunner chosen = workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
+      try {
+        chosen.offer(new PipelineRunner.BatchEvent(source, full, full));
+      } catch (InterruptedException | RuntimeException e) {
+        full.release();
+        throw e;
+      }
+      return;
+    }
     int[] keyColumns = workers.size() == 1 ? null : keys.get(source);
     VectorSchemaRoot[] parts = keyColumns == null ? null
         : Partitioner.split(full.root(), Partitioner.partitionOf(full.root(), keyColumns, workers.size()),

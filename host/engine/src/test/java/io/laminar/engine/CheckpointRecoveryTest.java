@@ -211,7 +211,8 @@ class CheckpointRecoveryTest {
     List<Long> commits = CollectingSinkFactory.COMMITS.get("out");
     assertTrue(commits.size() >= 4, "commits: " + commits);
     for (int i = 1; i < commits.size(); i++) {
-      assertEquals(commits.get(i - 1) + 1, commits.get(i), "epochs advance one by one: " + commits);
+      // strictly increasing; a checkpoint that fails leaves its id unused, it is never reused
+      assertTrue(commits.get(i) > commits.get(i - 1), "epochs only move forward: " + commits);
     }
     try (Stream<Path> kept = Files.list(dir.resolve("cp/checkpoints"))) {
       assertEquals(2, kept.filter(p -> p.getFileName().toString().matches("\\d{20}")).count());
