@@ -5,6 +5,7 @@ import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.Sink;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -41,11 +43,14 @@ import org.slf4j.Logger;
  * and sent in the next transaction once the pending one is resolved, since one transactional id
  * has at most one open transaction.
  *
- * <p>Recovery choice: Kafka cannot hand a prepared transaction to a new producer instance, so
- * {@link #open(long)} calls {@code initTransactions()}, which fences any earlier instance with the
- * same transactional id and aborts whatever it left open. An epoch is therefore durable only after
- * {@code commit(epoch)} returned; an epoch that was prepared but not committed before a crash is
- * discarded, and the engine replays its input from the last completed checkpoint.
+ * <p>Recovery: {@link #prepareCommit(long)} also records the epoch with the transaction's producer id
+ * and epoch in the instance's data directory ({@link PreparedTransaction}). If the process dies
+ * after that checkpoint became durable but before {@code commit(epoch)} reached the broker, the
+ * next {@link #open(long)} finds the record, resumes that transaction in a new producer
+ * ({@link TransactionResumer}) and commits it; a recorded epoch newer than the last completed
+ * checkpoint is aborted instead. Then {@code initTransactions()} fences earlier instances and
+ * aborts whatever else they left open. {@link #close()} leaves a prepared transaction open for the
+ * next run to settle, since its checkpoint may already be durable.
  */
 final class KafkaSink implements Sink {
   private static final int NOT_PREPARED = -1;
@@ -69,6 +74,8 @@ final class KafkaSink implements Sink {
   };
 
   private KafkaProducer<byte[], byte[]> producer;
+  /** Reads and restores transaction identities; set by {@link #open} for exactly_once. */
+  private TransactionResumer resumer;
   /** Whether the producer has an open transaction. */
   private boolean inTransaction;
   /** The epoch the open transaction is prepared for, or {@link #NOT_PREPARED}. */
@@ -126,10 +133,15 @@ final class KafkaSink implements Sink {
   @Override
   public void open(long lastCommittedEpoch) throws ConnectorException {
     try {
+      if (exactlyOnce) {
+        resumer = TransactionResumer.forClient();
+        finishPrepared(lastCommittedEpoch);
+      }
       producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(producerConfig()));
       if (exactlyOnce) {
         // Fences earlier instances and aborts what they left open: see the class comment.
         producer.initTransactions();
+        forgetPrepared();
         log.info("Kafka sink writing to {} exactly-once with transactional.id {} (last committed epoch {})", topic,
             transactionalId, lastCommittedEpoch);
       } else {
@@ -139,6 +151,67 @@ final class KafkaSink implements Sink {
       throw ConnectorException.connectionFailed("kafka at " + servers + ", topic " + topic, e);
     } catch (KafkaException e) {
       throw ConnectorException.runtime("kafka sink cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Settles the transaction the previous run prepared: commits it if its checkpoint is durable
+   * ({@code epoch <= lastCommittedEpoch}); otherwise leaves it to {@code initTransactions()} to abort.
+   */
+  private void finishPrepared(long lastCommittedEpoch) throws ConnectorException {
+    Optional<PreparedTransaction> found = PreparedTransaction.read(ctx.dataDir());
+    if (found.isEmpty()) {
+      return;
+    }
+    PreparedTransaction prepared = found.get();
+    if (prepared.checkpointEpoch() > lastCommittedEpoch) {
+      log.info("Kafka sink discards epoch {}: its checkpoint did not complete (last completed {})",
+          prepared.checkpointEpoch(), lastCommittedEpoch);
+      return;
+    }
+    Map<String, Object> config = producerConfig();
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prepared.transactionalId());
+    KafkaProducer<byte[], byte[]> recovery = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config));
+    boolean committed = false;
+    try {
+      resumer.resume(recovery, prepared.producer());
+      recovery.commitTransaction();
+      committed = true;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw ConnectorException.connectionFailed("kafka at " + servers + ", committing epoch "
+          + prepared.checkpointEpoch() + " prepared before the restart", e);
+    } catch (KafkaException e) {
+      throw ConnectorException.runtime("kafka sink cannot commit epoch " + prepared.checkpointEpoch()
+          + ", which the previous run prepared (transactional.id '" + prepared.transactionalId() + "', producer id "
+          + prepared.producer().producerId() + ", epoch " + prepared.producer().epoch() + "): " + e.getMessage()
+          + ". The transaction is no longer open (aborted on timeout, or settled by another instance); its rows"
+          + " are not visible. Delete " + ctx.dataDir().resolve(PreparedTransaction.FILE) + " to start without them",
+          e);
+    } finally {
+      // A graceful close would abort a transaction that is still open; leave it for the next attempt.
+      recovery.close(committed ? Duration.ofSeconds(5) : Duration.ZERO);
+    }
+    forgetPrepared();
+    log.info("Kafka sink committed epoch {}, prepared before the restart", prepared.checkpointEpoch());
+  }
+
+  /** Records the open transaction as prepared for {@code epoch}, durably, before the checkpoint completes. */
+  private void recordPrepared(long epoch) throws ConnectorException {
+    PreparedTransaction prepared = new PreparedTransaction(epoch, transactionalId, resumer.capture(producer));
+    try {
+      prepared.write(ctx.dataDir());
+    } catch (IOException e) {
+      throw ConnectorException.runtime("kafka sink cannot record prepared epoch " + epoch + " in " + ctx.dataDir()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void forgetPrepared() throws ConnectorException {
+    try {
+      PreparedTransaction.delete(ctx.dataDir());
+    } catch (IOException e) {
+      throw ConnectorException.runtime("kafka sink cannot remove its prepared-transaction record in " + ctx.dataDir()
+          + ": " + e.getMessage(), e);
     }
   }
 
@@ -215,7 +288,8 @@ final class KafkaSink implements Sink {
     }
     flush();
     if (exactlyOnce && inTransaction) {
-      preparedEpoch = epoch;
+      preparedEpoch = epoch; // first, so that abort(epoch) aborts it if the record cannot be written
+      recordPrepared(epoch);
     }
   }
 
@@ -230,6 +304,7 @@ final class KafkaSink implements Sink {
         producer.commitTransaction();
         inTransaction = false;
         preparedEpoch = NOT_PREPARED;
+        forgetPrepared();
       }
       sendHeld(epoch);
     } catch (KafkaException e) {
@@ -248,6 +323,7 @@ final class KafkaSink implements Sink {
         producer.abortTransaction();
         inTransaction = false;
         preparedEpoch = NOT_PREPARED;
+        forgetPrepared();
         sendFailure.set(null); // failures of aborted sends no longer matter
       }
       held.removeIf(h -> h.epoch != NOT_PREPARED && h.epoch <= epoch);
@@ -278,6 +354,7 @@ final class KafkaSink implements Sink {
         inTransaction = false;
       } else {
         preparedEpoch = next.epoch;
+        recordPrepared(next.epoch);
       }
     }
   }
@@ -328,6 +405,14 @@ final class KafkaSink implements Sink {
     }
     KafkaProducer<byte[], byte[]> p = producer;
     producer = null;
+    held.clear();
+    if (preparedEpoch != NOT_PREPARED) {
+      // Its checkpoint may already be durable: the next open() commits or aborts it. A graceful
+      // close would abort it, so close at once (everything was flushed by prepareCommit).
+      log.info("Kafka sink leaves epoch {} prepared for the next start to settle", preparedEpoch);
+      p.close(Duration.ZERO);
+      return;
+    }
     if (inTransaction) {
       // Release the transaction now rather than at transaction.timeout.ms, so read_committed
       // consumers are not held back; its rows were never committed.
@@ -338,7 +423,6 @@ final class KafkaSink implements Sink {
             e.getMessage());
       }
     }
-    held.clear();
     p.close(Duration.ofSeconds(5));
   }
 }

@@ -92,8 +92,15 @@ final class Fixtures {
   /** A context for a source or sink with recorded metrics. */
   static Context context(String name, ConnectorKind kind, ConnectorSpec spec, Map<String, ?> properties,
       Schema schema, BufferAllocator allocator, DeliveryGuarantee delivery) {
+    return context(name, kind, spec, properties, schema, allocator, delivery, null);
+  }
+
+  /** As above, with a data directory ({@code null}: none, {@code dataDir()} then fails). */
+  static Context context(String name, ConnectorKind kind, ConnectorSpec spec, Map<String, ?> properties,
+      Schema schema, BufferAllocator allocator, DeliveryGuarantee delivery, Path dataDir) {
     TestConnectorContext base = TestConnectorContext.builder(name, kind)
-        .properties(withDefaults(spec, properties)).schema(schema).allocator(allocator).delivery(delivery).build();
+        .properties(withDefaults(spec, properties)).schema(schema).allocator(allocator).delivery(delivery)
+        .dataDir(dataDir).build();
     return new Context(base);
   }
 

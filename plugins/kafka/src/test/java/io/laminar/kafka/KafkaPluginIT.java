@@ -34,6 +34,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged plugin directory (target/plugin/kafka, built by the package phase) loaded through
@@ -41,6 +42,10 @@ import org.junit.jupiter.api.Test;
  * Jackson loaded from the plugin's own lib/.
  */
 class KafkaPluginIT {
+  /** The exactly-once sink records its prepared transaction here. */
+  @TempDir
+  Path dataDir;
+
   private static final Schema SCHEMA = Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("ts", TIMESTAMP));
 
   @Test
@@ -64,7 +69,7 @@ class KafkaPluginIT {
       String topic = kafka.createTopic("plugin", 2);
       Map<String, Object> sinkProps = Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic);
       try (Sink sink = sinks.create(Fixtures.context("out", ConnectorKind.SINK, sinks.spec(), sinkProps, SCHEMA,
-          allocator, DeliveryGuarantee.EXACTLY_ONCE))) {
+          allocator, DeliveryGuarantee.EXACTLY_ONCE, dataDir))) {
         sink.open(0);
         try (Batch batch = Batch.of(rows(allocator, 20))) {
           sink.write(batch);

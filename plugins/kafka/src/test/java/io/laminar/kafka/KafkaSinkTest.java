@@ -15,6 +15,8 @@ import io.laminar.api.ConnectorKind;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.Sink;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The kafka sink against one real broker. */
 class KafkaSinkTest {
@@ -42,6 +45,8 @@ class KafkaSinkTest {
   private static EmbeddedKafka kafka;
   private BufferAllocator allocator;
   private final List<Sink> open = new ArrayList<>();
+  @TempDir
+  Path dataDir;
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -68,14 +73,32 @@ class KafkaSinkTest {
   }
 
   private Sink sink(String name, String topic, DeliveryGuarantee delivery, Map<String, ?> extra) throws Exception {
+    Sink s = unopened(name, topic, delivery, extra);
+    s.open(0);
+    return s;
+  }
+
+  /** A sink whose data directory is per instance name, as on a server: a restart finds its files. */
+  private Sink unopened(String name, String topic, DeliveryGuarantee delivery, Map<String, ?> extra)
+      throws Exception {
     Map<String, Object> props = new java.util.HashMap<>(extra);
     props.put(KafkaSinkFactory.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     props.put(KafkaSinkFactory.TOPIC, topic);
     Sink s = new KafkaSinkFactory().create(Fixtures.context(name, ConnectorKind.SINK, new KafkaSinkFactory().spec(),
-        props, SCHEMA, allocator, delivery));
+        props, SCHEMA, allocator, delivery, dataDir.resolve(name)));
     open.add(s);
-    s.open(0);
     return s;
+  }
+
+  /**
+   * Sink {@code name} prepares epoch 1 with rows [0, 10) and then "crashes": it is neither
+   * committed nor closed during the test (its producer stays alive, so nothing aborts the
+   * transaction); {@link #noLeaks} closes it afterwards.
+   */
+  private void crashAfterPrepare(String name, String topic) throws Exception {
+    Sink crashed = sink(name, topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(crashed, 0, 10);
+    crashed.prepareCommit(1);
   }
 
   /** Writes rows with ids [from, to) in one batch. */
@@ -201,6 +224,137 @@ class KafkaSinkTest {
     List<String> visible = values(kafka.readAll(topic, "read_committed"));
     assertEquals(2, visible.size(), "only the new instance's rows");
     assertTrue(IntStream.range(0, 2).allMatch(i -> visible.get(i).startsWith("{\"id\":10" + i + ",")), visible.toString());
+  }
+
+  @Test
+  void aPreparedEpochWhoseCheckpointCompletedIsCommittedByTheNextStart() throws Exception {
+    String topic = kafka.createTopic("resume", 1);
+    crashAfterPrepare("resumed", topic);
+    assertEquals(0, kafka.readAll(topic, "read_committed").size(), "prepared, not committed");
+
+    Sink restarted = unopened("resumed", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(1); // checkpoint 1 was durable
+
+    List<String> visible = values(kafka.readAll(topic, "read_committed"));
+    assertEquals(10, visible.size(), visible.toString());
+    assertEquals(10, visible.stream().distinct().count(), "each row once");
+    assertTrue(IntStream.range(0, 10).allMatch(i -> visible.get(i).startsWith("{\"id\":" + i + ",")),
+        visible.toString());
+  }
+
+  @Test
+  void theNextStartKeepsWritingAfterCommittingTheResumedEpoch() throws Exception {
+    String topic = kafka.createTopic("resume-then-write", 1);
+    crashAfterPrepare("continued", topic);
+
+    Sink restarted = unopened("continued", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(1);
+    write(restarted, 10, 15);
+    restarted.prepareCommit(2);
+    restarted.commit(2);
+
+    assertEquals(15, kafka.readAll(topic, "read_committed").size());
+  }
+
+  @Test
+  void aPreparedEpochWhoseCheckpointDidNotCompleteIsAborted() throws Exception {
+    String topic = kafka.createTopic("not-durable", 1);
+    crashAfterPrepare("undurable", topic);
+
+    Sink restarted = unopened("undurable", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(0); // checkpoint 1 never completed
+    write(restarted, 100, 101);
+    restarted.prepareCommit(1);
+    restarted.commit(1);
+
+    List<String> visible = values(kafka.readAll(topic, "read_committed"));
+    assertEquals(1, visible.size(), "only the new run's row: " + visible);
+    assertTrue(visible.get(0).startsWith("{\"id\":100,"), visible.get(0));
+  }
+
+  @Test
+  void aRecordedTransactionThatIsNoLongerOpenFailsTheStartNamingTheRecord() throws Exception {
+    String topic = kafka.createTopic("gone", 1);
+    crashAfterPrepare("gone", topic);
+    Path record = dataDir.resolve("gone").resolve(PreparedTransaction.FILE);
+    byte[] saved = Files.readAllBytes(record);
+    unopened("gone", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of()).open(0); // aborts epoch 1
+    Files.write(record, saved); // as if checkpoint 1 had completed after all
+
+    Sink restarted = unopened("gone", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    ConnectorException e = assertThrows(ConnectorException.class, () -> restarted.open(1));
+
+    assertTrue(e.getMessage().startsWith("kafka sink cannot commit epoch 1, which the previous run prepared"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains(record.toString()), e.getMessage());
+    assertTrue(Files.exists(record), "kept for the operator");
+    assertEquals(0, kafka.readAll(topic, "read_committed").size());
+  }
+
+  @Test
+  void aCommittedEpochIsNotCommittedAgainAfterARestart() throws Exception {
+    String topic = kafka.createTopic("no-repeat", 1);
+    Sink first = sink("repeat", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(first, 0, 10);
+    first.prepareCommit(1);
+    first.commit(1);
+    first.close();
+
+    Sink restarted = unopened("repeat", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(1);
+    write(restarted, 10, 12);
+    restarted.prepareCommit(2);
+    restarted.commit(2);
+
+    assertEquals(12, kafka.readAll(topic, "read_committed").size());
+    assertEquals(12, kafka.readAll(topic, "read_uncommitted").size(), "no record was written twice");
+  }
+
+  @Test
+  void commitAndAbortRemoveThePreparedRecord() throws Exception {
+    String topic = kafka.createTopic("record", 1);
+    Sink sink = sink("recorded", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    Path record = dataDir.resolve("recorded").resolve(PreparedTransaction.FILE);
+
+    write(sink, 0, 1);
+    sink.prepareCommit(1);
+    assertTrue(Files.exists(record), "recorded at prepareCommit");
+    sink.commit(1);
+    assertTrue(Files.notExists(record), "removed at commit");
+    write(sink, 1, 2);
+    sink.prepareCommit(2);
+    sink.abort(2);
+    assertTrue(Files.notExists(record), "removed at abort");
+  }
+
+  @Test
+  void theRecordNamesTheEpochTransactionalIdAndProducer() throws Exception {
+    String topic = kafka.createTopic("record-content", 1);
+    Sink sink = sink("content", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(sink, 0, 1);
+    sink.prepareCommit(7);
+
+    PreparedTransaction recorded = PreparedTransaction.read(dataDir.resolve("content")).orElseThrow();
+
+    assertEquals(7, recorded.checkpointEpoch());
+    assertEquals("laminar-test-content", recorded.transactionalId());
+    assertTrue(recorded.producer().producerId() >= 0, recorded.toString());
+    assertTrue(recorded.producer().epoch() >= 0, recorded.toString());
+    assertTrue(recorded.producer().transactionV2(), "the test broker runs transaction.version 2");
+  }
+
+  @Test
+  void closeLeavesAPreparedEpochForTheNextStart() throws Exception {
+    String topic = kafka.createTopic("close-prepared", 1);
+    Sink first = sink("closing", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(first, 0, 4);
+    first.prepareCommit(1);
+    first.close();
+
+    Sink restarted = unopened("closing", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(1);
+
+    assertEquals(4, kafka.readAll(topic, "read_committed").size());
   }
 
   @Test
