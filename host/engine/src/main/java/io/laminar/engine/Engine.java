@@ -179,12 +179,7 @@ public final class Engine {
       startOrThrow();
     } catch (StartFailure e) {
       pipelineRunners.forEach(PipelineRunner::closeExecutor);
-      closeStore();
-      builder.closeCreated();
-      if (routingAllocator != null) {
-        routingAllocator.close();
-        routingAllocator = null;
-      }
+      releaseResources();
       state = State.FAILED;
       throw e;
     }
@@ -551,15 +546,20 @@ public final class Engine {
       scheduler.shutdownNow();
     }
     if (stuck.isEmpty()) {
-      builder.closeCreated();
-      closeStore();
-      if (routingAllocator != null) {
-        routingAllocator.close();
-        routingAllocator = null;
-      }
+      releaseResources();
     }
     threads.clear();
     return new Outcome(state, failure.get(), stuck);
+  }
+
+  /** Closes connectors, the checkpoint store and the routing allocator (executors are closed first). */
+  private void releaseResources() {
+    builder.closeCreated();
+    closeStore();
+    if (routingAllocator != null) {
+      routingAllocator.close();
+      routingAllocator = null;
+    }
   }
 
   private void closeStore() {

@@ -34,10 +34,6 @@ final class PipelineGroup {
     return pipeline.name();
   }
 
-  CompiledPipeline pipeline() {
-    return pipeline;
-  }
-
   List<PipelineRunner> workers() {
     return workers;
   }

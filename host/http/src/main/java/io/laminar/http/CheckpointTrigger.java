@@ -1,5 +1,6 @@
 package io.laminar.http;
 
+import io.laminar.engine.CheckpointResult;
 import io.laminar.engine.Engine;
 
 /**
@@ -9,24 +10,11 @@ import io.laminar.engine.Engine;
  */
 @FunctionalInterface
 public interface CheckpointTrigger {
-  /**
-   * A completed checkpoint.
-   *
-   * @param checkpointId the checkpoint id (also the sinks' commit epoch)
-   * @param durationMs how long the checkpoint took
-   * @param sizeBytes bytes written
-   */
-  record CheckpointResult(long checkpointId, long durationMs, long sizeBytes) {
-  }
-
   /** Takes a checkpoint and blocks until it is durable. */
   CheckpointResult trigger() throws Exception;
 
   /** Triggers {@link Engine#checkpointNow()}, which refuses with IllegalStateException unless running. */
   static CheckpointTrigger of(Engine engine) {
-    return () -> {
-      io.laminar.engine.CheckpointResult r = engine.checkpointNow();
-      return new CheckpointResult(r.checkpointId(), r.durationMs(), r.sizeBytes());
-    };
+    return engine::checkpointNow;
   }
 }

@@ -177,7 +177,7 @@ final class Endpoints {
     if (trigger == null) {
       return Reply.error(503, "checkpoints_unavailable", "checkpointing is not configured on this server");
     }
-    CheckpointTrigger.CheckpointResult result;
+    io.laminar.engine.CheckpointResult result;
     try {
       result = trigger.trigger();
     } catch (IllegalStateException e) {

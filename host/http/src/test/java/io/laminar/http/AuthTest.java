@@ -27,7 +27,7 @@ class AuthTest {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = LaminarFixture.start(dir, Optional.of(TOKEN), () -> new CheckpointTrigger.CheckpointResult(1, 1, 1));
+    fx = LaminarFixture.start(dir, Optional.of(TOKEN), () -> new io.laminar.engine.CheckpointResult(1, 1, 1));
   }
 
   @AfterAll

@@ -27,7 +27,7 @@ class HttpApiLifecycleTest {
       HttpApi slow = fx.startAnother(Optional.empty(), () -> {
         entered.countDown();
         Thread.sleep(700);
-        return new CheckpointTrigger.CheckpointResult(7, 700, 1);
+        return new io.laminar.engine.CheckpointResult(7, 700, 1);
       });
       CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
         try {

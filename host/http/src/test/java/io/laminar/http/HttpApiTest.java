@@ -35,7 +35,7 @@ class HttpApiTest {
   @BeforeAll
   static void start() throws Exception {
     fx = LaminarFixture.start(dir, Optional.empty(),
-        () -> new CheckpointTrigger.CheckpointResult(CHECKPOINTS.incrementAndGet(), 12, 4096));
+        () -> new io.laminar.engine.CheckpointResult(CHECKPOINTS.incrementAndGet(), 12, 4096));
     fx.awaitRows();
   }
 
