@@ -11,6 +11,21 @@ final class ChildLaminar {
   }
 
   static Process start(Path log, String... args) throws IOException {
+    ProcessBuilder pb = builder(args);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+
+  /** As {@link #start}, with standard output and standard error in files of their own. */
+  static Process start(Path stdout, Path stderr, String... args) throws IOException {
+    ProcessBuilder pb = builder(args);
+    pb.redirectOutput(ProcessBuilder.Redirect.to(stdout.toFile()));
+    pb.redirectError(ProcessBuilder.Redirect.to(stderr.toFile()));
+    return pb.start();
+  }
+
+  private static ProcessBuilder builder(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
@@ -21,10 +36,8 @@ final class ChildLaminar {
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().remove("LAMINAR_PLUGINS");
-    return pb.start();
+    return pb;
   }
 
 }

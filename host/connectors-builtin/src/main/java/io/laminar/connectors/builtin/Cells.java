@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -16,6 +18,10 @@ import org.apache.arrow.vector.VarCharVector;
 
 /** Renders one Arrow cell as JSON or text: timestamps as ISO-8601 UTC, dates as ISO dates. */
 final class Cells {
+  /** ISO-8601 UTC with milliseconds always present, so a column of timestamps has one width. */
+  private static final DateTimeFormatter FIXED_WIDTH_INSTANT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private Cells() {
   }
 
@@ -46,6 +52,14 @@ final class Cells {
     } else {
       g.writeString(Double.toString(d)); // JSON has no NaN/Infinity
     }
+  }
+
+  /** As {@link #text}, with timestamps at a fixed width (for aligned tables). */
+  static String tableText(FieldVector v, int row) {
+    if (v instanceof TimeStampVector tv && !v.isNull(row)) {
+      return FIXED_WIDTH_INSTANT.format(Instant.ofEpochMilli(tv.get(row)));
+    }
+    return text(v, row);
   }
 
   static String text(FieldVector v, int row) {

@@ -7,8 +7,6 @@ import io.laminar.api.PropertySpec;
 import io.laminar.api.PropertyType;
 import io.laminar.api.Sink;
 import io.laminar.api.SinkFactory;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.OutputStream;
 
 /** The {@code stdout} sink: JSON lines (default) or an aligned text table on standard output. */
@@ -21,16 +19,16 @@ public final class StdoutSinkFactory implements SinkFactory {
           .defaultValue("json").doc("json = one JSON object per row; table = aligned columns with a header").build())
       .build();
 
-  private final OutputStream out;
+  private final StdoutWriter out;
 
-  /** Writes to the process's standard output. */
+  /** Writes to the process's standard output, through the one writer every stdout sink shares. */
   public StdoutSinkFactory() {
-    this(new FileOutputStream(FileDescriptor.out));
+    this.out = StdoutWriter.PROCESS;
   }
 
-  /** Writes to the given stream (tests). */
+  /** Writes to the given stream (tests); sinks of this factory share one writer. */
   public StdoutSinkFactory(OutputStream out) {
-    this.out = out;
+    this.out = new StdoutWriter(out);
   }
 
   @Override

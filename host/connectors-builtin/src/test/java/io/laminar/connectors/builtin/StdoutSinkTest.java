@@ -1,6 +1,7 @@
 package io.laminar.connectors.builtin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laminar.api.Batch;
 import io.laminar.api.ConnectorKind;
@@ -78,11 +79,118 @@ class StdoutSinkTest {
   @Test
   void tableFormatPrintsHeaderOnceAndAlignsColumns() throws Exception {
     assertEquals(
-        "symbol  n     avg   window_start\n"
-            + "A\"B     3     1.5   2026-01-01T00:00:01Z\n"
-            + "NULL    10    NULL  2026-01-01T00:00:01Z\n"
-            + "A\"B     4     1.5   2026-01-01T00:00:01Z\n"
-            + "NULL    10    NULL  2026-01-01T00:00:01Z\n",
+        "symbol  n      avg      window_start\n"
+            + "A\"B     3      1.5      2026-01-01T00:00:01.000Z\n"
+            + "NULL    10     NULL     2026-01-01T00:00:01.000Z\n"
+            + "A\"B     4      1.5      2026-01-01T00:00:01.000Z\n"
+            + "NULL    10     NULL     2026-01-01T00:00:01.000Z\n",
         print("table"));
+  }
+
+  private static void writeRow(Sink sink, BufferAllocator allocator, String symbol, long n, long ts) throws Exception {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      ((VarCharVector) root.getVector(0)).setSafe(0, symbol.getBytes(StandardCharsets.UTF_8));
+      ((BigIntVector) root.getVector(1)).set(0, n);
+      ((Float8Vector) root.getVector(2)).setNull(0);
+      ((TimeStampMilliVector) root.getVector(3)).set(0, ts);
+      root.setRowCount(1);
+      sink.write(Batch.of(root));
+    }
+  }
+
+  @Test
+  void tableColumnsKeepTheirWidthsWhenALaterBatchHasLongerValues() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Sink sink = new StdoutSinkFactory(out).create(TestConnectorContext.builder("out", ConnectorKind.SINK)
+        .schema(SCHEMA).allocator(allocator).properties(Map.of("format", "table")).build());
+    sink.open(0);
+    long ts = Instant.parse("2026-01-01T00:00:01Z").toEpochMilli();
+    writeRow(sink, allocator, "A", 1, ts);
+    writeRow(sink, allocator, "B", 22, ts + 500); // sub-second timestamp: same width
+    writeRow(sink, allocator, "LONGER_SYMBOL", 333, ts); // overflows its column: cut nowhere, shifts only its row
+    writeRow(sink, allocator, "C", 4444, ts); // room for three more digits than the first batch needed
+    writeRow(sink, allocator, "D", 55555, ts);
+    sink.close();
+    assertEquals(
+        "symbol  n     avg      window_start\n"
+            + "A       1     NULL     2026-01-01T00:00:01.000Z\n"
+            + "B       22    NULL     2026-01-01T00:00:01.500Z\n"
+            + "LONGER_SYMBOL 333   NULL     2026-01-01T00:00:01.000Z\n"
+            + "C       4444  NULL     2026-01-01T00:00:01.000Z\n"
+            + "D       55555 NULL     2026-01-01T00:00:01.000Z\n",
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Counts the writes that reach the target, and checks that each ends with a whole line. */
+  private static final class WholeLineTarget extends java.io.OutputStream {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int writes;
+
+    @Override
+    public synchronized void write(int b) {
+      throw new AssertionError("single-byte write: lines would go out piecemeal");
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      assertEquals('\n', b[off + len - 1], "a write that ends inside a line");
+      writes++;
+      bytes.write(b, off, len);
+    }
+  }
+
+  @Test
+  void concurrentSinksOfOneFactoryNeverSplitALineAndBatchManyLinesPerWrite() throws Exception {
+    WholeLineTarget target = new WholeLineTarget();
+    StdoutSinkFactory factory = new StdoutSinkFactory(target);
+    int sinks = 4;
+    int batches = 20;
+    int rowsPerBatch = 3000; // ~80 bytes a row: several 64 KiB chunks per batch
+    List<Thread> threads = new java.util.ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    for (int s = 0; s < sinks; s++) {
+      String symbol = "sink" + s;
+      Sink sink = factory.create(TestConnectorContext.builder(symbol, ConnectorKind.SINK)
+          .schema(SCHEMA).allocator(allocator).properties(Map.of("format", "json")).build());
+      sink.open(0);
+      threads.add(new Thread(() -> {
+        try {
+          for (int b = 0; b < batches; b++) {
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+              root.allocateNew();
+              for (int r = 0; r < rowsPerBatch; r++) {
+                ((VarCharVector) root.getVector(0)).setSafe(r, symbol.getBytes(StandardCharsets.UTF_8));
+                ((BigIntVector) root.getVector(1)).setSafe(r, (long) b * rowsPerBatch + r);
+                ((Float8Vector) root.getVector(2)).setSafe(r, r / 7.0);
+                ((TimeStampMilliVector) root.getVector(3)).setSafe(r, r);
+              }
+              root.setRowCount(rowsPerBatch);
+              sink.write(Batch.of(root));
+            }
+          }
+          sink.close();
+        } catch (Throwable t) {
+          failures.add(t);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(List.of(), failures);
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    Map<String, Long> next = new java.util.HashMap<>();
+    String[] lines = target.bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals(sinks * batches * rowsPerBatch, lines.length);
+    for (String line : lines) {
+      com.fasterxml.jackson.databind.JsonNode row = mapper.readTree(line);
+      String symbol = row.get("symbol").asText();
+      long expected = next.getOrDefault(symbol, 0L);
+      assertEquals(expected, row.get("n").asLong(), "rows of " + symbol + " out of order or lost");
+      next.put(symbol, expected + 1);
+    }
+    assertTrue(target.writes < lines.length / 100, target.writes + " writes for " + lines.length + " lines");
   }
 }
