@@ -131,7 +131,8 @@ public final class Engine {
           : g.workers().stream().map(w -> w.executor().metrics()).toList();
       out.add(new PipelineStatus(p.name(), st, p.sql(), p.sources(), p.lookups(), sinkNames,
           m.stream().mapToLong(x -> x.rowsIn()).sum(), m.stream().mapToLong(x -> x.rowsOut()).sum(),
-          m.stream().mapToLong(x -> x.lateRowsDropped()).sum(), watermark(m), p.explain()));
+          m.stream().mapToLong(x -> x.lateRowsDropped()).sum(), PipelineStatus.lateRowsBySource(m), watermark(m),
+          p.explain()));
     }
     return out;
   }

@@ -28,6 +28,8 @@ final class PipelineGroup {
     this.keys = pipeline.partitionKeys();
     // No keyed state anywhere: watermarks drive nothing, so a batch needs to reach one worker only.
     this.stateless = keys.isEmpty();
+    LateRowWarnings lateRows = new LateRowWarnings(pipeline.name());
+    this.workers.forEach(w -> w.warnAboutLateRows(lateRows));
   }
 
   String name() {

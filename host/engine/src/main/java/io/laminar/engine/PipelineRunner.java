@@ -59,6 +59,7 @@ final class PipelineRunner implements Runnable {
   private volatile boolean finished;
   private volatile boolean failed;
   private volatile boolean completedInput;
+  private LateRowWarnings lateRows;
 
   PipelineRunner(CompiledPipeline pipeline, int worker, int workers, BufferAllocator allocator,
       Map<String, LookupSource> lookups, List<ConnectorInstance<Sink>> sinks, Engine engine) {
@@ -72,6 +73,12 @@ final class PipelineRunner implements Runnable {
 
   String name() {
     return pipeline.name();
+  }
+
+  /** Logs this worker's late-row drops through {@code warnings} (shared by the pipeline's workers). */
+  void warnAboutLateRows(LateRowWarnings warnings) {
+    this.lateRows = warnings;
+    executor.onLateRows(warnings);
   }
 
   /** The pipeline name, with {@code #i} when the pipeline runs on several workers. */
@@ -139,6 +146,9 @@ final class PipelineRunner implements Runnable {
         } else if (event instanceof EndEvent e) {
           executor.onEndOfInput(e.source());
           if (executor.isFinished()) {
+            if (lateRows != null) {
+              lateRows.flush();
+            }
             LOG.info("pipeline '{}' processed all its input ({} rows in, {} rows out, {} late rows dropped)",
                 workerName, executor.metrics().rowsIn(), executor.metrics().rowsOut(),
                 executor.metrics().lateRowsDropped());

@@ -7,6 +7,7 @@ import io.laminar.engine.PipelineStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The JSON shapes of the API; field names become snake_case. */
 final class Views {
@@ -26,10 +27,13 @@ final class Views {
   }
 
   record Pipeline(String name, String state, String sql, List<String> sources, List<String> lookups,
-      List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped, String watermark) {
+      List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped, Map<String, LateRows> lateRowsBySource,
+      String watermark) {
     static Pipeline of(PipelineStatus p) {
+      Map<String, LateRows> late = new TreeMap<>();
+      p.lateRowsBySource().forEach((source, l) -> late.put(source, new LateRows(l.rows(), l.maxLatenessMillis())));
       return new Pipeline(p.name(), p.state(), p.sql(), p.sources().stream().sorted().toList(),
-          p.lookups().stream().sorted().toList(), p.sinks(), p.rowsIn(), p.rowsOut(), p.lateRowsDropped(),
+          p.lookups().stream().sorted().toList(), p.sinks(), p.rowsIn(), p.rowsOut(), p.lateRowsDropped(), late,
           watermark(p.watermark()));
     }
 
@@ -37,6 +41,13 @@ final class Views {
     private static String watermark(long ms) {
       return ms == Long.MIN_VALUE || ms == Long.MAX_VALUE ? null : Instant.ofEpochMilli(ms).toString();
     }
+  }
+
+  /**
+   * Rows of one source dropped as late, and by how much at most the watermark had passed the end of
+   * their window (the extra max_out_of_orderness that would have kept them all).
+   */
+  record LateRows(long rows, long maxLatenessMs) {
   }
 
   /** A source, lookup or sink instance; {@code pipeline} only for sinks. */

@@ -1,10 +1,30 @@
 package io.laminar.runtime;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one running pipeline, safe to read from another thread. */
+/**
+ * Counters of one running pipeline, safe to read from another thread. Counters start from zero in
+ * every process (the Prometheus convention: a restart is a counter reset); a checkpoint restores
+ * state, not counts.
+ */
 public final class ExecutorMetrics {
+  /** Late rows of one source: how many, and the largest lateness (see {@link LateRowListener}). */
+  public record LateRows(long rows, long maxLatenessMillis) {
+    /** Both of two workers' counts. */
+    public LateRows plus(LateRows other) {
+      return new LateRows(rows + other.rows, Math.max(maxLatenessMillis, other.maxLatenessMillis));
+    }
+  }
+
+  private final Map<String, LateRows> lateBySource = new ConcurrentHashMap<>();
+  /** Late rows of the batch being processed (executor thread only). */
+  private long batchLateRows;
+  private long batchMaxLateness;
+  private long batchTotalLateness;
   private final AtomicLong rowsIn = new AtomicLong();
   private final AtomicLong rowsOut = new AtomicLong();
   private final AtomicLong lateRowsDropped = new AtomicLong();
@@ -25,6 +45,11 @@ public final class ExecutorMetrics {
   /** Rows dropped because their window had already been emitted. */
   public long lateRowsDropped() {
     return lateRowsDropped.get();
+  }
+
+  /** Late rows per source, by source name (sources without late rows are absent). */
+  public Map<String, LateRows> lateRowsBySource() {
+    return new TreeMap<>(lateBySource);
   }
 
   /** Calls made to lookup sources. */
@@ -50,9 +75,31 @@ public final class ExecutorMetrics {
     rowsOut.addAndGet(n);
   }
 
-  void addLateRows(long n) {
+  /** Called by window operators for the late rows of one batch they processed. */
+  void addLateRows(long n, long maxLatenessMillis, long totalLatenessMillis) {
     if (n > 0) {
       lateRowsDropped.addAndGet(n);
+      batchLateRows += n;
+      batchMaxLateness = Math.max(batchMaxLateness, maxLatenessMillis);
+      batchTotalLateness += totalLatenessMillis;
+    }
+  }
+
+  /** Starts counting the late rows of a new source batch. */
+  void startBatch() {
+    batchLateRows = 0;
+    batchMaxLateness = 0;
+    batchTotalLateness = 0;
+  }
+
+  /** Files the batch's late rows under {@code source} and tells {@code listener}, if there were any. */
+  void endBatch(String source, LateRowListener listener) {
+    if (batchLateRows == 0) {
+      return;
+    }
+    lateBySource.merge(source, new LateRows(batchLateRows, batchMaxLateness), LateRows::plus);
+    if (listener != null) {
+      listener.onLateRows(source, batchLateRows, batchMaxLateness, batchTotalLateness);
     }
   }
 
@@ -77,12 +124,15 @@ public final class ExecutorMetrics {
     out.writeLong(watermark);
   }
 
+  /**
+   * Restores the watermark. The counts saved with it are read and skipped: counters restart from
+   * zero in a new process, like every other laminar counter (the layout keeps them so that state
+   * of format version 1 stays readable).
+   */
   void readState(StateReader in) throws IOException {
-    rowsIn.set(in.readLong());
-    rowsOut.set(in.readLong());
-    lateRowsDropped.set(in.readLong());
-    lookupCalls.set(in.readLong());
-    lookupCacheHits.set(in.readLong());
+    for (int counter = 0; counter < 5; counter++) {
+      in.readLong();
+    }
     watermark = in.readLong();
   }
 }

@@ -54,6 +54,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final byte[] fingerprint;
   private boolean started;
   private boolean closed;
+  private LateRowListener lateRows;
 
   /** One source: its watermark and the scan leaves reading it (a source may be read twice, e.g. in a UNION ALL). */
   private static final class SourceInput {
@@ -106,6 +107,11 @@ public final class PipelineExecutor implements AutoCloseable {
     return metrics;
   }
 
+  /** Who to tell about rows dropped as late (once per source batch that had any); null = nobody. */
+  public void onLateRows(LateRowListener listener) {
+    this.lateRows = listener;
+  }
+
   /**
    * Pushes one batch of {@code source} (in the source's schema) through the pipeline, then advances
    * the source's watermark to its largest event time minus the allowed delay. The caller keeps
@@ -121,9 +127,11 @@ public final class PipelineExecutor implements AutoCloseable {
       throw new IllegalStateException("source '" + source + "' has already ended");
     }
     metrics.addRowsIn(batch.getRowCount());
+    metrics.startBatch();
     for (ScanOperator scan : in.scans) {
       scan.onBatch(0, batch);
     }
+    metrics.endBatch(source, lateRows);
     observe(in, batch);
   }
 

@@ -73,6 +73,8 @@ final class SessionAggregateOperator extends Operator {
     ColumnReader time = ColumnReader.of(batch.getVector(plan.timeColumn()), SqlType.TIMESTAMP);
     long gap = plan.gapMillis();
     long late = 0;
+    long maxLateness = 0;
+    long totalLateness = 0;
     for (int r = 0; r < batch.getRowCount(); r++) {
       if (time.isNull(r)) {
         continue;
@@ -102,6 +104,9 @@ final class SessionAggregateOperator extends Operator {
       if (target == null) {
         if (t + gap <= watermark) {
           late++;
+          long lateness = watermark - (t + gap);
+          maxLateness = Math.max(maxLateness, lateness);
+          totalLateness += lateness;
           continue;
         }
         target = new Session(t, new GroupTable(NO_KEYS, aggs, dictionary));
@@ -113,7 +118,7 @@ final class SessionAggregateOperator extends Operator {
       target.last = Math.max(target.last, t);
       target.state.accumulate(0, args, r);
     }
-    metrics.addLateRows(late);
+    metrics.addLateRows(late, maxLateness, totalLateness);
   }
 
   @Override

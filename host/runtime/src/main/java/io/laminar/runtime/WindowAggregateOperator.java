@@ -83,6 +83,8 @@ final class WindowAggregateOperator extends Operator {
     GroupTable table = null;
     int run = 0;
     long late = 0;
+    long maxLateness = 0;
+    long totalLateness = 0;
     for (int r = 0; r < rows; r++) {
       if (anyNull && fireNulls[r]) {
         continue;
@@ -90,6 +92,9 @@ final class WindowAggregateOperator extends Operator {
       long fireAt = fireTimes[r] + offset;
       if (fireAt <= watermark) {
         late++;
+        long lateness = watermark - fireAt;
+        maxLateness = Math.max(maxLateness, lateness);
+        totalLateness += lateness;
         continue;
       }
       if (table == null || fireAt != runFireAt) {
@@ -109,7 +114,7 @@ final class WindowAggregateOperator extends Operator {
     if (run > 0) {
       table.addBatch(keyReaders, args, selection, run, scratch);
     }
-    metrics.addLateRows(late);
+    metrics.addLateRows(late, maxLateness, totalLateness);
   }
 
   @Override

@@ -285,13 +285,21 @@ class CheckpointTest {
   private Run run(CompiledPipeline p, List<StreamRunner.Step> steps, Set<Integer> restoreAt) throws IOException {
     List<List<Object>> out = new ArrayList<>();
     PipelineExecutor e = executor(p, out);
+    // counters restart from zero in a restored executor (a new process): add up every executor's
+    long rowsIn = 0;
+    long rowsOut = 0;
+    long late = 0;
     try {
       for (int i = 0; i <= steps.size(); i++) {
         if (restoreAt.contains(i)) {
           byte[] state = snapshot(e);
+          rowsIn += e.metrics().rowsIn();
+          rowsOut += e.metrics().rowsOut();
+          late += e.metrics().lateRowsDropped();
           e.close();
           e = executor(p, out);
           e.restore(new DataInputStream(new ByteArrayInputStream(state)));
+          assertEquals(0, e.metrics().rowsIn(), "a restored executor's counters start from zero");
         }
         if (i < steps.size()) {
           StreamRunner.feed(e, steps.subList(i, i + 1), allocator);
@@ -301,7 +309,7 @@ class CheckpointTest {
         e.onEndOfInput(s);
       }
       ExecutorMetrics m = e.metrics();
-      return new Run(out, m.rowsIn(), m.rowsOut(), m.lateRowsDropped());
+      return new Run(out, rowsIn + m.rowsIn(), rowsOut + m.rowsOut(), late + m.lateRowsDropped());
     } catch (UncheckedIOException x) {
       throw x.getCause();
     } finally {

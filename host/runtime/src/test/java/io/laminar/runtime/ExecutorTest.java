@@ -64,6 +64,24 @@ class ExecutorTest {
   }
 
   @Test
+  void lateRowsAreReportedOncePerBatchWithTheirSourceAndHowFarTheWatermarkHadPassedTheirWindow() {
+    List<String> reports = new ArrayList<>();
+    try (PipelineExecutor e = new PipelineExecutor(compile("SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE events, "
+        + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end"), allocator, Map.of(),
+        b -> { })) {
+      e.onLateRows((source, rows, max, total) -> reports.add(source + ":" + rows + ":" + max + ":" + total));
+      feed(e, row(1, "a", 1, B + 100), row(2, "a", 1, B + 2600));
+      assertEquals(List.of(), reports, "nothing late yet");
+      // watermark 2100: the row at 200 (window end 1000) is 1100 ms late, the one at 1999 (end 2000) 100 ms
+      feed(e, row(3, "a", 1, B + 200), row(4, "a", 1, B + 1999), row(5, "a", 1, B + 2050));
+      assertEquals(List.of("events:2:1100:1200"), reports);
+      feed(e, row(6, "a", 1, B + 3000));
+      assertEquals(1, reports.size(), "a batch without late rows is not reported");
+      assertEquals(Map.of("events", new ExecutorMetrics.LateRows(2, 1100)), e.metrics().lateRowsBySource());
+    }
+  }
+
+  @Test
   void lateRowsOfEmittedWindowsAreCountedAndDropped() {
     List<List<Object>> out = new ArrayList<>();
     try (PipelineExecutor e = new PipelineExecutor(compile("SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE events, "
