@@ -15,7 +15,8 @@ final class ConfigOptions {
   Path pluginsDir;
 
   @Option(names = "--log-level", paramLabel = "LEVEL",
-      description = "trace, debug, info, warn or error (default: [server] log_level, else info).")
+      description = "trace, debug, info, warn or error (default: [server] log_level, else info; "
+          + "explain: warn).")
   String logLevel;
 
   @Option(names = "--log-format", paramLabel = "FORMAT",

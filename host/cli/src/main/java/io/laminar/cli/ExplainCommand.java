@@ -21,6 +21,9 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (options.logLevel == null) {
+      options.logLevel = Logging.QUIET; // the plan is the output; progress logs only on request
+    }
     try (Preparation p = Preparation.prepare(options, true, System.getenv(), parent.err)) {
       if (!p.ok()) {
         return p.exitCode;

@@ -14,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * sink, phase).
  */
 final class Logging {
+  /**
+   * The level of commands whose output is the point (explain, plugins list|describe): warnings and
+   * errors only, unless --log-level asks for more.
+   */
+  static final String QUIET = "warn";
+
   private Logging() {
   }
 

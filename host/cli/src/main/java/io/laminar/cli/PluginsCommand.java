@@ -32,12 +32,17 @@ final class PluginsCommand implements Runnable {
       description = "Plugins directory (default: $LAMINAR_PLUGINS, else <install>/plugins).")
   Path pluginsDir;
 
+  @Option(names = "--log-level", paramLabel = "LEVEL", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "trace, debug, info, warn or error (default: warn, so only the listing is printed).")
+  String logLevel;
+
   @Override
   public void run() {
     parent.spec.subcommands().get("plugins").usage(parent.out);
   }
 
   private Optional<PluginHost> load() {
+    Logging.configure(logLevel != null ? logLevel : Logging.QUIET, "text");
     return PluginsDirectory.resolve(pluginsDir, System.getenv(), Optional.empty()).map(PluginHost::load);
   }
 

@@ -184,8 +184,8 @@ public final class Engine {
       state = State.FAILED;
       throw e;
     }
-    LOG.info("engine started: {} sources, {} lookups, {} pipelines, {} sinks in {} ms", sourceRunners.size(),
-        builder.lookups().size(), pipelineRunners.size(),
+    LOG.info("engine started: {} sources, {} lookups, {} pipelines ({} workers), {} sinks in {} ms",
+        sourceRunners.size(), builder.lookups().size(), groups.size(), pipelineRunners.size(),
         builder.sinks().values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
   }
 
