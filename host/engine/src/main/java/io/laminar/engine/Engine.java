@@ -480,7 +480,8 @@ public final class Engine {
       scheduler.shutdownNow();
     }
     if (state == State.STOPPING && checkpoints != null) {
-      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines", pipelineRunners.size());
+      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines ({} workers)", groups.size(),
+          pipelineRunners.size());
       try {
         checkpoints.checkpoint(false, deadline);
       } catch (CheckpointCoordinator.CheckpointFailure e) {
