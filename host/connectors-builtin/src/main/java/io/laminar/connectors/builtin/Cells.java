@@ -54,12 +54,19 @@ final class Cells {
     }
   }
 
-  /** As {@link #text}, with timestamps at a fixed width (for aligned tables). */
+  /**
+   * As {@link #text}, for aligned tables: timestamps at a fixed width, and line breaks and tabs in
+   * strings escaped ({@code \n}, {@code \r}, {@code \t}) so that a row stays on one line.
+   */
   static String tableText(FieldVector v, int row) {
     if (v instanceof TimeStampVector tv && !v.isNull(row)) {
       return FIXED_WIDTH_INSTANT.format(Instant.ofEpochMilli(tv.get(row)));
     }
-    return text(v, row);
+    String text = text(v, row);
+    if (v instanceof VarCharVector && (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\t') >= 0)) {
+      return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+    }
+    return text;
   }
 
   static String text(FieldVector v, int row) {

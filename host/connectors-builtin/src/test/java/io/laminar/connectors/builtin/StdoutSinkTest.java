@@ -122,6 +122,18 @@ class StdoutSinkTest {
         out.toString(StandardCharsets.UTF_8));
   }
 
+  @Test
+  void tableCellsWithLineBreaksStayOnTheirRowsLine() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Sink sink = new StdoutSinkFactory(out).create(TestConnectorContext.builder("out", ConnectorKind.SINK)
+        .schema(SCHEMA).allocator(allocator).properties(Map.of("format", "table")).build());
+    sink.open(0);
+    writeRow(sink, allocator, "two\nlines\tand\\", 1, 0);
+    sink.close();
+    assertEquals("symbol             n     avg      window_start\n"
+        + "two\\nlines\\tand\\\\  1     NULL     1970-01-01T00:00:00.000Z\n", out.toString(StandardCharsets.UTF_8));
+  }
+
   /** Counts the writes that reach the target, and checks that each ends with a whole line. */
   private static final class WholeLineTarget extends java.io.OutputStream {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
