@@ -2,7 +2,7 @@ package io.laminar.config;
 
 import io.laminar.common.Suggestions;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -38,14 +39,17 @@ import org.tomlj.TomlTable;
  * trusted, and errors about it would be noise.
  */
 public final class ConfigLoader {
+  /** The largest configuration file accepted; real ones are a few kilobytes. */
+  static final int MAX_FILE_BYTES = 8 << 20;
   static final List<String> SECTIONS = List.of("server", "state", "checkpoint", "source", "lookup", "pipeline", "sink");
 
   private final Problems problems = new Problems();
   private final Reading reading;
   private final Map<Path, List<String>> lines = new HashMap<>();
+  private final Map<Path, TriviaLines.Stripped> lineMaps = new HashMap<>();
 
   private ConfigLoader(Map<String, String> env) {
-    this.reading = new Reading(problems, new EnvSubstitution(env));
+    this.reading = new Reading(problems, new EnvSubstitution(env), lineMaps);
   }
 
   /**
@@ -87,7 +91,7 @@ public final class ConfigLoader {
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       int fileIndex = i;
-      for (Field f : TomlValues.fields(parsed.get(i), Position.startOf(file)).values()) {
+      for (Field f : TomlValues.fields(parsed.get(i), Position.startOf(file), reading).values()) {
         switch (f.key()) {
           case "server" -> section(f, server);
           case "state" -> section(f, state);
@@ -119,25 +123,37 @@ public final class ConfigLoader {
   }
 
   private TomlParseResult parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      // Read one byte past the limit so a larger file (or an endless one such as /dev/zero) is refused
+      // without holding more than the limit in memory.
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
     } catch (NoSuchFileException e) {
       return unreadable(file, "configuration file not found");
     } catch (AccessDeniedException e) {
       return unreadable(file, "cannot read configuration file: permission denied");
-    } catch (MalformedInputException e) {
-      return unreadable(file, "configuration file is not valid UTF-8");
     } catch (IOException e) {
       return unreadable(file, "cannot read configuration file: " + e.getMessage());
     }
+    if (bytes.length > MAX_FILE_BYTES) {
+      return unreadable(file, "configuration file is larger than the limit of " + (MAX_FILE_BYTES >> 20)
+          + " MiB; is it the right file?");
+    }
+    Optional<String> decoded = Utf8Text.decode(bytes, file, problems);
+    if (decoded.isEmpty()) {
+      return Toml.parse("");
+    }
+    String text = decoded.get();
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
     }
     lines.put(file, text.lines().toList());
-    TomlParseResult result = Toml.parse(text);
+    TriviaLines.Stripped stripped = TriviaLines.strip(text);
+    lineMaps.put(file, stripped);
+    TomlParseResult result = Toml.parse(stripped.text());
     for (TomlParseError e : result.errors()) {
-      problems.add(new Position(file, e.position().line(), e.position().column()), "TOML syntax error: " + e.getMessage());
+      problems.add(new Position(file, stripped.original(e.position().line()), e.position().column()),
+          "TOML syntax error: " + e.getMessage());
     }
     return result;
   }
@@ -149,7 +165,7 @@ public final class ConfigLoader {
 
   private void section(Field f, MergedSection target) {
     if (f.value() instanceof TomlTable) {
-      target.add((TomlTable) f.value(), f.keyPosition());
+      target.add((TomlTable) f.value(), f.keyPosition(), reading);
     } else {
       problems.add(f.valuePosition(), "'" + f.key() + "' must be a table ([" + f.key() + "]), got "
           + TomlValues.describe(f.value()));
@@ -164,7 +180,7 @@ public final class ConfigLoader {
     }
     TomlArray array = (TomlArray) f.value();
     for (int j = 0; j < array.size(); j++) {
-      Position at = TomlValues.elementPosition(array, j, f.keyPosition());
+      Position at = TomlValues.elementPosition(array, j, f.keyPosition(), reading);
       TableReader t = TableReader.of(f.key() + " #" + (j + 1), array.getTable(j), at, reading);
       out.add(read.apply(t, fileIndex));
     }

@@ -36,7 +36,7 @@ final class TableReader {
   }
 
   static TableReader of(String label, TomlTable table, Position position, Reading reading) {
-    return new TableReader(label, TomlValues.fields(table, position), position, reading);
+    return new TableReader(label, TomlValues.fields(table, position, reading), position, reading);
   }
 
   /** The same table under a new name, once e.g. the source's name is known. */
@@ -221,7 +221,7 @@ final class TableReader {
     List<Located<String>> out = new ArrayList<>();
     boolean ok = true;
     for (int i = 0; i < a.size(); i++) {
-      Position p = TomlValues.elementPosition(a, i, f.valuePosition());
+      Position p = TomlValues.elementPosition(a, i, f.valuePosition(), reading);
       Object v = a.get(i);
       if (!(v instanceof String)) {
         error(p, "element " + (i + 1) + " of '" + key + "' in " + label + " must be a string, got "
@@ -278,7 +278,7 @@ final class TableReader {
     TomlArray a = (TomlArray) f.value();
     List<Located<TomlTable>> out = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
-      out.add(new Located<>(a.getTable(i), TomlValues.elementPosition(a, i, f.valuePosition())));
+      out.add(new Located<>(a.getTable(i), TomlValues.elementPosition(a, i, f.valuePosition(), reading)));
     }
     return Optional.of(out);
   }
