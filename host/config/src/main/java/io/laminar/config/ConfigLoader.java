@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -36,7 +38,9 @@ import org.tomlj.TomlTable;
  * because they become SQL identifiers.
  *
  * <p>When any file has TOML syntax errors only those are reported: the rest of the file cannot be
- * trusted, and errors about it would be noise.
+ * trusted, and errors about it would be noise. Otherwise an entry with errors is left out and the rest
+ * is returned as a {@link PartialConfig}, so connector, SQL and topology checks can still run over it and
+ * every error is reported in one pass.
  */
 public final class ConfigLoader {
   /** The largest configuration file accepted; real ones are a few kilobytes. */
@@ -65,13 +69,19 @@ public final class ConfigLoader {
       return new ConfigResult(null, List.of(new ConfigError(Path.of(""), 0, 0, "no configuration file given")));
     }
     ConfigLoader loader = new ConfigLoader(env);
-    LaminarConfig config = loader.run(files);
+    PartialConfig read = loader.run(files);
     List<ConfigError> errors = new ArrayList<>(loader.problems.list());
     errors.sort(inFileOrder(files));
-    return new ConfigResult(errors.isEmpty() ? config : null, errors);
+    List<ConfigError> warnings = new ArrayList<>(loader.problems.warnings());
+    warnings.sort(inFileOrder(files));
+    if (errors.isEmpty()) {
+      return new ConfigResult(read.config(), errors, warnings, Optional.empty());
+    }
+    return new ConfigResult(null, errors, warnings, Optional.ofNullable(read));
   }
 
-  private LaminarConfig run(List<Path> files) {
+  /** The model of every valid entry; null when a file could not be read or parsed as TOML. */
+  private PartialConfig run(List<Path> files) {
     List<TomlParseResult> parsed = new ArrayList<>();
     for (Path file : files) {
       parsed.add(parse(file));
@@ -115,11 +125,11 @@ public final class ConfigLoader {
     List<Named<PipelineConfig>> mergedPipelines = byName(pipelines);
     List<Named<SinkConfig>> mergedSinks = byName(sinks);
     sharedNamespace(mergedSources, mergedLookups);
-    if (!problems.isEmpty()) {
-      return null;
-    }
-    return new LaminarConfig(serverSettings, stateSettings, checkpointSettings, configs(mergedSources),
-        configs(mergedLookups), configs(mergedPipelines), configs(mergedSinks));
+    Set<String> skippedTables = new HashSet<>(skipped(mergedSources));
+    skippedTables.addAll(skipped(mergedLookups));
+    LaminarConfig config = new LaminarConfig(serverSettings, stateSettings, checkpointSettings,
+        configs(mergedSources), configs(mergedLookups), configs(mergedPipelines), configs(mergedSinks));
+    return new PartialConfig(config, skippedTables, skipped(mergedPipelines));
   }
 
   private TomlParseResult parse(Path file) {
@@ -223,8 +233,16 @@ public final class ConfigLoader {
     }
   }
 
+  /** The valid entries' models (entries with errors have none). */
   private static <T> List<T> configs(List<Named<T>> named) {
-    return named.stream().map(Named::config).toList();
+    return named.stream().map(Named::config).filter(Objects::nonNull).toList();
+  }
+
+  /** Lower-case names of the entries left out because they have errors. */
+  private static <T> Set<String> skipped(List<Named<T>> named) {
+    Set<String> out = new HashSet<>();
+    named.stream().filter(n -> n.config() == null).forEach(n -> out.add(n.name().toLowerCase(Locale.ROOT)));
+    return out;
   }
 
   private static Comparator<ConfigError> inFileOrder(List<Path> files) {

@@ -194,6 +194,9 @@ public final class PropertyValidator {
         return Converted.of(d.get());
       }
     }
+    if (value instanceof String && Durations.problem((String) value).startsWith("is too large")) {
+      return Converted.fail(Durations.problem((String) value));
+    }
     return Converted.fail("must be a duration such as \"250ms\", \"10s\", \"5m\" or \"1h\" (DURATION), got "
         + show(value));
   }

@@ -177,8 +177,7 @@ final class TableReader {
     }
     Optional<Duration> d = Durations.parse(s.get());
     if (d.isEmpty()) {
-      error(f.valuePosition(), "'" + key + "' in " + label + " is not a valid duration: \"" + s.get()
-          + "\" (use a number and a unit: ns, us, ms, s, m, h, d, e.g. \"250ms\", \"1.5s\", \"1m30s\")");
+      error(f.valuePosition(), "'" + key + "' in " + label + " " + Durations.problem(s.get()));
     }
     return d;
   }
