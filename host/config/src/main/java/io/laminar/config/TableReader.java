@@ -58,8 +58,13 @@ final class TableReader {
 
   /** Reports every key not in {@code allowed}, with a suggestion. */
   void allowOnly(Collection<String> allowed) {
+    allowOnly(allowed, java.util.Set.of());
+  }
+
+  /** As {@link #allowOnly(Collection)}, except for keys the caller reports with a message of its own. */
+  void allowOnly(Collection<String> allowed, java.util.Set<String> reportedElsewhere) {
     for (Field f : fields.values()) {
-      if (!allowed.contains(f.key())) {
+      if (!allowed.contains(f.key()) && !reportedElsewhere.contains(f.key())) {
         error(f.keyPosition(), "unknown key '" + f.key() + "' in " + label + "." + Suggestions.didYouMean(f.key(), allowed));
       }
     }

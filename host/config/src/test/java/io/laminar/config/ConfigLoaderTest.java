@@ -45,7 +45,7 @@ class ConfigLoaderTest {
       [[source]]
       name = "trades"
       connector = "kafka"
-      format = "json"
+      # the payload format is a connector property (format = "json" under [source.properties])
       [source.properties]
       "bootstrap.servers" = "localhost:9092"
       topic = "trades"
@@ -147,7 +147,6 @@ class ConfigLoaderTest {
     SourceConfig s = ok(load(f)).sources().get(0);
     assertEquals("trades", s.name());
     assertEquals(new ConnectorRef("kafka", Optional.empty(), new Position(f, 22, 13)), s.connector());
-    assertEquals(Optional.of("json"), s.format());
     assertEquals(new Position(f, 20, 1), s.position());
     Map<String, RawProperty> p = s.properties().entries();
     assertEquals(List.of("bootstrap.servers", "topic", "partitions", "ratio", "compacted", "kafka.acks"),
@@ -243,7 +242,6 @@ class ConfigLoaderTest {
     assertEquals(new Position(f, 5, 1), c.sinks().get(0).properties().tablePosition(),
         "without a properties table, missing-property errors point at the [[sink]]");
     assertEquals(Optional.empty(), c.sources().get(0).watermark());
-    assertEquals(Optional.empty(), c.sources().get(0).format());
     assertEquals(Optional.empty(), c.lookups().get(0).cache());
     assertEquals(Optional.empty(), c.pipelines().get(0).parallelism());
   }
