@@ -11,6 +11,7 @@ import io.laminar.config.Schemas;
 import io.laminar.config.SinkConfig;
 import io.laminar.config.SourceConfig;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.LookupCache;
 import io.laminar.registry.ConnectorRegistry;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
@@ -18,6 +19,7 @@ import io.laminar.sql.SqlCompiler;
 import io.laminar.sql.SqlError;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -59,6 +62,7 @@ public final class EngineBuilder {
   private Set<String> skippedTables = Set.of();
   private Set<String> skippedPipelines = Set.of();
   private boolean partial;
+  private LongSupplier lookupClock = System::nanoTime;
 
   /**
    * @param config a config the loader accepted
@@ -247,6 +251,31 @@ public final class EngineBuilder {
   private static Set<String> union(Set<String> set, String more) {
     Set<String> out = new HashSet<>(set);
     out.add(more);
+    return out;
+  }
+
+  /**
+   * Reads the clock of lookup cache expiry from {@code nanoClock} instead of {@link System#nanoTime()},
+   * so tests can move time without waiting.
+   */
+  public EngineBuilder lookupClock(LongSupplier nanoClock) {
+    this.lookupClock = nanoClock;
+    return this;
+  }
+
+  /**
+   * Each lookup's cache settings by name: {@code [lookup.cache]} size and ttl, else
+   * {@link LookupCache.Config#DEFAULT}. Every pipeline worker builds its own cache from them.
+   */
+  public Map<String, LookupCache.Config> lookupCaches() {
+    Map<String, LookupCache.Config> out = new HashMap<>();
+    for (LookupConfig l : config.lookups()) {
+      LookupCache.Config c = l.cache()
+          .map(cache -> new LookupCache.Config(cache.size(), cache.ttl(), lookupClock))
+          .orElse(new LookupCache.Config(LookupCache.Config.DEFAULT.maxEntries(), LookupCache.Config.DEFAULT.ttl(),
+              lookupClock));
+      out.put(l.name(), c);
+    }
     return out;
   }
 
