@@ -75,7 +75,8 @@ final class Preparation implements AutoCloseable {
     config = loaded.ok() ? loaded.config() : loaded.partial().get().config();
     Logging.configure(logLevel != null ? logLevel : config.server().logLevel(),
         logFormat != null ? logFormat : config.server().logFormat());
-    LOG.info("config loaded from {} in {} ms", files, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("config loaded from {} in {} ms; state in {}, checkpoints in {}", files,
+        (System.nanoTime() - t0) / 1_000_000, config.state().path(), config.checkpoint().dir());
     if (loaded.ok() && config.pipelines().isEmpty()) {
       // A run that does nothing and exits 0 looks like success to a supervisor: most likely the file
       // with the pipelines was not passed (-c base.toml -c pipelines.toml).

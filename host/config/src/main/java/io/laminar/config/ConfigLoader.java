@@ -120,6 +120,11 @@ public final class ConfigLoader {
     ServerSettings serverSettings = SettingsReader.server(server.reader(reading, start));
     StateSettings stateSettings = SettingsReader.state(state.reader(reading, start));
     CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start));
+    // Paths a file sets are already resolved against that file; what is left relative is a default.
+    Path first = files.get(0);
+    stateSettings = new StateSettings(ConfigPaths.resolve(first, stateSettings.path()));
+    checkpointSettings = new CheckpointSettings(ConfigPaths.resolve(first, checkpointSettings.dir()),
+        checkpointSettings.interval(), checkpointSettings.retain());
     List<Named<SourceConfig>> mergedSources = byName(sources);
     List<Named<LookupConfig>> mergedLookups = byName(lookups);
     List<Named<PipelineConfig>> mergedPipelines = byName(pipelines);

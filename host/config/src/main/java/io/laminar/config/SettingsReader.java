@@ -100,13 +100,14 @@ final class SettingsReader {
     return new CheckpointSettings(dir, interval, retain);
   }
 
+  /** A path setting; a relative one is resolved against the directory of the file that sets it. */
   private static Optional<Path> path(TableReader t, String key, String text) {
     if (text.isBlank()) {
       t.error(t.valuePosition(key), "'" + key + "' in " + t.label() + " must not be empty");
       return Optional.empty();
     }
     try {
-      return Optional.of(Path.of(text));
+      return Optional.of(ConfigPaths.resolve(t.valuePosition(key).file(), Path.of(text)));
     } catch (InvalidPathException e) {
       t.error(t.valuePosition(key), "'" + key + "' in " + t.label() + " is not a valid path: " + e.getReason());
       return Optional.empty();

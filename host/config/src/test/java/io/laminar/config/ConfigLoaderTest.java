@@ -120,7 +120,7 @@ class ConfigLoaderTest {
     assertEquals(4, s.workers());
     assertEquals("debug", s.logLevel());
     assertEquals("json", s.logFormat());
-    assertEquals(Optional.of(Path.of("plugins")), s.pluginsDir());
+    assertEquals(Optional.of(dir.resolve("plugins").toAbsolutePath()), s.pluginsDir());
     assertEquals(List.of("kafka", "postgres"), s.pluginsRequired());
     assertEquals(Optional.of(new Secret("s3cret")), s.authToken());
     assertEquals(Duration.ofSeconds(45), s.shutdownTimeout());
@@ -138,7 +138,7 @@ class ConfigLoaderTest {
   @Test
   void checkpointPathIsAnAlternativeToUrl() {
     Path f = write(dir, "a.toml", "[checkpoint]\npath = \"cp\"\n");
-    assertEquals(Path.of("cp"), ok(load(f)).checkpoint().dir());
+    assertEquals(dir.resolve("cp").toAbsolutePath(), ok(load(f)).checkpoint().dir());
   }
 
   @Test
@@ -227,8 +227,10 @@ class ConfigLoaderTest {
     assertEquals(List.of(), s.pluginsRequired());
     assertEquals(Optional.empty(), s.authToken());
     assertEquals(Duration.ofSeconds(30), s.shutdownTimeout());
-    assertEquals(Path.of("./data/state"), c.state().path());
-    assertEquals(CheckpointSettings.defaults(), c.checkpoint());
+    assertEquals(dir.resolve("data/state").toAbsolutePath(), c.state().path(), "defaults resolve against the file");
+    assertEquals(dir.resolve("data/checkpoints").toAbsolutePath(), c.checkpoint().dir());
+    assertEquals(CheckpointSettings.DEFAULT_INTERVAL, c.checkpoint().interval());
+    assertEquals(CheckpointSettings.DEFAULT_RETAIN, c.checkpoint().retain());
     assertTrue(c.sources().isEmpty() && c.lookups().isEmpty() && c.pipelines().isEmpty() && c.sinks().isEmpty());
   }
 
