@@ -17,5 +17,11 @@ public enum PropertyType {
   /** One of the spec's {@link PropertySpec#allowedValues() allowed values} (case-insensitive). */
   ENUM,
   /** A secret string: never printed, logged or returned by the HTTP API. */
-  PASSWORD
+  PASSWORD,
+  /**
+   * A file system path. The host resolves a relative one against the directory of the configuration
+   * file that sets it (a default against the first file's directory), so the connector always gets
+   * an absolute, normalized path as a {@link String}, whatever the working directory.
+   */
+  PATH
 }

@@ -9,6 +9,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     return Durations.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
-        "'" + value + "' is not a duration (examples: 500ms, 30s, 1m30s)"));
+        Durations.problem(value).startsWith("is too large") ? Durations.problem(value)
+            : "'" + value + "' is not a duration (examples: 500ms, 30s, 1m30s)"));
   }
 }

@@ -65,14 +65,26 @@ final class Preparation implements AutoCloseable {
       Map<String, String> env) {
     long t0 = System.nanoTime();
     ConfigResult loaded = ConfigLoader.load(files, env);
-    if (!loaded.ok()) {
-      fail(ExitCode.CONFIG, loaded.errors().stream().map(ServerError::of).toList(), "in the configuration");
+    loaded.warnings().forEach(w -> err.println(w.position() + ": warning: " + w.message()));
+    // Errors found so far; with a partial model the later checks still run, so one pass reports all.
+    List<ServerError> configErrors = new ArrayList<>(loaded.errors().stream().map(ServerError::of).toList());
+    if (!loaded.ok() && loaded.partial().isEmpty()) {
+      fail(ExitCode.CONFIG, configErrors, "in the configuration");
       return;
     }
-    config = loaded.config();
+    config = loaded.ok() ? loaded.config() : loaded.partial().get().config();
     Logging.configure(logLevel != null ? logLevel : config.server().logLevel(),
         logFormat != null ? logFormat : config.server().logFormat());
-    LOG.info("config loaded from {} in {} ms", files, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("config loaded from {} in {} ms; state in {}, checkpoints in {}", files,
+        (System.nanoTime() - t0) / 1_000_000, config.state().path(), config.checkpoint().dir());
+    if (loaded.ok() && config.pipelines().isEmpty()) {
+      // A run that does nothing and exits 0 looks like success to a supervisor: most likely the file
+      // with the pipelines was not passed (-c base.toml -c pipelines.toml).
+      fail(ExitCode.CONFIG, List.of(new ServerError(ServerError.Kind.CONFIG, "nothing to run: " + files
+          + " defines no [[pipeline]]; add one, or also pass the file that defines them (-c base.toml"
+          + " -c pipelines.toml)", Optional.empty())), "in the configuration");
+      return;
+    }
 
     Optional<Path> dir = PluginsDirectory.resolve(pluginsOption, env, config.server().pluginsDir());
     List<ConnectorProvider> providers = new ArrayList<>();
@@ -83,7 +95,9 @@ final class Preparation implements AutoCloseable {
     }
     List<ServerError> pluginErrors = requiredPlugins(dir);
     if (!pluginErrors.isEmpty()) {
-      fail(ExitCode.CONFIG, pluginErrors, "with plugins");
+      configErrors.addAll(pluginErrors);
+      fail(ExitCode.CONFIG, configErrors, configErrors.size() == pluginErrors.size() ? "with plugins"
+          : "in the configuration and with plugins");
       return;
     }
     RegistryBuild built = ConnectorRegistry.build(providers);
@@ -93,9 +107,11 @@ final class Preparation implements AutoCloseable {
     allocator = new RootAllocator();
     metrics = new EngineMetrics();
     builder = new EngineBuilder(config, registry, allocator, metrics);
+    loaded.partial().ifPresent(partial -> builder.skipping(partial.skippedTables(), partial.skippedPipelines()));
     report = builder.construct();
-    if (!report.ok()) {
-      fail(ExitCode.CONFIG, report.errors(), "in the configuration");
+    configErrors.addAll(report.errors());
+    if (!configErrors.isEmpty()) {
+      fail(ExitCode.CONFIG, configErrors, "in the configuration");
       return;
     }
     if (offline) {

@@ -233,7 +233,7 @@ class CliTest {
     Result r = laminar("plugins", "describe", "csv");
     assertEquals(ExitCode.OK, r.code(), r.err());
     assertTrue(r.out().startsWith("lookup csv  (builtin)\n"), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+path\\s+string\\s+yes\\s+-\\s+The CSV file.*")), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+path\\s+path\\s+yes\\s+-\\s+The CSV file.*")), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+header\\s+boolean\\s+no\\s+true\\s+.*")), r.out());
     Result stdout = laminar("plugins", "describe", "stdout");
     assertTrue(stdout.out().lines().anyMatch(l -> l.matches("\\s+format\\s+json\\|table\\s+no\\s+json\\s+.*")), stdout.out());

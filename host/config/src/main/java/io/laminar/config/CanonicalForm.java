@@ -32,7 +32,6 @@ final class CanonicalForm {
     for (SourceConfig s : c.sources()) {
       String p = "source." + s.name() + ".";
       f.connector(p, s.connector());
-      f.line(p + "format", s.format());
       f.properties(p, s.properties());
       f.columns(p, s.schema());
       s.watermark().ifPresent(w -> {

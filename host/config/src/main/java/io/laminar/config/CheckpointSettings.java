@@ -16,6 +16,8 @@ public record CheckpointSettings(Path dir, Duration interval, int retain) {
   public static final Path DEFAULT_DIR = Path.of("./data/checkpoints");
   /** Default checkpoint interval. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  /** The shortest interval accepted: below a millisecond the engine's scheduler cannot keep up. */
+  public static final Duration MIN_INTERVAL = Duration.ofMillis(1);
   /** Default number of checkpoints kept. */
   public static final int DEFAULT_RETAIN = 3;
 

@@ -2,7 +2,7 @@ package io.laminar.config;
 
 import io.laminar.common.Suggestions;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -35,17 +38,22 @@ import org.tomlj.TomlTable;
  * because they become SQL identifiers.
  *
  * <p>When any file has TOML syntax errors only those are reported: the rest of the file cannot be
- * trusted, and errors about it would be noise.
+ * trusted, and errors about it would be noise. Otherwise an entry with errors is left out and the rest
+ * is returned as a {@link PartialConfig}, so connector, SQL and topology checks can still run over it and
+ * every error is reported in one pass.
  */
 public final class ConfigLoader {
+  /** The largest configuration file accepted; real ones are a few kilobytes. */
+  static final int MAX_FILE_BYTES = 8 << 20;
   static final List<String> SECTIONS = List.of("server", "state", "checkpoint", "source", "lookup", "pipeline", "sink");
 
   private final Problems problems = new Problems();
   private final Reading reading;
   private final Map<Path, List<String>> lines = new HashMap<>();
+  private final Map<Path, TriviaLines.Stripped> lineMaps = new HashMap<>();
 
   private ConfigLoader(Map<String, String> env) {
-    this.reading = new Reading(problems, new EnvSubstitution(env));
+    this.reading = new Reading(problems, new EnvSubstitution(env), lineMaps);
   }
 
   /**
@@ -61,13 +69,19 @@ public final class ConfigLoader {
       return new ConfigResult(null, List.of(new ConfigError(Path.of(""), 0, 0, "no configuration file given")));
     }
     ConfigLoader loader = new ConfigLoader(env);
-    LaminarConfig config = loader.run(files);
+    PartialConfig read = loader.run(files);
     List<ConfigError> errors = new ArrayList<>(loader.problems.list());
     errors.sort(inFileOrder(files));
-    return new ConfigResult(errors.isEmpty() ? config : null, errors);
+    List<ConfigError> warnings = new ArrayList<>(loader.problems.warnings());
+    warnings.sort(inFileOrder(files));
+    if (errors.isEmpty()) {
+      return new ConfigResult(read.config(), errors, warnings, Optional.empty());
+    }
+    return new ConfigResult(null, errors, warnings, Optional.ofNullable(read));
   }
 
-  private LaminarConfig run(List<Path> files) {
+  /** The model of every valid entry; null when a file could not be read or parsed as TOML. */
+  private PartialConfig run(List<Path> files) {
     List<TomlParseResult> parsed = new ArrayList<>();
     for (Path file : files) {
       parsed.add(parse(file));
@@ -87,7 +101,7 @@ public final class ConfigLoader {
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       int fileIndex = i;
-      for (Field f : TomlValues.fields(parsed.get(i), Position.startOf(file)).values()) {
+      for (Field f : TomlValues.fields(parsed.get(i), Position.startOf(file), reading).values()) {
         switch (f.key()) {
           case "server" -> section(f, server);
           case "state" -> section(f, state);
@@ -106,38 +120,55 @@ public final class ConfigLoader {
     ServerSettings serverSettings = SettingsReader.server(server.reader(reading, start));
     StateSettings stateSettings = SettingsReader.state(state.reader(reading, start));
     CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start));
+    // Paths a file sets are already resolved against that file; what is left relative is a default.
+    Path first = files.get(0);
+    stateSettings = new StateSettings(ConfigPaths.resolve(first, stateSettings.path()));
+    checkpointSettings = new CheckpointSettings(ConfigPaths.resolve(first, checkpointSettings.dir()),
+        checkpointSettings.interval(), checkpointSettings.retain());
     List<Named<SourceConfig>> mergedSources = byName(sources);
     List<Named<LookupConfig>> mergedLookups = byName(lookups);
     List<Named<PipelineConfig>> mergedPipelines = byName(pipelines);
     List<Named<SinkConfig>> mergedSinks = byName(sinks);
     sharedNamespace(mergedSources, mergedLookups);
-    if (!problems.isEmpty()) {
-      return null;
-    }
-    return new LaminarConfig(serverSettings, stateSettings, checkpointSettings, configs(mergedSources),
-        configs(mergedLookups), configs(mergedPipelines), configs(mergedSinks));
+    Set<String> skippedTables = new HashSet<>(skipped(mergedSources));
+    skippedTables.addAll(skipped(mergedLookups));
+    LaminarConfig config = new LaminarConfig(serverSettings, stateSettings, checkpointSettings,
+        configs(mergedSources), configs(mergedLookups), configs(mergedPipelines), configs(mergedSinks));
+    return new PartialConfig(config, skippedTables, skipped(mergedPipelines));
   }
 
   private TomlParseResult parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      // Read one byte past the limit so a larger file (or an endless one such as /dev/zero) is refused
+      // without holding more than the limit in memory.
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
     } catch (NoSuchFileException e) {
       return unreadable(file, "configuration file not found");
     } catch (AccessDeniedException e) {
       return unreadable(file, "cannot read configuration file: permission denied");
-    } catch (MalformedInputException e) {
-      return unreadable(file, "configuration file is not valid UTF-8");
     } catch (IOException e) {
       return unreadable(file, "cannot read configuration file: " + e.getMessage());
     }
+    if (bytes.length > MAX_FILE_BYTES) {
+      return unreadable(file, "configuration file is larger than the limit of " + (MAX_FILE_BYTES >> 20)
+          + " MiB; is it the right file?");
+    }
+    Optional<String> decoded = Utf8Text.decode(bytes, file, problems);
+    if (decoded.isEmpty()) {
+      return Toml.parse("");
+    }
+    String text = decoded.get();
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
     }
     lines.put(file, text.lines().toList());
-    TomlParseResult result = Toml.parse(text);
+    TriviaLines.Stripped stripped = TriviaLines.strip(text);
+    lineMaps.put(file, stripped);
+    TomlParseResult result = Toml.parse(stripped.text());
     for (TomlParseError e : result.errors()) {
-      problems.add(new Position(file, e.position().line(), e.position().column()), "TOML syntax error: " + e.getMessage());
+      problems.add(new Position(file, stripped.original(e.position().line()), e.position().column()),
+          "TOML syntax error: " + e.getMessage());
     }
     return result;
   }
@@ -149,7 +180,7 @@ public final class ConfigLoader {
 
   private void section(Field f, MergedSection target) {
     if (f.value() instanceof TomlTable) {
-      target.add((TomlTable) f.value(), f.keyPosition());
+      target.add((TomlTable) f.value(), f.keyPosition(), reading);
     } else {
       problems.add(f.valuePosition(), "'" + f.key() + "' must be a table ([" + f.key() + "]), got "
           + TomlValues.describe(f.value()));
@@ -164,7 +195,7 @@ public final class ConfigLoader {
     }
     TomlArray array = (TomlArray) f.value();
     for (int j = 0; j < array.size(); j++) {
-      Position at = TomlValues.elementPosition(array, j, f.keyPosition());
+      Position at = TomlValues.elementPosition(array, j, f.keyPosition(), reading);
       TableReader t = TableReader.of(f.key() + " #" + (j + 1), array.getTable(j), at, reading);
       out.add(read.apply(t, fileIndex));
     }
@@ -207,8 +238,16 @@ public final class ConfigLoader {
     }
   }
 
+  /** The valid entries' models (entries with errors have none). */
   private static <T> List<T> configs(List<Named<T>> named) {
-    return named.stream().map(Named::config).toList();
+    return named.stream().map(Named::config).filter(Objects::nonNull).toList();
+  }
+
+  /** Lower-case names of the entries left out because they have errors. */
+  private static <T> Set<String> skipped(List<Named<T>> named) {
+    Set<String> out = new HashSet<>();
+    named.stream().filter(n -> n.config() == null).forEach(n -> out.add(n.name().toLowerCase(Locale.ROOT)));
+    return out;
   }
 
   private static Comparator<ConfigError> inFileOrder(List<Path> files) {

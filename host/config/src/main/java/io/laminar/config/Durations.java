@@ -20,6 +20,26 @@ public final class Durations {
   private Durations() {
   }
 
+  /** The largest duration that can be written: about 292 years. */
+  public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
+
+  /**
+   * Why {@code text} is not a duration, for a message after "is not a valid duration"-style context:
+   * either it is too large (with the maximum), or it is not written as one.
+   */
+  public static String problem(String text) {
+    String s = text == null ? "" : text.strip();
+    Optional<BigDecimal> nanos = nanos(s);
+    if (nanos.isPresent() && nanos.get().compareTo(new BigDecimal(MAX_NANOS)) > 0) {
+      return "is too large: \"" + s + "\" exceeds the maximum duration " + format(MAX) + " (about 292 years)";
+    }
+    if (nanos.isPresent() && nanos.get().stripTrailingZeros().scale() > 0) {
+      return "is not a whole number of nanoseconds: \"" + s + "\"";
+    }
+    return "is not a valid duration: \"" + s + "\" (use a number and a unit: ns, us, ms, s, m, h, d,"
+        + " e.g. \"250ms\", \"1.5s\", \"1m30s\")";
+  }
+
   /** The duration written in {@code text}, or empty if it is not a valid duration. */
   public static Optional<Duration> parse(String text) {
     if (text == null) {
@@ -29,6 +49,24 @@ public final class Durations {
     if (s.equals("0")) {
       return Optional.of(Duration.ZERO);
     }
+    Optional<BigDecimal> nanos = nanos(s);
+    if (nanos.isEmpty()) {
+      return Optional.empty();
+    }
+    BigInteger whole;
+    try {
+      whole = nanos.get().toBigIntegerExact();
+    } catch (ArithmeticException fractionalNanos) {
+      return Optional.empty();
+    }
+    if (whole.compareTo(MAX_NANOS) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(whole.longValueExact()));
+  }
+
+  /** The exact number of nanoseconds {@code s} spells, however large, or empty if it is not a duration. */
+  private static Optional<BigDecimal> nanos(String s) {
     if (s.isEmpty()) {
       return Optional.empty();
     }
@@ -42,16 +80,7 @@ public final class Durations {
       nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2)))));
       at = m.end();
     }
-    BigInteger whole;
-    try {
-      whole = nanos.toBigIntegerExact();
-    } catch (ArithmeticException fractionalNanos) {
-      return Optional.empty();
-    }
-    if (whole.compareTo(MAX_NANOS) > 0) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofNanos(whole.longValueExact()));
+    return Optional.of(nanos);
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /** Reads the array-of-tables sections: {@code [[source]]}, {@code [[lookup]]}, {@code [[pipeline]]}, {@code [[sink]]}. */
 final class EntityReader {
-  static final List<String> SOURCE_KEYS = List.of("name", "connector", "format", "properties", "schema", "watermark");
+  static final List<String> SOURCE_KEYS = List.of("name", "connector", "properties", "schema", "watermark");
   static final List<String> LOOKUP_KEYS = List.of("name", "connector", "properties", "schema", "primary_key", "cache");
   static final List<String> PIPELINE_KEYS = List.of("name", "sql", "parallelism");
   static final List<String> SINK_KEYS = List.of("name", "pipeline", "connector", "delivery", "properties");
@@ -40,14 +40,20 @@ final class EntityReader {
     int before = problems.count();
     Optional<Located<String>> name = name(raw, "source");
     TableReader t = raw.relabel(label("source", name, raw.label()));
-    t.allowOnly(SOURCE_KEYS);
+    if (t.has("format")) {
+      // It used to be accepted here and ignored. The payload format is the connector's business: only
+      // its spec knows the values it can decode, so it has one place, checked like any property.
+      t.error(t.keyPosition("format"), "'format' is not a key of [[source]] (" + t.label() + "): a connector that"
+          + " decodes bytes takes it as a property, checked against its spec. Move it under [source.properties],"
+          + " e.g. format = \"json\" for kafka; `laminar plugins describe <type>` lists a connector's properties");
+    }
+    t.allowOnly(SOURCE_KEYS, Set.of("format")); // 'format' has its own message above
     Optional<ConnectorRef> connector = connector(t);
-    Optional<String> format = t.string("format");
     RawProperties properties = PropertiesReader.read(t);
     Optional<List<ColumnDef>> schema = SchemaReader.read(t, "source");
     Optional<WatermarkConfig> watermark = SchemaReader.watermark(t, schema);
     SourceConfig config = problems.count() > before ? null
-        : new SourceConfig(name.get().value(), connector.get(), format, properties, schema.get(), watermark,
+        : new SourceConfig(name.get().value(), connector.get(), properties, schema.get(), watermark,
             t.position());
     return named("source", name, config, fileIndex);
   }

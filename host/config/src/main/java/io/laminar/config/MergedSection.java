@@ -26,11 +26,11 @@ final class MergedSection {
     this.alternatives = alternatives;
   }
 
-  void add(TomlTable table, Position tablePosition) {
+  void add(TomlTable table, Position tablePosition, Reading reading) {
     if (position == null) {
       position = tablePosition;
     }
-    Map<String, Field> incoming = TomlValues.fields(table, tablePosition);
+    Map<String, Field> incoming = TomlValues.fields(table, tablePosition, reading);
     for (List<String> group : alternatives) {
       Set<String> present = new HashSet<>(group);
       present.retainAll(incoming.keySet());

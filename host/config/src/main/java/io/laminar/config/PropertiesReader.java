@@ -32,7 +32,7 @@ final class PropertiesReader {
 
   private static void flatten(String prefix, TomlTable table, Position tablePosition, TableReader owner,
       Map<String, RawProperty> out) {
-    for (Field f : TomlValues.fields(table, tablePosition).values()) {
+    for (Field f : TomlValues.fields(table, tablePosition, owner.reading()).values()) {
       String key = prefix + f.key();
       if (f.value() instanceof TomlTable) {
         flatten(key + ".", (TomlTable) f.value(), f.keyPosition(), owner, out);
@@ -58,7 +58,7 @@ final class PropertiesReader {
       List<Object> items = new ArrayList<>(a.size());
       for (int i = 0; i < a.size(); i++) {
         Object item = a.get(i);
-        Position p = TomlValues.elementPosition(a, i, position);
+        Position p = TomlValues.elementPosition(a, i, position, owner.reading());
         if (item instanceof TomlArray || item instanceof TomlTable) {
           owner.error(p, "property '" + key + "' of " + owner.label() + " may hold an array of plain values, not "
               + TomlValues.describe(item));

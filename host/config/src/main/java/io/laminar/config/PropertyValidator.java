@@ -6,6 +6,8 @@ import io.laminar.api.PropertySpec;
 import io.laminar.api.PropertyType;
 import io.laminar.api.Secret;
 import io.laminar.common.Suggestions;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,8 @@ import java.util.stream.Collectors;
  * INT and LONG take TOML integers or strings of digits, range-checked; DOUBLE takes integers, floats
  * or numeric strings; BOOLEAN takes a TOML boolean or "true"/"false"; DURATION takes a
  * {@link Durations duration string}; ENUM matches the allowed values case-insensitively and yields the
- * canonical spelling; PASSWORD yields a {@link Secret}; keys under a prefix spec ({@code "kafka.*"})
+ * canonical spelling; PASSWORD yields a {@link Secret}; PATH yields an absolute path string, a relative
+ * one resolved against the directory of the file that sets it ({@link ConfigPaths}); keys under a prefix spec ({@code "kafka.*"})
  * and STRING properties take any plain value as a string, and an array as its comma-separated
  * elements. Defaults are filled in, parsed by the same rules. Values of PASSWORD properties never
  * appear in messages.
@@ -50,7 +53,7 @@ public final class PropertyValidator {
             + Suggestions.didYouMean(p.key(), exactNames(spec)) + known(spec)));
         continue;
       }
-      Converted c = convert(ps.get(), p.value());
+      Converted c = convert(ps.get(), p.value(), p.position().file());
       if (c.error() != null) {
         errors.add(ConfigError.at(p.position(), "property '" + p.key() + "' of " + owner + " " + c.error()));
       } else {
@@ -65,7 +68,7 @@ public final class PropertyValidator {
         errors.add(ConfigError.at(raw.tablePosition(), instanceLabel + " is missing required property '" + ps.name()
             + "' of connector " + spec.type() + (ps.doc().isEmpty() ? "" : " (" + ps.doc() + ")")));
       } else if (ps.defaultValue().isPresent()) {
-        Converted c = convert(ps, ps.defaultValue().get());
+        Converted c = convert(ps, ps.defaultValue().get(), raw.tablePosition().file());
         if (c.error() != null) {
           errors.add(ConfigError.at(raw.tablePosition(), "connector " + spec.type() + " declares an invalid default"
               + " for property '" + ps.name() + "': it " + c.error()));
@@ -99,7 +102,8 @@ public final class PropertyValidator {
     }
   }
 
-  private static Converted convert(PropertySpec spec, Object value) {
+  /** @param configFile the file the value comes from, against whose directory a relative PATH resolves */
+  private static Converted convert(PropertySpec spec, Object value, Path configFile) {
     if (spec.isPrefix()) {
       return text(value);
     }
@@ -123,8 +127,21 @@ public final class PropertyValidator {
         return duration(value);
       case ENUM:
         return choice(spec, value);
+      case PATH:
+        return path(value, configFile);
       default:
         throw new IllegalArgumentException("unhandled property type " + spec.type());
+    }
+  }
+
+  private static Converted path(Object value, Path configFile) {
+    if (!(value instanceof String) || ((String) value).isBlank()) {
+      return Converted.fail("must be a non-empty path string (PATH), got " + show(value));
+    }
+    try {
+      return Converted.of(ConfigPaths.resolve(configFile, Path.of((String) value)).toString());
+    } catch (InvalidPathException e) {
+      return Converted.fail("is not a valid path (" + e.getReason() + "), got " + show(value));
     }
   }
 
@@ -193,6 +210,9 @@ public final class PropertyValidator {
       if (d.isPresent()) {
         return Converted.of(d.get());
       }
+    }
+    if (value instanceof String && Durations.problem((String) value).startsWith("is too large")) {
+      return Converted.fail(Durations.problem((String) value));
     }
     return Converted.fail("must be a duration such as \"250ms\", \"10s\", \"5m\" or \"1h\" (DURATION), got "
         + show(value));

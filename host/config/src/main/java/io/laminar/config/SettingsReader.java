@@ -51,12 +51,27 @@ final class SettingsReader {
     List<String> required = t.strings("plugins_required")
         .map(l -> l.stream().map(Located::value).toList())
         .orElse(List.of());
-    Optional<Secret> token = t.string("auth_token").map(Secret::new);
+    Optional<Secret> token = t.string("auth_token").map(s -> authToken(t, s));
     if (token.isPresent() && token.get().reveal().isEmpty()) {
       t.error(t.valuePosition("auth_token"), "'auth_token' in [server] must not be empty (remove it to disable auth)");
     }
     Duration shutdown = t.positiveDuration("shutdown_timeout").orElse(d.shutdownTimeout());
     return new ServerSettings(name, host, port, workers, level, format, pluginsDir, required, token, shutdown);
+  }
+
+  /**
+   * The token without surrounding whitespace: a secret mounted from a file or an environment variable
+   * often ends in a newline, which no client sends in an Authorization header, so kept as is it would
+   * lock everyone out. Trimming is safe (header values cannot carry it anyway); the user is told.
+   */
+  private static Secret authToken(TableReader t, String value) {
+    String trimmed = value.strip();
+    if (!trimmed.equals(value) && !trimmed.isEmpty()) {
+      t.reading().problems().warn(t.valuePosition("auth_token"), "'auth_token' in [server] has leading or trailing"
+          + " whitespace (often a newline from a secret file); it was removed, and clients must send the token"
+          + " without it");
+    }
+    return new Secret(trimmed);
   }
 
   static StateSettings state(TableReader t) {
@@ -76,17 +91,23 @@ final class SettingsReader {
       dir = t.string("path").flatMap(s -> path(t, "path", s)).orElse(dir);
     }
     Duration interval = t.positiveDuration("interval").orElse(CheckpointSettings.DEFAULT_INTERVAL);
+    if (interval.compareTo(CheckpointSettings.MIN_INTERVAL) < 0) {
+      t.error(t.valuePosition("interval"), "'interval' in [checkpoint] must be at least "
+          + Durations.format(CheckpointSettings.MIN_INTERVAL) + ", got " + Durations.format(interval));
+      interval = CheckpointSettings.DEFAULT_INTERVAL;
+    }
     int retain = t.intInRange("retain", 1, Integer.MAX_VALUE, "at least 1").orElse(CheckpointSettings.DEFAULT_RETAIN);
     return new CheckpointSettings(dir, interval, retain);
   }
 
+  /** A path setting; a relative one is resolved against the directory of the file that sets it. */
   private static Optional<Path> path(TableReader t, String key, String text) {
     if (text.isBlank()) {
       t.error(t.valuePosition(key), "'" + key + "' in " + t.label() + " must not be empty");
       return Optional.empty();
     }
     try {
-      return Optional.of(Path.of(text));
+      return Optional.of(ConfigPaths.resolve(t.valuePosition(key).file(), Path.of(text)));
     } catch (InvalidPathException e) {
       t.error(t.valuePosition(key), "'" + key + "' in " + t.label() + " is not a valid path: " + e.getReason());
       return Optional.empty();

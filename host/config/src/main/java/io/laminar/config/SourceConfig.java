@@ -8,13 +8,12 @@ import java.util.Optional;
  *
  * @param name SQL table name
  * @param connector the connector that produces the rows
- * @param format payload format for connectors that decode bytes (e.g. {@code json}), if given
  * @param properties connector properties, validated later against the connector's spec
  * @param schema the columns, in order (never empty)
  * @param watermark event time and lateness, if the source has event time
  * @param position where the {@code [[source]]} starts
  */
-public record SourceConfig(String name, ConnectorRef connector, Optional<String> format, RawProperties properties,
+public record SourceConfig(String name, ConnectorRef connector, RawProperties properties,
     List<ColumnDef> schema, Optional<WatermarkConfig> watermark, Position position) {
   /** Copies the schema. */
   public SourceConfig {

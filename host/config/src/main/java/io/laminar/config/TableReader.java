@@ -36,7 +36,7 @@ final class TableReader {
   }
 
   static TableReader of(String label, TomlTable table, Position position, Reading reading) {
-    return new TableReader(label, TomlValues.fields(table, position), position, reading);
+    return new TableReader(label, TomlValues.fields(table, position, reading), position, reading);
   }
 
   /** The same table under a new name, once e.g. the source's name is known. */
@@ -58,8 +58,13 @@ final class TableReader {
 
   /** Reports every key not in {@code allowed}, with a suggestion. */
   void allowOnly(Collection<String> allowed) {
+    allowOnly(allowed, java.util.Set.of());
+  }
+
+  /** As {@link #allowOnly(Collection)}, except for keys the caller reports with a message of its own. */
+  void allowOnly(Collection<String> allowed, java.util.Set<String> reportedElsewhere) {
     for (Field f : fields.values()) {
-      if (!allowed.contains(f.key())) {
+      if (!allowed.contains(f.key()) && !reportedElsewhere.contains(f.key())) {
         error(f.keyPosition(), "unknown key '" + f.key() + "' in " + label + "." + Suggestions.didYouMean(f.key(), allowed));
       }
     }
@@ -177,8 +182,7 @@ final class TableReader {
     }
     Optional<Duration> d = Durations.parse(s.get());
     if (d.isEmpty()) {
-      error(f.valuePosition(), "'" + key + "' in " + label + " is not a valid duration: \"" + s.get()
-          + "\" (use a number and a unit: ns, us, ms, s, m, h, d, e.g. \"250ms\", \"1.5s\", \"1m30s\")");
+      error(f.valuePosition(), "'" + key + "' in " + label + " " + Durations.problem(s.get()));
     }
     return d;
   }
@@ -221,7 +225,7 @@ final class TableReader {
     List<Located<String>> out = new ArrayList<>();
     boolean ok = true;
     for (int i = 0; i < a.size(); i++) {
-      Position p = TomlValues.elementPosition(a, i, f.valuePosition());
+      Position p = TomlValues.elementPosition(a, i, f.valuePosition(), reading);
       Object v = a.get(i);
       if (!(v instanceof String)) {
         error(p, "element " + (i + 1) + " of '" + key + "' in " + label + " must be a string, got "
@@ -278,7 +282,7 @@ final class TableReader {
     TomlArray a = (TomlArray) f.value();
     List<Located<TomlTable>> out = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
-      out.add(new Located<>(a.getTable(i), TomlValues.elementPosition(a, i, f.valuePosition())));
+      out.add(new Located<>(a.getTable(i), TomlValues.elementPosition(a, i, f.valuePosition(), reading)));
     }
     return Optional.of(out);
   }

@@ -18,27 +18,27 @@ final class TomlValues {
   }
 
   /** A tomlj position in {@code file}, or {@code fallback} when tomlj has none (implicit tables). */
-  static Position position(Path file, TomlPosition p, Position fallback) {
-    return p == null ? fallback : new Position(file, p.line(), p.column());
+  static Position position(Path file, TomlPosition p, Position fallback, Reading reading) {
+    return p == null ? fallback : new Position(file, reading.originalLine(file, p.line()), p.column());
   }
 
   /** The keys of {@code table} in file order, each with its key and value positions. */
-  static Map<String, Field> fields(TomlTable table, Position tablePosition) {
+  static Map<String, Field> fields(TomlTable table, Position tablePosition, Reading reading) {
     Map<String, Field> out = new LinkedHashMap<>();
     Path file = tablePosition.file();
     for (Map.Entry<String, Object> e : table.entrySet()) {
       List<String> path = List.of(e.getKey());
-      Position keyPos = position(file, table.inputPositionOf(path), tablePosition);
+      Position keyPos = position(file, table.inputPositionOf(path), tablePosition, reading);
       TomlKeyValue kv = table.entry(path);
-      Position valuePos = kv == null || kv.value() == null ? keyPos : position(file, kv.value().position(), keyPos);
+      Position valuePos = kv == null || kv.value() == null ? keyPos : position(file, kv.value().position(), keyPos, reading);
       out.put(e.getKey(), new Field(e.getKey(), e.getValue(), keyPos, valuePos));
     }
     return out;
   }
 
   /** The position of element {@code index} of {@code array}, or {@code fallback}. */
-  static Position elementPosition(TomlArray array, int index, Position fallback) {
-    return position(fallback.file(), array.inputPositionOf(index), fallback);
+  static Position elementPosition(TomlArray array, int index, Position fallback, Reading reading) {
+    return position(fallback.file(), array.inputPositionOf(index), fallback, reading);
   }
 
   /** Whether the array is non-empty and holds only tables ({@code [[x]]} or inline tables). */

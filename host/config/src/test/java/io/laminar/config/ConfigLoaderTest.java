@@ -45,7 +45,7 @@ class ConfigLoaderTest {
       [[source]]
       name = "trades"
       connector = "kafka"
-      format = "json"
+      # the payload format is a connector property (format = "json" under [source.properties])
       [source.properties]
       "bootstrap.servers" = "localhost:9092"
       topic = "trades"
@@ -120,7 +120,7 @@ class ConfigLoaderTest {
     assertEquals(4, s.workers());
     assertEquals("debug", s.logLevel());
     assertEquals("json", s.logFormat());
-    assertEquals(Optional.of(Path.of("plugins")), s.pluginsDir());
+    assertEquals(Optional.of(dir.resolve("plugins").toAbsolutePath()), s.pluginsDir());
     assertEquals(List.of("kafka", "postgres"), s.pluginsRequired());
     assertEquals(Optional.of(new Secret("s3cret")), s.authToken());
     assertEquals(Duration.ofSeconds(45), s.shutdownTimeout());
@@ -138,7 +138,7 @@ class ConfigLoaderTest {
   @Test
   void checkpointPathIsAnAlternativeToUrl() {
     Path f = write(dir, "a.toml", "[checkpoint]\npath = \"cp\"\n");
-    assertEquals(Path.of("cp"), ok(load(f)).checkpoint().dir());
+    assertEquals(dir.resolve("cp").toAbsolutePath(), ok(load(f)).checkpoint().dir());
   }
 
   @Test
@@ -147,7 +147,6 @@ class ConfigLoaderTest {
     SourceConfig s = ok(load(f)).sources().get(0);
     assertEquals("trades", s.name());
     assertEquals(new ConnectorRef("kafka", Optional.empty(), new Position(f, 22, 13)), s.connector());
-    assertEquals(Optional.of("json"), s.format());
     assertEquals(new Position(f, 20, 1), s.position());
     Map<String, RawProperty> p = s.properties().entries();
     assertEquals(List.of("bootstrap.servers", "topic", "partitions", "ratio", "compacted", "kafka.acks"),
@@ -228,8 +227,10 @@ class ConfigLoaderTest {
     assertEquals(List.of(), s.pluginsRequired());
     assertEquals(Optional.empty(), s.authToken());
     assertEquals(Duration.ofSeconds(30), s.shutdownTimeout());
-    assertEquals(Path.of("./data/state"), c.state().path());
-    assertEquals(CheckpointSettings.defaults(), c.checkpoint());
+    assertEquals(dir.resolve("data/state").toAbsolutePath(), c.state().path(), "defaults resolve against the file");
+    assertEquals(dir.resolve("data/checkpoints").toAbsolutePath(), c.checkpoint().dir());
+    assertEquals(CheckpointSettings.DEFAULT_INTERVAL, c.checkpoint().interval());
+    assertEquals(CheckpointSettings.DEFAULT_RETAIN, c.checkpoint().retain());
     assertTrue(c.sources().isEmpty() && c.lookups().isEmpty() && c.pipelines().isEmpty() && c.sinks().isEmpty());
   }
 
@@ -243,7 +244,6 @@ class ConfigLoaderTest {
     assertEquals(new Position(f, 5, 1), c.sinks().get(0).properties().tablePosition(),
         "without a properties table, missing-property errors point at the [[sink]]");
     assertEquals(Optional.empty(), c.sources().get(0).watermark());
-    assertEquals(Optional.empty(), c.sources().get(0).format());
     assertEquals(Optional.empty(), c.lookups().get(0).cache());
     assertEquals(Optional.empty(), c.pipelines().get(0).parallelism());
   }

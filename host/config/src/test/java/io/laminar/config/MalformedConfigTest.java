@@ -50,8 +50,16 @@ class MalformedConfigTest {
 
   @Test
   void unknownKeyInSourceSuggestsTheClosest() {
-    Path f = file(source("orders") + "formatt = \"json\"\n");
-    assertOnlyError(load(f), f, 5, 1, "unknown key 'formatt' in source 'orders'. Did you mean 'format'?");
+    Path f = file(source("orders") + "watermrk = { column = \"id\" }\n");
+    assertOnlyError(load(f), f, 5, 1, "unknown key 'watermrk' in source 'orders'. Did you mean 'watermark'?");
+  }
+
+  @Test
+  void sourceFormatIsNotSilentlyIgnoredButPointsToTheConnectorProperty() {
+    Path f = file(source("orders") + "format = \"json\"\n");
+    assertOnlyError(load(f), f, 5, 1, "'format' is not a key of [[source]] (source 'orders'): a connector that"
+        + " decodes bytes takes it as a property, checked against its spec. Move it under [source.properties],"
+        + " e.g. format = \"json\" for kafka; `laminar plugins describe <type>` lists a connector's properties");
   }
 
   @Test

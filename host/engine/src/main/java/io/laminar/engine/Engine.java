@@ -109,6 +109,12 @@ public final class Engine {
     return out;
   }
 
+  /** The counters of each worker of {@code pipeline} (lookup calls and cache hits are only here). */
+  synchronized List<io.laminar.runtime.ExecutorMetrics> workerMetrics(String pipeline) {
+    return groups.stream().filter(g -> g.name().equals(pipeline)).flatMap(g -> g.workers().stream())
+        .map(w -> w.executor().metrics()).toList();
+  }
+
   /** Every pipeline's live status, in config order. */
   public synchronized List<PipelineStatus> pipelines() {
     List<PipelineStatus> out = new ArrayList<>();
@@ -227,7 +233,7 @@ public final class Engine {
       int workers = workersFor(p);
       List<PipelineRunner> runners = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
-        PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups,
+        PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(),
             builder.sinks().getOrDefault(p.name(), List.of()), this);
         runners.add(runner);
         pipelineRunners.add(runner);

@@ -11,6 +11,7 @@ import io.laminar.config.Schemas;
 import io.laminar.config.SinkConfig;
 import io.laminar.config.SourceConfig;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.LookupCache;
 import io.laminar.registry.ConnectorRegistry;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
@@ -18,15 +19,18 @@ import io.laminar.sql.SqlCompiler;
 import io.laminar.sql.SqlError;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -55,6 +59,10 @@ public final class EngineBuilder {
   private final Map<String, CompiledPipeline> pipelines = new LinkedHashMap<>();
   private final Map<String, List<ConnectorInstance<Sink>>> sinks = new LinkedHashMap<>();
   private BuildReport report;
+  private Set<String> skippedTables = Set.of();
+  private Set<String> skippedPipelines = Set.of();
+  private boolean partial;
+  private LongSupplier lookupClock = System::nanoTime;
 
   /**
    * @param config a config the loader accepted
@@ -66,6 +74,21 @@ public final class EngineBuilder {
     this.config = config;
     this.factories = new ConnectorFactoryPhase(registry, config.server().name(), allocator, metrics,
         config.state().path(), errors);
+  }
+
+  /**
+   * Checks a partial config (one with errors already reported by the loader): pipelines that read a
+   * skipped source or lookup, and sinks of skipped pipelines, are not checked, since every error
+   * about them would only repeat the loader's. Call before {@link #construct()}.
+   *
+   * @param tables lower-case names of sources and lookups left out
+   * @param pipelinesLeftOut lower-case names of pipelines left out
+   */
+  public EngineBuilder skipping(Set<String> tables, Set<String> pipelinesLeftOut) {
+    this.skippedTables = Set.copyOf(tables);
+    this.skippedPipelines = Set.copyOf(pipelinesLeftOut);
+    this.partial = true;
+    return this;
   }
 
   /** Runs phases 1–6 once and reports; later calls return the same report. */
@@ -136,6 +159,11 @@ public final class EngineBuilder {
     }
     SqlCompiler compiler = new SqlCompiler(catalog);
     for (PipelineConfig p : config.pipelines()) {
+      if (readsSkippedTable(p.sql())) {
+        LOG.debug("pipeline '{}' not compiled: it reads a source or lookup that has errors", p.name());
+        skippedPipelines = union(skippedPipelines, p.name().toLowerCase(Locale.ROOT));
+        continue;
+      }
       CompileResult result = compiler.compile(p.name(), p.sql());
       if (result instanceof CompileResult.Success ok) {
         pipelines.put(p.name(), ok.compiled());
@@ -153,7 +181,8 @@ public final class EngineBuilder {
     for (SinkConfig s : config.sinks()) {
       CompiledPipeline pipeline = pipelines.get(s.pipeline());
       if (pipeline == null) {
-        boolean declared = config.pipelines().stream().anyMatch(p -> p.name().equals(s.pipeline()));
+        boolean declared = config.pipelines().stream().anyMatch(p -> p.name().equals(s.pipeline()))
+            || skippedPipelines.contains(s.pipeline().toLowerCase(Locale.ROOT));
         if (!declared) {
           List<String> names = config.pipelines().stream().map(PipelineConfig::name).toList();
           errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.pipelinePosition(),
@@ -185,6 +214,9 @@ public final class EngineBuilder {
   }
 
   private void validateTopology() {
+    if (partial) {
+      return; // warnings about what is unused would be wrong while entries with errors are left out
+    }
     Set<String> usedTables = new HashSet<>();
     for (CompiledPipeline p : pipelines.values()) {
       usedTables.addAll(p.sources());
@@ -201,6 +233,50 @@ public final class EngineBuilder {
           warnings.add("lookup '" + l.name() + "' is not used by any pipeline"));
     }
     warnings.forEach(w -> LOG.warn("{}", w));
+  }
+
+  /** Whether {@code sql} names a skipped table as a word (a column of that name also counts: safe side). */
+  private boolean readsSkippedTable(String sql) {
+    if (skippedTables.isEmpty()) {
+      return false;
+    }
+    for (String word : sql.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_]+")) {
+      if (skippedTables.contains(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<String> union(Set<String> set, String more) {
+    Set<String> out = new HashSet<>(set);
+    out.add(more);
+    return out;
+  }
+
+  /**
+   * Reads the clock of lookup cache expiry from {@code nanoClock} instead of {@link System#nanoTime()},
+   * so tests can move time without waiting.
+   */
+  public EngineBuilder lookupClock(LongSupplier nanoClock) {
+    this.lookupClock = nanoClock;
+    return this;
+  }
+
+  /**
+   * Each lookup's cache settings by name: {@code [lookup.cache]} size and ttl, else
+   * {@link LookupCache.Config#DEFAULT}. Every pipeline worker builds its own cache from them.
+   */
+  public Map<String, LookupCache.Config> lookupCaches() {
+    Map<String, LookupCache.Config> out = new HashMap<>();
+    for (LookupConfig l : config.lookups()) {
+      LookupCache.Config c = l.cache()
+          .map(cache -> new LookupCache.Config(cache.size(), cache.ttl(), lookupClock))
+          .orElse(new LookupCache.Config(LookupCache.Config.DEFAULT.maxEntries(), LookupCache.Config.DEFAULT.ttl(),
+              lookupClock));
+      out.put(l.name(), c);
+    }
+    return out;
   }
 
   /** Source instances by name (after a successful {@link #construct()}). */

@@ -5,6 +5,7 @@ import io.laminar.api.ConnectorException;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.LookupCache;
 import io.laminar.runtime.PipelineExecutor;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +63,15 @@ final class PipelineRunner implements Runnable {
   private LateRowWarnings lateRows;
 
   PipelineRunner(CompiledPipeline pipeline, int worker, int workers, BufferAllocator allocator,
-      Map<String, LookupSource> lookups, List<ConnectorInstance<Sink>> sinks, Engine engine) {
+      Map<String, LookupSource> lookups, Map<String, LookupCache.Config> lookupCaches,
+      List<ConnectorInstance<Sink>> sinks, Engine engine) {
     this.pipeline = pipeline;
     this.workerName = workers == 1 ? pipeline.name() : pipeline.name() + "#" + worker;
     this.stateFile = CheckpointCoordinator.stateFile(pipeline.name(), worker, workers);
     this.sinks = sinks;
     this.engine = engine;
-    this.executor = new PipelineExecutor(pipeline, allocator, lookups, this::write);
+    this.executor = new PipelineExecutor(pipeline, allocator, lookups, this::write,
+        lookup -> lookupCaches.getOrDefault(lookup, LookupCache.Config.DEFAULT));
   }
 
   String name() {

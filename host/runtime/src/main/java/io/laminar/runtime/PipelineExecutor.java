@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -79,9 +80,18 @@ public final class PipelineExecutor implements AutoCloseable {
     this(pipeline, allocator, lookups, output, LookupCache.Config.DEFAULT);
   }
 
-  /** As above, with an explicit lookup cache configuration. */
+  /** As above, with one lookup cache configuration for every lookup. */
   public PipelineExecutor(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
       OutputCallback output, LookupCache.Config cacheConfig) {
+    this(pipeline, allocator, lookups, output, lookup -> cacheConfig);
+  }
+
+  /**
+   * As above, with each lookup's cache configuration by lookup name ({@code [lookup.cache]}); every
+   * lookup join of this executor gets a cache of its own, so caches are per pipeline worker.
+   */
+  public PipelineExecutor(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
+      OutputCallback output, Function<String, LookupCache.Config> cacheConfig) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.allocator = allocator.newChildAllocator("pipeline-" + pipeline.name(), 0, Long.MAX_VALUE);
     this.lookups = new HashMap<>(lookups);
@@ -353,7 +363,7 @@ public final class PipelineExecutor implements AutoCloseable {
     allocator.close();
   }
 
-  private void build(PlanNode node, Operator downstream, int input, LookupCache.Config cacheConfig) {
+  private void build(PlanNode node, Operator downstream, int input, Function<String, LookupCache.Config> cacheConfig) {
     Operator op;
     List<PlanNode> children = node.inputs();
     if (node instanceof PlanNode.Scan scan) {
@@ -385,7 +395,8 @@ public final class PipelineExecutor implements AutoCloseable {
       if (source == null) {
         throw new IllegalArgumentException("no lookup source given for '" + j.lookup() + "'");
       }
-      op = new LookupJoinOperator(j, source, new LookupCache(cacheConfig), allocator, metrics);
+      op = new LookupJoinOperator(j, source, new LookupCache(cacheConfig.apply(j.lookup())), allocator,
+          metrics);
     } else if (node instanceof PlanNode.Union u) {
       op = new UnionOperator(u.inputs().size(), u.schema(), allocator);
     } else {

@@ -19,7 +19,9 @@ public final class CsvLookupFactory implements LookupFactory {
 
   private static final ConnectorSpec SPEC = ConnectorSpec.builder("csv", ConnectorKind.LOOKUP)
       .description("Reads a CSV file into memory at start; rows are matched on the lookup's primary_key.")
-      .property(PropertySpec.requiredString(PATH, "The CSV file; relative paths are resolved against the working directory"))
+      .property(PropertySpec.builder(PATH, PropertyType.PATH).required()
+          .doc("The CSV file; a relative path is resolved against the directory of the config file that sets it")
+          .build())
       .property(PropertySpec.builder(HEADER, PropertyType.BOOLEAN).defaultValue("true")
           .doc("true = the first line names the columns (matched by name); false = columns in schema order").build())
       .property(PropertySpec.builder(DELIMITER, PropertyType.STRING).defaultValue(",")
