@@ -5,13 +5,8 @@ import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
 import io.laminar.plan.CompiledPipeline;
-import io.laminar.runtime.IncompatibleStateException;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.CheckpointStore;
-import io.laminar.state.RestoredCheckpoint;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -190,26 +185,15 @@ public final class Engine {
 
   private void startOrThrow() throws StartFailure {
     var cpConfig = builder.config().checkpoint();
-    Optional<RestoredCheckpoint> latest;
+    RecoveryPlanner recovery;
     try {
       store = new CheckpointStore(cpConfig.dir(), cpConfig.retain(), builder.config().canonicalHash());
-      latest = store.recover().checkpoint();
+      recovery = RecoveryPlanner.plan(store.recover(), options);
     } catch (CheckpointException e) {
       throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot use the checkpoint directory: "
           + e.getMessage(), Optional.empty()), e);
     }
-    long lastCommitted = latest.map(RestoredCheckpoint::id).orElse(0L);
-    Optional<RestoredCheckpoint> restore = latest;
-    if (latest.isPresent() && options.resetState()) {
-      LOG.warn("--reset-state: ignoring checkpoint {}; starting from the beginning", lastCommitted);
-      restore = Optional.empty();
-    } else if (latest.isPresent() && "true".equals(latest.get().metadata().get(CheckpointCoordinator.COMPLETED))) {
-      LOG.info("the previous run processed all its input (checkpoint {}); starting a new run from the beginning",
-          lastCommitted);
-      restore = Optional.empty();
-    } else if (latest.isPresent()) {
-      LOG.info("restoring from checkpoint {} ({})", lastCommitted, latest.get().directory());
-    }
+    long lastCommitted = recovery.lastCommittedEpoch();
 
     Map<String, LookupSource> lookups = new HashMap<>();
     for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
@@ -230,9 +214,7 @@ public final class Engine {
             builder.sinks().getOrDefault(p.name(), List.of()), this);
         runners.add(runner);
         pipelineRunners.add(runner);
-        if (restore.isPresent()) {
-          restorePipeline(runner, restore.get());
-        }
+        recovery.restorePipeline(runner);
       }
       PipelineGroup group = new PipelineGroup(p, runners);
       groups.add(group);
@@ -247,7 +229,7 @@ public final class Engine {
       if (consumers.isEmpty()) {
         continue; // an unused source is warned about at validation and never polled
       }
-      byte[] offsets = restoredOffsets(restore, s.name());
+      byte[] offsets = recovery.offsets(s.name());
       opening(s, () -> s.instance().open(offsets));
       sourceRunners.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
     }
@@ -289,44 +271,6 @@ public final class Engine {
       return 1;
     }
     return Math.max(1, wanted);
-  }
-
-  private void restorePipeline(PipelineRunner runner, RestoredCheckpoint checkpoint) throws StartFailure {
-    String file = runner.stateFile();
-    if (!checkpoint.contains(file)) {
-      String prefix = CheckpointCoordinator.statePrefix(runner.name());
-      if (checkpoint.fileNames().stream().anyMatch(f -> f.startsWith(prefix))) {
-        throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, "pipeline '" + runner.name()
-            + "' was checkpointed with a different number of workers, and keyed state cannot be redistributed. "
-            + "Set its parallelism back, or start with --reset-state to discard the saved state.", Optional.empty()),
-            null);
-      }
-      LOG.warn("checkpoint {} has no state for pipeline '{}' (new pipeline?); it starts empty",
-          checkpoint.id(), runner.name());
-      return;
-    }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(checkpoint.open(file), 1 << 16))) {
-      runner.executor().restore(in);
-    } catch (IncompatibleStateException e) {
-      throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, e.getMessage()
-          + ". Start with --reset-state to discard the saved state (input is then read from the beginning).",
-          Optional.empty()), e);
-    } catch (IOException e) {
-      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot restore pipeline '"
-          + runner.name() + "' from checkpoint " + checkpoint.id() + ": " + e.getMessage(), Optional.empty()), e);
-    }
-  }
-
-  private static byte[] restoredOffsets(Optional<RestoredCheckpoint> restore, String source) throws StartFailure {
-    if (restore.isEmpty() || !restore.get().contains(CheckpointCoordinator.offsetsFile(source))) {
-      return null;
-    }
-    try {
-      return restore.get().read(CheckpointCoordinator.offsetsFile(source));
-    } catch (IOException e) {
-      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot read offsets of source '" + source
-          + "' from checkpoint " + restore.get().id() + ": " + e.getMessage(), Optional.empty()), e);
-    }
   }
 
   private void periodicCheckpoint() {
