@@ -84,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
           return ExitCode.CONNECTIVITY;
         case INVALID_TOPOLOGY:
         case CONFIG:
+        case STATE:
           return ExitCode.CONFIG;
         default:
           return ExitCode.RUNTIME;

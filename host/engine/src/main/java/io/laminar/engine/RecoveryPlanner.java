@@ -8,6 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,19 @@ final class RecoveryPlanner {
   }
 
   /** Decides what to resume from, given the store's recovery and the run's options. */
-  static RecoveryPlanner plan(Recovery recovery, EngineOptions options) {
+  static RecoveryPlanner plan(Recovery recovery, EngineOptions options) throws StartFailure {
     Optional<RestoredCheckpoint> latest = recovery.checkpoint();
+    if (latest.isEmpty() && !recovery.problems().isEmpty()) {
+      // State was saved but none of it can be read: a fresh start would reprocess (or skip) input.
+      String problems = recovery.problems().stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
+      if (!options.resetState()) {
+        throw new StartFailure(new ServerError(ServerError.Kind.STATE, "no checkpoint can be restored; found:\n"
+            + problems + "\nStarting without state would read the input again from the beginning (or, with a "
+            + "'latest' start, skip what was not processed). Restore the checkpoint directory from a backup, or "
+            + "start with --reset-state to discard the saved state.", Optional.empty()), null);
+      }
+      LOG.warn("--reset-state: no checkpoint can be restored, starting without state; found:\n{}", problems);
+    }
     long lastCommitted = latest.map(RestoredCheckpoint::id).orElse(0L);
     Optional<RestoredCheckpoint> restore = latest;
     if (latest.isPresent() && options.resetState()) {

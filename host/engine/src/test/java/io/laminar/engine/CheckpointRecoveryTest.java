@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointRecoveryTest {
   @TempDir Path dir;
   private BufferAllocator allocator;
+  /** Extra lines for the {@code [checkpoint]} section of the next config {@link #builder} writes. */
+  private String checkpointExtra = "";
 
   private static final ConnectorRegistry REGISTRY = ConnectorRegistry.build(List.of(
       new ConnectorProvider("builtin", "test", BuiltinConnectors.sources(), BuiltinConnectors.lookups(),
@@ -64,6 +66,7 @@ class CheckpointRecoveryTest {
         [checkpoint]
         path = "%s"
         interval = "1h"
+        %s
 
         [[source]]
         name = "trades"
@@ -98,7 +101,7 @@ class CheckpointRecoveryTest {
         name = "%s"
         pipeline = "volume"
         connector = "collect"
-        """.formatted(workers, dir.resolve("cp"), maxRows, rowsPerSecond, sql, name));
+        """.formatted(workers, dir.resolve("cp"), checkpointExtra, maxRows, rowsPerSecond, sql, name));
     ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
     EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
@@ -242,6 +245,75 @@ class CheckpointRecoveryTest {
     assertTrue(refused.getMessage().contains("different number of workers"), refused.getMessage());
     Engine reset = start(builder("out", WINDOWED, 1_000_000, 20_000, 3), true);
     assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
+  }
+
+  @Test
+  void aFlippedByteInTheOnlyCheckpointRefusesToStartUnlessResetState() throws Exception {
+    checkpointExtra = "retain = 1";
+    Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
+    awaitRows("out", 1);
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+    Path only = onlyCheckpoint();
+    Path state;
+    try (Stream<Path> files = Files.list(only)) {
+      state = files.filter(f -> f.getFileName().toString().startsWith("pipeline-volume.")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(state);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(state, bytes);
+
+    StartFailure refused = assertThrows(StartFailure.class,
+        () -> start(builder("out", WINDOWED, 1_000_000, 20_000), false));
+    assertEquals(ServerError.Kind.STATE, refused.error().kind());
+    assertTrue(refused.getMessage().contains(only.toString()), refused.getMessage());
+    assertTrue(refused.getMessage().contains(state.getFileName().toString()), refused.getMessage());
+    assertTrue(refused.getMessage().contains("--reset-state"), refused.getMessage());
+
+    Engine reset = start(builder("out", WINDOWED, 1_000_000, 20_000), true);
+    assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
+    assertEquals(0L, CollectingSinkFactory.OPENED_AT.get("out").get(1), "the reset run starts from nothing");
+  }
+
+  @Test
+  void aGarbledManifestOfTheOnlyCheckpointRefusesToStartUnlessResetState() throws Exception {
+    checkpointExtra = "retain = 1";
+    Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+    Path manifest = onlyCheckpoint().resolve("manifest.json");
+    Files.writeString(manifest, "{\"format\": 1, \"checkpointId\": ");
+
+    StartFailure refused = assertThrows(StartFailure.class,
+        () -> start(builder("out", WINDOWED, 1_000_000, 20_000), false));
+    assertEquals(ServerError.Kind.STATE, refused.error().kind());
+    assertTrue(refused.getMessage().contains("manifest"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("--reset-state"), refused.getMessage());
+    Engine reset = start(builder("out", WINDOWED, 1_000_000, 20_000), true);
+    assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
+  }
+
+  private Path onlyCheckpoint() throws Exception {
+    try (Stream<Path> kept = Files.list(dir.resolve("cp/checkpoints"))) {
+      List<Path> ids = kept.filter(p -> p.getFileName().toString().matches("\\d{20}")).toList();
+      assertEquals(1, ids.size(), ids.toString());
+      return ids.get(0);
+    }
+  }
+
+  /** Waits until sink {@code name} has received at least {@code rows} rows. */
+  private static void awaitRows(String name, int rows) throws InterruptedException {
+    await(() -> CollectingSinkFactory.ROWS.getOrDefault(name, List.of()).size() >= rows,
+        "sink '" + name + "' to receive " + rows + " rows");
+  }
+
+  /** Polls {@code condition} until it holds; fails the test after 30 s. */
+  static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
   }
 
   private void deleteCheckpoints() throws Exception {

@@ -226,7 +226,7 @@ public final class CheckpointStore implements AutoCloseable {
     if (found.isPresent()) {
       LOG.info("Restoring checkpoint {} from {}", found.get().id(), found.get().directory());
     } else if (!problems.isEmpty()) {
-      LOG.warn("No valid checkpoint in {}; starting without state", root);
+      LOG.warn("No valid checkpoint in {}", root);
     }
     return new Recovery(found, problems);
   }
