@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
   static final String COMPLETED = "completed";
+  private static final long BARRIER_POLL_MILLIS = 20;
 
   private final CheckpointStore store;
   private final List<SourceRunner> sources;
@@ -79,15 +80,20 @@ final class CheckpointCoordinator {
           throw new CheckpointFailure("source '" + s.name() + "' did not pause in time");
         }
       }
-      List<PipelineRunner> live = pipelines.stream().filter(p -> !p.finished() && !p.failed()).toList();
+      requireNoFailedPipeline();
+      List<PipelineRunner> live = pipelines.stream().filter(p -> !p.finished()).toList();
       CountDownLatch arrived = new CountDownLatch(live.size());
       for (PipelineRunner p : live) {
         if (!p.offer(new PipelineRunner.BarrierEvent(id, arrived, release), deadlineNanos - System.nanoTime())) {
+          requireNoFailedPipeline();
           throw new CheckpointFailure("pipeline '" + p.name() + "' did not take the barrier in time");
         }
       }
-      if (!arrived.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        throw new CheckpointFailure("not every pipeline reached the barrier in time");
+      while (!arrived.await(BARRIER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        requireNoFailedPipeline(); // a failed pipeline never arrives: abort now, not at the deadline
+        if (System.nanoTime() - deadlineNanos > 0) {
+          throw new CheckpointFailure("not every pipeline reached the barrier in time");
+        }
       }
       CompletedCheckpoint done = write(id, completed);
       commitSinks(id);
@@ -121,9 +127,7 @@ final class CheckpointCoordinator {
         writer.put(offsetsFile(s.name()), s.source().snapshotOffsets());
       }
       for (PipelineRunner p : pipelines) {
-        if (p.failed()) {
-          continue;
-        }
+        requireNoFailedPipeline();
         activity = "pipeline '" + p.workerName() + "' state snapshot";
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
             writer.open(p.stateFile()), 1 << 16))) {
@@ -143,8 +147,21 @@ final class CheckpointCoordinator {
         writer.abort();
       }
       abortSinks(id);
-      throw new CheckpointFailure(e instanceof ConnectorException || e instanceof CheckpointException
-          ? e.getMessage() : e.toString());
+      throw e instanceof CheckpointFailure f ? f : new CheckpointFailure(
+          e instanceof ConnectorException || e instanceof CheckpointException ? e.getMessage() : e.toString());
+    }
+  }
+
+  /**
+   * A checkpoint holds every pipeline's state or none: one without a failed pipeline's state would
+   * let the sources resume past rows that pipeline had consumed, and restart it empty.
+   */
+  private void requireNoFailedPipeline() throws CheckpointFailure {
+    for (PipelineRunner p : pipelines) {
+      if (p.failed()) {
+        throw new CheckpointFailure("pipeline '" + p.workerName() + "' failed; the checkpoint is aborted, "
+            + "since it would not hold that pipeline's state");
+      }
     }
   }
 

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -41,9 +43,7 @@ class CheckpointRecoveryTest {
   @BeforeEach
   void setUp() {
     allocator = new RootAllocator();
-    CollectingSinkFactory.ROWS.clear();
-    CollectingSinkFactory.COMMITS.clear();
-    CollectingSinkFactory.OPENED_AT.clear();
+    CollectingSinkFactory.clear();
   }
 
   @AfterEach
@@ -289,6 +289,43 @@ class CheckpointRecoveryTest {
     assertTrue(refused.getMessage().contains("--reset-state"), refused.getMessage());
     Engine reset = start(builder("out", WINDOWED, 1_000_000, 20_000), true);
     assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
+  }
+
+  @Test
+  void aPipelineThatFailsWhileSourcesArePausedAbortsTheCheckpoint() throws Exception {
+    CollectingSinkFactory.WriteGate gate = new CollectingSinkFactory.WriteGate();
+    CollectingSinkFactory.FAILING_WRITE.put("out", gate);
+    Engine engine = start(builder("out", WINDOWED, 100_000_000, 10_000_000, 1), false);
+    assertTrue(gate.blocked().await(30, TimeUnit.SECONDS), "the sink's first write");
+    // The pipeline hangs in its sink, so the source blocks on the pipeline's full queue: a
+    // checkpoint cannot pause it until the pipeline has failed.
+    await(() -> threadState("source-trades") == Thread.State.WAITING, "the source to block on the full queue");
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread checkpoint = new Thread(() -> {
+      try {
+        outcome.set(engine.checkpointNow());
+      } catch (Exception e) {
+        outcome.set(e);
+      }
+    }, "test-checkpoint");
+    checkpoint.start();
+    await(() -> checkpoint.getState() == Thread.State.TIMED_WAITING, "the checkpoint to wait for the source");
+    gate.release().countDown();
+    checkpoint.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertTrue(outcome.get() instanceof CheckpointCoordinator.CheckpointFailure, "checkpoint: " + outcome.get());
+    assertTrue(((Exception) outcome.get()).getMessage().contains("pipeline 'volume' failed"),
+        ((Exception) outcome.get()).getMessage());
+    assertEquals(Engine.State.FAILED, engine.awaitTermination().state());
+    assertEquals(List.of(), CollectingSinkFactory.COMMITS.get("out"), "no sink commits a checkpoint without state");
+    try (Stream<Path> kept = Files.list(dir.resolve("cp/checkpoints"))) {
+      assertEquals(List.of(), kept.filter(p -> p.getFileName().toString().matches("\\d{20}")).toList());
+    }
+  }
+
+  private static Thread.State threadState(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+        .map(Thread::getState).orElse(Thread.State.TERMINATED);
   }
 
   private Path onlyCheckpoint() throws Exception {
