@@ -12,6 +12,8 @@ import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,6 +31,8 @@ final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
   static final String COMPLETED = "completed";
   private static final long BARRIER_POLL_MILLIS = 20;
+  private static final int COMMIT_ATTEMPTS = 3;
+  private static final long COMMIT_BACKOFF_MILLIS = 200;
 
   private final CheckpointStore store;
   private final List<SourceRunner> sources;
@@ -39,6 +43,10 @@ final class CheckpointCoordinator {
   private volatile CheckpointResult last;
   private volatile String activity; // the external call in progress, to name it if it hangs
   private volatile long lastSuccessMillis;
+  /** Set once a sink's commit failed for good: no checkpoint may follow (it would skip that epoch). */
+  private volatile String uncommitted;
+  /** A checkpoint marked the input complete: the run is over, periodic checkpoints stop. */
+  private boolean inputCompleted;
 
   CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
       List<ConnectorInstance<Sink>> sinks, EngineMetrics metrics) {
@@ -57,13 +65,29 @@ final class CheckpointCoordinator {
   }
 
   /** What the coordinator is waiting on right now, if anything. */
-  java.util.Optional<String> activity() {
-    return java.util.Optional.ofNullable(activity);
+  Optional<String> activity() {
+    return Optional.ofNullable(activity);
+  }
+
+  /**
+   * Takes a periodic checkpoint if {@code wanted} still holds once no other checkpoint is in
+   * progress, and none marked the input complete yet; empty if it was skipped.
+   */
+  synchronized Optional<CheckpointResult> checkpointIf(BooleanSupplier wanted, long deadlineNanos)
+      throws CheckpointFailure {
+    if (inputCompleted || !wanted.getAsBoolean()) {
+      return Optional.empty();
+    }
+    return Optional.of(checkpoint(false, deadlineNanos));
   }
 
   /** Takes one checkpoint; {@code completed} marks a bounded run whose input is all processed. */
   synchronized CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
     long t0 = System.nanoTime();
+    if (uncommitted != null) {
+      failures.increment();
+      throw new CheckpointFailure(uncommitted + "; no further checkpoint is taken before a restart commits it");
+    }
     long id;
     try {
       id = store.nextId();
@@ -91,11 +115,18 @@ final class CheckpointCoordinator {
       }
       while (!arrived.await(BARRIER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
         requireNoFailedPipeline(); // a failed pipeline never arrives: abort now, not at the deadline
+        // A pipeline that took its last input before the barrier ends without reading it; one that
+        // reached the barrier cannot end before the release. So once the missing arrivals are all
+        // pipelines that ended, every other one is parked.
+        if (arrived.getCount() <= live.stream().filter(PipelineRunner::finished).count()) {
+          break;
+        }
         if (System.nanoTime() - deadlineNanos > 0) {
           throw new CheckpointFailure("not every pipeline reached the barrier in time");
         }
       }
       CompletedCheckpoint done = write(id, completed);
+      inputCompleted |= completed;
       commitSinks(id);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
@@ -165,15 +196,48 @@ final class CheckpointCoordinator {
     }
   }
 
-  private void commitSinks(long id) throws CheckpointFailure {
+  /**
+   * Commits every sink's epoch, retrying a failed commit a few times. A commit that still fails
+   * leaves the durable checkpoint ahead of the sink: no later checkpoint may be taken (it would
+   * skip that epoch), so {@link CommitFailure} tells the engine to stop; the sink's
+   * {@code open(lastCommittedEpoch)} finishes the commit after a restart.
+   */
+  private void commitSinks(long id) throws CommitFailure {
     for (ConnectorInstance<Sink> s : sinks) {
-      try {
-        activity = "sink '" + s.name() + "' commit(" + id + ")";
-        s.instance().commit(id);
-      } catch (ConnectorException e) {
-        // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.
-        throw new CheckpointFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + e.getMessage());
+      activity = "sink '" + s.name() + "' commit(" + id + ")";
+      ConnectorException last = null;
+      for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+        try {
+          s.instance().commit(id);
+          last = null;
+          break;
+        } catch (ConnectorException e) {
+          last = e;
+          if (attempt < COMMIT_ATTEMPTS) {
+            LOG.warn("sink '{}' could not commit epoch {} (attempt {} of {}): {}; retrying", s.name(), id, attempt,
+                COMMIT_ATTEMPTS, e.getMessage());
+            if (!backOff(attempt)) {
+              break;
+            }
+          }
+        }
       }
+      if (last != null) {
+        uncommitted = "sink '" + s.name() + "' has not committed epoch " + id;
+        throw new CommitFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + last.getMessage()
+            + ". Checkpoint " + id + " is saved; the run stops so that the next start commits that epoch");
+      }
+    }
+  }
+
+  /** Waits before the next commit attempt; false if interrupted (a shutdown is in progress). */
+  private static boolean backOff(int attempt) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(COMMIT_BACKOFF_MILLIS * attempt); // a pause between attempts, not a wait for a condition
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -203,10 +267,22 @@ final class CheckpointCoordinator {
   }
 
   /** A checkpoint that did not complete; the previous one stays the recovery point. */
-  static final class CheckpointFailure extends Exception {
+  static class CheckpointFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     CheckpointFailure(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The checkpoint is durable but a sink could not commit its epoch: the run must stop, and the
+   * next start commits the epoch (an exactly-once sink's {@code open(lastCommittedEpoch)}).
+   */
+  static final class CommitFailure extends CheckpointFailure {
+    private static final long serialVersionUID = 1L;
+
+    CommitFailure(String message) {
       super(message);
     }
   }

@@ -250,8 +250,8 @@ public final class Engine {
         t.setDaemon(true);
         return t;
       });
-      scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toMillis(), interval.toMillis(),
-          TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toNanos(), interval.toNanos(),
+          TimeUnit.NANOSECONDS);
     }
     if (pipelineRunners.isEmpty()) {
       finish(State.COMPLETED);
@@ -278,9 +278,26 @@ public final class Engine {
       return;
     }
     try {
-      checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
+      checkpoints.checkpointIf(() -> state == State.RUNNING,
+          System.nanoTime() + options.checkpointTimeout().toNanos());
+    } catch (CheckpointCoordinator.CommitFailure e) {
+      fail(e.getMessage(), e); // without the engine's lock: cleanup holds it while waiting for this thread
     } catch (CheckpointCoordinator.CheckpointFailure e) {
       // logged by the coordinator; the previous checkpoint stays the recovery point
+    }
+  }
+
+  /**
+   * Takes a checkpoint; a sink commit that failed for good stops the run, since every later
+   * checkpoint would skip that sink's epoch (a restart commits it instead).
+   */
+  private CheckpointResult checkpoint(boolean completed, long deadlineNanos)
+      throws CheckpointCoordinator.CheckpointFailure {
+    try {
+      return checkpoints.checkpoint(completed, deadlineNanos);
+    } catch (CheckpointCoordinator.CommitFailure e) {
+      fail(e.getMessage(), e);
+      throw e;
     }
   }
 
@@ -295,7 +312,7 @@ public final class Engine {
       throw new IllegalStateException("the engine is " + state.name().toLowerCase(java.util.Locale.ROOT)
           + "; checkpoints are taken only while it runs");
     }
-    return checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
+    return checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
   }
 
   private void registerPipelineMetrics(PipelineGroup group) {
@@ -366,7 +383,7 @@ public final class Engine {
     if (completeRun) {
       // All input processed: a final checkpoint commits the sinks' last epoch and records completion.
       try {
-        checkpoints.checkpoint(true, System.nanoTime() + options.checkpointTimeout().toNanos());
+        checkpoint(true, System.nanoTime() + options.checkpointTimeout().toNanos());
         synchronized (this) {
           finish(State.COMPLETED);
         }
@@ -394,7 +411,9 @@ public final class Engine {
   }
 
   private void finish(State end) {
-    if (state != State.FAILED) {
+    if (failure.get() != null) {
+      state = State.FAILED;
+    } else if (state != State.FAILED) {
       state = end;
     }
     done.countDown();
@@ -419,16 +438,19 @@ public final class Engine {
         join(t, deadline);
       }
     }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
+    stopScheduler(deadline);
     if (state == State.STOPPING && checkpoints != null) {
       LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines", pipelineRunners.size());
       try {
         checkpoints.checkpoint(false, deadline);
       } catch (CheckpointCoordinator.CheckpointFailure e) {
-        LOG.error("shutdown: the final checkpoint failed ({}); the previous checkpoint is the recovery point",
-            e.getMessage());
+        // The stop goes on (pipelines drain, connectors close), but the run did not end cleanly.
+        String message = "the final checkpoint failed: " + e.getMessage()
+            + (e instanceof CheckpointCoordinator.CommitFailure ? ""
+                : "; the previous checkpoint is the recovery point (input after it is read again)");
+        if (failure.compareAndSet(null, message)) {
+          LOG.error("shutdown: {}", message);
+        }
       }
     }
     for (PipelineRunner p : pipelineRunners) {
@@ -479,15 +501,14 @@ public final class Engine {
     for (Thread t : threads) {
       join(t, deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline);
     }
+    // A periodic checkpoint still running would snapshot executors that are about to be closed.
+    stopScheduler(deadline == Long.MAX_VALUE ? System.nanoTime() + options.checkpointTimeout().toNanos() : deadline);
     List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
     for (PipelineRunner p : pipelineRunners) {
       p.drainQueue();
       if (stuck.isEmpty()) {
         p.closeExecutor();
       }
-    }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
     }
     if (stuck.isEmpty()) {
       releaseResources();
@@ -514,6 +535,25 @@ public final class Engine {
         LOG.warn("closing the checkpoint store failed: {}", e.getMessage());
       }
       store = null;
+    }
+  }
+
+  /**
+   * Stops periodic checkpoints without interrupting one in progress (an interrupt would close its
+   * files under it and log a failure for an ordinary stop); waits for it until the deadline.
+   */
+  private void stopScheduler(long deadline) {
+    if (scheduler == null) {
+      return;
+    }
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        scheduler.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      scheduler.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 

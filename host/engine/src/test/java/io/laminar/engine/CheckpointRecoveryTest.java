@@ -323,6 +323,67 @@ class CheckpointRecoveryTest {
     }
   }
 
+  @Test
+  void aSinkCommitThatFailsOnceIsRetriedAndTheCheckpointCompletes() throws Exception {
+    Engine engine = start(builder("out", WINDOWED, 100_000_000, 20_000), false);
+    awaitRows("out", 1);
+    CollectingSinkFactory.COMMIT_FAILURES.put("out", new java.util.concurrent.atomic.AtomicInteger(1));
+    long id = engine.checkpointNow().checkpointId();
+    assertEquals(List.of(id), CollectingSinkFactory.COMMITS.get("out"));
+    assertEquals(Engine.State.STOPPED, engine.shutdown(Duration.ofSeconds(10)).state());
+  }
+
+  @Test
+  void aSinkCommitThatKeepsFailingStopsTheRunAndTheRestartCommitsTheEpoch() throws Exception {
+    Engine engine = start(builder("out", WINDOWED, 100_000_000, 20_000), false);
+    awaitRows("out", 1);
+    CollectingSinkFactory.COMMIT_FAILURES.put("out", new java.util.concurrent.atomic.AtomicInteger(1_000));
+    Exception failed = assertThrows(CheckpointCoordinator.CommitFailure.class, engine::checkpointNow);
+    assertTrue(failed.getMessage().contains("sink 'out' could not commit epoch 1"), failed.getMessage());
+    // no later checkpoint may skip the uncommitted epoch: the run stops instead
+    await(() -> engine.state() == Engine.State.FAILED, "the run to stop after the failed commit");
+    Engine.Outcome outcome = engine.awaitTermination();
+    assertEquals(Engine.State.FAILED, outcome.state());
+    assertTrue(outcome.failure().contains("could not commit epoch 1"), outcome.failure());
+    assertEquals(List.of(), CollectingSinkFactory.COMMITS.get("out"));
+
+    CollectingSinkFactory.COMMIT_FAILURES.clear();
+    Engine restarted = start(builder("out", WINDOWED, 100_000_000, 20_000), false);
+    // the restarted sink is told epoch 1 is durable, so an exactly-once sink commits what it prepared
+    assertEquals(List.of(0L, 1L), CollectingSinkFactory.OPENED_AT.get("out"));
+    assertEquals(Engine.State.STOPPED, restarted.shutdown(Duration.ofSeconds(10)).state());
+  }
+
+  @Test
+  void aFailedFinalCheckpointOnShutdownEndsTheRunAsFailed() throws Exception {
+    Engine engine = start(builder("out", WINDOWED, 100_000_000, 20_000), false);
+    awaitRows("out", 1);
+    CollectingSinkFactory.COMMIT_FAILURES.put("out", new java.util.concurrent.atomic.AtomicInteger(1_000));
+    Engine.Outcome outcome = engine.shutdown(Duration.ofSeconds(10));
+    assertEquals(Engine.State.FAILED, outcome.state());
+    assertTrue(outcome.failure().contains("final checkpoint failed"), outcome.failure());
+  }
+
+  @Test
+  void aBoundedRunWithAOneMillisecondIntervalEndsWithoutAFailedCheckpoint() throws Exception {
+    checkpointExtra = "retain = 2";
+    for (int run = 0; run < 3; run++) {
+      deleteCheckpoints();
+      Path file = dir.resolve("fast.toml");
+      EngineBuilder b = builder("out", WINDOWED, 20_000, 10_000_000);
+      b.closeCreated();
+      Files.writeString(file, Files.readString(dir.resolve("out.toml")).replace("interval = \"1h\"",
+          "interval = \"1ms\""));
+      ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
+      EngineBuilder fast = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+      assertTrue(fast.construct().ok());
+      Engine e = start(fast, false);
+      assertEquals(Engine.State.COMPLETED, e.awaitTermination().state());
+      assertEquals(0L, lastMetrics.counterValues().get(new EngineMetrics.Key("laminar_checkpoint_failures_total",
+          Map.of())), "run " + run + ": no checkpoint fails at the end of a bounded run");
+    }
+  }
+
   private static Thread.State threadState(String name) {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
         .map(Thread::getState).orElse(Thread.State.TERMINATED);
