@@ -105,7 +105,8 @@ public final class ConfigLoader {
     Position start = Position.startOf(files.get(0));
     ServerSettings serverSettings = SettingsReader.server(server.reader(reading, start));
     StateSettings stateSettings = SettingsReader.state(state.reader(reading, start));
-    CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start));
+    CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start),
+        CheckpointSettings.defaultDir(stateSettings.path(), serverSettings.name()));
     List<Named<SourceConfig>> mergedSources = byName(sources);
     List<Named<LookupConfig>> mergedLookups = byName(lookups);
     List<Named<PipelineConfig>> mergedPipelines = byName(pipelines);

@@ -38,6 +38,8 @@ final class CheckpointCoordinator {
   private final List<SourceRunner> sources;
   private final List<PipelineRunner> pipelines;
   private final List<ConnectorInstance<Sink>> sinks;
+  /** Saved with every checkpoint: what each source reads ({@link SourceIdentity}). */
+  private final Map<String, String> metadata;
   private final LongAdder count;
   private final LongAdder failures;
   private volatile CheckpointResult last;
@@ -49,8 +51,9 @@ final class CheckpointCoordinator {
   private boolean inputCompleted;
 
   CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
-      List<ConnectorInstance<Sink>> sinks, EngineMetrics metrics) {
+      List<ConnectorInstance<Sink>> sinks, Map<String, String> metadata, EngineMetrics metrics) {
     this.store = store;
+    this.metadata = Map.copyOf(metadata);
     this.sources = sources;
     this.pipelines = pipelines;
     this.sinks = sinks;
@@ -170,7 +173,9 @@ final class CheckpointCoordinator {
         s.instance().prepareCommit(id);
       }
       activity = "writing checkpoint " + id;
-      CompletedCheckpoint done = writer.commit(Map.of(COMPLETED, Boolean.toString(completed)));
+      Map<String, String> meta = new java.util.HashMap<>(metadata);
+      meta.put(COMPLETED, Boolean.toString(completed));
+      CompletedCheckpoint done = writer.commit(meta);
       writer = null;
       return done;
     } catch (Exception e) {

@@ -185,10 +185,17 @@ public final class Engine {
 
   private void startOrThrow() throws StartFailure {
     var cpConfig = builder.config().checkpoint();
+    Map<String, SourceIdentity> identities = new java.util.TreeMap<>();
+    for (CompiledPipeline p : builder.pipelines().values()) {
+      for (String source : p.sources()) {
+        identities.computeIfAbsent(source, k -> SourceIdentity.of(builder.sources().get(k)));
+      }
+    }
     RecoveryPlanner recovery;
     try {
       store = new CheckpointStore(cpConfig.dir(), cpConfig.retain(), builder.config().canonicalHash());
-      recovery = RecoveryPlanner.plan(store.recover(), options);
+      LOG.info("checkpoints in {}", store.directory());
+      recovery = RecoveryPlanner.plan(store.recover(), options, identities, builder.sources().keySet());
     } catch (CheckpointException e) {
       throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot use the checkpoint directory: "
           + e.getMessage(), Optional.empty()), e);
@@ -212,9 +219,15 @@ public final class Engine {
       for (int w = 0; w < workers; w++) {
         PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups,
             builder.sinks().getOrDefault(p.name(), List.of()), this);
-        runners.add(runner);
         pipelineRunners.add(runner);
-        recovery.restorePipeline(runner);
+        if (!recovery.restorePipeline(runner)) {
+          pipelineRunners.remove(runner);
+          runner.closeExecutor();
+          runner = new PipelineRunner(p, w, workers, allocator, lookups,
+              builder.sinks().getOrDefault(p.name(), List.of()), this);
+          pipelineRunners.add(runner);
+        }
+        runners.add(runner);
       }
       PipelineGroup group = new PipelineGroup(p, runners);
       groups.add(group);
@@ -234,7 +247,9 @@ public final class Engine {
       sourceRunners.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
     }
     List<ConnectorInstance<Sink>> sinks = builder.sinks().values().stream().flatMap(List::stream).toList();
-    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, sinks, metrics);
+    Map<String, String> metadata = new HashMap<>();
+    identities.forEach((source, identity) -> metadata.put(SourceIdentity.metadataKey(source), identity.encode()));
+    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, sinks, metadata, metrics);
     pipelinesLeft = pipelineRunners.size();
     state = State.RUNNING;
     for (PipelineRunner p : pipelineRunners) {
@@ -497,12 +512,22 @@ public final class Engine {
     return cleanup(deadline);
   }
 
-  private synchronized Outcome cleanup(long deadline) {
+  /**
+   * Joins the threads, then releases what they used. The joins run without the engine's lock: a
+   * thread that ends reports through {@link #pipelineDone} or {@link #sourceDone}, which take it.
+   */
+  private Outcome cleanup(long deadline) {
     for (Thread t : threads) {
       join(t, deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline);
     }
     // A periodic checkpoint still running would snapshot executors that are about to be closed.
     stopScheduler(deadline == Long.MAX_VALUE ? System.nanoTime() + options.checkpointTimeout().toNanos() : deadline);
+    synchronized (this) {
+      return release();
+    }
+  }
+
+  private Outcome release() {
     List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
     for (PipelineRunner p : pipelineRunners) {
       p.drainQueue();

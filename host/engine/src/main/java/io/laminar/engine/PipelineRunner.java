@@ -74,6 +74,10 @@ final class PipelineRunner implements Runnable {
     return pipeline.name();
   }
 
+  CompiledPipeline pipeline() {
+    return pipeline;
+  }
+
   /** The pipeline name, with {@code #i} when the pipeline runs on several workers. */
   String workerName() {
     return workerName;

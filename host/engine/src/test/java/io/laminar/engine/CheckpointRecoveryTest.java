@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -382,6 +384,74 @@ class CheckpointRecoveryTest {
       assertEquals(0L, lastMetrics.counterValues().get(new EngineMetrics.Key("laminar_checkpoint_failures_total",
           Map.of())), "run " + run + ": no checkpoint fails at the end of a bounded run");
     }
+  }
+
+  @Test
+  void aSourceThatNowReadsOtherDataIsRefusedNamingWhatChangedUnlessItsOffsetsAreReset() throws Exception {
+    Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
+    awaitRows("out", 1);
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+
+    UnaryOperator<String> otherData = toml -> toml.replace("seed = 5", "seed = 7")
+        .replace("\"fields.qty.max\" = \"5\"", "\"fields.qty.max\" = \"9\"");
+    StartFailure refused = assertThrows(StartFailure.class, () -> start(edited("out", otherData), false));
+    assertEquals(ServerError.Kind.STATE, refused.error().kind());
+    String message = refused.getMessage();
+    assertTrue(message.contains("source 'trades': property 'fields.qty.max' was \"5\", now \"9\"; "
+        + "property 'seed' was \"5\", now \"7\""), message);
+    assertTrue(message.contains("--reset-source trades") && message.contains("--reset-state"), message);
+
+    UnaryOperator<String> otherSchema = toml -> toml.replace("name = \"qty\"\n        type = \"INT\"",
+        "name = \"qty\"\n        type = \"BIGINT\"").replace("name = \"qty\"\ntype = \"INT\"",
+        "name = \"qty\"\ntype = \"BIGINT\"");
+    StartFailure schema = assertThrows(StartFailure.class, () -> start(edited("out", otherSchema), false));
+    assertTrue(schema.getMessage().contains("schema was (symbol VARCHAR, qty INT, ts TIMESTAMP), "
+        + "now (symbol VARCHAR, qty BIGINT, ts TIMESTAMP)"), schema.getMessage());
+
+    Engine reset = new Engine(edited("out", otherData), allocator, new EngineMetrics(),
+        new EngineOptions(false, Duration.ofSeconds(30), Set.of("trades")));
+    reset.start();
+    assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
+    // the sink resumed from the checkpoint: only the source's offsets were forgotten
+    assertTrue(CollectingSinkFactory.OPENED_AT.get("out").get(1) > 0, CollectingSinkFactory.OPENED_AT.toString());
+  }
+
+  @Test
+  void resetSourceMustNameAConfiguredSource() throws Exception {
+    Engine e = new Engine(builder("out", WINDOWED, 1_000, 1_000_000), allocator, new EngineMetrics(),
+        new EngineOptions(false, Duration.ofSeconds(30), Set.of("trade")));
+    StartFailure refused = assertThrows(StartFailure.class, e::start);
+    assertEquals(ServerError.Kind.CONFIG, refused.error().kind());
+    assertTrue(refused.getMessage().contains("trade") && refused.getMessage().contains("sources: trades"),
+        refused.getMessage());
+  }
+
+  @Test
+  void aStatelessPipelineWhoseSqlChangedKeepsItsSourceOffsets() throws Exception {
+    String filter = "SELECT symbol, qty FROM trades WHERE qty > 1";
+    Engine first = start(builder("out", filter, 30_000, 20_000), false);
+    awaitRows("out", 1);
+    assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
+
+    Engine second = start(builder("out", filter.replace("qty > 1", "qty > 2"), 30_000, 1_000_000), false);
+    assertEquals(Engine.State.COMPLETED, second.awaitTermination().state());
+    long readAgain = lastMetrics.counterValues().get(new EngineMetrics.Key("laminar_source_rows_read_total",
+        Map.of("source", "trades")));
+    assertTrue(readAgain < 30_000, "the source resumed where the first run stopped; it read " + readAgain);
+  }
+
+  /** The engine for {@code <name>.toml} as {@link #builder} last wrote it, edited. */
+  private EngineBuilder edited(String name, UnaryOperator<String> edit) throws Exception {
+    Path file = dir.resolve(name + "-edited.toml");
+    String before = Files.readString(dir.resolve(name + ".toml"));
+    String after = edit.apply(before);
+    assertTrue(!after.equals(before), "the edit changed nothing");
+    Files.writeString(file, after);
+    ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
+    assertTrue(loaded.ok(), () -> loaded.errors().toString());
+    EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+    assertTrue(b.construct().ok(), () -> b.construct().errors().toString());
+    return b;
   }
 
   private static Thread.State threadState(String name) {
