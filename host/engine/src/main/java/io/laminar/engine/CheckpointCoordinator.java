@@ -81,11 +81,16 @@ final class CheckpointCoordinator {
     if (inputCompleted || !wanted.getAsBoolean()) {
       return Optional.empty();
     }
-    return Optional.of(checkpoint(false, deadlineNanos));
+    return Optional.of(take(false, deadlineNanos, true));
   }
 
   /** Takes one checkpoint; {@code completed} marks a bounded run whose input is all processed. */
   synchronized CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
+    return take(completed, deadlineNanos, false);
+  }
+
+  /** One checkpoint; a periodic one logs at DEBUG (one INFO line per interval is noise). */
+  private CheckpointResult take(boolean completed, long deadlineNanos, boolean periodic) throws CheckpointFailure {
     long t0 = System.nanoTime();
     if (uncommitted != null) {
       failures.increment();
@@ -134,8 +139,12 @@ final class CheckpointCoordinator {
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       count.increment();
-      LOG.info("checkpoint {} done in {} ms ({} bytes){}", id, last.durationMs(), last.sizeBytes(),
-          completed ? ", input complete" : "");
+      String line = "checkpoint {} done in {} ms ({} bytes){}";
+      if (periodic) {
+        LOG.debug(line, id, last.durationMs(), last.sizeBytes(), "");
+      } else {
+        LOG.info(line, id, last.durationMs(), last.sizeBytes(), completed ? ", input complete" : "");
+      }
       return last;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

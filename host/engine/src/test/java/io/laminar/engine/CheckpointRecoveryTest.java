@@ -135,10 +135,9 @@ class CheckpointRecoveryTest {
     List<String> expected = uninterrupted(30_000);
     deleteCheckpoints();
     Engine first = start(builder("out", WINDOWED, 30_000, 20_000), false);
-    Thread.sleep(500);
+    awaitRows("out", 1);
     CheckpointResult cp = first.checkpointNow();
     assertTrue(cp.checkpointId() >= 1 && cp.sizeBytes() > 0, cp.toString());
-    Thread.sleep(200);
     assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
     int beforeRestart = CollectingSinkFactory.ROWS.get("out").size();
     assertTrue(beforeRestart > 0 && beforeRestart < expected.size(), "rows before restart: " + beforeRestart);
@@ -153,9 +152,8 @@ class CheckpointRecoveryTest {
   @Test
   void corruptLatestCheckpointFallsBackToThePreviousOne() throws Exception {
     Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
-    Thread.sleep(300);
+    awaitRows("out", 1);
     long good = first.checkpointNow().checkpointId();
-    Thread.sleep(200);
     long corrupt = first.checkpointNow().checkpointId();
     assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
     long fin = corrupt + 1;
@@ -175,7 +173,7 @@ class CheckpointRecoveryTest {
   @Test
   void changedSqlWithIncompatibleStateIsRefusedUnlessResetState() throws Exception {
     Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);
-    Thread.sleep(300);
+    awaitRows("out", 1);
     assertEquals(Engine.State.STOPPED, first.shutdown(Duration.ofSeconds(10)).state());
 
     String changed = WINDOWED.replace("INTERVAL '1' SECOND", "INTERVAL '2' SECOND");
@@ -211,7 +209,7 @@ class CheckpointRecoveryTest {
     assertTrue(periodic.construct().ok());
     Engine e = new Engine(periodic, allocator, new EngineMetrics());
     e.start();
-    Thread.sleep(1200);
+    await(() -> CollectingSinkFactory.COMMITS.get("out").size() >= 4, "four periodic checkpoints");
     assertEquals(Engine.State.STOPPED, e.shutdown(Duration.ofSeconds(10)).state());
     List<Long> commits = CollectingSinkFactory.COMMITS.get("out");
     assertTrue(commits.size() >= 4, "commits: " + commits);
@@ -240,7 +238,7 @@ class CheckpointRecoveryTest {
   @Test
   void changingTheWorkerCountOfKeyedStateIsRefusedUnlessResetState() throws Exception {
     Engine two = start(builder("out", WINDOWED, 1_000_000, 20_000, 2), false);
-    Thread.sleep(300);
+    awaitRows("out", 1);
     assertEquals(Engine.State.STOPPED, two.shutdown(Duration.ofSeconds(10)).state());
     StartFailure refused = assertThrows(StartFailure.class,
         () -> start(builder("out", WINDOWED, 1_000_000, 20_000, 3), false));
@@ -452,6 +450,20 @@ class CheckpointRecoveryTest {
     EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
     assertTrue(b.construct().ok(), () -> b.construct().errors().toString());
     return b;
+  }
+
+  @Test
+  void aGracefulStopWhilePeriodicCheckpointsRunFailsNoCheckpoint() throws Exception {
+    checkpointExtra = "retain = 2";
+    builder("out", WINDOWED, 100_000_000, 1_000_000).closeCreated();
+    EngineBuilder fast = edited("out", toml -> toml.replace("interval = \"1h\"", "interval = \"1ms\""));
+    Engine e = start(fast, false);
+    EngineMetrics.Key taken = new EngineMetrics.Key("laminar_checkpoints_total", Map.of());
+    await(() -> lastMetrics.counterValues().getOrDefault(taken, 0L) >= 5, "five periodic checkpoints");
+    assertEquals(Engine.State.STOPPED, e.shutdown(Duration.ofSeconds(10)).state());
+    // on main the stop interrupted the periodic checkpoint in progress: "failed … ClosedByInterruptException"
+    assertEquals(0L, lastMetrics.counterValues().get(new EngineMetrics.Key("laminar_checkpoint_failures_total",
+        Map.of())));
   }
 
   private static Thread.State threadState(String name) {
