@@ -47,9 +47,11 @@ public final class Engine {
   private final EngineBuilder builder;
   private final BufferAllocator allocator;
   private final EngineMetrics metrics;
-  private final List<SourceRunner> sourceRunners = new ArrayList<>();
+  // Status views read these without the engine's lock (an HTTP request never waits behind a start
+  // or a cleanup), so they are copy-on-write; the lock guards lifecycle transitions only.
+  private final List<SourceRunner> sourceRunners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PipelineRunner> pipelineRunners = new ArrayList<>();
-  private final List<PipelineGroup> groups = new ArrayList<>();
+  private final List<PipelineGroup> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
   private BufferAllocator routingAllocator;
   private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
@@ -83,7 +85,7 @@ public final class Engine {
   }
 
   /** Every source, lookup, pipeline and sink with its state. */
-  public synchronized List<ComponentStatus> components() {
+  public List<ComponentStatus> components() {
     List<ComponentStatus> out = new ArrayList<>();
     String base = state == State.RUNNING ? "RUNNING" : state == State.CREATED ? "CREATED"
         : state == State.FAILED ? "FAILED" : state == State.COMPLETED ? "FINISHED" : "STOPPED";
@@ -105,7 +107,7 @@ public final class Engine {
   }
 
   /** Every pipeline's live status, in config order. */
-  public synchronized List<PipelineStatus> pipelines() {
+  public List<PipelineStatus> pipelines() {
     List<PipelineStatus> out = new ArrayList<>();
     for (CompiledPipeline p : builder.pipelines().values()) {
       PipelineGroup g = groups.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
@@ -178,8 +180,8 @@ public final class Engine {
       state = State.FAILED;
       throw e;
     }
-    LOG.info("engine started: {} sources, {} lookups, {} pipelines, {} sinks in {} ms", sourceRunners.size(),
-        builder.lookups().size(), pipelineRunners.size(),
+    LOG.info("engine started: {} sources, {} lookups, {} pipelines on {} workers, {} sinks in {} ms",
+        sourceRunners.size(), builder.lookups().size(), groups.size(), pipelineRunners.size(),
         builder.sinks().values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -455,7 +457,8 @@ public final class Engine {
     }
     stopScheduler(deadline);
     if (state == State.STOPPING && checkpoints != null) {
-      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines", pipelineRunners.size());
+      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines ({} workers)", groups.size(),
+          pipelineRunners.size());
       try {
         checkpoints.checkpoint(false, deadline);
       } catch (CheckpointCoordinator.CheckpointFailure e) {
