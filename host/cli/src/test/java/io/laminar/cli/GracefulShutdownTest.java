@@ -157,7 +157,7 @@ class GracefulShutdownTest {
     assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "no exit");
     String output = Files.readString(foreign);
     assertEquals(ExitCode.CONFIG, refused.exitValue(), output);
-    assertTrue(output.contains("source 'numbers': property 'seed' was \"0\", now \"42\""), output);
+    assertTrue(output.contains("source 'numbers': property 'seed' was the default, now \"42\""), output);
     assertTrue(output.contains("--reset-source numbers") && output.contains("--reset-state"), output);
 
     // one flipped byte in the only checkpoint

@@ -30,7 +30,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * a manifest holds none and rotating a password does not invalidate offsets.
  *
  * @param connector the connector type
- * @param properties identity properties with their effective values (defaults included)
+ * @param properties identity properties set to other values than their defaults
  * @param schema the columns, one {@code name type} per entry
  */
 record SourceIdentity(String connector, SortedMap<String, String> properties, List<String> schema) {
@@ -53,7 +53,12 @@ record SourceIdentity(String connector, SortedMap<String, String> properties, Li
     for (Map.Entry<String, Object> e : source.context().properties().asMap().entrySet()) {
       Optional<PropertySpec> p = spec.property(e.getKey());
       boolean identity = p.map(PropertySpec::isIdentity).orElse(true);
-      if (identity && !(e.getValue() instanceof Secret) && !SECRET_NAME.matcher(e.getKey()).matches()) {
+      // A default value is left out, so a connector version that adds a property with a default
+      // (or a config that spells out a default) does not count as reading other data.
+      boolean isDefault = p.flatMap(PropertySpec::defaultValue).map(d -> d.equals(String.valueOf(e.getValue())))
+          .orElse(false);
+      if (identity && !isDefault && !(e.getValue() instanceof Secret)
+          && !SECRET_NAME.matcher(e.getKey()).matches()) {
         props.put(e.getKey(), String.valueOf(e.getValue()));
       }
     }
@@ -141,6 +146,6 @@ record SourceIdentity(String connector, SortedMap<String, String> properties, Li
   }
 
   private static String shown(String value) {
-    return value == null ? "not set" : "\"" + value + "\"";
+    return value == null ? "the default" : "\"" + value + "\"";
   }
 }
