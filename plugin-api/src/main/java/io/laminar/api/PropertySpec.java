@@ -21,6 +21,7 @@ public final class PropertySpec {
   private final String defaultValue;
   private final List<String> allowedValues;
   private final String doc;
+  private final boolean tuning;
 
   private PropertySpec(Builder b) {
     this.name = Objects.requireNonNull(b.name, "name");
@@ -29,6 +30,7 @@ public final class PropertySpec {
     this.defaultValue = b.defaultValue;
     this.allowedValues = List.copyOf(b.allowedValues);
     this.doc = b.doc == null ? "" : b.doc;
+    this.tuning = b.tuning;
     if (type == PropertyType.ENUM && allowedValues.isEmpty()) {
       throw new IllegalArgumentException("ENUM property '" + name + "' needs allowed values");
     }
@@ -87,6 +89,21 @@ public final class PropertySpec {
     return isPrefix() ? name.substring(0, name.length() - 1) : name;
   }
 
+  /**
+   * Whether this property only changes how a source reads (rate, batch size, timeouts, client
+   * tuning), not what it reads. Every other property of a source, except secrets, is part of its
+   * identity: the host saves it with each checkpoint and refuses to resume the source's offsets
+   * when it changed (a new topic, table, seed or start time means other data).
+   */
+  public boolean isTuning() {
+    return tuning;
+  }
+
+  /** Whether this property selects what a source reads: neither {@link #isTuning tuning} nor secret. */
+  public boolean isIdentity() {
+    return !tuning && !isSecret();
+  }
+
   /** Whether a value of this property must be redacted in output. */
   public boolean isSecret() {
     return type == PropertyType.PASSWORD;
@@ -106,6 +123,7 @@ public final class PropertySpec {
     private String defaultValue;
     private List<String> allowedValues = List.of();
     private String doc;
+    private boolean tuning;
 
     private Builder(String name, PropertyType type) {
       this.name = name;
@@ -133,6 +151,15 @@ public final class PropertySpec {
     /** Sets the one-line documentation. */
     public Builder doc(String doc) {
       this.doc = doc;
+      return this;
+    }
+
+    /**
+     * Marks the property as tuning: changing it does not change what a source reads, so saved
+     * offsets stay valid (see {@link PropertySpec#isTuning()}).
+     */
+    public Builder tuning() {
+      this.tuning = true;
       return this;
     }
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
         + "once all input is processed; otherwise it runs until SIGTERM or SIGINT.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:finished", "1:runtime failure", "3:forced stop", "69:a connector cannot reach its system",
-        "78:configuration error"})
+        "78:configuration error, or saved state that cannot be used (corrupt, or from other sources)"})
 final class RunCommand implements Callable<Integer> {
   @ParentCommand LaminarCommand parent;
   @Mixin ConfigOptions options;
@@ -41,6 +41,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Ignore the saved checkpoint (e.g. after an incompatible SQL change): state starts empty "
           + "and sources start from the beginning.")
   boolean resetState;
+
+  @Option(names = "--reset-source", paramLabel = "NAME",
+      description = "Forget the saved offsets of source NAME (repeatable): it reads from its configured start, "
+          + "the rest of the checkpoint is restored. For a source whose topic, table, seed, start or schema changed.")
+  List<String> resetSources = new java.util.ArrayList<>();
 
   @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long a graceful shutdown may take before laminar names what is stuck and exits 3 "
@@ -67,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
-        new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout()));
+        new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout(), java.util.Set.copyOf(resetSources)));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
     CompletableFuture<Long> signalled = new CompletableFuture<>();
     Signals.install(() -> {
@@ -84,6 +89,7 @@ final class RunCommand implements Callable<Integer> {
           return ExitCode.CONNECTIVITY;
         case INVALID_TOPOLOGY:
         case CONFIG:
+        case STATE:
           return ExitCode.CONFIG;
         default:
           return ExitCode.RUNTIME;

@@ -3,12 +3,18 @@ package io.laminar.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,23 +61,59 @@ class GracefulShutdownTest {
     return config;
   }
 
+  /** Starts a server and waits until its HTTP API is up (so the engine runs); fails the test past 60 s. */
   private Process startAndWait(Path config, Path log, String... extra) throws Exception {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--offline", "--plugins",
         TEST_PLUGINS.toString(), "-c", config.toString()));
     args.addAll(java.util.List.of(extra));
     Process p = ChildLaminar.start(log, args.toArray(String[]::new));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.readString(log).contains("engine started") && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    awaitLog(log, p, LISTENING);
     return p;
+  }
+
+  private static final Pattern LISTENING = Pattern.compile("HTTP API listening on (http://\\S+)");
+
+  /** Waits until the log matches {@code pattern}, the process exits, or 60 s pass (then fails). */
+  private static Matcher awaitLog(Path log, Process p, Pattern pattern) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      Matcher m = pattern.matcher(Files.readString(log));
+      if (m.find()) {
+        return m;
+      }
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the server never logged '" + pattern + "' (alive: " + p.isAlive() + "):\n"
+            + Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Waits until the server's /metrics reports more than {@code rows} rows read by source 'numbers'. */
+  private static void awaitRowsRead(Path log, Process p, long rows) throws Exception {
+    String base = awaitLog(log, p, LISTENING).group(1);
+    HttpClient http = HttpClient.newHttpClient();
+    Pattern read = Pattern.compile("laminar_source_rows_read_total\\{[^}]*source=\"numbers\"[^}]*} ([0-9.eE+]+)");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      String body = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Matcher m = read.matcher(body);
+      if (m.find() && Double.parseDouble(m.group(1)) > rows) {
+        return;
+      }
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("source 'numbers' never read " + rows + " rows:\n" + body);
+      }
+      Thread.sleep(20);
+    }
   }
 
   @Test
   void sigtermDrainsEverythingReadIntoTheSinkAndWritesAFinalCheckpoint() throws Exception {
     Path log = dir.resolve("run.log");
     Process p = startAndWait(config(false), log);
-    Thread.sleep(1500);
+    awaitRowsRead(log, p, 1000);
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
     String output = Files.readString(log);
@@ -98,10 +140,55 @@ class GracefulShutdownTest {
   }
 
   @Test
+  void savedStateThatCannotBeUsedRefusesTheStartWithExit78AndSaysHowToProceed() throws Exception {
+    Path config = config(false);
+    Process first = startAndWait(config, dir.resolve("first.log"));
+    awaitRowsRead(dir.resolve("first.log"), first, 0);
+    first.destroy();
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+    assertEquals(0, first.exitValue(), Files.readString(dir.resolve("first.log")));
+
+    // another config in the same place: the source now generates other data
+    Files.writeString(config, Files.readString(config).replace("rows_per_second = 20000",
+        "rows_per_second = 20000\nseed = 42"));
+    Path foreign = dir.resolve("foreign.log");
+    Process refused = ChildLaminar.start(foreign, "run", "--offline", "--plugins", TEST_PLUGINS.toString(), "-c",
+        config.toString());
+    assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "no exit");
+    String output = Files.readString(foreign);
+    assertEquals(ExitCode.CONFIG, refused.exitValue(), output);
+    assertTrue(output.contains("source 'numbers': property 'seed' was the default, now \"42\""), output);
+    assertTrue(output.contains("--reset-source numbers") && output.contains("--reset-state"), output);
+
+    // one flipped byte in the only checkpoint
+    Path checkpoints = dir.resolve("cp/checkpoints");
+    Path only = checkpoints.resolve(String.format("%020d",
+        Long.parseLong(Files.readString(checkpoints.resolve("latest")).trim())));
+    Path offsets = only.resolve("source-numbers.offsets");
+    byte[] bytes = Files.readAllBytes(offsets);
+    bytes[0] ^= 0x01;
+    Files.write(offsets, bytes);
+    Path corrupt = dir.resolve("corrupt.log");
+    Process again = ChildLaminar.start(corrupt, "run", "--offline", "--plugins", TEST_PLUGINS.toString(), "-c",
+        config.toString());
+    assertTrue(again.waitFor(60, TimeUnit.SECONDS), "no exit");
+    output = Files.readString(corrupt);
+    assertEquals(ExitCode.CONFIG, again.exitValue(), output);
+    assertTrue(output.contains("no checkpoint can be restored") && output.contains(only.toString())
+        && output.contains("source-numbers.offsets"), output);
+
+    Path reset = dir.resolve("reset.log");
+    Process fresh = startAndWait(config, reset, "--reset-state");
+    fresh.destroy();
+    assertTrue(fresh.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM");
+    assertEquals(0, fresh.exitValue(), Files.readString(reset));
+  }
+
+  @Test
   void aShutdownThatHangsPastTheTimeoutNamesTheStuckSinkAndExits3() throws Exception {
     Path log = dir.resolve("hang.log");
     Process p = startAndWait(config(true), log, "--shutdown-timeout", "2s");
-    Thread.sleep(500);
+    awaitRowsRead(log, p, 0);
     long t0 = System.nanoTime();
     p.destroy(); // SIGTERM: the final checkpoint blocks in the sink's prepareCommit
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after the shutdown timeout");
@@ -116,9 +203,9 @@ class GracefulShutdownTest {
   void aSecondSignalForcesTheExit() throws Exception {
     Path log = dir.resolve("twice.log");
     Process p = startAndWait(config(true), log, "--shutdown-timeout", "5m");
-    Thread.sleep(500);
+    awaitRowsRead(log, p, 0);
     p.destroy();
-    Thread.sleep(700);
+    awaitLog(log, p, Pattern.compile("final checkpoint through")); // the first signal's shutdown hangs in prepareCommit
     p.destroy();
     assertTrue(p.waitFor(20, TimeUnit.SECONDS), "no exit after the second signal");
     String output = Files.readString(log);

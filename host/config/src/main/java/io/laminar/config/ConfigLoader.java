@@ -119,10 +119,12 @@ public final class ConfigLoader {
     Position start = Position.startOf(files.get(0));
     ServerSettings serverSettings = SettingsReader.server(server.reader(reading, start));
     StateSettings stateSettings = SettingsReader.state(state.reader(reading, start));
-    CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start));
-    // Paths a file sets are already resolved against that file; what is left relative is a default.
+    // Paths a file sets are already resolved against that file; what is left relative is a default,
+    // resolved against the first file.
     Path first = files.get(0);
     stateSettings = new StateSettings(ConfigPaths.resolve(first, stateSettings.path()));
+    CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start),
+        CheckpointSettings.defaultDir(stateSettings.path(), serverSettings.name()));
     checkpointSettings = new CheckpointSettings(ConfigPaths.resolve(first, checkpointSettings.dir()),
         checkpointSettings.interval(), checkpointSettings.retain());
     List<Named<SourceConfig>> mergedSources = byName(sources);

@@ -79,12 +79,12 @@ final class SettingsReader {
     return new StateSettings(t.string("path").flatMap(s -> path(t, "path", s)).orElse(StateSettings.DEFAULT_PATH));
   }
 
-  static CheckpointSettings checkpoint(TableReader t) {
+  static CheckpointSettings checkpoint(TableReader t, Path defaultDir) {
     t.allowOnly(CHECKPOINT_KEYS);
     if (t.has("url") && t.has("path")) {
       t.error(t.keyPosition("path"), "set either 'url' or 'path' in [checkpoint], not both");
     }
-    Path dir = CheckpointSettings.DEFAULT_DIR;
+    Path dir = defaultDir;
     if (t.has("url")) {
       dir = t.string("url").flatMap(u -> fileUrl(t, u)).orElse(dir);
     } else if (t.has("path")) {

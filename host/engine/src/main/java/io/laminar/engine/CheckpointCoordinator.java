@@ -12,6 +12,8 @@ import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,20 +30,30 @@ import org.slf4j.LoggerFactory;
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
   static final String COMPLETED = "completed";
+  private static final long BARRIER_POLL_MILLIS = 20;
+  private static final int COMMIT_ATTEMPTS = 3;
+  private static final long COMMIT_BACKOFF_MILLIS = 200;
 
   private final CheckpointStore store;
   private final List<SourceRunner> sources;
   private final List<PipelineRunner> pipelines;
   private final List<ConnectorInstance<Sink>> sinks;
+  /** Saved with every checkpoint: what each source reads ({@link SourceIdentity}). */
+  private final Map<String, String> metadata;
   private final LongAdder count;
   private final LongAdder failures;
   private volatile CheckpointResult last;
   private volatile String activity; // the external call in progress, to name it if it hangs
   private volatile long lastSuccessMillis;
+  /** Set once a sink's commit failed for good: no checkpoint may follow (it would skip that epoch). */
+  private volatile String uncommitted;
+  /** A checkpoint marked the input complete: the run is over, periodic checkpoints stop. */
+  private boolean inputCompleted;
 
   CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
-      List<ConnectorInstance<Sink>> sinks, EngineMetrics metrics) {
+      List<ConnectorInstance<Sink>> sinks, Map<String, String> metadata, EngineMetrics metrics) {
     this.store = store;
+    this.metadata = Map.copyOf(metadata);
     this.sources = sources;
     this.pipelines = pipelines;
     this.sinks = sinks;
@@ -56,13 +68,34 @@ final class CheckpointCoordinator {
   }
 
   /** What the coordinator is waiting on right now, if anything. */
-  java.util.Optional<String> activity() {
-    return java.util.Optional.ofNullable(activity);
+  Optional<String> activity() {
+    return Optional.ofNullable(activity);
+  }
+
+  /**
+   * Takes a periodic checkpoint if {@code wanted} still holds once no other checkpoint is in
+   * progress, and none marked the input complete yet; empty if it was skipped.
+   */
+  synchronized Optional<CheckpointResult> checkpointIf(BooleanSupplier wanted, long deadlineNanos)
+      throws CheckpointFailure {
+    if (inputCompleted || !wanted.getAsBoolean()) {
+      return Optional.empty();
+    }
+    return Optional.of(take(false, deadlineNanos, true));
   }
 
   /** Takes one checkpoint; {@code completed} marks a bounded run whose input is all processed. */
   synchronized CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
+    return take(completed, deadlineNanos, false);
+  }
+
+  /** One checkpoint; a periodic one logs at DEBUG (one INFO line per interval is noise). */
+  private CheckpointResult take(boolean completed, long deadlineNanos, boolean periodic) throws CheckpointFailure {
     long t0 = System.nanoTime();
+    if (uncommitted != null) {
+      failures.increment();
+      throw new CheckpointFailure(uncommitted + "; no further checkpoint is taken before a restart commits it");
+    }
     long id;
     try {
       id = store.nextId();
@@ -79,23 +112,39 @@ final class CheckpointCoordinator {
           throw new CheckpointFailure("source '" + s.name() + "' did not pause in time");
         }
       }
-      List<PipelineRunner> live = pipelines.stream().filter(p -> !p.finished() && !p.failed()).toList();
+      requireNoFailedPipeline();
+      List<PipelineRunner> live = pipelines.stream().filter(p -> !p.finished()).toList();
       CountDownLatch arrived = new CountDownLatch(live.size());
       for (PipelineRunner p : live) {
         if (!p.offer(new PipelineRunner.BarrierEvent(id, arrived, release), deadlineNanos - System.nanoTime())) {
+          requireNoFailedPipeline();
           throw new CheckpointFailure("pipeline '" + p.name() + "' did not take the barrier in time");
         }
       }
-      if (!arrived.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        throw new CheckpointFailure("not every pipeline reached the barrier in time");
+      while (!arrived.await(BARRIER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        requireNoFailedPipeline(); // a failed pipeline never arrives: abort now, not at the deadline
+        // A pipeline that took its last input before the barrier ends without reading it; one that
+        // reached the barrier cannot end before the release. So once the missing arrivals are all
+        // pipelines that ended, every other one is parked.
+        if (arrived.getCount() <= live.stream().filter(PipelineRunner::finished).count()) {
+          break;
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+          throw new CheckpointFailure("not every pipeline reached the barrier in time");
+        }
       }
       CompletedCheckpoint done = write(id, completed);
+      inputCompleted |= completed;
       commitSinks(id);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       count.increment();
-      LOG.info("checkpoint {} done in {} ms ({} bytes){}", id, last.durationMs(), last.sizeBytes(),
-          completed ? ", input complete" : "");
+      String line = "checkpoint {} done in {} ms ({} bytes){}";
+      if (periodic) {
+        LOG.debug(line, id, last.durationMs(), last.sizeBytes(), "");
+      } else {
+        LOG.info(line, id, last.durationMs(), last.sizeBytes(), completed ? ", input complete" : "");
+      }
       return last;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -121,9 +170,7 @@ final class CheckpointCoordinator {
         writer.put(offsetsFile(s.name()), s.source().snapshotOffsets());
       }
       for (PipelineRunner p : pipelines) {
-        if (p.failed()) {
-          continue;
-        }
+        requireNoFailedPipeline();
         activity = "pipeline '" + p.workerName() + "' state snapshot";
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
             writer.open(p.stateFile()), 1 << 16))) {
@@ -135,7 +182,9 @@ final class CheckpointCoordinator {
         s.instance().prepareCommit(id);
       }
       activity = "writing checkpoint " + id;
-      CompletedCheckpoint done = writer.commit(Map.of(COMPLETED, Boolean.toString(completed)));
+      Map<String, String> meta = new java.util.HashMap<>(metadata);
+      meta.put(COMPLETED, Boolean.toString(completed));
+      CompletedCheckpoint done = writer.commit(meta);
       writer = null;
       return done;
     } catch (Exception e) {
@@ -143,20 +192,66 @@ final class CheckpointCoordinator {
         writer.abort();
       }
       abortSinks(id);
-      throw new CheckpointFailure(e instanceof ConnectorException || e instanceof CheckpointException
-          ? e.getMessage() : e.toString());
+      throw e instanceof CheckpointFailure f ? f : new CheckpointFailure(
+          e instanceof ConnectorException || e instanceof CheckpointException ? e.getMessage() : e.toString());
     }
   }
 
-  private void commitSinks(long id) throws CheckpointFailure {
-    for (ConnectorInstance<Sink> s : sinks) {
-      try {
-        activity = "sink '" + s.name() + "' commit(" + id + ")";
-        s.instance().commit(id);
-      } catch (ConnectorException e) {
-        // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.
-        throw new CheckpointFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + e.getMessage());
+  /**
+   * A checkpoint holds every pipeline's state or none: one without a failed pipeline's state would
+   * let the sources resume past rows that pipeline had consumed, and restart it empty.
+   */
+  private void requireNoFailedPipeline() throws CheckpointFailure {
+    for (PipelineRunner p : pipelines) {
+      if (p.failed()) {
+        throw new CheckpointFailure("pipeline '" + p.workerName() + "' failed; the checkpoint is aborted, "
+            + "since it would not hold that pipeline's state");
       }
+    }
+  }
+
+  /**
+   * Commits every sink's epoch, retrying a failed commit a few times. A commit that still fails
+   * leaves the durable checkpoint ahead of the sink: no later checkpoint may be taken (it would
+   * skip that epoch), so {@link CommitFailure} tells the engine to stop; the sink's
+   * {@code open(lastCommittedEpoch)} finishes the commit after a restart.
+   */
+  private void commitSinks(long id) throws CommitFailure {
+    for (ConnectorInstance<Sink> s : sinks) {
+      activity = "sink '" + s.name() + "' commit(" + id + ")";
+      ConnectorException last = null;
+      for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+        try {
+          s.instance().commit(id);
+          last = null;
+          break;
+        } catch (ConnectorException e) {
+          last = e;
+          if (attempt < COMMIT_ATTEMPTS) {
+            LOG.warn("sink '{}' could not commit epoch {} (attempt {} of {}): {}; retrying", s.name(), id, attempt,
+                COMMIT_ATTEMPTS, e.getMessage());
+            if (!backOff(attempt)) {
+              break;
+            }
+          }
+        }
+      }
+      if (last != null) {
+        uncommitted = "sink '" + s.name() + "' has not committed epoch " + id;
+        throw new CommitFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + last.getMessage()
+            + ". Checkpoint " + id + " is saved; the run stops so that the next start commits that epoch");
+      }
+    }
+  }
+
+  /** Waits before the next commit attempt; false if interrupted (a shutdown is in progress). */
+  private static boolean backOff(int attempt) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(COMMIT_BACKOFF_MILLIS * attempt); // a pause between attempts, not a wait for a condition
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -186,10 +281,22 @@ final class CheckpointCoordinator {
   }
 
   /** A checkpoint that did not complete; the previous one stays the recovery point. */
-  static final class CheckpointFailure extends Exception {
+  static class CheckpointFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     CheckpointFailure(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The checkpoint is durable but a sink could not commit its epoch: the run must stop, and the
+   * next start commits the epoch (an exactly-once sink's {@code open(lastCommittedEpoch)}).
+   */
+  static final class CommitFailure extends CheckpointFailure {
+    private static final long serialVersionUID = 1L;
+
+    CommitFailure(String message) {
       super(message);
     }
   }

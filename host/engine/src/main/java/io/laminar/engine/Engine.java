@@ -5,13 +5,8 @@ import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
 import io.laminar.plan.CompiledPipeline;
-import io.laminar.runtime.IncompatibleStateException;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.CheckpointStore;
-import io.laminar.state.RestoredCheckpoint;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,9 +47,11 @@ public final class Engine {
   private final EngineBuilder builder;
   private final BufferAllocator allocator;
   private final EngineMetrics metrics;
-  private final List<SourceRunner> sourceRunners = new ArrayList<>();
+  // Status views read these without the engine's lock (an HTTP request never waits behind a start
+  // or a cleanup), so they are copy-on-write; the lock guards lifecycle transitions only.
+  private final List<SourceRunner> sourceRunners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PipelineRunner> pipelineRunners = new ArrayList<>();
-  private final List<PipelineGroup> groups = new ArrayList<>();
+  private final List<PipelineGroup> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
   private BufferAllocator routingAllocator;
   private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
@@ -88,7 +85,7 @@ public final class Engine {
   }
 
   /** Every source, lookup, pipeline and sink with its state. */
-  public synchronized List<ComponentStatus> components() {
+  public List<ComponentStatus> components() {
     List<ComponentStatus> out = new ArrayList<>();
     String base = state == State.RUNNING ? "RUNNING" : state == State.CREATED ? "CREATED"
         : state == State.FAILED ? "FAILED" : state == State.COMPLETED ? "FINISHED" : "STOPPED";
@@ -116,7 +113,7 @@ public final class Engine {
   }
 
   /** Every pipeline's live status, in config order. */
-  public synchronized List<PipelineStatus> pipelines() {
+  public List<PipelineStatus> pipelines() {
     List<PipelineStatus> out = new ArrayList<>();
     for (CompiledPipeline p : builder.pipelines().values()) {
       PipelineGroup g = groups.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
@@ -190,33 +187,29 @@ public final class Engine {
       state = State.FAILED;
       throw e;
     }
-    LOG.info("engine started: {} sources, {} lookups, {} pipelines ({} workers), {} sinks in {} ms",
+    LOG.info("engine started: {} sources, {} lookups, {} pipelines on {} workers, {} sinks in {} ms",
         sourceRunners.size(), builder.lookups().size(), groups.size(), pipelineRunners.size(),
         builder.sinks().values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
   }
 
   private void startOrThrow() throws StartFailure {
     var cpConfig = builder.config().checkpoint();
-    Optional<RestoredCheckpoint> latest;
+    Map<String, SourceIdentity> identities = new java.util.TreeMap<>();
+    for (CompiledPipeline p : builder.pipelines().values()) {
+      for (String source : p.sources()) {
+        identities.computeIfAbsent(source, k -> SourceIdentity.of(builder.sources().get(k)));
+      }
+    }
+    RecoveryPlanner recovery;
     try {
       store = new CheckpointStore(cpConfig.dir(), cpConfig.retain(), builder.config().canonicalHash());
-      latest = store.recover().checkpoint();
+      LOG.info("checkpoints in {}", store.directory());
+      recovery = RecoveryPlanner.plan(store.recover(), options, identities, builder.sources().keySet());
     } catch (CheckpointException e) {
       throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot use the checkpoint directory: "
           + e.getMessage(), Optional.empty()), e);
     }
-    long lastCommitted = latest.map(RestoredCheckpoint::id).orElse(0L);
-    Optional<RestoredCheckpoint> restore = latest;
-    if (latest.isPresent() && options.resetState()) {
-      LOG.warn("--reset-state: ignoring checkpoint {}; starting from the beginning", lastCommitted);
-      restore = Optional.empty();
-    } else if (latest.isPresent() && "true".equals(latest.get().metadata().get(CheckpointCoordinator.COMPLETED))) {
-      LOG.info("the previous run processed all its input (checkpoint {}); starting a new run from the beginning",
-          lastCommitted);
-      restore = Optional.empty();
-    } else if (latest.isPresent()) {
-      LOG.info("restoring from checkpoint {} ({})", lastCommitted, latest.get().directory());
-    }
+    long lastCommitted = recovery.lastCommittedEpoch();
 
     Map<String, LookupSource> lookups = new HashMap<>();
     for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
@@ -235,11 +228,15 @@ public final class Engine {
       for (int w = 0; w < workers; w++) {
         PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(),
             builder.sinks().getOrDefault(p.name(), List.of()), this);
-        runners.add(runner);
         pipelineRunners.add(runner);
-        if (restore.isPresent()) {
-          restorePipeline(runner, restore.get());
+        if (!recovery.restorePipeline(runner)) {
+          pipelineRunners.remove(runner);
+          runner.closeExecutor();
+          runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(),
+              builder.sinks().getOrDefault(p.name(), List.of()), this);
+          pipelineRunners.add(runner);
         }
+        runners.add(runner);
       }
       PipelineGroup group = new PipelineGroup(p, runners);
       groups.add(group);
@@ -254,12 +251,14 @@ public final class Engine {
       if (consumers.isEmpty()) {
         continue; // an unused source is warned about at validation and never polled
       }
-      byte[] offsets = restoredOffsets(restore, s.name());
+      byte[] offsets = recovery.offsets(s.name());
       opening(s, () -> s.instance().open(offsets));
       sourceRunners.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
     }
     List<ConnectorInstance<Sink>> sinks = builder.sinks().values().stream().flatMap(List::stream).toList();
-    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, sinks, metrics);
+    Map<String, String> metadata = new HashMap<>();
+    identities.forEach((source, identity) -> metadata.put(SourceIdentity.metadataKey(source), identity.encode()));
+    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, sinks, metadata, metrics);
     pipelinesLeft = pipelineRunners.size();
     state = State.RUNNING;
     for (PipelineRunner p : pipelineRunners) {
@@ -275,8 +274,8 @@ public final class Engine {
         t.setDaemon(true);
         return t;
       });
-      scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toMillis(), interval.toMillis(),
-          TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toNanos(), interval.toNanos(),
+          TimeUnit.NANOSECONDS);
     }
     if (pipelineRunners.isEmpty()) {
       finish(State.COMPLETED);
@@ -298,52 +297,31 @@ public final class Engine {
     return Math.max(1, wanted);
   }
 
-  private void restorePipeline(PipelineRunner runner, RestoredCheckpoint checkpoint) throws StartFailure {
-    String file = runner.stateFile();
-    if (!checkpoint.contains(file)) {
-      String prefix = CheckpointCoordinator.statePrefix(runner.name());
-      if (checkpoint.fileNames().stream().anyMatch(f -> f.startsWith(prefix))) {
-        throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, "pipeline '" + runner.name()
-            + "' was checkpointed with a different number of workers, and keyed state cannot be redistributed. "
-            + "Set its parallelism back, or start with --reset-state to discard the saved state.", Optional.empty()),
-            null);
-      }
-      LOG.warn("checkpoint {} has no state for pipeline '{}' (new pipeline?); it starts empty",
-          checkpoint.id(), runner.name());
-      return;
-    }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(checkpoint.open(file), 1 << 16))) {
-      runner.executor().restore(in);
-    } catch (IncompatibleStateException e) {
-      throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, e.getMessage()
-          + ". Start with --reset-state to discard the saved state (input is then read from the beginning).",
-          Optional.empty()), e);
-    } catch (IOException e) {
-      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot restore pipeline '"
-          + runner.name() + "' from checkpoint " + checkpoint.id() + ": " + e.getMessage(), Optional.empty()), e);
-    }
-  }
-
-  private static byte[] restoredOffsets(Optional<RestoredCheckpoint> restore, String source) throws StartFailure {
-    if (restore.isEmpty() || !restore.get().contains(CheckpointCoordinator.offsetsFile(source))) {
-      return null;
-    }
-    try {
-      return restore.get().read(CheckpointCoordinator.offsetsFile(source));
-    } catch (IOException e) {
-      throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot read offsets of source '" + source
-          + "' from checkpoint " + restore.get().id() + ": " + e.getMessage(), Optional.empty()), e);
-    }
-  }
-
   private void periodicCheckpoint() {
     if (state != State.RUNNING) {
       return;
     }
     try {
-      checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
+      checkpoints.checkpointIf(() -> state == State.RUNNING,
+          System.nanoTime() + options.checkpointTimeout().toNanos());
+    } catch (CheckpointCoordinator.CommitFailure e) {
+      fail(e.getMessage(), e); // without the engine's lock: cleanup holds it while waiting for this thread
     } catch (CheckpointCoordinator.CheckpointFailure e) {
       // logged by the coordinator; the previous checkpoint stays the recovery point
+    }
+  }
+
+  /**
+   * Takes a checkpoint; a sink commit that failed for good stops the run, since every later
+   * checkpoint would skip that sink's epoch (a restart commits it instead).
+   */
+  private CheckpointResult checkpoint(boolean completed, long deadlineNanos)
+      throws CheckpointCoordinator.CheckpointFailure {
+    try {
+      return checkpoints.checkpoint(completed, deadlineNanos);
+    } catch (CheckpointCoordinator.CommitFailure e) {
+      fail(e.getMessage(), e);
+      throw e;
     }
   }
 
@@ -358,7 +336,7 @@ public final class Engine {
       throw new IllegalStateException("the engine is " + state.name().toLowerCase(java.util.Locale.ROOT)
           + "; checkpoints are taken only while it runs");
     }
-    return checkpoints.checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
+    return checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
   }
 
   private void registerPipelineMetrics(PipelineGroup group) {
@@ -429,7 +407,7 @@ public final class Engine {
     if (completeRun) {
       // All input processed: a final checkpoint commits the sinks' last epoch and records completion.
       try {
-        checkpoints.checkpoint(true, System.nanoTime() + options.checkpointTimeout().toNanos());
+        checkpoint(true, System.nanoTime() + options.checkpointTimeout().toNanos());
         synchronized (this) {
           finish(State.COMPLETED);
         }
@@ -457,7 +435,9 @@ public final class Engine {
   }
 
   private void finish(State end) {
-    if (state != State.FAILED) {
+    if (failure.get() != null) {
+      state = State.FAILED;
+    } else if (state != State.FAILED) {
       state = end;
     }
     done.countDown();
@@ -482,17 +462,20 @@ public final class Engine {
         join(t, deadline);
       }
     }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
+    stopScheduler(deadline);
     if (state == State.STOPPING && checkpoints != null) {
       LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines ({} workers)", groups.size(),
           pipelineRunners.size());
       try {
         checkpoints.checkpoint(false, deadline);
       } catch (CheckpointCoordinator.CheckpointFailure e) {
-        LOG.error("shutdown: the final checkpoint failed ({}); the previous checkpoint is the recovery point",
-            e.getMessage());
+        // The stop goes on (pipelines drain, connectors close), but the run did not end cleanly.
+        String message = "the final checkpoint failed: " + e.getMessage()
+            + (e instanceof CheckpointCoordinator.CommitFailure ? ""
+                : "; the previous checkpoint is the recovery point (input after it is read again)");
+        if (failure.compareAndSet(null, message)) {
+          LOG.error("shutdown: {}", message);
+        }
       }
     }
     for (PipelineRunner p : pipelineRunners) {
@@ -539,19 +522,28 @@ public final class Engine {
     return cleanup(deadline);
   }
 
-  private synchronized Outcome cleanup(long deadline) {
+  /**
+   * Joins the threads, then releases what they used. The joins run without the engine's lock: a
+   * thread that ends reports through {@link #pipelineDone} or {@link #sourceDone}, which take it.
+   */
+  private Outcome cleanup(long deadline) {
     for (Thread t : threads) {
       join(t, deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline);
     }
+    // A periodic checkpoint still running would snapshot executors that are about to be closed.
+    stopScheduler(deadline == Long.MAX_VALUE ? System.nanoTime() + options.checkpointTimeout().toNanos() : deadline);
+    synchronized (this) {
+      return release();
+    }
+  }
+
+  private Outcome release() {
     List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
     for (PipelineRunner p : pipelineRunners) {
       p.drainQueue();
       if (stuck.isEmpty()) {
         p.closeExecutor();
       }
-    }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
     }
     if (stuck.isEmpty()) {
       releaseResources();
@@ -578,6 +570,25 @@ public final class Engine {
         LOG.warn("closing the checkpoint store failed: {}", e.getMessage());
       }
       store = null;
+    }
+  }
+
+  /**
+   * Stops periodic checkpoints without interrupting one in progress (an interrupt would close its
+   * files under it and log a failure for an ordinary stop); waits for it until the deadline.
+   */
+  private void stopScheduler(long deadline) {
+    if (scheduler == null) {
+      return;
+    }
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        scheduler.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      scheduler.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -84,6 +84,10 @@ final class PipelineRunner implements Runnable {
     executor.onLateRows(warnings);
   }
 
+  CompiledPipeline pipeline() {
+    return pipeline;
+  }
+
   /** The pipeline name, with {@code #i} when the pipeline runs on several workers. */
   String workerName() {
     return workerName;

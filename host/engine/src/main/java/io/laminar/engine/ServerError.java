@@ -26,6 +26,11 @@ public record ServerError(Kind kind, String message, Optional<Position> position
     INVALID_SCHEMA,
     /** Sources, pipelines and sinks do not fit together. */
     INVALID_TOPOLOGY,
+    /**
+     * The saved state cannot be used as it is: no checkpoint verifies, or one belongs to another
+     * configuration. Starting anyway would reprocess or skip input, so the user decides.
+     */
+    STATE,
     /** A connector's connectivity check failed. */
     CONNECTION_FAILED,
     /** A failure while running. */

@@ -2,6 +2,7 @@ package io.laminar.engine;
 
 import io.laminar.api.Batch;
 import io.laminar.api.ConnectorContext;
+import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorSpec;
 import io.laminar.api.DeliveryGuarantee;
@@ -12,6 +13,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.vector.FieldVector;
 
 /** A test sink that keeps rows (as text) per instance name, and records commits. */
@@ -19,6 +22,27 @@ final class CollectingSinkFactory implements SinkFactory {
   static final Map<String, List<String>> ROWS = new ConcurrentHashMap<>();
   static final Map<String, List<Long>> COMMITS = new ConcurrentHashMap<>();
   static final Map<String, List<Long>> OPENED_AT = new ConcurrentHashMap<>();
+  static final Map<String, List<Long>> ABORTS = new ConcurrentHashMap<>();
+  /** Per sink name, how many of its next commits fail. */
+  static final Map<String, AtomicInteger> COMMIT_FAILURES = new ConcurrentHashMap<>();
+  /** When set, the next write of that sink waits for {@link WriteGate#release}, then fails. */
+  static final Map<String, WriteGate> FAILING_WRITE = new ConcurrentHashMap<>();
+
+  /** A write that blocks: {@code blocked} counts down when it starts waiting. */
+  record WriteGate(CountDownLatch blocked, CountDownLatch release) {
+    WriteGate() {
+      this(new CountDownLatch(1), new CountDownLatch(1));
+    }
+  }
+
+  static void clear() {
+    ROWS.clear();
+    COMMITS.clear();
+    OPENED_AT.clear();
+    ABORTS.clear();
+    COMMIT_FAILURES.clear();
+    FAILING_WRITE.clear();
+  }
 
   @Override
   public ConnectorSpec spec() {
@@ -42,7 +66,17 @@ final class CollectingSinkFactory implements SinkFactory {
       }
 
       @Override
-      public void write(Batch batch) {
+      public void write(Batch batch) throws ConnectorException {
+        WriteGate gate = FAILING_WRITE.remove(context.name());
+        if (gate != null) {
+          gate.blocked().countDown();
+          try {
+            gate.release().await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw ConnectorException.runtime("injected write failure", null);
+        }
         for (int r = 0; r < batch.rowCount(); r++) {
           List<String> cells = new ArrayList<>();
           for (FieldVector v : batch.data().getFieldVectors()) {
@@ -57,8 +91,17 @@ final class CollectingSinkFactory implements SinkFactory {
       }
 
       @Override
-      public void commit(long epoch) {
+      public void commit(long epoch) throws ConnectorException {
+        AtomicInteger failures = COMMIT_FAILURES.get(context.name());
+        if (failures != null && failures.getAndDecrement() > 0) {
+          throw ConnectorException.runtime("injected commit failure of epoch " + epoch, null);
+        }
         commits.add(epoch);
+      }
+
+      @Override
+      public void abort(long epoch) {
+        ABORTS.computeIfAbsent(context.name(), k -> Collections.synchronizedList(new ArrayList<>())).add(epoch);
       }
 
       @Override

@@ -224,9 +224,9 @@ public final class CheckpointStore implements AutoCloseable {
       LOG.warn("Skipping {}", problem);
     }
     if (found.isPresent()) {
-      LOG.info("Restoring checkpoint {} from {}", found.get().id(), found.get().directory());
+      LOG.debug("Restoring checkpoint {} from {}", found.get().id(), found.get().directory());
     } else if (!problems.isEmpty()) {
-      LOG.warn("No valid checkpoint in {}; starting without state", root);
+      LOG.warn("No valid checkpoint in {}", root);
     }
     return new Recovery(found, problems);
   }

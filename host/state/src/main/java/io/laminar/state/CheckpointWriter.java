@@ -105,7 +105,7 @@ public final class CheckpointWriter implements AutoCloseable {
       Path finalDir = store.publish(id, tempDir);
       state = State.COMMITTED;
       long commitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - commitStart);
-      LOG.info("Committed checkpoint {}: {} files, {} bytes, write {} ms, commit {} ms", id,
+      LOG.debug("Committed checkpoint {}: {} files, {} bytes, write {} ms, commit {} ms", id,
           files.size(), bytes, writeMillis, commitMillis);
       return new CompletedCheckpoint(id, finalDir, manifest.createdAt(), manifest.configHash(),
           manifest.metadata(), manifest.files(), bytes, writeMillis, commitMillis);

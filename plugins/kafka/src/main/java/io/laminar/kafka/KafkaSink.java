@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -36,7 +37,9 @@ import org.slf4j.Logger;
  * crash may repeat some).
  *
  * <p><b>exactly_once</b>: a transactional producer with {@code transactional.id =
- * "laminar-<server>-<instance>"} and one transaction per epoch. A transaction begins with the first
+ * "laminar-<server>-<instance>"} (or the {@code transactional.id} property) and one transaction
+ * per epoch. Two running producers with one transactional id fence each other: the older one's
+ * next send or commit fails, and the error says which id and which settings make it unique. A transaction begins with the first
  * write after a commit; {@link #prepareCommit(long)} flushes it and records it as pending for the
  * epoch (it stays open); {@link #commit(long)} commits it and {@link #abort(long)} aborts it. Rows
  * written while a transaction awaits its commit belong to a later epoch: they are held in memory
@@ -90,7 +93,7 @@ final class KafkaSink implements Sink {
   }
 
   KafkaSink(ConnectorContext ctx, String servers, String topic, String keyColumn, Duration checkTimeout,
-      Map<String, Object> clientProperties) {
+      Map<String, Object> clientProperties, String transactionalId) {
     this.ctx = ctx;
     this.log = ctx.logger();
     this.servers = servers;
@@ -100,7 +103,7 @@ final class KafkaSink implements Sink {
     this.clientProperties = clientProperties;
     this.exactlyOnce = ctx.delivery().orElse(DeliveryGuarantee.AT_LEAST_ONCE) == DeliveryGuarantee.EXACTLY_ONCE;
     this.clientId = ClientConfig.clientId(ctx.serverName(), ctx.name());
-    this.transactionalId = clientId;
+    this.transactionalId = transactionalId;
   }
 
   @Override
@@ -377,15 +380,20 @@ final class KafkaSink implements Sink {
 
   private ConnectorException failed(String what, Exception e) {
     if (isFenced(e)) {
-      return ConnectorException.runtime("kafka sink fenced: another instance with transactional.id '"
-          + transactionalId + "' has started; " + what, e);
+      return ConnectorException.runtime("kafka sink '" + ctx.name() + "' was fenced (" + what + "): another "
+          + "producer with transactional.id '" + transactionalId + "' is running — another laminar server with "
+          + "the same [server] name '" + ctx.serverName() + "' and a sink named '" + ctx.name() + "', or a second "
+          + "copy of this one. This sink's open transaction cannot commit. Give each server its own [server] name, "
+          + "or set a unique '" + KafkaSinkFactory.TRANSACTIONAL_ID + "' in the [sink.properties] of sink '"
+          + ctx.name() + "'", e);
     }
     return ConnectorException.runtime("kafka sink: " + what + ": " + e.getMessage(), e);
   }
 
-  private static boolean isFenced(Throwable e) {
+  /** Whether another producer with our transactional id took over (ours is fenced for good). */
+  static boolean isFenced(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ProducerFencedException) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
         return true;
       }
     }

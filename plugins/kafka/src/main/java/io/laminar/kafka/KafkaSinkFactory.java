@@ -22,6 +22,7 @@ public final class KafkaSinkFactory implements SinkFactory {
   static final String TOPIC = "topic";
   static final String KEY_COLUMN = "key.column";
   static final String CHECK_TIMEOUT = "check.timeout";
+  static final String TRANSACTIONAL_ID = "transactional.id";
 
   /** Producer settings the connector controls. */
   static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
@@ -35,6 +36,9 @@ public final class KafkaSinkFactory implements SinkFactory {
           .doc("Column whose value, as text, is the record key; absent = no key").build())
       .property(PropertySpec.builder(CHECK_TIMEOUT, PropertyType.DURATION).defaultValue("5s")
           .doc("How long the connectivity check waits for a broker").build())
+      .property(PropertySpec.builder(TRANSACTIONAL_ID, PropertyType.STRING)
+          .doc("exactly_once: the producer's transactional.id; unique per running sink "
+              + "(default laminar-<[server] name>-<sink name>)").build())
       .property(PropertySpec.builder("kafka.*", PropertyType.STRING)
           .doc("Kafka producer settings passed through, e.g. kafka.compression.type").build())
       .build();
@@ -52,7 +56,12 @@ public final class KafkaSinkFactory implements SinkFactory {
       throw ConnectorException.invalidProperty(KEY_COLUMN, keyColumn, "the sink's schema has no such column (columns: "
           + String.join(", ", context.schema().getFields().stream().map(Field::getName).toList()) + ")");
     }
+    String transactionalId = p.string(TRANSACTIONAL_ID).orElse(ClientConfig.clientId(context.serverName(),
+        context.name()));
+    if (transactionalId.isBlank()) {
+      throw ConnectorException.invalidProperty(TRANSACTIONAL_ID, transactionalId, "must not be empty");
+    }
     return new KafkaSink(context, p.requireString(BOOTSTRAP_SERVERS), p.requireString(TOPIC), keyColumn,
-        p.duration(CHECK_TIMEOUT).orElseThrow(), ClientConfig.passThrough(p, RESERVED));
+        p.duration(CHECK_TIMEOUT).orElseThrow(), ClientConfig.passThrough(p, RESERVED), transactionalId);
   }
 }

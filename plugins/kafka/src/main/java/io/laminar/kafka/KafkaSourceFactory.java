@@ -50,18 +50,18 @@ public final class KafkaSourceFactory implements SourceFactory {
           .doc("Record format: a JSON object per record, or a CSV line with the schema's columns in order"
               + " (trailing columns may be left out; they are null)").build())
       .property(PropertySpec.builder(ON_ERROR, PropertyType.ENUM).allowedValues("skip", "fail").defaultValue("fail")
-          .doc("A record that cannot be decoded: skip it (counted in records_skipped_total) or fail the source").build())
+          .doc("A record that cannot be decoded: skip it (counted in records_skipped_total) or fail the source").tuning().build())
       .property(PropertySpec.builder(TS_COLUMN, PropertyType.STRING)
           .doc("'$kafka.timestamp': the first TIMESTAMP column a record lacks gets the record timestamp;"
               + " or the name of the TIMESTAMP column that gets it").build())
       .property(PropertySpec.builder(POLL_TIMEOUT, PropertyType.DURATION).defaultValue("100ms")
-          .doc("Longest single wait on the Kafka consumer").build())
+          .doc("Longest single wait on the Kafka consumer").tuning().build())
       .property(PropertySpec.builder(DISCOVERY_INTERVAL, PropertyType.DURATION).defaultValue("10s")
-          .doc("How often to look for new partitions (read from their beginning)").build())
+          .doc("How often to look for new partitions (read from their beginning)").tuning().build())
       .property(PropertySpec.builder(CHECK_TIMEOUT, PropertyType.DURATION).defaultValue("5s")
-          .doc("How long the connectivity check waits for a broker").build())
+          .doc("How long the connectivity check waits for a broker").tuning().build())
       .property(PropertySpec.builder("kafka.*", PropertyType.STRING)
-          .doc("Kafka consumer settings passed through, e.g. kafka.security.protocol").build())
+          .doc("Kafka consumer settings passed through, e.g. kafka.security.protocol").tuning().build())
       .build();
 
   @Override

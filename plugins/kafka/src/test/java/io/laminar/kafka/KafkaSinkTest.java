@@ -221,9 +221,32 @@ class KafkaSinkTest {
 
     ConnectorException e = assertThrows(ConnectorException.class, () -> crashed.commit(1));
     assertTrue(e.getMessage().contains("fenced"), e.getMessage());
+    assertTrue(e.getMessage().contains("another producer with transactional.id 'laminar-test-fenced' is running"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("[server] name") && e.getMessage().contains("'transactional.id'"),
+        "names the settings that make the id unique: " + e.getMessage());
     List<String> visible = values(kafka.readAll(topic, "read_committed"));
     assertEquals(2, visible.size(), "only the new instance's rows");
     assertTrue(IntStream.range(0, 2).allMatch(i -> visible.get(i).startsWith("{\"id\":10" + i + ",")), visible.toString());
+  }
+
+  @Test
+  void twoSinksGivenOneTransactionalIdFenceEachOtherAndTheFencedOneSaysWhichSettingToChange() throws Exception {
+    String topic = kafka.createTopic("shared-txid", 1);
+    Map<String, String> shared = Map.of(KafkaSinkFactory.TRANSACTIONAL_ID, "shared-" + topic);
+    Sink first = sink("first", topic, DeliveryGuarantee.EXACTLY_ONCE, shared);
+    write(first, 0, 3);
+    first.prepareCommit(1);
+    Sink second = sink("second", topic, DeliveryGuarantee.EXACTLY_ONCE, shared);
+    write(second, 100, 101);
+    second.prepareCommit(1);
+    second.commit(1);
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> first.commit(1));
+    assertTrue(e.getMessage().contains("kafka sink 'first' was fenced"), e.getMessage());
+    assertTrue(e.getMessage().contains("transactional.id 'shared-" + topic + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains("[sink.properties] of sink 'first'"), e.getMessage());
+    assertEquals(1, kafka.readAll(topic, "read_committed").size(), "only the second sink's row is committed");
   }
 
   @Test

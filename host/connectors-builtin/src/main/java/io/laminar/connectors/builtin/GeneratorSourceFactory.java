@@ -25,9 +25,9 @@ public final class GeneratorSourceFactory implements SourceFactory {
       .description("Generates rows from the schema: seeded random values, sequences, value lists; "
           + "event time advances by 1000/events_per_second ms per row.")
       .property(PropertySpec.builder(ROWS_PER_SECOND, PropertyType.LONG)
-          .doc("Throttle to this many rows per second; absent = as fast as possible").build())
+          .doc("Throttle to this many rows per second; absent = as fast as possible").tuning().build())
       .property(PropertySpec.builder(MAX_ROWS, PropertyType.LONG)
-          .doc("Stop after this many rows (bounded source); absent = unbounded").build())
+          .doc("Stop after this many rows (bounded source); absent = unbounded").tuning().build())
       .property(PropertySpec.builder(SEED, PropertyType.LONG).defaultValue("0")
           .doc("Same seed, same rows").build())
       .property(PropertySpec.builder(EVENTS_PER_SECOND, PropertyType.DOUBLE).defaultValue("1000")
