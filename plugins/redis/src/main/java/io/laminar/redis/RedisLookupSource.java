@@ -307,13 +307,14 @@ final class RedisLookupSource implements LookupSource {
     }
   }
 
-  /** Waits until every reply is in (a failed reply counts as in; {@link #reply} reports it). */
+  /**
+   * Waits until every reply is in (a failed reply counts as in; {@link #reply} reports it), giving
+   * up when no reply arrived for {@code timeout}.
+   */
   private void await(List<? extends RedisFuture<?>> replies, int keyCount) throws ConnectorException {
-    // Lettuce's command timeout completes every reply within `timeout`; the margin covers the clock
-    long deadline = System.nanoTime() + settings.timeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
     for (RedisFuture<?> f : replies) {
       try {
-        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        f.get(settings.timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (ExecutionException | java.util.concurrent.CancellationException e) {
         // reported per key by reply()
       } catch (java.util.concurrent.TimeoutException e) {

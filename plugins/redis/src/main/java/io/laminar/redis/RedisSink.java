@@ -213,13 +213,18 @@ final class RedisSink implements Sink {
     for (int i = 0; i < count && !pending.isEmpty(); i++) {
       RedisFuture<?> f = pending.poll();
       try {
-        // each command times out by itself after `timeout`; the margin covers the clock
-        f.get(settings.timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException | CancellationException e) {
+        // replies arrive in order: no reply for `timeout` means the server stopped answering
+        f.get(settings.timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        pending.forEach(p -> p.cancel(true));
+        f.cancel(true);
+        failures += 1 + pending.size();
+        first = first != null ? first : "no reply within " + settings.timeout.toMillis() + " ms (timeout); is the server up?";
+        break;
+      } catch (ExecutionException | CancellationException e) {
         failures++;
         if (first == null) {
-          first = e instanceof ExecutionException ? settings.scrub(RedisClients.rootMessage(e))
-              : "no reply within " + settings.timeout.toMillis() + " ms (timeout)";
+          first = e instanceof ExecutionException ? settings.scrub(RedisClients.rootMessage(e)) : "cancelled";
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
