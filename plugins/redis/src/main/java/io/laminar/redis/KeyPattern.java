@@ -17,7 +17,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 final class KeyPattern {
   /** A literal piece ({@code column} null) or a column reference. */
-  private record Part(byte[] literal, String column) {
+  private record Part(byte[] literal, String column, int position) {
   }
 
   private final String text;
@@ -56,10 +56,10 @@ final class KeyPattern {
           throw new PatternError("'{" + column + "}' at character " + (i + 1) + " does not name a column");
         }
         if (literal.length() > 0) {
-          parts.add(new Part(literal.toString().getBytes(StandardCharsets.UTF_8), null));
+          parts.add(new Part(literal.toString().getBytes(StandardCharsets.UTF_8), null, 0));
           literal.setLength(0);
         }
-        parts.add(new Part(null, column));
+        parts.add(new Part(null, column, i + 1));
         i = end + 1;
       } else {
         literal.append(c);
@@ -67,7 +67,7 @@ final class KeyPattern {
       }
     }
     if (literal.length() > 0) {
-      parts.add(new Part(literal.toString().getBytes(StandardCharsets.UTF_8), null));
+      parts.add(new Part(literal.toString().getBytes(StandardCharsets.UTF_8), null, 0));
     }
     if (parts.stream().noneMatch(p -> p.column() != null)) {
       throw new PatternError("it names no column: every row would get the same key (write e.g. 'user:{id}')");
@@ -93,8 +93,7 @@ final class KeyPattern {
 
   /** The 1-based character position of the first reference to {@code column}. */
   int positionOf(String column) {
-    int at = text.indexOf("{" + column + "}");
-    return at < 0 ? 0 : at + 1;
+    return parts.stream().filter(p -> column.equals(p.column())).mapToInt(Part::position).findFirst().orElse(0);
   }
 
   /**
