@@ -7,18 +7,22 @@ final class Suggest {
   private Suggest() {
   }
 
-  /** {@code " (did you mean 'x'?)"} for the closest candidate within a third of the name's length, else "". */
+  /**
+   * {@code " (did you mean 'x'?)"} for the closest candidate by case-insensitive edit distance, within
+   * 1 edit for names up to 4 characters, 2 up to 8, else 3 (the host's rule); else "".
+   */
   static String didYouMean(String name, List<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
       int d = distance(name.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
-      if (d < bestDistance) {
+      int longer = Math.max(name.length(), c.length());
+      if (d <= (longer <= 4 ? 1 : longer <= 8 ? 2 : 3) && d < bestDistance) {
         best = c;
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(1, name.length() / 3) ? " (did you mean '" + best + "'?)" : "";
+    return best != null ? " (did you mean '" + best + "'?)" : "";
   }
 
   private static int distance(String a, String b) {
