@@ -34,6 +34,11 @@ final class TestRedis implements AutoCloseable {
     sync = connection.sync();
   }
 
+  /** Asynchronous commands on the same connection, for pipelined setup. */
+  io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
+    return connection.async();
+  }
+
   /** Every key under this instance's prefix. */
   List<String> keys() {
     List<String> out = new ArrayList<>();
