@@ -32,6 +32,7 @@ final class RedisSettings {
   static final String ON_ERROR = "on.error";
   static final String TTL = "ttl";
   static final String WRITE_MODE = "write.mode";
+  static final String WRITE_TIMEOUT = "write.timeout";
 
   /** How values are stored. */
   enum Format {

@@ -53,6 +53,7 @@ final class RedisSink implements Sink {
   private final RedisSettings settings;
   private final Mode mode;
   private final Optional<Duration> ttl;
+  private final Duration writeTimeout;
   private final String name;
   private final Logger log;
   private final List<String> names;
@@ -73,10 +74,12 @@ final class RedisSink implements Sink {
   /** How rows are stored. */
   enum Mode { SET_JSON, SET_STRING, HASH }
 
-  RedisSink(ConnectorContext context, RedisSettings settings, Mode mode, Optional<Duration> ttl, int stringColumn) {
+  RedisSink(ConnectorContext context, RedisSettings settings, Mode mode, Optional<Duration> ttl,
+      Duration writeTimeout, int stringColumn) {
     this.settings = settings;
     this.mode = mode;
     this.ttl = ttl;
+    this.writeTimeout = writeTimeout;
     this.name = context.name();
     this.log = context.logger();
     this.names = RedisSettings.names(context);
@@ -213,13 +216,14 @@ final class RedisSink implements Sink {
     for (int i = 0; i < count && !pending.isEmpty(); i++) {
       RedisFuture<?> f = pending.poll();
       try {
-        // replies arrive in order: no reply for `timeout` means the server stopped answering
-        f.get(settings.timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // replies arrive in order: no reply for write.timeout means the server stopped answering
+        // (a pipeline of 10^5 writes on a busy client can go quiet for longer than `timeout`)
+        f.get(writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         pending.forEach(p -> p.cancel(true));
         f.cancel(true);
         failures += 1 + pending.size();
-        first = first != null ? first : "no reply within " + settings.timeout.toMillis() + " ms (timeout); is the server up?";
+        first = first != null ? first : "no reply within " + writeTimeout.toMillis() + " ms (write.timeout); is the server up?";
         break;
       } catch (ExecutionException | CancellationException e) {
         failures++;

@@ -21,6 +21,8 @@ public final class RedisSinkFactory implements SinkFactory {
               .description("Writes each row under its key (SET or HSET, optional TTL), pipelined; at-least-once."))
       .property(PropertySpec.builder(RedisSettings.TTL, PropertyType.DURATION)
           .doc("Expiry of every written key; absent = keys do not expire").build())
+      .property(PropertySpec.builder(RedisSettings.WRITE_TIMEOUT, PropertyType.DURATION).defaultValue("30s")
+          .doc("How long a checkpoint waits without any write reply before it fails").build())
       .property(PropertySpec.builder(RedisSettings.WRITE_MODE, PropertyType.ENUM).allowedValues("set", "hash")
           .doc("set: SET key <json or string value>; hash: HSET key <column> <value>…; absent = follows value.format")
           .build())
@@ -66,6 +68,10 @@ public final class RedisSinkFactory implements SinkFactory {
     if (ttl.isPresent() && ttl.get().toMillis() < 1) {
       throw ConnectorException.invalidProperty(RedisSettings.TTL, ttl.get().toString(), "must be at least 1ms");
     }
-    return new RedisSink(context, settings, mode, ttl, stringColumn);
+    Duration writeTimeout = p.duration(RedisSettings.WRITE_TIMEOUT).orElse(Duration.ofSeconds(30));
+    if (writeTimeout.isZero() || writeTimeout.isNegative()) {
+      throw ConnectorException.invalidProperty(RedisSettings.WRITE_TIMEOUT, writeTimeout.toString(), "must be positive");
+    }
+    return new RedisSink(context, settings, mode, ttl, writeTimeout, stringColumn);
   }
 }

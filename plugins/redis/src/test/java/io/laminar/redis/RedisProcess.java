@@ -40,7 +40,8 @@ final class RedisProcess implements AutoCloseable {
         .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        probe.getInputStream(); // connected: the server is accepting
         return;
       } catch (IOException e) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -68,9 +69,14 @@ final class RedisProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process != null && process.isAlive()) {
-      kill();
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
