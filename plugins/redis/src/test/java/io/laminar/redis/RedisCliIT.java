@@ -140,8 +140,9 @@ class RedisCliIT {
           .redirectOutput(dir.resolve("seed.log").toFile()).start();
       assertEquals(0, seed.waitFor(), Files.readString(dir.resolve("seed.log")));
       Path overlay = dir.resolve("overlay.toml");
-      Files.writeString(overlay, "[state]\npath = \"" + dir.resolve("state") + "\"\n[checkpoint]\npath = \""
-          + dir.resolve("cp") + "\"\n");
+      // where the state goes, and any free port for the HTTP API (8080 may be taken on a shared machine)
+      Files.writeString(overlay, "[server]\nbind = \"127.0.0.1:0\"\n[state]\npath = \"" + dir.resolve("state")
+          + "\"\n[checkpoint]\npath = \"" + dir.resolve("cp") + "\"\n");
       LaminarProcess.Result r = LaminarProcess.run(dir.resolve("example"), Map.of("REDIS_URL", server.url()), 120,
           "run", "--plugins", plugins(), "-c", EXAMPLES.resolve("redis-enrich.toml").toString(), "-c",
           overlay.toString());

@@ -90,6 +90,8 @@ class RedisServerIT {
 
   private String config(String prefix) {
     return """
+        [server]
+        bind = "127.0.0.1:0"
         [state]
         path = "%1$s/state"
         [checkpoint]
