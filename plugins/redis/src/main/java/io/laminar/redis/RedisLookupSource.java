@@ -62,7 +62,8 @@ final class RedisLookupSource implements LookupSource {
   private final ConnectorMetrics.Counter found;
   private final ConnectorMetrics.Counter decodeErrors;
   private final ConnectorMetrics.Counter roundTrips;
-  private long errorsLogged;
+  /** Rejected values so far, for rate-limited logging (lookups may run on several workers at once). */
+  private final java.util.concurrent.atomic.AtomicLong errorsLogged = new java.util.concurrent.atomic.AtomicLong();
 
   private RedisClient client;
   private final List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
@@ -284,9 +285,9 @@ final class RedisLookupSource implements LookupSource {
     if (settings.onError == RedisSettings.OnError.FAIL) {
       throw ConnectorException.runtime(message + " (set on.error = \"skip\" to skip such rows)", null);
     }
-    errorsLogged++;
-    if (errorsLogged <= 10 || errorsLogged % 10_000 == 0) {
-      log.warn("{}; row skipped ({} so far)", message, errorsLogged);
+    long so = errorsLogged.incrementAndGet();
+    if (so <= 10 || so % 10_000 == 0) {
+      log.warn("{}; row skipped ({} so far)", message, so);
     }
   }
 
