@@ -177,6 +177,24 @@ class RedisSinkTest {
         redis.keys().stream().sorted().toList());
   }
 
+  @Test
+  void aNullStringValueDeletesTheKey() throws Exception {
+    Schema strings = Fixtures.schema(col("user_id", BIGINT), col("segment", VARCHAR));
+    try (Sink sink = new RedisSinkFactory().create(Fixtures.sink("segments", props("string"), strings, allocator))) {
+      sink.open(0);
+      try (Batch b = Batch.of(stringRows(strings, new long[] {1, 2}, "a", "b"))) {
+        sink.write(b);
+      }
+      VectorSchemaRoot update = stringRows(strings, new long[] {1}, "x");
+      update.getVector(1).setNull(0);
+      try (Batch b = Batch.of(update)) {
+        sink.write(b);
+      }
+      sink.prepareCommit(1);
+    }
+    assertEquals(List.of(redis.prefix + "user:2"), redis.keys(), "no stale value is left for user 1");
+  }
+
   private VectorSchemaRoot stringRows(Schema schema, long[] ids, String... values) {
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
     root.allocateNew();
