@@ -1,0 +1,198 @@
+package io.laminar.redis;
+
+import io.laminar.api.ConnectorContext;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.ConnectorMetrics;
+import io.laminar.api.ConnectorProperties;
+import io.laminar.api.ConnectorSpec;
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.PropertySpec;
+import io.laminar.testkit.TestConnectorContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+
+/** Schemas, contexts with recorded metrics, typed default properties and row readers for the tests. */
+final class Fixtures {
+  private Fixtures() {
+  }
+
+  static final ArrowType INT = new ArrowType.Int(32, true);
+  static final ArrowType BIGINT = new ArrowType.Int(64, true);
+  static final ArrowType DOUBLE = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+  static final ArrowType FLOAT = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+  static final ArrowType VARCHAR = ArrowType.Utf8.INSTANCE;
+  static final ArrowType BOOLEAN = ArrowType.Bool.INSTANCE;
+  static final ArrowType TIMESTAMP = new ArrowType.Timestamp(TimeUnit.MILLISECOND, null);
+  static final ArrowType DATE = new ArrowType.Date(DateUnit.DAY);
+
+  static Field col(String name, ArrowType type) {
+    return Field.nullable(name, type);
+  }
+
+  static Schema schema(Field... fields) {
+    return new Schema(List.of(fields));
+  }
+
+  /**
+   * Typed properties as the host passes them after validation: the given values plus the spec's
+   * defaults (DURATION as {@link Duration}, INT as {@link Integer}, ENUM as the canonical string).
+   */
+  static Map<String, Object> withDefaults(ConnectorSpec spec, Map<String, ?> given) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (PropertySpec p : spec.properties()) {
+      if (p.isPrefix() || p.defaultValue().isEmpty()) {
+        continue;
+      }
+      String d = p.defaultValue().get();
+      out.put(p.name(), switch (p.type()) {
+        case DURATION -> Duration.ofSeconds(Long.parseLong(d.substring(0, d.length() - 1)));
+        case INT -> Integer.parseInt(d);
+        default -> d;
+      });
+    }
+    out.putAll(given);
+    return out;
+  }
+
+  /** A lookup context with recorded metrics. */
+  static Context lookup(String name, Map<String, ?> properties, Schema schema, List<String> primaryKey,
+      BufferAllocator allocator) {
+    return new Context(TestConnectorContext.builder(name, ConnectorKind.LOOKUP)
+        .properties(withDefaults(new RedisLookupFactory().spec(), properties)).schema(schema).primaryKey(primaryKey)
+        .allocator(allocator).build());
+  }
+
+  /** A sink context with recorded metrics. */
+  static Context sink(String name, Map<String, ?> properties, Schema schema, BufferAllocator allocator) {
+    return new Context(TestConnectorContext.builder(name, ConnectorKind.SINK)
+        .properties(withDefaults(new RedisSinkFactory().spec(), properties)).schema(schema)
+        .delivery(DeliveryGuarantee.AT_LEAST_ONCE).allocator(allocator).build());
+  }
+
+  /** The rows of a batch as column-name → Java value (strings, numbers, booleans; timestamps as epoch ms). */
+  static List<Map<String, Object>> rows(VectorSchemaRoot root) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < root.getRowCount(); i++) {
+      Map<String, Object> row = new HashMap<>();
+      for (FieldVector v : root.getFieldVectors()) {
+        Object value;
+        if (v.isNull(i)) {
+          value = null;
+        } else if (v instanceof TimeStampVector t) {
+          value = t.get(i);
+        } else {
+          Object o = v.getObject(i);
+          value = o instanceof org.apache.arrow.vector.util.Text ? o.toString() : o;
+        }
+        row.put(v.getName(), value);
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
+  /** Metrics that remember counters by name. */
+  static final class RecordingMetrics implements ConnectorMetrics {
+    final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+
+    @Override
+    public Counter counter(String name, String description) {
+      AtomicLong c = counters.computeIfAbsent(name, n -> new AtomicLong());
+      return c::addAndGet;
+    }
+
+    @Override
+    public void gauge(String name, String description, DoubleSupplier value) {
+    }
+
+    long counter(String name) {
+      AtomicLong c = counters.get(name);
+      return c == null ? 0 : c.get();
+    }
+  }
+
+  /** A {@link TestConnectorContext} with {@link RecordingMetrics}. */
+  static final class Context implements ConnectorContext {
+    private final TestConnectorContext base;
+    final RecordingMetrics metrics = new RecordingMetrics();
+
+    Context(TestConnectorContext base) {
+      this.base = base;
+    }
+
+    @Override
+    public String name() {
+      return base.name();
+    }
+
+    @Override
+    public ConnectorKind kind() {
+      return base.kind();
+    }
+
+    @Override
+    public String serverName() {
+      return base.serverName();
+    }
+
+    @Override
+    public ConnectorProperties properties() {
+      return base.properties();
+    }
+
+    @Override
+    public Schema schema() {
+      return base.schema();
+    }
+
+    @Override
+    public List<String> primaryKey() {
+      return base.primaryKey();
+    }
+
+    @Override
+    public Optional<DeliveryGuarantee> delivery() {
+      return base.delivery();
+    }
+
+    @Override
+    public BufferAllocator allocator() {
+      return base.allocator();
+    }
+
+    @Override
+    public RecordingMetrics metrics() {
+      return metrics;
+    }
+
+    @Override
+    public Logger logger() {
+      return base.logger();
+    }
+
+    @Override
+    public Path dataDir() {
+      return base.dataDir();
+    }
+  }
+}
