@@ -228,7 +228,8 @@ class ConfigLoaderTest {
     assertEquals(Optional.empty(), s.authToken());
     assertEquals(Duration.ofSeconds(30), s.shutdownTimeout());
     assertEquals(dir.resolve("data/state").toAbsolutePath(), c.state().path(), "defaults resolve against the file");
-    assertEquals(dir.resolve("data/checkpoints").toAbsolutePath(), c.checkpoint().dir());
+    assertEquals(dir.resolve("data/state/laminar").toAbsolutePath(), c.checkpoint().dir(),
+        "the default checkpoint directory is <state path>/<server name>");
     assertEquals(CheckpointSettings.DEFAULT_INTERVAL, c.checkpoint().interval());
     assertEquals(CheckpointSettings.DEFAULT_RETAIN, c.checkpoint().retain());
     assertTrue(c.sources().isEmpty() && c.lookups().isEmpty() && c.pipelines().isEmpty() && c.sinks().isEmpty());

@@ -40,8 +40,12 @@ class RelativePathsTest {
     Path over = write(Files.createDirectories(dir.resolve("over")), "over.toml", "[state]\npath = \"st\"\n");
     LaminarConfig c = ok(load(base, over));
     assertEquals(dir.resolve("over/st").toAbsolutePath(), c.state().path());
-    assertEquals(dir.resolve("base").resolve(CheckpointSettings.DEFAULT_DIR).toAbsolutePath().normalize(),
-        c.checkpoint().dir(), "a default resolves against the first file");
+    assertEquals(dir.resolve("over/st/x").toAbsolutePath(), c.checkpoint().dir(),
+        "the default checkpoint directory is <state path>/<server name>, wherever the state path was set");
+    Path other = write(Files.createDirectories(dir.resolve("other")), "other.toml", "[checkpoint]\ninterval = \"5s\"\n");
+    LaminarConfig d = ok(load(base, other));
+    assertEquals(dir.resolve("base/data/state").toAbsolutePath(), d.state().path(), "a default resolves against the first file");
+    assertEquals(dir.resolve("base/data/state/x").toAbsolutePath(), d.checkpoint().dir());
   }
 
   @Test
