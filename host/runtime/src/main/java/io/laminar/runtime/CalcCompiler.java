@@ -39,6 +39,7 @@ public final class CalcCompiler {
   private final StringBuilder body = new StringBuilder();
   private final Map<Integer, String> inputVectors = new LinkedHashMap<>();
   private final List<Object> constants = new ArrayList<>();
+  private final List<String> constantTypes = new ArrayList<>();
   private final StringBuilder constantFields = new StringBuilder();
   private int vars;
 
@@ -151,18 +152,27 @@ public final class CalcCompiler {
   private String constantInit() {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < constants.size(); i++) {
-      String type = constants.get(i) instanceof String ? "String" : "java.util.regex.Pattern";
-      b.append("k").append(i).append(" = (").append(type).append(") k[").append(i).append("];\n");
+      b.append("k").append(i).append(" = (").append(constantTypes.get(i)).append(") k[").append(i).append("];\n");
     }
     return b.toString();
   }
 
+  /** A field of the generated class holding {@code value} (passed to its constructor, so not part of the source). */
   private String constant(Object value) {
+    return constant(value, value instanceof String ? "String" : value.getClass().getName());
+  }
+
+  private String constant(Object value, String type) {
     int i = constants.size();
     constants.add(value);
-    String type = value instanceof String ? "String" : "java.util.regex.Pattern";
+    constantTypes.add(type);
     constantFields.append("private final ").append(type).append(" k").append(i).append(";\n");
     return "k" + i;
+  }
+
+  /** The {@link ExprSite} of a call that can fail at run time. */
+  private String site(Expr.Call call) {
+    return constant(new ExprSite(call.op(), call.type(), call.origin()));
   }
 
   /** A generated value: a boolean null flag and a Java-typed value variable. */
@@ -203,6 +213,7 @@ public final class CalcCompiler {
       case AND, OR -> logical(call);
       case CASE -> caseWhen(call);
       case COALESCE -> coalesce(call);
+      case IN -> in(call);
       default -> strict(call);
     };
   }
@@ -235,6 +246,55 @@ public final class CalcCompiler {
     body.append("}".repeat(open)).append('\n');
     body.append("if (").append(and ? "!" : "").append(r.value).append(") ").append(r.isNull).append(" = false;\n");
     return r;
+  }
+
+  /**
+   * {@code x IN (constants)}: one probe of a set built once (a primitive hash set for numbers), not a
+   * chain of comparisons. TRUE if found; else NULL if a constant is NULL, FALSE otherwise.
+   */
+  private Val in(Expr.Call call) {
+    Val x = gen(call.args().get(0));
+    List<Expr> values = call.args().subList(1, call.args().size());
+    boolean anyNullValue = values.stream().anyMatch(v -> ((Expr.Literal) v).value() == null);
+    String probe;
+    if (x.type == SqlType.VARCHAR) {
+      java.util.Set<String> set = new java.util.HashSet<>();
+      for (Expr v : values) {
+        Object o = ((Expr.Literal) v).value();
+        if (o != null) {
+          set.add((String) o);
+        }
+      }
+      probe = constant(set, "java.util.Set") + ".contains(" + x.value + ")";
+    } else {
+      long[] keys = values.stream().map(v -> ((Expr.Literal) v).value()).filter(java.util.Objects::nonNull)
+          .mapToLong(o -> inKey(o, x.type)).toArray();
+      String set = constant(new LongHashSet(keys));
+      String key = switch (x.type) {
+        case FLOAT, DOUBLE -> "Double.doubleToLongBits(" + x.value + " == 0 ? 0d : (double) " + x.value + ")";
+        case BOOLEAN -> "(" + x.value + " ? 1L : 0L)";
+        default -> "(long) " + x.value;
+      };
+      probe = set + ".contains(" + key + ")";
+    }
+    String n = var();
+    String v = var();
+    body.append("final boolean ").append(v).append(" = !").append(x.isNull).append(" && ").append(probe).append(";\n");
+    body.append("final boolean ").append(n).append(" = ").append(x.isNull)
+        .append(anyNullValue ? " || !" + v : "").append(";\n");
+    return new Val(n, v, SqlType.BOOLEAN);
+  }
+
+  /** The set key of an IN constant of a non-string type: numbers and booleans as longs, floating point by bits. */
+  private static long inKey(Object value, SqlType type) {
+    return switch (type) {
+      case FLOAT, DOUBLE -> {
+        double d = ((Number) value).doubleValue();
+        yield Double.doubleToLongBits(d == 0 ? 0d : d);
+      }
+      case BOOLEAN -> (Boolean) value ? 1L : 0L;
+      default -> ((Number) value).longValue();
+    };
   }
 
   private Val caseWhen(Expr.Call call) {
@@ -308,6 +368,13 @@ public final class CalcCompiler {
       anyNull.append(anyNull.length() == 0 ? "" : " || ").append(a.isNull);
     }
     body.append(r.isNull).append(" = ").append(anyNull.length() == 0 ? "false" : anyNull).append(";\n");
+    if (call.op() == Op.TRY_CAST) {
+      // NULL where CAST would fail
+      body.append("if (!").append(r.isNull).append(") { try { ").append(r.value).append(" = ")
+          .append(expression(call, args)).append("; } catch (io.laminar.runtime.ExpressionError e) { ")
+          .append(r.isNull).append(" = true; } }\n");
+      return r;
+    }
     body.append("if (!").append(r.isNull).append(") ").append(r.value).append(" = ")
         .append(expression(call, args)).append(";\n");
     return r;
@@ -318,13 +385,20 @@ public final class CalcCompiler {
     String jt = javaType(t);
     return switch (call.op()) {
       case PLUS, MINUS -> arithmetic(call, a);
-      case TIMES -> "(" + jt + ") (" + operand(a.get(0), t) + " * " + operand(a.get(1), t) + ")";
-      case DIVIDE -> "(" + jt + ") (" + operand(a.get(0), t) + " / " + operand(a.get(1), t) + ")";
-      case MOD -> "(" + jt + ") (" + operand(a.get(0), t) + " % " + operand(a.get(1), t) + ")";
-      case NEGATE -> "(" + jt + ") (-" + a.get(0).value + ")";
+      case TIMES -> exactBinary(call, a, "multiply", " * ");
+      case DIVIDE -> exactBinary(call, a, "divide", " / ");
+      case MOD -> t == SqlType.INT && (a.get(0).type.isLongValued() || a.get(1).type.isLongValued())
+          // MOD(BIGINT, INT) is an INT (|result| < |divisor|): computed in long, then narrowed
+          ? "(int) io.laminar.runtime.Exact.mod((long) " + a.get(0).value + ", (long) " + a.get(1).value + ", "
+              + site(call) + ")"
+          : exactBinary(call, a, "mod", " % ");
+      case NEGATE -> isExact(t) ? "io.laminar.runtime.Exact.negate(" + operand(a.get(0), t) + ", " + site(call) + ")"
+          : "(" + jt + ") (-" + a.get(0).value + ")";
+      case ABS -> isExact(t) ? "io.laminar.runtime.Exact.abs(" + operand(a.get(0), t) + ", " + site(call) + ")"
+          : "Math.abs(" + operand(a.get(0), t) + ")";
       case EQ, NE, LT, LE, GT, GE -> compare(call.op(), a.get(0), a.get(1));
       case NOT -> "!" + a.get(0).value;
-      case CAST -> convert(a.get(0).value, a.get(0).type, t);
+      case CAST, TRY_CAST -> cast(a.get(0).value, a.get(0).type, t, call);
       case UPPER -> a.get(0).value + ".toUpperCase(java.util.Locale.ROOT)";
       case LOWER -> a.get(0).value + ".toLowerCase(java.util.Locale.ROOT)";
       case CONCAT -> {
@@ -358,7 +432,57 @@ public final class CalcCompiler {
       Val interval = date == a.get(0) ? a.get(1) : a.get(0);
       return "(int) (" + date.value + sign + "(" + interval.value + " / 86400000L))";
     }
+    if (isExact(t)) {
+      return "io.laminar.runtime.Exact." + (call.op() == Op.PLUS ? "add" : "subtract") + "(" + operand(a.get(0), t)
+          + ", " + operand(a.get(1), t) + ", " + site(call) + ")";
+    }
     return "(" + javaType(t) + ") (" + operand(a.get(0), t) + sign + operand(a.get(1), t) + ")";
+  }
+
+  /** Integer results are checked (overflow, division by zero); floating-point ones follow IEEE 754. */
+  private static boolean isExact(SqlType t) {
+    return t == SqlType.INT || t == SqlType.BIGINT || t == SqlType.TIMESTAMP || t == SqlType.INTERVAL;
+  }
+
+  private String exactBinary(Expr.Call call, List<Val> a, String method, String symbol) {
+    SqlType t = call.type();
+    if (isExact(t)) {
+      return "io.laminar.runtime.Exact." + method + "(" + operand(a.get(0), t) + ", " + operand(a.get(1), t) + ", "
+          + site(call) + ")";
+    }
+    return "(" + javaType(t) + ") (" + operand(a.get(0), t) + symbol + operand(a.get(1), t) + ")";
+  }
+
+  /** CAST semantics with checks: narrowing that loses the value and strings that do not parse are errors. */
+  private String cast(String value, SqlType from, SqlType to, Expr.Call call) {
+    if (from == to) {
+      return value;
+    }
+    String e = "io.laminar.runtime.Exact.";
+    if (from == SqlType.VARCHAR) {
+      String parse = switch (to) {
+        case INT -> "parseInt";
+        case BIGINT, INTERVAL -> "parseLong";
+        case FLOAT -> "parseFloat";
+        case DOUBLE -> "parseDouble";
+        case BOOLEAN -> "parseBoolean";
+        case TIMESTAMP -> "parseTimestamp";
+        case DATE -> "parseDate";
+        default -> null;
+      };
+      if (parse != null) {
+        return e + parse + "(" + value + ", " + site(call) + ")";
+      }
+    }
+    boolean fromLong = from == SqlType.BIGINT || from == SqlType.INTERVAL;
+    boolean fromFloating = from == SqlType.FLOAT || from == SqlType.DOUBLE;
+    if (to == SqlType.INT && (fromLong || fromFloating)) {
+      return e + "toInt(" + (fromLong ? "(long) " : "(double) ") + value + ", " + site(call) + ")";
+    }
+    if ((to == SqlType.BIGINT || to == SqlType.INTERVAL) && fromFloating) {
+      return e + "toLong((double) " + value + ", " + site(call) + ")";
+    }
+    return convert(value, from, to);
   }
 
   /** An operand widened to the result type so Java arithmetic matches SQL's. */

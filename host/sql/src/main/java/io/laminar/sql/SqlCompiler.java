@@ -27,6 +27,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
@@ -70,7 +71,8 @@ public final class SqlCompiler {
     Properties props = new Properties();
     props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
     catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, new CalciteConnectionConfigImpl(props));
-    operatorTable = SqlOperatorTables.chain(SqlStdOperatorTable.instance(), catalogReader);
+    operatorTable = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+        SqlOperatorTables.of(SqlLibraryOperators.TRY_CAST), catalogReader);
     parserConfig = SqlParser.config()
         .withCaseSensitive(false)
         .withUnquotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
@@ -139,7 +141,9 @@ public final class SqlCompiler {
     HepPlanner planner = new HepPlanner(program);
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
     SqlToRelConverter converter = new SqlToRelConverter(null, validator, catalogReader, cluster,
-        StandardConvertletTable.INSTANCE, SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
+        StandardConvertletTable.INSTANCE, SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false)
+            // IN lists of any length stay a value test (probed in a hash set), never a join
+            .withInSubQueryThreshold(Integer.MAX_VALUE));
     RelRoot relRoot = converter.convertQuery(validated, false, true);
     planner.setRoot(relRoot.project());
     return planner.findBestExp();
@@ -201,6 +205,10 @@ public final class SqlCompiler {
 
     boolean any() {
       return !list.isEmpty();
+    }
+
+    String sql() {
+      return sql;
     }
 
     CompileResult failure() {
