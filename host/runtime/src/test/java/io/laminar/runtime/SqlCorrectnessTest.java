@@ -208,4 +208,80 @@ class SqlCorrectnessTest {
       assertEquals(22, e.origin().column());
     }
   }
+
+  static Stream<Arguments> inListSizes() {
+    return Stream.of(Arguments.of(1), Arguments.of(19), Arguments.of(20), Arguments.of(10_000));
+  }
+
+  /** x IN (0, 3, 6, …): every third value of 0..3n, so about a third of the rows match. */
+  private static String multiplesOfThree(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "" : ", ").append(3L * i);
+    }
+    return b.toString();
+  }
+
+  @ParameterizedTest(name = "{0} values")
+  @MethodSource("inListSizes")
+  void inListsOfAnyLengthAreHashProbes(int n) {
+    List<Object[]> in = new ArrayList<>();
+    for (int i = -5; i < 3 * n + 5; i++) {
+      in.add(new Object[] {(long) i, i, (double) i});
+    }
+    in.add(new Object[] {7L, null, null});
+    in = rows(in.toArray(Object[][]::new));
+    String list = multiplesOfThree(n);
+    List<Long> expected = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      expected.add(3L * i);
+    }
+    for (String column : List.of("v", "id", "d")) {
+      String sql = "SELECT id FROM events WHERE " + column + " IN (" + list + ")";
+      CompiledPipeline p = compile(sql);
+      if (n >= 2) {
+        assertTrue(p.explain().contains("IN("), p.explain().substring(0, Math.min(500, p.explain().length())));
+      }
+      List<Long> ids = run(sql, in).stream().map(r -> (Long) r.get(0)).toList();
+      assertEquals(expected, ids, column + " IN " + n + " values");
+    }
+    // NOT IN: the rest, and NULL (not matched) for the NULL row
+    List<Long> ids = run("SELECT id FROM events WHERE v NOT IN (" + list + ")", in).stream()
+        .map(r -> (Long) r.get(0)).toList();
+    assertEquals(in.size() - 1 - n, ids.size());
+    assertTrue(ids.stream().noneMatch(expected::contains));
+  }
+
+  @Test
+  void inListOfStringsAndNullSemantics() {
+    List<Object[]> in = List.of(new Object[] {1L, "a", 1, 1.0, TestTables.BASE}, new Object[] {2L, "b", 2, 1.0,
+        TestTables.BASE}, new Object[] {3L, null, null, 1.0, TestTables.BASE});
+    StringBuilder many = new StringBuilder("'a'");
+    for (int i = 0; i < 30; i++) {
+      many.append(", 'x").append(i).append('\'');
+    }
+    assertEquals(List.of(List.of(1L, true), List.of(2L, false), Arrays.asList(3L, null)),
+        run("SELECT id, k IN (" + many + ") FROM events", in));
+    // a NULL in the list: not found is NULL, found is TRUE
+    assertEquals(List.of(List.of(1L, true), Arrays.asList(2L, null), Arrays.asList(3L, null)),
+        run("SELECT id, v IN (1, 5, 6, 7, NULL) FROM events", in));
+  }
+
+  @Test
+  void inListBesideOtherConditions() {
+    List<Object[]> in = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      in.add(new Object[] {(long) i, i, (double) i});
+    }
+    String sql = "SELECT id FROM events WHERE v IN (" + multiplesOfThree(30) + ") OR v > 95 OR id = 1";
+    assertTrue(compile(sql).explain().contains("IN("), compile(sql).explain());
+    List<Long> ids = run(sql, rows(in.toArray(Object[][]::new))).stream().map(r -> (Long) r.get(0)).toList();
+    List<Long> expected = new ArrayList<>();
+    for (long i = 0; i < 100; i++) {
+      if ((i % 3 == 0 && i < 90) || i > 95 || i == 1) {
+        expected.add(i);
+      }
+    }
+    assertEquals(expected, ids);
+  }
 }

@@ -5,7 +5,9 @@ import io.laminar.plan.Expr.Op;
 import io.laminar.plan.SqlType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
@@ -98,6 +100,12 @@ final class RexToExpr {
     SqlKind kind = call.getKind();
     if (kind == SqlKind.REINTERPRET || kind == SqlKind.PLUS_PREFIX) {
       return convert(call.getOperands().get(0));
+    }
+    if ((kind == SqlKind.OR || kind == SqlKind.AND) && call.getOperands().size() >= 2) {
+      Expr in = valueList(call, kind == SqlKind.OR);
+      if (in != null) {
+        return in;
+      }
     }
     if (kind == SqlKind.SEARCH) {
       Expr in = inList(call);
@@ -270,6 +278,90 @@ final class RexToExpr {
           List.of(arg)), in));
       default -> in;
     };
+  }
+
+  /**
+   * {@code x = c1 OR x = c2 …} (how IN lists arrive) as {@code x IN (c1, c2, …)}, and
+   * {@code x <> c1 AND x <> c2 …} (NOT IN) as its negation: one hash probe instead of a chain of
+   * comparisons. Other terms of the OR (AND) stay beside the probe. Null when no expression is
+   * compared with two or more constants.
+   */
+  private Expr valueList(RexCall call, boolean or) {
+    SqlKind termKind = or ? SqlKind.EQUALS : SqlKind.NOT_EQUALS;
+    Map<RexNode, List<RexNode>> constantsBySubject = new LinkedHashMap<>();
+    List<RexNode> others = new ArrayList<>();
+    for (RexNode term : call.getOperands()) {
+      RexNode subject = null;
+      RexNode constant = null;
+      if (term instanceof RexCall c && c.getKind() == termKind) {
+        RexNode a = c.getOperands().get(0);
+        RexNode b = c.getOperands().get(1);
+        if (isConstant(a) != isConstant(b)) {
+          subject = isConstant(a) ? b : a;
+          constant = isConstant(a) ? a : b;
+        }
+      }
+      if (subject == null) {
+        others.add(term);
+      } else {
+        constantsBySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(constant);
+      }
+    }
+    List<Expr> terms = new ArrayList<>();
+    boolean anyList = false;
+    for (Map.Entry<RexNode, List<RexNode>> e : constantsBySubject.entrySet()) {
+      Expr in = e.getValue().size() < 2 ? null : inExpr(e.getKey(), e.getValue(), or);
+      if (in == null) {
+        for (RexNode c : e.getValue()) {
+          terms.add(convert(rexBuilder.makeCall(or ? SqlStdOperatorTable.EQUALS : SqlStdOperatorTable.NOT_EQUALS,
+              e.getKey(), c)));
+        }
+      } else {
+        terms.add(in);
+        anyList = true;
+      }
+    }
+    if (!anyList) {
+      return null;
+    }
+    for (RexNode other : others) {
+      terms.add(convert(other));
+    }
+    return terms.size() == 1 ? terms.get(0) : new Expr.Call(or ? Op.OR : Op.AND, SqlType.BOOLEAN, terms);
+  }
+
+  private Expr inExpr(RexNode subject, List<RexNode> constants, boolean positive) {
+    Expr x = convert(subject);
+    List<Expr> args = new ArrayList<>();
+    args.add(x);
+    for (RexNode c : constants) {
+      Object value = constantValue(c, x.type());
+      if (value == NOT_CONSTANT) {
+        return null;
+      }
+      args.add(new Expr.Literal(value, x.type()));
+    }
+    Expr in = new Expr.Call(Op.IN, SqlType.BOOLEAN, args);
+    return positive ? in : new Expr.Call(Op.NOT, SqlType.BOOLEAN, List.of(in));
+  }
+
+  private static final Object NOT_CONSTANT = new Object();
+
+  private static boolean isConstant(RexNode n) {
+    return n instanceof RexLiteral || (n instanceof RexCall c && c.getKind() == SqlKind.CAST
+        && c.getOperands().get(0) instanceof RexLiteral);
+  }
+
+  /** The value of a literal (possibly cast) as a plan literal of type {@code t}; NOT_CONSTANT if it has none. */
+  private Object constantValue(RexNode n, SqlType t) {
+    RexLiteral lit = n instanceof RexLiteral l ? l : (RexLiteral) ((RexCall) n).getOperands().get(0);
+    if (lit.isNull()) {
+      return null;
+    }
+    Object v = lit.getValue();
+    Object value = v instanceof org.apache.calcite.util.NlsString str && t == SqlType.VARCHAR ? str.getValue()
+        : pointValue(v, t);
+    return value == null ? NOT_CONSTANT : value;
   }
 
   /** A search point in the plan's literal representation, or null if it has none. */

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Run-time SQL errors through the real engine: the failure names the pipeline, the expression at its
- * place in the config file, and the offending values — never a raw Java message.
+ * SQL through the real engine. Run-time errors: the failure names the pipeline, the expression at
+ * its place in the config file, and the offending values — never a raw Java message.
  */
-class SqlRuntimeErrorsTest {
+class SqlEndToEndTest {
   @TempDir Path dir;
   private BufferAllocator allocator;
 
@@ -175,5 +175,17 @@ class SqlRuntimeErrorsTest {
     List<String> rows = CollectingSinkFactory.ROWS.get("out");
     assertEquals(10, rows.size());
     assertEquals(List.of("null,null", "42,null", "7,null", "null,2026-01-01T00:00"), rows.subList(0, 4));
+  }
+
+  @Test
+  void inListOfTenThousandValues() throws Exception {
+    StringBuilder evens = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      evens.append(i == 0 ? "" : ", ").append(2 * i);
+    }
+    Engine.Outcome o = run(source("0,1,2,3,4,5,6,7,8,9", "1", "1", "x")
+        + pipeline("SELECT n FROM nums WHERE n IN (" + evens + ") AND n NOT IN (4, 6)"));
+    assertEquals(Engine.State.COMPLETED, o.state(), o.failure());
+    assertEquals(List.of("0", "2", "8"), CollectingSinkFactory.ROWS.get("out"));
   }
 }
