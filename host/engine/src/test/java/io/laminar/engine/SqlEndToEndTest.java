@@ -188,4 +188,37 @@ class SqlEndToEndTest {
     assertEquals(Engine.State.COMPLETED, o.state(), o.failure());
     assertEquals(List.of("0", "2", "8"), CollectingSinkFactory.ROWS.get("out"));
   }
+
+  private List<ServerError> compileErrors(String toml) throws Exception {
+    Path file = dir.resolve("laminar.toml");
+    Files.writeString(file, toml.replace("%1$s", dir.toString()));
+    ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
+    assertTrue(loaded.ok(), () -> loaded.errors().toString());
+    EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+    BuildReport r = b.construct();
+    b.closeCreated();
+    return r.errors();
+  }
+
+  @Test
+  void tooDeepAnExpressionIsAPositionedCompileError() throws Exception {
+    List<ServerError> errors = compileErrors(source("1", "1", "1", "x")
+        + pipeline("SELECT " + "(".repeat(1001) + "n" + ")".repeat(1001) + " FROM nums"));
+    assertEquals(1, errors.size(), errors::toString);
+    assertEquals(ServerError.Kind.SQL_COMPILATION, errors.get(0).kind());
+    String at = at("SELECT (((");
+    int column = Integer.parseInt(at.substring(at.lastIndexOf(':') + 1)) + 7 + 1000;
+    assertEquals(at.substring(0, at.lastIndexOf(':') + 1) + column, errors.get(0).position().orElseThrow().toString());
+  }
+
+  @Test
+  void errorsInABasicStringWithEscapesPointAtTheFileColumn() throws Exception {
+    String toml = source("1", "1", "1", "x") + "\n[[pipeline]]\nname = \"p\"\n"
+        + "sql = \"SELECT \\\"n\\\", '\\t' FROM nums WHERE n = 'oops\"\n"
+        + "\n[[sink]]\nname = \"out\"\npipeline = \"p\"\nconnector = \"collect\"\n";
+    List<ServerError> errors = compileErrors(toml);
+    assertEquals(1, errors.size(), errors::toString);
+    assertTrue(errors.get(0).message().contains("string literal is not terminated"), errors.get(0).message());
+    assertEquals(at("'oops"), errors.get(0).position().orElseThrow().toString());
+  }
 }

@@ -2,7 +2,6 @@ package io.laminar.plan;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /** A scalar expression over the columns of one input row, typed and null-aware. */
 public sealed interface Expr permits Expr.ColumnRef, Expr.Literal, Expr.Call {
@@ -62,7 +61,25 @@ public sealed interface Expr permits Expr.ColumnRef, Expr.Literal, Expr.Call {
 
     @Override
     public String toString() {
-      return op.name() + "(" + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")";
+      StringBuilder b = new StringBuilder();
+      append(this, b);
+      return b.toString();
+    }
+
+    /** One stack frame per level, so a thousand-level expression still prints. */
+    private static void append(Expr e, StringBuilder b) {
+      if (!(e instanceof Call c)) {
+        b.append(e);
+        return;
+      }
+      b.append(c.op.name()).append('(');
+      for (int i = 0; i < c.args.size(); i++) {
+        if (i > 0) {
+          b.append(", ");
+        }
+        append(c.args.get(i), b);
+      }
+      b.append(')');
     }
   }
 

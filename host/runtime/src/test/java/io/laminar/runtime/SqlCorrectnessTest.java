@@ -284,4 +284,31 @@ class SqlCorrectnessTest {
     }
     assertEquals(expected, ids);
   }
+
+  @Test
+  void aThousandTermFlatExpressionIsPlannedAndRun() {
+    String sql = "SELECT " + "v + ".repeat(999) + "v AS total FROM events";
+    assertEquals(List.of(List.of(3000L)), run(sql, rows(new Object[] {1L, 3, 1.0})));
+  }
+
+  @Test
+  void aThousandLevelNestedExpressionIsPlannedAndRun() {
+    String sql = "SELECT " + "(".repeat(1000) + "v" + " + 1)".repeat(1000) + " AS total FROM events";
+    assertEquals(List.of(List.of(1003L)), run(sql, rows(new Object[] {1L, 3, 1.0})));
+  }
+
+  @Test
+  void aThousandColumnsAreSplitIntoSeveralGeneratedMethods() {
+    StringBuilder select = new StringBuilder("SELECT id");
+    for (int i = 0; i < 1000; i++) {
+      select.append(", v * ").append(i).append(" + id AS c").append(i);
+    }
+    List<List<Object>> out = run(select + " FROM events WHERE v > 2", rows(new Object[] {1L, 2, 1.0},
+        new Object[] {10L, 3, 1.0}));
+    assertEquals(1, out.size());
+    assertEquals(1001, out.get(0).size());
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(3L * i + 10, out.get(0).get(i + 1));
+    }
+  }
 }

@@ -175,33 +175,41 @@ final class RexToExpr {
   private Expr.Origin origin(RexCall call) {
     SqlKind kind = call.getKind() == SqlKind.MINUS_PREFIX ? SqlKind.MINUS_PREFIX : call.getKind();
     String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
-    List<SqlCall> candidates = positions.all(c -> kind == SqlKind.OTHER_FUNCTION
-        ? c.getOperator().getName().toUpperCase(java.util.Locale.ROOT).equals(name) : c.getKind() == kind);
-    if (candidates.isEmpty()) {
+    String key = kind == SqlKind.OTHER_FUNCTION ? name : kind.name();
+    Candidates found = candidates.computeIfAbsent(key, k -> {
+      List<SqlCall> calls = positions.all(c -> kind == SqlKind.OTHER_FUNCTION
+          ? c.getOperator().getName().toUpperCase(java.util.Locale.ROOT).equals(name) : c.getKind() == kind);
+      Map<List<String>, SqlCall> byTokens = new java.util.HashMap<>();
+      for (SqlCall c : calls) {
+        List<String> tokens = new ArrayList<>();
+        sqlTokens(c, tokens);
+        java.util.Collections.sort(tokens);
+        byTokens.putIfAbsent(tokens, c);
+      }
+      return new Candidates(calls, byTokens);
+    });
+    if (found.calls().isEmpty()) {
       return null;
     }
     List<String> wanted = new ArrayList<>();
     rexTokens(call, wanted);
     java.util.Collections.sort(wanted);
-    SqlCall chosen = null;
-    for (SqlCall c : candidates) {
-      List<String> tokens = new ArrayList<>();
-      sqlTokens(c, tokens);
-      java.util.Collections.sort(tokens);
-      if (tokens.equals(wanted)) {
-        chosen = c;
-        break;
-      }
-    }
+    SqlCall chosen = found.byTokens().get(wanted);
     if (chosen == null) {
       if (kind == SqlKind.CAST) {
         return null; // most likely an implicit cast, which cannot fail
       }
-      chosen = candidates.get(0);
+      chosen = found.calls().get(0);
     }
     SqlParserPos pos = chosen.getParserPosition();
     return new Expr.Origin(pos.getLineNum(), pos.getColumnNum(), positions.text(chosen));
   }
+
+  /** The parsed calls of one operator, and the first of them for each multiset of columns and constants. */
+  private record Candidates(List<SqlCall> calls, Map<List<String>, SqlCall> byTokens) {
+  }
+
+  private final Map<String, Candidates> candidates = new java.util.HashMap<>();
 
   private void rexTokens(RexNode node, List<String> out) {
     if (node instanceof RexInputRef ref && ref.getIndex() < inputNames.size()) {
