@@ -94,12 +94,16 @@ class SqlEndToEndTest {
     allocator.close();
   }
 
-  private Engine.Outcome run(String toml) throws Exception {
+  private EngineBuilder builder(String toml) throws Exception {
     Path file = dir.resolve("laminar.toml");
     Files.writeString(file, toml.replace("%1$s", dir.toString()));
     ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
-    EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+    return new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+  }
+
+  private Engine.Outcome run(String toml) throws Exception {
+    EngineBuilder b = builder(toml);
     BuildReport r = b.construct();
     assertTrue(r.ok(), () -> r.errors().toString());
     Engine engine = new Engine(b, allocator, new EngineMetrics());
@@ -190,11 +194,7 @@ class SqlEndToEndTest {
   }
 
   private List<ServerError> compileErrors(String toml) throws Exception {
-    Path file = dir.resolve("laminar.toml");
-    Files.writeString(file, toml.replace("%1$s", dir.toString()));
-    ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
-    assertTrue(loaded.ok(), () -> loaded.errors().toString());
-    EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+    EngineBuilder b = builder(toml);
     BuildReport r = b.construct();
     b.closeCreated();
     return r.errors();

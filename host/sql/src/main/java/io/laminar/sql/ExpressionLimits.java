@@ -18,47 +18,21 @@ final class ExpressionLimits {
 
   /** False (with an error at the first parenthesis too deep) if parentheses nest deeper than {@code max}. */
   static boolean checkNesting(String sql, int max, SqlCompiler.Errors errors) {
-    int depth = 0;
-    int line = 1;
-    int column = 0;
-    for (int i = 0; i < sql.length(); i++) {
-      char c = sql.charAt(i);
-      column++;
-      if (c == '\n') {
-        line++;
-        column = 0;
-      } else if (c == '\'' || c == '"' || c == '`') {
-        // skip quoted text; an unterminated quote is the parser's to report
-        int end = sql.indexOf(c, i + 1);
-        while (end > 0 && end + 1 < sql.length() && sql.charAt(end + 1) == c) {
-          end = sql.indexOf(c, end + 2);
-        }
-        if (end < 0) {
-          return true;
-        }
-        for (int k = i + 1; k <= end; k++) {
-          if (sql.charAt(k) == '\n') {
-            line++;
-            column = 0;
-          } else {
-            column++;
-          }
-        }
-        i = end;
-      } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = (end < 0 ? sql.length() : end) - 1;
-      } else if (c == '(') {
-        if (++depth > max) {
-          errors.add(line, column, "parentheses nest more than " + max + " levels deep; at most " + max
-              + " are supported");
-          return false;
-        }
-      } else if (c == ')') {
-        depth--;
+    int[] depth = {0};
+    boolean[] ok = {true};
+    scan(sql, (c, line, column) -> {
+      if (c == '(' && ++depth[0] > max) {
+        errors.add(line, column, "parentheses nest more than " + max + " levels deep; at most " + max
+            + " are supported");
+        ok[0] = false;
+        return false;
       }
-    }
-    return true;
+      if (c == ')') {
+        depth[0]--;
+      }
+      return true;
+    });
+    return ok[0];
   }
 
   /**
@@ -66,6 +40,19 @@ final class ExpressionLimits {
    * The parser reports such a literal at the token before it; this finds the quote itself.
    */
   static int[] unterminatedQuote(String sql) {
+    return scan(sql, (c, line, column) -> true);
+  }
+
+  /** Sees one character of SQL outside quotes and comments; false stops the scan. */
+  private interface CharVisitor {
+    boolean visit(char c, int line, int column);
+  }
+
+  /**
+   * Hands every character outside quoted text and {@code --} comments to {@code visitor}, with its
+   * line and column; returns the position of a quote that is never closed, else null.
+   */
+  private static int[] scan(String sql, CharVisitor visitor) {
     int line = 1;
     int column = 0;
     for (int i = 0; i < sql.length(); i++) {
@@ -81,13 +68,13 @@ final class ExpressionLimits {
         }
         column += end - i - 1;
         i = end - 1;
-      } else if (c == '\'' || c == '"') {
+      } else if (c == '\'' || c == '"' || c == '`') {
         int startLine = line;
         int startColumn = column;
         int k = i + 1;
         while (true) {
           if (k >= sql.length()) {
-            return new int[] {startLine, startColumn};
+            return c == '`' ? null : new int[] {startLine, startColumn};
           }
           char d = sql.charAt(k);
           if (d == c && k + 1 < sql.length() && sql.charAt(k + 1) == c) {
@@ -108,6 +95,8 @@ final class ExpressionLimits {
         }
         column++;
         i = k;
+      } else if (!visitor.visit(c, line, column)) {
+        return null;
       }
     }
     return null;

@@ -5,8 +5,11 @@ import io.laminar.plan.Expr.Op;
 import io.laminar.plan.SqlType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
@@ -26,7 +29,10 @@ import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
+import org.apache.calcite.util.TimestampString;
 
 /** Translates Calcite row expressions into plan expressions; unsupported ones raise {@link PlanningException}. */
 final class RexToExpr {
@@ -173,17 +179,17 @@ final class RexToExpr {
    * plan carries no positions). Null for calls Calcite made up (implicit casts).
    */
   private Expr.Origin origin(RexCall call) {
-    SqlKind kind = call.getKind() == SqlKind.MINUS_PREFIX ? SqlKind.MINUS_PREFIX : call.getKind();
-    String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+    SqlKind kind = call.getKind();
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
     String key = kind == SqlKind.OTHER_FUNCTION ? name : kind.name();
     Candidates found = candidates.computeIfAbsent(key, k -> {
       List<SqlCall> calls = positions.all(c -> kind == SqlKind.OTHER_FUNCTION
-          ? c.getOperator().getName().toUpperCase(java.util.Locale.ROOT).equals(name) : c.getKind() == kind);
-      Map<List<String>, SqlCall> byTokens = new java.util.HashMap<>();
+          ? c.getOperator().getName().toUpperCase(Locale.ROOT).equals(name) : c.getKind() == kind);
+      Map<List<String>, SqlCall> byTokens = new HashMap<>();
       for (SqlCall c : calls) {
         List<String> tokens = new ArrayList<>();
         sqlTokens(c, tokens);
-        java.util.Collections.sort(tokens);
+        Collections.sort(tokens);
         byTokens.putIfAbsent(tokens, c);
       }
       return new Candidates(calls, byTokens);
@@ -193,7 +199,7 @@ final class RexToExpr {
     }
     List<String> wanted = new ArrayList<>();
     rexTokens(call, wanted);
-    java.util.Collections.sort(wanted);
+    Collections.sort(wanted);
     SqlCall chosen = found.byTokens().get(wanted);
     if (chosen == null) {
       if (kind == SqlKind.CAST) {
@@ -209,16 +215,16 @@ final class RexToExpr {
   private record Candidates(List<SqlCall> calls, Map<List<String>, SqlCall> byTokens) {
   }
 
-  private final Map<String, Candidates> candidates = new java.util.HashMap<>();
+  private final Map<String, Candidates> candidates = new HashMap<>();
 
   private void rexTokens(RexNode node, List<String> out) {
     if (node instanceof RexInputRef ref && ref.getIndex() < inputNames.size()) {
-      out.add("c:" + inputNames.get(ref.getIndex()).toLowerCase(java.util.Locale.ROOT));
+      out.add("c:" + inputNames.get(ref.getIndex()).toLowerCase(Locale.ROOT));
     } else if (node instanceof RexLiteral lit && !SqlTypeName.INTERVAL_TYPES.contains(lit.getTypeName())) {
       Object v = lit.getValue();
       if (v instanceof BigDecimal d) {
         out.add("l:" + d.stripTrailingZeros().toPlainString());
-      } else if (v instanceof org.apache.calcite.util.NlsString str) {
+      } else if (v instanceof NlsString str) {
         out.add("l:" + str.getValue());
       }
     } else if (node instanceof RexCall c) {
@@ -230,7 +236,7 @@ final class RexToExpr {
 
   private static void sqlTokens(SqlNode node, List<String> out) {
     if (node instanceof SqlIdentifier id) {
-      out.add("c:" + id.names.get(id.names.size() - 1).toLowerCase(java.util.Locale.ROOT));
+      out.add("c:" + id.names.get(id.names.size() - 1).toLowerCase(Locale.ROOT));
     } else if (node instanceof SqlNumericLiteral n) {
       out.add("l:" + n.bigDecimalValue().stripTrailingZeros().toPlainString());
     } else if (node instanceof SqlCharStringLiteral str) {
@@ -367,7 +373,7 @@ final class RexToExpr {
       return null;
     }
     Object v = lit.getValue();
-    Object value = v instanceof org.apache.calcite.util.NlsString str && t == SqlType.VARCHAR ? str.getValue()
+    Object value = v instanceof NlsString str && t == SqlType.VARCHAR ? str.getValue()
         : pointValue(v, t);
     return value == null ? NOT_CONSTANT : value;
   }
@@ -380,10 +386,10 @@ final class RexToExpr {
         case BIGINT, INTERVAL -> v instanceof BigDecimal d ? (Object) d.longValueExact() : null;
         case DOUBLE -> v instanceof BigDecimal d ? (Object) d.doubleValue() : v instanceof Double d ? d : null;
         case FLOAT -> v instanceof BigDecimal d ? (Object) d.floatValue() : null;
-        case VARCHAR -> v instanceof org.apache.calcite.util.NlsString s ? s.getValue() : null;
+        case VARCHAR -> v instanceof NlsString s ? s.getValue() : null;
         case BOOLEAN -> v instanceof Boolean b ? b : null;
-        case DATE -> v instanceof org.apache.calcite.util.DateString d ? (Object) d.getDaysSinceEpoch() : null;
-        case TIMESTAMP -> v instanceof org.apache.calcite.util.TimestampString ts
+        case DATE -> v instanceof DateString d ? (Object) d.getDaysSinceEpoch() : null;
+        case TIMESTAMP -> v instanceof TimestampString ts
             ? (Object) ts.getMillisSinceEpoch() : null;
       };
     } catch (ArithmeticException e) {
