@@ -56,7 +56,13 @@ public class PipelineThroughputBenchmark {
   static final Map<String, String> QUERIES = Map.of(
       "passthrough", "SELECT * FROM trades",
       "filter_project", "SELECT symbol, price * 2 AS doubled FROM trades WHERE price > 50",
+      // integer arithmetic: the overflow-checked path
+      "filter_project_int", "SELECT symbol, qty * 1000 + 7 AS scaled, -qty AS negated FROM trades WHERE qty + 1 > 50",
       "tumble_1s_count_avg", "SELECT symbol, window_start, COUNT(*) AS n, AVG(price) AS avg_price "
+          + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "GROUP BY symbol, window_start, window_end",
+      // integer SUM/AVG: the overflow-checked accumulators
+      "tumble_1s_sum_int", "SELECT symbol, window_start, SUM(qty) AS total, AVG(qty) AS avg_qty "
           + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY symbol, window_start, window_end",
       // the same aggregation keyed by an INT column: the general hashed grouping path
@@ -64,7 +70,8 @@ public class PipelineThroughputBenchmark {
           + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY qty, window_start, window_end");
 
-  @Param({"passthrough", "filter_project", "tumble_1s_count_avg", "tumble_1s_by_int"})
+  @Param({"passthrough", "filter_project", "filter_project_int", "tumble_1s_count_avg", "tumble_1s_sum_int",
+      "tumble_1s_by_int"})
   public String query;
 
   private RootAllocator allocator;

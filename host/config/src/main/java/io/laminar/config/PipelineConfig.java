@@ -15,10 +15,13 @@ public record PipelineConfig(String name, String sql, Position sqlPosition, Opti
     Position position) {
   /**
    * Maps a 1-based position inside {@link #sql()} to the file: line 1 is offset by the column the SQL
-   * starts at, later lines keep their column. Exact for literal strings and for basic strings
-   * without escape sequences.
+   * starts at, later lines keep their column; in a basic string with escapes, through the escapes.
    */
   public Position positionInFile(int sqlLine, int sqlColumn) {
+    Position throughEscapes = BasicStringPositions.map(sqlPosition, sqlLine, sqlColumn);
+    if (throughEscapes != null) {
+      return throughEscapes;
+    }
     if (sqlLine <= 1) {
       return new Position(sqlPosition.file(), sqlPosition.line(), sqlPosition.column() + sqlColumn - 1);
     }

@@ -396,7 +396,7 @@ public final class Engine {
     synchronized (this) {
       pipelinesLeft--;
       if (error != null) {
-        fail("pipeline '" + runner.name() + "' failed: " + describe(error), error);
+        fail("pipeline '" + runner.name() + "' failed: " + describe(runner.name(), error), error);
         return;
       }
       if (pipelinesLeft == 0 && state == State.STOPPING) {
@@ -422,6 +422,18 @@ public final class Engine {
   private static String describe(Throwable t) {
     String m = t.getMessage();
     return m == null ? t.toString() : m;
+  }
+
+  /** A pipeline's failure; an expression's error points at the expression in the config file. */
+  private String describe(String pipeline, Throwable t) {
+    if (t instanceof io.laminar.runtime.ExpressionError e && e.origin() != null) {
+      var origin = e.origin();
+      return builder.config().pipelines().stream().filter(p -> p.name().equals(pipeline)).findFirst()
+          .map(p -> p.positionInFile(origin.line(), origin.column()) + ": " + e.problem() + " in `" + origin.text()
+              + "`")
+          .orElse(e.getMessage());
+    }
+    return describe(t);
   }
 
   private void fail(String message, Throwable error) {

@@ -2,16 +2,22 @@ package io.laminar.plan;
 
 /**
  * One aggregate of a window aggregation. {@code argument} is an input column index, or -1 for
- * {@code COUNT(*)}.
+ * {@code COUNT(*)}. {@code origin} is where the aggregate is in the SQL (null when unknown), for
+ * run-time errors such as a SUM that no longer fits its type.
  */
 public record AggCall(Kind kind, int argument, boolean distinct, SqlType argumentType, SqlType resultType,
-    String name) {
+    String name, Expr.Origin origin) {
+
+  /** An aggregate with no known origin. */
+  public AggCall(Kind kind, int argument, boolean distinct, SqlType argumentType, SqlType resultType, String name) {
+    this(kind, argument, distinct, argumentType, resultType, name, null);
+  }
 
   /** Aggregate functions. */
   public enum Kind {
     /** COUNT(*) or COUNT(x). */
     COUNT,
-    /** SUM(x); integer sums are BIGINT. */
+    /** SUM(x); integer sums are BIGINT, exact: a total beyond BIGINT is an error, not a wrapped value. */
     SUM,
     /** MIN(x). */
     MIN,

@@ -2,7 +2,6 @@ package io.laminar.plan;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /** A scalar expression over the columns of one input row, typed and null-aware. */
 public sealed interface Expr permits Expr.ColumnRef, Expr.Literal, Expr.Call {
@@ -32,17 +31,55 @@ public sealed interface Expr permits Expr.ColumnRef, Expr.Literal, Expr.Call {
     }
   }
 
-  /** An operator applied to arguments. */
-  record Call(Op op, SqlType type, List<Expr> args) implements Expr {
+  /**
+   * Where an expression is in the pipeline's SQL: 1-based line and column of its first character and
+   * its text as written, so a run-time error can name the expression and point at it.
+   */
+  record Origin(int line, int column, String text) {
+    /** {@code `text`} (line L, column C). */
+    @Override
+    public String toString() {
+      return "`" + text + "` (line " + line + ", column " + column + ")";
+    }
+  }
+
+  /**
+   * An operator applied to arguments. {@code origin} is where it is in the SQL, or null when unknown
+   * (it does not take part in the plan's text, so plans that differ only in it are interchangeable).
+   */
+  record Call(Op op, SqlType type, List<Expr> args, Origin origin) implements Expr {
     /** Creates a call; the argument list is copied. */
     public Call {
       Objects.requireNonNull(op, "op");
       args = List.copyOf(args);
     }
 
+    /** A call with no known origin. */
+    public Call(Op op, SqlType type, List<Expr> args) {
+      this(op, type, args, null);
+    }
+
     @Override
     public String toString() {
-      return op.name() + "(" + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")";
+      StringBuilder b = new StringBuilder();
+      append(this, b);
+      return b.toString();
+    }
+
+    /** One stack frame per level, so a thousand-level expression still prints. */
+    private static void append(Expr e, StringBuilder b) {
+      if (!(e instanceof Call c)) {
+        b.append(e);
+        return;
+      }
+      b.append(c.op.name()).append('(');
+      for (int i = 0; i < c.args.size(); i++) {
+        if (i > 0) {
+          b.append(", ");
+        }
+        append(c.args.get(i), b);
+      }
+      b.append(')');
     }
   }
 
@@ -60,6 +97,8 @@ public sealed interface Expr permits Expr.ColumnRef, Expr.Literal, Expr.Call {
     MOD,
     /** -a. */
     NEGATE,
+    /** ABS(a). */
+    ABS,
     /** a = b. */
     EQ,
     /** a &lt;&gt; b. */
@@ -92,8 +131,15 @@ public sealed interface Expr permits Expr.ColumnRef, Expr.Literal, Expr.Call {
     IS_NOT_FALSE,
     /** CASE WHEN c1 THEN v1 [WHEN c2 THEN v2 …] ELSE e END: args c1, v1, c2, v2, …, e. */
     CASE,
-    /** CAST(a AS type). */
+    /** CAST(a AS type); a value that does not convert is an error. */
     CAST,
+    /** TRY_CAST(a AS type): NULL where CAST would fail. */
+    TRY_CAST,
+    /**
+     * a IN (v1, v2, …) with constant values, probed in a hash set: args are a, then the literals (SQL
+     * NULL when a is NULL, or when a is not found and a literal is NULL).
+     */
+    IN,
     /** COALESCE(a, b, …). */
     COALESCE,
     /** UPPER(s). */

@@ -58,9 +58,9 @@ abstract class Accumulator {
     return switch (call.kind()) {
       case COUNT -> call.distinct() ? new CountDistinct(dictionary) : new Count(call.argument() < 0);
       case SUM -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
-          ? new SumDouble(call.resultType(), false) : new SumLong(call.resultType(), false);
+          ? new SumDouble(call.resultType(), false) : new SumLong(call, false);
       case AVG -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
-          ? new SumDouble(call.resultType(), true) : new SumLong(call.resultType(), true);
+          ? new SumDouble(call.resultType(), true) : new SumLong(call, true);
       case MIN, MAX -> switch (arg) {
         case FLOAT, DOUBLE -> new MinMaxDouble(call.kind() == AggCall.Kind.MIN, call.resultType());
         case VARCHAR -> new MinMaxString(call.kind() == AggCall.Kind.MIN);
@@ -132,28 +132,46 @@ abstract class Accumulator {
     }
   }
 
-  /** SUM or AVG of integer types, in a long; NULL when no non-null value was seen. */
+  /**
+   * SUM or AVG of integer types, exact: each total is a 128-bit integer (a low and a high long), so
+   * no sum of BIGINTs wraps around. A SUM whose total does not fit BIGINT is an error when written;
+   * an AVG always fits. NULL when no non-null value was seen.
+   */
   static final class SumLong extends Accumulator {
+    private final AggCall call;
     private final SqlType result;
     private final boolean average;
     private long[] sums = new long[0];
+    /** The high 64 bits of each total; {@code sums} holds the low 64 bits. */
+    private long[] highs = new long[0];
     private long[] counts = new long[0];
 
-    SumLong(SqlType result, boolean average) {
-      this.result = result;
+    SumLong(AggCall call, boolean average) {
+      this.call = call;
+      this.result = call.resultType();
       this.average = average;
     }
 
     @Override
     protected void grow(int c) {
       sums = Arrays.copyOf(sums, c);
+      highs = Arrays.copyOf(highs, c);
       counts = Arrays.copyOf(counts, c);
+    }
+
+    /** Adds {@code v}, sign-extended, to the 128-bit total of group {@code g}. */
+    private void addExact(int g, long v) {
+      long low = sums[g];
+      long sum = low + v;
+      // carry out of the low word (unsigned), plus the sign extension of v
+      highs[g] += (v >> 63) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
+      sums[g] = sum;
     }
 
     @Override
     void add(int g, ColumnReader arg, int row) {
       if (!arg.isNull(row)) {
-        sums[g] += arg.getLong(row);
+        addExact(g, arg.getLong(row));
         counts[g]++;
       }
     }
@@ -167,7 +185,7 @@ abstract class Accumulator {
       for (int i = 0; i < n; i++) {
         if (!anyNull || !nulls[i]) {
           int g = groups[i];
-          sums[g] += values[i];
+          addExact(g, values[i]);
           counts[g]++;
         }
       }
@@ -176,39 +194,56 @@ abstract class Accumulator {
     @Override
     void merge(int g, Accumulator other, int og) {
       SumLong o = (SumLong) other;
-      sums[g] += o.sums[og];
+      long low = sums[g];
+      long sum = low + o.sums[og];
+      highs[g] += o.highs[og] + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
+      sums[g] = sum;
       counts[g] += o.counts[og];
+    }
+
+    private java.math.BigInteger total(int g) {
+      return java.math.BigInteger.valueOf(highs[g]).shiftLeft(64)
+          .add(new java.math.BigInteger(Long.toUnsignedString(sums[g])));
     }
 
     @Override
     void write(int g, FieldVector out, int row) {
+      boolean fitsLong = highs[g] == (sums[g] >> 63);
       if (counts[g] == 0) {
         ColumnWriter.setNull(out, row);
       } else if (!average) {
+        if (!fitsLong) {
+          throw new ExpressionError("integer overflow: the SUM of " + counts[g] + " values is " + total(g)
+              + ", out of the range of " + result, call.origin());
+        }
         ColumnWriter.setLong(out, result, row, sums[g]);
       } else if (result == SqlType.FLOAT || result == SqlType.DOUBLE) {
-        ColumnWriter.setDouble(out, result, row, (double) sums[g] / counts[g]);
+        double sum = fitsLong ? (double) sums[g] : total(g).doubleValue();
+        ColumnWriter.setDouble(out, result, row, sum / counts[g]);
       } else {
-        // SQL AVG of an integer type is an integer, truncated toward zero
-        ColumnWriter.setLong(out, result, row, sums[g] / counts[g]);
+        // SQL AVG of an integer type is an integer, truncated toward zero; an average of longs fits a long
+        long avg = fitsLong ? sums[g] / counts[g] : total(g).divide(java.math.BigInteger.valueOf(counts[g])).longValue();
+        ColumnWriter.setLong(out, result, row, avg);
       }
     }
 
     @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeLongs(sums, groups);
+      out.writeLongs(highs, groups);
       out.writeLongs(counts, groups);
     }
 
     @Override
     void readState(StateReader in, int groups) throws IOException {
       in.readLongs(sums, groups);
+      in.readLongs(highs, groups);
       in.readLongs(counts, groups);
     }
 
     @Override
     long sizeBytes() {
-      return (long) sums.length * 16;
+      return (long) sums.length * 24;
     }
   }
 

@@ -39,6 +39,7 @@ public final class CalcCompiler {
   private final StringBuilder body = new StringBuilder();
   private final Map<Integer, String> inputVectors = new LinkedHashMap<>();
   private final List<Object> constants = new ArrayList<>();
+  private final List<String> constantTypes = new ArrayList<>();
   private final StringBuilder constantFields = new StringBuilder();
   private int vars;
 
@@ -59,22 +60,59 @@ public final class CalcCompiler {
         outputs.add(new Expr.ColumnRef(i, inputTypes.get(i)));
       }
     }
-    String source = c.generate(condition, outputs);
-    Constructor<?> constructor;
-    synchronized (CACHE) {
-      constructor = CACHE.get(source);
-    }
-    if (constructor == null) {
-      constructor = cook(source);
+    List<Expr> allOutputs = outputs;
+    Object[] generated = onDeepStack(() -> {
+      String source = c.generate(condition, allOutputs);
+      Constructor<?> constructor;
       synchronized (CACHE) {
-        CACHE.put(source, constructor);
+        constructor = CACHE.get(source);
       }
-    }
+      if (constructor == null) {
+        constructor = cook(source);
+        synchronized (CACHE) {
+          CACHE.put(source, constructor);
+        }
+      }
+      return new Object[] {source, constructor};
+    });
+    String source = (String) generated[0];
+    Constructor<?> constructor = (Constructor<?>) generated[1];
     try {
       return (Calc) constructor.newInstance((Object) c.constants.toArray());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("generated code failed to instantiate: " + e.getMessage() + "\n" + source, e);
     }
+  }
+
+  /** Stack for generating and compiling code: both recurse once per level of a (possibly thousand-level) expression. */
+  private static final long DEEP_STACK_BYTES = 256L << 20;
+
+  /** Runs {@code work} on a thread with a deep stack and returns its result (or rethrows its failure). */
+  private static <T> T onDeepStack(java.util.function.Supplier<T> work) {
+    Object[] result = new Object[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        result[0] = work.get();
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      } catch (StackOverflowError e) {
+        failure[0] = new IllegalStateException("expression too deeply nested to generate code for", e);
+      }
+    }, "calc-compile", DEEP_STACK_BYTES);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while generating code", e);
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    @SuppressWarnings("unchecked")
+    T r = (T) result[0];
+    return r;
   }
 
   /** Compiles generated source (with %NAME% for the class name) and returns its constructor. */
@@ -90,16 +128,23 @@ public final class CalcCompiler {
     }
   }
 
+  /**
+   * Generated code above this many characters is split into several methods (a filter pass, then
+   * groups of output columns), each far below the JVM's 64 KB limit on a method's bytecode.
+   */
+  private static final int SPLIT_CHARS = 24_000;
+
   private String generate(Expr condition, List<Expr> outputs) {
-    StringBuilder loop = new StringBuilder();
+    String conditionCode = null;
     if (condition != null) {
-      Val c = gen(condition);
-      loop.append(body);
+      Val c = section(condition);
+      conditionCode = body + "if (" + c.isNull + " || !" + c.value + ") continue;\n";
       body.setLength(0);
-      loop.append("if (").append(c.isNull).append(" || !").append(c.value).append(") continue;\n");
     }
-    StringBuilder outDecl = new StringBuilder();
+    List<String> outDecls = new ArrayList<>();
+    List<String> outCode = new ArrayList<>();
     StringBuilder gathers = new StringBuilder();
+    int size = conditionCode == null ? 0 : conditionCode.length();
     for (int k = 0; k < outputs.size(); k++) {
       Expr e = outputs.get(k);
       if (e instanceof Expr.ColumnRef ref) {
@@ -109,22 +154,15 @@ public final class CalcCompiler {
         continue;
       }
       String cls = vectorClass(e.type());
-      outDecl.append("final ").append(cls).append(" o").append(k).append(" = (").append(cls)
-          .append(") out.getVector(").append(k).append(");\n");
       // capacity for every input row, so fixed-width values are written without a capacity check
-      outDecl.append("o").append(k).append(e.type() == SqlType.VARCHAR ? ".allocateNew((long) n * 16 + 16, n + 1);\n"
-          : ".allocateNew(n + 1);\n");
-      Val v = gen(e);
-      loop.append(body);
+      outDecls.add("final " + cls + " o" + k + " = (" + cls + ") out.getVector(" + k + ");\n"
+          + "o" + k + (e.type() == SqlType.VARCHAR ? ".allocateNew((long) n * 16 + 16, n + 1);\n" : ".allocateNew(n + 1);\n"));
+      Val v = section(e);
+      outCode.add(body + "if (" + v.isNull + ") o" + k + ".setNull(j); else " + write("o" + k, e.type(), v.value)
+          + ";\n");
       body.setLength(0);
-      loop.append("if (").append(v.isNull).append(") o").append(k).append(".setNull(j); else ")
-          .append(write("o" + k, e.type(), v.value)).append(";\n");
+      size += outCode.get(outCode.size() - 1).length();
     }
-    boolean selection = condition != null && gathers.length() > 0;
-    if (selection) {
-      loop.append("sel[j] = i;\n");
-    }
-    loop.append("j++;\n");
     StringBuilder inDecl = new StringBuilder();
     for (Map.Entry<Integer, String> in : inputVectors.entrySet()) {
       SqlType t = inputTypes.get(in.getKey());
@@ -136,33 +174,99 @@ public final class CalcCompiler {
             .append(in.getValue()).append(".getDataBuffer();\n");
       }
     }
-    return "package io.laminar.runtime.gen;\n"
+    String header = "package io.laminar.runtime.gen;\n"
         + "import org.apache.arrow.vector.*;\n"
         + "public final class %NAME% implements io.laminar.runtime.Calc {\n"
-        + constantFields
+        + constantFields;
+    String constructor = "public %NAME%(Object[] k) {\n" + constantInit() + "}\n";
+    if (size > SPLIT_CHARS) {
+      return header + split(conditionCode, outDecls, outCode, gathers, inDecl) + constructor + "}\n";
+    }
+    StringBuilder loop = new StringBuilder();
+    if (conditionCode != null) {
+      loop.append(conditionCode);
+    }
+    outCode.forEach(loop::append);
+    boolean selection = condition != null && gathers.length() > 0;
+    if (selection) {
+      loop.append("sel[j] = i;\n");
+    }
+    loop.append("j++;\n");
+    return header
         + (selection ? "private int[] sel = new int[0];\n" : "")
-        + "public %NAME%(Object[] k) {\n" + constantInit() + "}\n"
+        + constructor
         + "public int apply(VectorSchemaRoot in, VectorSchemaRoot out) {\n"
-        + "final int n = in.getRowCount();\n" + inDecl + outDecl
+        + "final int n = in.getRowCount();\n" + inDecl + String.join("", outDecls)
         + (selection ? "if (sel.length < n) sel = new int[n];\n" : "")
         + "int j = 0;\nfor (int i = 0; i < n; i++) {\n" + loop + "}\n" + gathers + "return j;\n}\n}\n";
+  }
+
+  /**
+   * The layout for large code: {@code select} runs the filter and records the surviving rows, then
+   * each {@code part} method computes a group of output columns over them.
+   */
+  private static String split(String conditionCode, List<String> outDecls, List<String> outCode,
+      StringBuilder gathers, StringBuilder inDecl) {
+    StringBuilder methods = new StringBuilder("private int[] sel = new int[0];\n");
+    StringBuilder apply = new StringBuilder("public int apply(VectorSchemaRoot in, VectorSchemaRoot out) {\n"
+        + "final int n = in.getRowCount();\nint j = n;\nint[] rows = null;\n");
+    if (conditionCode != null) {
+      methods.append("private int select(VectorSchemaRoot in, int n) {\n").append(inDecl)
+          .append("int j = 0;\nfor (int i = 0; i < n; i++) {\n").append(conditionCode).append("sel[j++] = i;\n}\n")
+          .append("return j;\n}\n");
+      apply.append("if (sel.length < n) sel = new int[n];\nj = select(in, n);\nrows = sel;\n");
+    }
+    int part = 0;
+    int from = 0;
+    while (from < outCode.size()) {
+      int to = from;
+      int chars = 0;
+      while (to < outCode.size() && (to == from || chars + outCode.get(to).length() <= SPLIT_CHARS)) {
+        chars += outCode.get(to).length();
+        to++;
+      }
+      methods.append("private void part").append(part).append("(VectorSchemaRoot in, VectorSchemaRoot out, int[] rows, ")
+          .append("int count) {\nfinal int n = in.getRowCount();\n").append(inDecl);
+      for (int k = from; k < to; k++) {
+        methods.append(outDecls.get(k));
+      }
+      methods.append("for (int j = 0; j < count; j++) {\nfinal int i = rows == null ? j : rows[j];\n");
+      for (int k = from; k < to; k++) {
+        methods.append(outCode.get(k));
+      }
+      methods.append("}\n}\n");
+      apply.append("part").append(part).append("(in, out, rows, j);\n");
+      part++;
+      from = to;
+    }
+    apply.append(gathers).append("return j;\n}\n");
+    return methods.toString() + apply;
   }
 
   private String constantInit() {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < constants.size(); i++) {
-      String type = constants.get(i) instanceof String ? "String" : "java.util.regex.Pattern";
-      b.append("k").append(i).append(" = (").append(type).append(") k[").append(i).append("];\n");
+      b.append("k").append(i).append(" = (").append(constantTypes.get(i)).append(") k[").append(i).append("];\n");
     }
     return b.toString();
   }
 
+  /** A field of the generated class holding {@code value} (passed to its constructor, so not part of the source). */
   private String constant(Object value) {
+    return constant(value, value instanceof String ? "String" : value.getClass().getName());
+  }
+
+  private String constant(Object value, String type) {
     int i = constants.size();
     constants.add(value);
-    String type = value instanceof String ? "String" : "java.util.regex.Pattern";
+    constantTypes.add(type);
     constantFields.append("private final ").append(type).append(" k").append(i).append(";\n");
     return "k" + i;
+  }
+
+  /** The {@link ExprSite} of a call that can fail at run time. */
+  private String site(Expr.Call call) {
+    return constant(new ExprSite(call.op(), call.type(), call.origin()));
   }
 
   /** A generated value: a boolean null flag and a Java-typed value variable. */
@@ -181,7 +285,40 @@ public final class CalcCompiler {
     return new Val(n, v, type);
   }
 
+  /** Fixed-width column reads of the current section, declared once at its start. */
+  private final Map<Integer, Val> sectionReads = new LinkedHashMap<>();
+
+  /**
+   * Generates one top-level expression (the condition or an output) into {@code body}. Its
+   * fixed-width column reads come first, once each, so a column referenced a thousand times is
+   * read once per row (and the method stays small).
+   */
+  private Val section(Expr e) {
+    sectionReads.clear();
+    StringBuilder saved = new StringBuilder(body);
+    body.setLength(0);
+    Val v = gen(e);
+    StringBuilder reads = new StringBuilder();
+    for (Map.Entry<Integer, Val> r : sectionReads.entrySet()) {
+      SqlType t = inputTypes.get(r.getKey());
+      String vec = inputVectors.get(r.getKey());
+      reads.append("final boolean ").append(r.getValue().isNull).append(" = ").append(vec).append(".isNull(i);\n")
+          .append("final ").append(javaType(t)).append(' ').append(r.getValue().value).append(" = ")
+          .append(r.getValue().isNull).append(" ? ").append(defaultValue(t)).append(" : ").append(read(vec, t))
+          .append(";\n");
+    }
+    String code = body.toString();
+    body.setLength(0);
+    body.append(saved).append(reads).append(code);
+    sectionReads.clear();
+    return v;
+  }
+
   private Val gen(Expr e) {
+    if (e instanceof Expr.ColumnRef ref && inputTypes.get(ref.index()) != SqlType.VARCHAR) {
+      inputVectors.computeIfAbsent(ref.index(), i -> "c" + i);
+      return sectionReads.computeIfAbsent(ref.index(), i -> new Val(var(), var(), inputTypes.get(i)));
+    }
     if (e instanceof Expr.ColumnRef ref) {
       String vec = inputVectors.computeIfAbsent(ref.index(), i -> "c" + i);
       SqlType t = inputTypes.get(ref.index());
@@ -203,6 +340,7 @@ public final class CalcCompiler {
       case AND, OR -> logical(call);
       case CASE -> caseWhen(call);
       case COALESCE -> coalesce(call);
+      case IN -> in(call);
       default -> strict(call);
     };
   }
@@ -224,49 +362,96 @@ public final class CalcCompiler {
     boolean and = call.op() == Op.AND;
     Val r = declare(SqlType.BOOLEAN);
     body.append(r.isNull).append(" = false; ").append(r.value).append(" = ").append(and).append(";\n");
-    int open = 0;
+    // a flat block left by break once the result is decided: no nesting however many terms
+    body.append("do {\n");
     for (Expr arg : call.args()) {
       Val a = gen(arg);
       body.append("if (!").append(a.isNull).append(" && ").append(and ? "!" : "").append(a.value).append(") { ")
-          .append(r.value).append(" = ").append(!and).append("; } else { if (").append(a.isNull).append(") ")
+          .append(r.value).append(" = ").append(!and).append("; break; }\nif (").append(a.isNull).append(") ")
           .append(r.isNull).append(" = true;\n");
-      open++;
     }
-    body.append("}".repeat(open)).append('\n');
+    body.append("} while (false);\n");
     body.append("if (").append(and ? "!" : "").append(r.value).append(") ").append(r.isNull).append(" = false;\n");
     return r;
+  }
+
+  /**
+   * {@code x IN (constants)}: one probe of a set built once (a primitive hash set for numbers), not a
+   * chain of comparisons. TRUE if found; else NULL if a constant is NULL, FALSE otherwise.
+   */
+  private Val in(Expr.Call call) {
+    Val x = gen(call.args().get(0));
+    List<Expr> values = call.args().subList(1, call.args().size());
+    boolean anyNullValue = values.stream().anyMatch(v -> ((Expr.Literal) v).value() == null);
+    String probe;
+    if (x.type == SqlType.VARCHAR) {
+      java.util.Set<String> set = new java.util.HashSet<>();
+      for (Expr v : values) {
+        Object o = ((Expr.Literal) v).value();
+        if (o != null) {
+          set.add((String) o);
+        }
+      }
+      probe = constant(set, "java.util.Set") + ".contains(" + x.value + ")";
+    } else {
+      long[] keys = values.stream().map(v -> ((Expr.Literal) v).value()).filter(java.util.Objects::nonNull)
+          .mapToLong(o -> inKey(o, x.type)).toArray();
+      String set = constant(new LongHashSet(keys));
+      String key = switch (x.type) {
+        case FLOAT, DOUBLE -> "Double.doubleToLongBits(" + x.value + " == 0 ? 0d : (double) " + x.value + ")";
+        case BOOLEAN -> "(" + x.value + " ? 1L : 0L)";
+        default -> "(long) " + x.value;
+      };
+      probe = set + ".contains(" + key + ")";
+    }
+    String n = var();
+    String v = var();
+    body.append("final boolean ").append(v).append(" = !").append(x.isNull).append(" && ").append(probe).append(";\n");
+    body.append("final boolean ").append(n).append(" = ").append(x.isNull)
+        .append(anyNullValue ? " || !" + v : "").append(";\n");
+    return new Val(n, v, SqlType.BOOLEAN);
+  }
+
+  /** The set key of an IN constant of a non-string type: numbers and booleans as longs, floating point by bits. */
+  private static long inKey(Object value, SqlType type) {
+    return switch (type) {
+      case FLOAT, DOUBLE -> {
+        double d = ((Number) value).doubleValue();
+        yield Double.doubleToLongBits(d == 0 ? 0d : d);
+      }
+      case BOOLEAN -> (Boolean) value ? 1L : 0L;
+      default -> ((Number) value).longValue();
+    };
   }
 
   private Val caseWhen(Expr.Call call) {
     Val r = declare(call.type());
     List<Expr> args = call.args();
-    int open = 0;
+    body.append("do {\n");
     int i = 0;
     for (; i + 1 < args.size(); i += 2) {
       Val c = gen(args.get(i));
       body.append("if (!").append(c.isNull).append(" && ").append(c.value).append(") {\n");
       assign(r, gen(args.get(i + 1)));
-      body.append("} else {\n");
-      open++;
+      body.append("break;\n}\n");
     }
     if (i < args.size()) {
       assign(r, gen(args.get(i)));
     }
-    body.append("}".repeat(open)).append('\n');
+    body.append("} while (false);\n");
     return r;
   }
 
   private Val coalesce(Expr.Call call) {
     Val r = declare(call.type());
-    int open = 0;
+    body.append("do {\n");
     for (Expr arg : call.args()) {
       Val a = gen(arg);
       body.append("if (!").append(a.isNull).append(") {\n");
       assign(r, a);
-      body.append("} else {\n");
-      open++;
+      body.append("break;\n}\n");
     }
-    body.append("}".repeat(open)).append('\n');
+    body.append("} while (false);\n");
     return r;
   }
 
@@ -308,6 +493,13 @@ public final class CalcCompiler {
       anyNull.append(anyNull.length() == 0 ? "" : " || ").append(a.isNull);
     }
     body.append(r.isNull).append(" = ").append(anyNull.length() == 0 ? "false" : anyNull).append(";\n");
+    if (call.op() == Op.TRY_CAST) {
+      // NULL where CAST would fail
+      body.append("if (!").append(r.isNull).append(") { try { ").append(r.value).append(" = ")
+          .append(expression(call, args)).append("; } catch (io.laminar.runtime.ExpressionError e) { ")
+          .append(r.isNull).append(" = true; } }\n");
+      return r;
+    }
     body.append("if (!").append(r.isNull).append(") ").append(r.value).append(" = ")
         .append(expression(call, args)).append(";\n");
     return r;
@@ -318,13 +510,20 @@ public final class CalcCompiler {
     String jt = javaType(t);
     return switch (call.op()) {
       case PLUS, MINUS -> arithmetic(call, a);
-      case TIMES -> "(" + jt + ") (" + operand(a.get(0), t) + " * " + operand(a.get(1), t) + ")";
-      case DIVIDE -> "(" + jt + ") (" + operand(a.get(0), t) + " / " + operand(a.get(1), t) + ")";
-      case MOD -> "(" + jt + ") (" + operand(a.get(0), t) + " % " + operand(a.get(1), t) + ")";
-      case NEGATE -> "(" + jt + ") (-" + a.get(0).value + ")";
+      case TIMES -> exactBinary(call, a, "multiply", " * ");
+      case DIVIDE -> exactBinary(call, a, "divide", " / ");
+      case MOD -> t == SqlType.INT && (a.get(0).type.isLongValued() || a.get(1).type.isLongValued())
+          // MOD(BIGINT, INT) is an INT (|result| < |divisor|): computed in long, then narrowed
+          ? "(int) io.laminar.runtime.Exact.mod((long) " + a.get(0).value + ", (long) " + a.get(1).value + ", "
+              + site(call) + ")"
+          : exactBinary(call, a, "mod", " % ");
+      case NEGATE -> isExact(t) ? "io.laminar.runtime.Exact.negate(" + operand(a.get(0), t) + ", " + site(call) + ")"
+          : "(" + jt + ") (-" + a.get(0).value + ")";
+      case ABS -> isExact(t) ? "io.laminar.runtime.Exact.abs(" + operand(a.get(0), t) + ", " + site(call) + ")"
+          : "Math.abs(" + operand(a.get(0), t) + ")";
       case EQ, NE, LT, LE, GT, GE -> compare(call.op(), a.get(0), a.get(1));
       case NOT -> "!" + a.get(0).value;
-      case CAST -> convert(a.get(0).value, a.get(0).type, t);
+      case CAST, TRY_CAST -> cast(a.get(0).value, a.get(0).type, t, call);
       case UPPER -> a.get(0).value + ".toUpperCase(java.util.Locale.ROOT)";
       case LOWER -> a.get(0).value + ".toLowerCase(java.util.Locale.ROOT)";
       case CONCAT -> {
@@ -358,7 +557,57 @@ public final class CalcCompiler {
       Val interval = date == a.get(0) ? a.get(1) : a.get(0);
       return "(int) (" + date.value + sign + "(" + interval.value + " / 86400000L))";
     }
+    if (isExact(t)) {
+      return "io.laminar.runtime.Exact." + (call.op() == Op.PLUS ? "add" : "subtract") + "(" + operand(a.get(0), t)
+          + ", " + operand(a.get(1), t) + ", " + site(call) + ")";
+    }
     return "(" + javaType(t) + ") (" + operand(a.get(0), t) + sign + operand(a.get(1), t) + ")";
+  }
+
+  /** Integer results are checked (overflow, division by zero); floating-point ones follow IEEE 754. */
+  private static boolean isExact(SqlType t) {
+    return t == SqlType.INT || t == SqlType.BIGINT || t == SqlType.TIMESTAMP || t == SqlType.INTERVAL;
+  }
+
+  private String exactBinary(Expr.Call call, List<Val> a, String method, String symbol) {
+    SqlType t = call.type();
+    if (isExact(t)) {
+      return "io.laminar.runtime.Exact." + method + "(" + operand(a.get(0), t) + ", " + operand(a.get(1), t) + ", "
+          + site(call) + ")";
+    }
+    return "(" + javaType(t) + ") (" + operand(a.get(0), t) + symbol + operand(a.get(1), t) + ")";
+  }
+
+  /** CAST semantics with checks: narrowing that loses the value and strings that do not parse are errors. */
+  private String cast(String value, SqlType from, SqlType to, Expr.Call call) {
+    if (from == to) {
+      return value;
+    }
+    String e = "io.laminar.runtime.Exact.";
+    if (from == SqlType.VARCHAR) {
+      String parse = switch (to) {
+        case INT -> "parseInt";
+        case BIGINT, INTERVAL -> "parseLong";
+        case FLOAT -> "parseFloat";
+        case DOUBLE -> "parseDouble";
+        case BOOLEAN -> "parseBoolean";
+        case TIMESTAMP -> "parseTimestamp";
+        case DATE -> "parseDate";
+        default -> null;
+      };
+      if (parse != null) {
+        return e + parse + "(" + value + ", " + site(call) + ")";
+      }
+    }
+    boolean fromLong = from == SqlType.BIGINT || from == SqlType.INTERVAL;
+    boolean fromFloating = from == SqlType.FLOAT || from == SqlType.DOUBLE;
+    if (to == SqlType.INT && (fromLong || fromFloating)) {
+      return e + "toInt(" + (fromLong ? "(long) " : "(double) ") + value + ", " + site(call) + ")";
+    }
+    if ((to == SqlType.BIGINT || to == SqlType.INTERVAL) && fromFloating) {
+      return e + "toLong((double) " + value + ", " + site(call) + ")";
+    }
+    return convert(value, from, to);
   }
 
   /** An operand widened to the result type so Java arithmetic matches SQL's. */

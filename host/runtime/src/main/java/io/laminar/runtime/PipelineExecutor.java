@@ -40,8 +40,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public final class PipelineExecutor implements AutoCloseable {
   /** "LMNS": laminar state. */
   private static final int MAGIC = 0x4C4D4E53;
-  /** Bump whenever the layout of any operator's state changes. */
-  private static final int FORMAT_VERSION = 1;
+  /** Bump whenever the layout of any operator's state changes (2: integer SUM/AVG totals are 128-bit). */
+  private static final int FORMAT_VERSION = 2;
   /** Written last, so a stream cut exactly between sections is still noticed. */
   private static final int END_MARKER = 0x454E4421;
 

@@ -1,5 +1,7 @@
 package io.laminar.sql;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import org.apache.calcite.sql.SqlCall;
@@ -16,9 +18,63 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  */
 final class AstPositions {
   private final SqlNode root;
+  private final String sql;
 
   AstPositions(SqlNode root) {
+    this(root, null);
+  }
+
+  /** With the SQL text, so {@link #text} can quote the parsed constructs. */
+  AstPositions(SqlNode root, String sql) {
     this.root = root;
+    this.sql = sql;
+  }
+
+  /** Every call matching {@code test}, in the order of the text. */
+  List<SqlCall> all(Predicate<SqlCall> test) {
+    List<SqlCall> found = new ArrayList<>();
+    root.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlCall call) {
+        if (test.test(call)) {
+          found.add(call);
+        }
+        return super.visit(call);
+      }
+    });
+    return found;
+  }
+
+  /** The origin of the call at {@code pos} (as found by {@link #find}), or null if none is there. */
+  io.laminar.plan.Expr.Origin origin(SqlParserPos pos) {
+    List<SqlCall> at = all(c -> c.getParserPosition().equals(pos));
+    if (at.isEmpty() || pos.getLineNum() <= 0) {
+      return null;
+    }
+    return new io.laminar.plan.Expr.Origin(pos.getLineNum(), pos.getColumnNum(), text(at.get(0)));
+  }
+
+  /** The SQL text a node was parsed from, or its unparsed form when the text is not known. */
+  String text(SqlNode node) {
+    SqlParserPos pos = node.getParserPosition();
+    if (sql != null && pos.getLineNum() > 0) {
+      String[] lines = sql.split("\r?\n", -1);
+      if (pos.getEndLineNum() <= lines.length) {
+        StringBuilder b = new StringBuilder();
+        for (int l = pos.getLineNum(); l <= pos.getEndLineNum(); l++) {
+          String line = lines[l - 1];
+          int from = l == pos.getLineNum() ? pos.getColumnNum() - 1 : 0;
+          int to = l == pos.getEndLineNum() ? Math.min(line.length(), pos.getEndColumnNum()) : line.length();
+          if (from >= 0 && from <= to) {
+            b.append(l == pos.getLineNum() ? "" : " ").append(line, from, to);
+          }
+        }
+        if (b.length() > 0) {
+          return b.toString().strip();
+        }
+      }
+    }
+    return node.toString();
   }
 
   /** The first call matching {@code test}, or the query's own position. */

@@ -52,7 +52,7 @@ final class PlanBuilder {
   PlanBuilder(Map<String, CatalogTable> tables, SqlCompiler.Errors errors, SqlNode parsed) {
     this.tables = tables;
     this.errors = errors;
-    this.positions = new AstPositions(parsed);
+    this.positions = new AstPositions(parsed, errors.sql());
   }
 
   /** The plan, or null after recording errors. */
@@ -83,7 +83,8 @@ final class PlanBuilder {
       return scan(scan);
     }
     if (rel instanceof LogicalFilter filter) {
-      return new PlanNode.Filter(visit(filter.getInput()), rex.translate(filter.getCondition()));
+      return new PlanNode.Filter(visit(filter.getInput()),
+          rex.translate(filter.getCondition(), filter.getInput().getRowType()));
     }
     if (rel instanceof LogicalProject project) {
       return project(project);
@@ -148,7 +149,7 @@ final class PlanBuilder {
     PlanNode input = visit(project.getInput());
     List<Expr> exprs = new ArrayList<>();
     for (RexNode e : project.getProjects()) {
-      exprs.add(rex.translate(e));
+      exprs.add(rex.translate(e, project.getInput().getRowType()));
     }
     return new PlanNode.Project(input, exprs, schemaOf(project));
   }
@@ -333,7 +334,8 @@ final class PlanBuilder {
       if (arg >= 0 && kind != AggCall.Kind.COUNT && argType == SqlType.BOOLEAN) {
         throw new PlanningException(fn + " of a BOOLEAN is not supported", positions.function(fn));
       }
-      aggs.add(new AggCall(kind, arg, call.isDistinct(), argType, result, names.get(groupCount + i)));
+      aggs.add(new AggCall(kind, arg, call.isDistinct(), argType, result, names.get(groupCount + i),
+          positions.origin(positions.function(fn))));
     }
     return aggs;
   }
@@ -415,7 +417,7 @@ final class PlanBuilder {
         throw new PlanningException("aggregating window_start/window_end of a SESSION is not supported",
             positions.function("SESSION"));
       }
-      aggs.add(new AggCall(a.kind(), arg, a.distinct(), a.argumentType(), a.resultType(), a.name()));
+      aggs.add(new AggCall(a.kind(), arg, a.distinct(), a.argumentType(), a.resultType(), a.name(), a.origin()));
     }
     return new PlanNode.SessionAggregate(input, time, gap, partition, keys, aggs, schemaOf(aggregate));
   }

@@ -27,6 +27,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
@@ -49,6 +50,7 @@ public final class SqlCompiler {
   private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']+)' not found in (any table|table '([^']+)')");
   private static final Pattern OBJECT_NOT_FOUND = Pattern.compile("Object '([^']+)' not found");
   private static final Pattern TABLE_NOT_FOUND = Pattern.compile("Table '([^']+)' not found");
+  private static final Pattern FUNCTION_NOT_FOUND = Pattern.compile("No match found for function signature ([^(]+)\\(");
 
   private final Map<String, CatalogTable> tables = new LinkedHashMap<>();
   private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(LaminarTypeSystem.INSTANCE);
@@ -70,7 +72,8 @@ public final class SqlCompiler {
     Properties props = new Properties();
     props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
     catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, new CalciteConnectionConfigImpl(props));
-    operatorTable = SqlOperatorTables.chain(SqlStdOperatorTable.instance(), catalogReader);
+    operatorTable = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+        SqlOperatorTables.of(SqlLibraryOperators.TRY_CAST), catalogReader);
     parserConfig = SqlParser.config()
         .withCaseSensitive(false)
         .withUnquotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
@@ -84,18 +87,66 @@ public final class SqlCompiler {
         .build();
   }
 
+  /** How deeply parentheses may nest; deeper SQL is refused with its position. */
+  static final int MAX_NESTING = 1000;
+  /** How many operators and operands one expression may have. */
+  static final int MAX_EXPRESSION_NODES = 2500;
+  /**
+   * Calcite parses, validates and converts recursively: a deep expression needs a deep stack, so
+   * each compile runs on a thread with this much stack (reserved, touched only as deep as used).
+   */
+  private static final long COMPILE_STACK_BYTES = 512L << 20;
+
   /** Compiles one pipeline's SQL; never throws for a mistake in the SQL. */
   public CompileResult compile(String pipelineName, String sql) {
+    CompileResult[] result = new CompileResult[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        result[0] = compileHere(pipelineName, sql);
+      } catch (StackOverflowError e) {
+        Errors errors = new Errors(pipelineName, sql);
+        errors.add(1, 1, "the SQL is nested too deeply to plan; simplify the expression");
+        result[0] = errors.failure();
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    }, "sql-compile", COMPILE_STACK_BYTES);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while compiling pipeline '" + pipelineName + "'", e);
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return result[0];
+  }
+
+  private CompileResult compileHere(String pipelineName, String sql) {
     Errors errors = new Errors(pipelineName, sql);
+    if (!ExpressionLimits.checkNesting(sql, MAX_NESTING, errors)) {
+      return errors.failure();
+    }
     SqlNode parsed;
     try {
       parsed = SqlParser.create(sql, parserConfig).parseQuery().accept(new SessionRewrite());
     } catch (SqlParseException e) {
+      int[] quote = ExpressionLimits.unterminatedQuote(sql);
+      if (quote != null) {
+        char q = sql.split("\r?\n", -1)[quote[0] - 1].charAt(quote[1] - 1);
+        errors.add(quote[0], quote[1], (q == '\'' ? "string literal" : "quoted identifier")
+            + " is not terminated: it needs a closing " + q);
+        return errors.failure();
+      }
       SqlParserPos pos = e.getPos();
       errors.add(pos == null ? 0 : pos.getLineNum(), pos == null ? 0 : pos.getColumnNum(), parseMessage(e));
       return errors.failure();
     }
     new UnsupportedSyntax(errors).check(parsed);
+    ExpressionLimits.checkSize(parsed, MAX_EXPRESSION_NODES, errors);
     if (errors.any()) {
       return errors.failure();
     }
@@ -139,7 +190,9 @@ public final class SqlCompiler {
     HepPlanner planner = new HepPlanner(program);
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
     SqlToRelConverter converter = new SqlToRelConverter(null, validator, catalogReader, cluster,
-        StandardConvertletTable.INSTANCE, SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
+        StandardConvertletTable.INSTANCE, SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false)
+            // IN lists of any length stay a value test (probed in a hash set), never a join
+            .withInSubQueryThreshold(Integer.MAX_VALUE));
     RelRoot relRoot = converter.convertQuery(validated, false, true);
     planner.setRoot(relRoot.project());
     return planner.findBestExp();
@@ -169,6 +222,14 @@ public final class SqlCompiler {
       }
       return m + "." + Suggestions.didYouMean(c.group(1), candidates);
     }
+    Matcher f = FUNCTION_NOT_FOUND.matcher(m);
+    if (f.find()) {
+      List<String> functions = functionNames();
+      String name = f.group(1).trim();
+      boolean known = functions.stream().anyMatch(n -> n.equalsIgnoreCase(name));
+      // a known name called with the wrong arguments keeps Calcite's signature message alone
+      return known ? m : "Unknown function " + name + "." + Suggestions.didYouMean(name, functions);
+    }
     Matcher o = OBJECT_NOT_FOUND.matcher(m);
     if (!o.find()) {
       o = TABLE_NOT_FOUND.matcher(m);
@@ -178,6 +239,18 @@ public final class SqlCompiler {
       return "Table '" + o.group(1) + "' not found." + Suggestions.didYouMean(o.group(1), names);
     }
     return m;
+  }
+
+  /** The names of the functions SQL can call, for suggestions. */
+  private List<String> functionNames() {
+    List<String> names = new ArrayList<>();
+    for (org.apache.calcite.sql.SqlOperator op : operatorTable.getOperatorList()) {
+      if (op instanceof org.apache.calcite.sql.SqlFunction && op.getName().chars().allMatch(
+          c -> Character.isLetterOrDigit(c) || c == '_')) {
+        names.add(op.getName());
+      }
+    }
+    return names;
   }
 
   /** Collects errors for one compile. */
@@ -201,6 +274,10 @@ public final class SqlCompiler {
 
     boolean any() {
       return !list.isEmpty();
+    }
+
+    String sql() {
+      return sql;
     }
 
     CompileResult failure() {
