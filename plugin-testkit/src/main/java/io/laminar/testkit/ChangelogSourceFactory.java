@@ -86,25 +86,14 @@ public final class ChangelogSourceFactory implements SourceFactory {
     return new ScriptSource(lines, batchRows, plain, context.schema(), context.allocator());
   }
 
-  /** The row kind of Flink's short notation. */
+  /** The row kind of Flink's short notation ({@code +I -U +U -D}). */
   public static RowKind kind(String op) {
-    return switch (op.strip()) {
-      case "+I" -> RowKind.INSERT;
-      case "-U" -> RowKind.UPDATE_BEFORE;
-      case "+U" -> RowKind.UPDATE_AFTER;
-      case "-D" -> RowKind.DELETE;
-      default -> throw new IllegalArgumentException("unknown change '" + op + "': use +I, -U, +U or -D");
-    };
+    return RowKind.fromShortString(op.strip());
   }
 
   /** Flink's short notation of a row kind. */
   public static String op(RowKind kind) {
-    return switch (kind) {
-      case INSERT -> "+I";
-      case UPDATE_BEFORE -> "-U";
-      case UPDATE_AFTER -> "+U";
-      case DELETE -> "-D";
-    };
+    return kind.shortString();
   }
 
   private static final class ScriptSource implements Source {

@@ -103,13 +103,14 @@ public final class EngineBuilder {
   private void createConnectors() {
     for (SourceConfig s : config.sources()) {
       factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SOURCE, s.name(), s.connector(),
-              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, s.position()),
+              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, ChangelogMode.APPEND_ONLY, s.position()),
           (c, ctx) -> c.sourceFactory().create(ctx))
           .ifPresent(i -> sources.put(s.name(), i));
     }
     for (LookupConfig l : config.lookups()) {
       factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.LOOKUP, l.name(), l.connector(),
-              l.properties(), Schemas.toArrow(l.schema()), l.primaryKey(), null, l.position()),
+              l.properties(), Schemas.toArrow(l.schema()), l.primaryKey(), null, ChangelogMode.APPEND_ONLY,
+              l.position()),
           (c, ctx) -> c.lookupFactory().create(ctx))
           .ifPresent(i -> lookups.put(l.name(), i));
     }
@@ -170,7 +171,8 @@ public final class EngineBuilder {
         continue; // a pipeline that failed to compile already has its error
       }
       var created = factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SINK, s.name(),
-              s.connector(), s.properties(), pipeline.outputSchema(), List.of(), s.delivery(), s.position()),
+              s.connector(), s.properties(), pipeline.outputSchema(), pipeline.updateKeyNames(), s.delivery(),
+              pipeline.updating() ? ChangelogMode.ALL : ChangelogMode.APPEND_ONLY, s.position()),
           (c, ctx) -> c.sinkFactory().create(ctx));
       if (created.isEmpty()) {
         continue;
@@ -205,14 +207,19 @@ public final class EngineBuilder {
         .append(p.position()).append(") produces updates and deletes");
     pipeline.updatingStep().ifPresent(step -> {
       why.append(": step ").append(step.describe());
-      if (step instanceof PlanNode.Scan scan) {
+      if (step instanceof PlanNode.GroupAggregate a) {
+        why.append(" at ").append(a.line() > 0 ? p.positionInFile(a.line(), a.column()) : p.sqlPosition())
+            .append(" (GROUP BY without a window: each group's result is updated as rows arrive)");
+      } else if (step instanceof PlanNode.Scan scan) {
         config.sources().stream().filter(c -> c.name().equals(scan.source())).findFirst().ifPresent(src ->
             why.append(" reads source '").append(src.name()).append("' (").append(src.position())
                 .append("), a changelog (connector '").append(src.connector().type()).append("')"));
       }
     });
-    why.append(". Write it to a sink that takes a changelog or upserts (blackhole does), or read an "
-        + "append-only source");
+    boolean aggregate = pipeline.updatingStep().orElse(null) instanceof PlanNode.GroupAggregate;
+    why.append(". Write it to a sink that takes a changelog or upserts (stdout and blackhole do), or ")
+        .append(aggregate ? "aggregate over a window (TUMBLE, HOP, SESSION), whose results are final"
+            : "read an append-only source");
     errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.position(), why.toString()));
   }
 

@@ -5,8 +5,12 @@ import io.laminar.api.ConnectorException;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.config.PipelineConfig;
+import io.laminar.runtime.LookupCache;
 import io.laminar.runtime.OutputCallback;
 import io.laminar.runtime.PipelineExecutor;
+import io.laminar.runtime.UpdateSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -70,6 +74,11 @@ final class PipelineRunner implements Runnable {
     this.stateFile = CheckpointCoordinator.stateFile(pipeline.name(), worker, workers);
     this.sinks = sinks;
     this.engine = engine;
+    PipelineConfig config = engine.builder().config().pipelines().stream()
+        .filter(c -> c.name().equals(pipeline.name())).findFirst().orElse(null);
+    UpdateSettings settings = config == null ? UpdateSettings.DEFAULT
+        : new UpdateSettings(config.emitInterval().orElse(Duration.ZERO), config.stateTtl().orElse(Duration.ZERO),
+            System::currentTimeMillis);
     this.executor = new PipelineExecutor(pipeline, allocator, lookups, new OutputCallback() {
       @Override
       public void onOutput(VectorSchemaRoot batch) {
@@ -80,7 +89,7 @@ final class PipelineRunner implements Runnable {
       public void onOutput(VectorSchemaRoot batch, TinyIntVector rowKinds) {
         write(batch, rowKinds);
       }
-    });
+    }, LookupCache.Config.DEFAULT, settings);
   }
 
   String name() {

@@ -113,6 +113,86 @@ class ChangelogEngineTest {
         "+U 2,PEAR,40"), new ArrayList<>(CollectingSinkFactory.ROWS.get("out")));
   }
 
+  private static final String TOTALS = """
+
+      [[pipeline]]
+      name = "totals"
+      sql = \"""
+      SELECT UPPER(name) AS fruit, COUNT(*) AS orders, SUM(qty) AS qty
+      FROM orders
+      GROUP BY UPPER(name)
+      \"""
+      """;
+
+  private static String totalsSink(String name, String connector) {
+    return "\n[[sink]]\nname = \"" + name + "\"\npipeline = \"totals\"\nconnector = \"" + connector + "\"\n";
+  }
+
+  @Test
+  void groupByOverAChangelogKeepsEachGroupsResultUpToDate() throws Exception {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    ConnectorRegistry registry = ConnectorRegistry.build(List.of(
+        new ConnectorProvider("builtin", "test", List.of(), List.of(),
+            List.of(new io.laminar.connectors.builtin.StdoutSinkFactory(printed))),
+        new ConnectorProvider("test", "test", List.of(new ChangelogSourceFactory()), List.of(),
+            List.of(CollectingSinkFactory.changes())))).registry();
+    Path file = dir.resolve("laminar.toml");
+    Files.writeString(file, CONFIG.formatted(dir) + sink("gone", "collect_changes") + TOTALS
+        + totalsSink("out", "collect_changes") + totalsSink("console", "stdout")
+        + "[sink.properties]\nformat = \"table\"\n");
+    ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
+    assertTrue(loaded.ok(), () -> loaded.errors().toString());
+    EngineBuilder b = new EngineBuilder(loaded.config(), registry, allocator, new EngineMetrics());
+    assertTrue(b.construct().ok(), () -> b.construct().errors().toString());
+    assertEquals(List.of("fruit"), b.sinks().get("totals").get(0).context().primaryKey(),
+        "an upsert sink learns the key of the updates");
+    Engine engine = new Engine(b, allocator, new EngineMetrics());
+    engine.start();
+    Engine.Outcome outcome = engine.awaitTermination();
+    assertEquals(Engine.State.COMPLETED, outcome.state(), outcome.failure());
+    // batches of three changes: (+I apple, +I pear, +I fig) (-U apple, +U apple, -D fig)
+    // (-U pear, +U pear, +I kiwi)
+    assertEquals(List.of("+I APPLE,1,5", "+I PEAR,1,0", "+I FIG,1,2", "-U APPLE,1,5", "+U APPLE,1,7", "-D FIG,1,2",
+        "-U PEAR,1,0", "+U PEAR,1,4", "+I KIWI,1,-1"), new ArrayList<>(CollectingSinkFactory.ROWS.get("out")));
+    String table = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(List.of("op    fruit  orders  qty", "+I    APPLE  1       5", "+I    PEAR   1       0",
+        "+I    FIG    1       2", "-U    APPLE  1       5", "+U    APPLE  1       7", "-D    FIG    1       2",
+        "-U    PEAR   1       0", "+U    PEAR   1       4", "+I    KIWI   1       -1"),
+        table.lines().map(String::stripTrailing).toList());
+  }
+
+  @Test
+  void aGroupByIntoAnAppendOnlySinkIsRefusedAtItsGroupBy() throws Exception {
+    Path file = dir.resolve("laminar.toml");
+    // an append-only source: the GROUP BY is what makes the output updating
+    EngineBuilder b = builder(sink("gone", "blackhole") + """
+
+        [[source]]
+        name = "fruits"
+        connector = "generator"
+        [source.properties]
+        max_rows = 10
+        [[source.schema]]
+        name = "name"
+        type = "VARCHAR"
+        [[source.schema]]
+        name = "qty"
+        type = "INT"
+        """ + TOTALS.replace("FROM orders", "FROM fruits") + totalsSink("ledger", "collect"));
+    BuildReport r = b.construct();
+    assertEquals(1, r.errors().size(), r.errors().toString());
+    List<String> lines = Files.readAllLines(file);
+    int groupBy = lines.indexOf("GROUP BY UPPER(name)") + 1;
+    int pipelineLine = lines.lastIndexOf("[[pipeline]]") + 1;
+    int sinkLine = lines.lastIndexOf("[[sink]]") + 1;
+    assertEquals(file + ":" + sinkLine + ":1: error: sink 'ledger' (connector 'collect') takes only appends "
+        + "(inserts), but pipeline 'totals' (" + file + ":" + pipelineLine + ":1) produces updates and deletes: step "
+        + "GroupAggregate(keys=[0], aggs=[orders=COUNT(*):BIGINT, qty=SUM($1):BIGINT]) at " + file + ":" + groupBy
+        + ":10 (GROUP BY without a window: each group's result is updated as rows arrive). Write it to a sink that "
+        + "takes a changelog or upserts (stdout and blackhole do), or aggregate over a window (TUMBLE, HOP, "
+        + "SESSION), whose results are final", r.errors().get(0).format());
+  }
+
   @Test
   void anUpdatingPipelineIntoAnAppendOnlySinkIsRefusedWithPositions() throws Exception {
     EngineBuilder b = builder(sink("ledger", "collect"));
@@ -129,6 +209,6 @@ class ChangelogEngineTest {
         + "(inserts), but pipeline 'stock' (" + file + ":" + pipelineLine + ":1) produces updates and deletes: "
         + "step Scan(source=orders, changelog) reads source 'orders' (" + file + ":" + sourceLine + ":1), a "
         + "changelog (connector 'test_changelog'). Write it to a sink that takes a changelog or upserts "
-        + "(blackhole does), or read an append-only source", e.format());
+        + "(stdout and blackhole do), or read an append-only source", e.format());
   }
 }

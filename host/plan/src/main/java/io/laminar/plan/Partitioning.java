@@ -42,6 +42,7 @@ public final class Partitioning {
     for (PlanNode node : stateful) {
       PlanNode input = node.inputs().get(0);
       List<Integer> slots = node instanceof PlanNode.SessionAggregate s ? s.partitionKeys()
+          : node instanceof PlanNode.GroupAggregate g ? g.groupKeys()
           : ((PlanNode.WindowAggregate) node).groupKeys();
       Map<String, List<Integer>> nodeKeys = new LinkedHashMap<>();
       for (int column : slots) {
@@ -96,7 +97,8 @@ public final class Partitioning {
     if (node instanceof PlanNode.Scan s) {
       return s.changelog() ? s.source() : null;
     }
-    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate) {
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate
+        || node instanceof PlanNode.GroupAggregate) {
       return null;
     }
     for (PlanNode input : node.inputs()) {
@@ -109,7 +111,8 @@ public final class Partitioning {
   }
 
   private static void collectStateful(PlanNode node, List<PlanNode> out) {
-    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate) {
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate
+        || node instanceof PlanNode.GroupAggregate) {
       out.add(node);
     }
     for (PlanNode input : node.inputs()) {
@@ -140,6 +143,9 @@ public final class Partitioning {
       return column < j.input().schema().getFields().size() ? trace(j.input(), column) : null;
     }
     if (node instanceof PlanNode.WindowAggregate a) {
+      return column < a.groupKeys().size() ? trace(a.input(), a.groupKeys().get(column)) : null;
+    }
+    if (node instanceof PlanNode.GroupAggregate a) {
       return column < a.groupKeys().size() ? trace(a.input(), a.groupKeys().get(column)) : null;
     }
     if (node instanceof PlanNode.SessionAggregate s) {

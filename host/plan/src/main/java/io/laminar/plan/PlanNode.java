@@ -10,8 +10,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * turns into operators. Column references are positions in the input's {@link #schema()}.
  */
 public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNode.Project,
-    PlanNode.WindowAssign, PlanNode.WindowAggregate, PlanNode.SessionAggregate, PlanNode.LookupJoin,
-    PlanNode.Union {
+    PlanNode.WindowAssign, PlanNode.WindowAggregate, PlanNode.SessionAggregate, PlanNode.GroupAggregate,
+    PlanNode.LookupJoin, PlanNode.Union {
 
   /** The schema of the rows this step produces. */
   Schema schema();
@@ -187,6 +187,43 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     public String describe() {
       return "SessionAggregate(time=$" + timeColumn + ", gap=" + Duration.ofMillis(gapMillis) + ", partition="
           + partitionKeys + ", keys=" + groupKeys + ", aggs=" + aggregates + ")";
+    }
+  }
+
+  /**
+   * GROUP BY without a window: an updating aggregate. The output (group keys in order, then the
+   * aggregates) is a changelog keyed by the group keys: a new group is an INSERT, a changed one an
+   * UPDATE_BEFORE/UPDATE_AFTER pair, an emptied one a DELETE. Over an updating input every
+   * aggregate takes rows back ({@code retracting}: MIN, MAX and COUNT(DISTINCT) then keep counts
+   * per value). {@code line}/{@code column} locate the GROUP BY in the pipeline's SQL (1-based; 0 if
+   * unknown), for errors that name this step; they are not part of {@link #describe()}.
+   */
+  record GroupAggregate(PlanNode input, List<Integer> groupKeys, List<AggCall> aggregates, Schema schema, int line,
+      int column) implements PlanNode {
+    /** Copies the lists. */
+    public GroupAggregate {
+      groupKeys = List.copyOf(groupKeys);
+      aggregates = List.copyOf(aggregates);
+    }
+
+    /** Whether rows may be taken back (the input is updating). */
+    public boolean retracting() {
+      return input.updating();
+    }
+
+    @Override
+    public List<PlanNode> inputs() {
+      return List.of(input);
+    }
+
+    @Override
+    public boolean updating() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "GroupAggregate(keys=" + groupKeys + ", aggs=" + aggregates + (retracting() ? ", retract" : "") + ")";
     }
   }
 

@@ -53,6 +53,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final Map<String, SourceInput> sources = new LinkedHashMap<>();
   private final List<Operator> operators = new ArrayList<>();
   private final byte[] fingerprint;
+  private UpdateSettings updateSettings;
   private boolean started;
   private boolean closed;
 
@@ -84,6 +85,12 @@ public final class PipelineExecutor implements AutoCloseable {
   /** As above, with an explicit lookup cache configuration. */
   public PipelineExecutor(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
       OutputCallback output, LookupCache.Config cacheConfig) {
+    this(pipeline, allocator, lookups, output, cacheConfig, UpdateSettings.DEFAULT);
+  }
+
+  /** As above, with how updating aggregates emit and expire. */
+  public PipelineExecutor(CompiledPipeline pipeline, BufferAllocator allocator, Map<String, LookupSource> lookups,
+      OutputCallback output, LookupCache.Config cacheConfig, UpdateSettings updateSettings) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.allocator = allocator.newChildAllocator("pipeline-" + pipeline.name(), 0, Long.MAX_VALUE);
     this.lookups = new HashMap<>(lookups);
@@ -92,6 +99,7 @@ public final class PipelineExecutor implements AutoCloseable {
     try {
       SinkOperator sink = new SinkOperator();
       operators.add(sink);
+      this.updateSettings = Objects.requireNonNull(updateSettings, "updateSettings");
       build(pipeline.root(), sink, 0, cacheConfig);
     } catch (RuntimeException e) {
       close();
@@ -393,6 +401,8 @@ public final class PipelineExecutor implements AutoCloseable {
       op = new WindowAssignOperator(w, allocator);
     } else if (node instanceof PlanNode.WindowAggregate a) {
       op = new WindowAggregateOperator(a, allocator, metrics);
+    } else if (node instanceof PlanNode.GroupAggregate g) {
+      op = new GroupAggregateOperator(g, allocator, metrics, updateSettings);
     } else if (node instanceof PlanNode.SessionAggregate s) {
       op = new SessionAggregateOperator(s, allocator, metrics);
     } else if (node instanceof PlanNode.LookupJoin j) {

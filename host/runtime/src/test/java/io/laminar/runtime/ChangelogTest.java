@@ -67,12 +67,7 @@ class ChangelogTest {
   }
 
   static String op(RowKind kind) {
-    return switch (kind) {
-      case INSERT -> "+I";
-      case UPDATE_BEFORE -> "-U";
-      case UPDATE_AFTER -> "+U";
-      case DELETE -> "-D";
-    };
+    return kind.shortString();
   }
 
   private CompiledPipeline compile(String sql) {

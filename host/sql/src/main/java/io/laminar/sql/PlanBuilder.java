@@ -34,6 +34,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.SqlNode;
 import java.math.BigDecimal;
 
@@ -245,7 +246,6 @@ final class PlanBuilder {
       return sessionAggregate(aggregate, session);
     }
     PlanNode input = visit(aggregate.getInput());
-    refuseChangelog(input);
     List<Integer> keys = aggregate.getGroupSet().asList();
     List<AggCall> aggs = aggCalls(aggregate, input.schema());
     int fireColumn = -1;
@@ -263,9 +263,12 @@ final class PlanBuilder {
       }
     }
     if (fireColumn < 0) {
-      throw new PlanningException("GROUP BY on a stream needs a window: group by window_start, window_end of a "
-          + "TUMBLE, HOP or SESSION table function, or by TUMBLE(time, interval)", positions.groupBy());
+      // no window: an updating aggregate, whose output changes as rows come (and go)
+      SqlParserPos at = positions.groupBy();
+      return new PlanNode.GroupAggregate(input, keys, aggs, schemaOf(aggregate), at == null ? 0 : at.getLineNum(),
+          at == null ? 0 : at.getColumnNum());
     }
+    refuseChangelog(input);
     return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
   }
 

@@ -48,6 +48,25 @@ class ChangelogPlanningTest {
   }
 
   @Test
+  void explainMarksEachStepAndTheKeyOfItsUpdates() {
+    CompiledPipeline p = compile("SELECT k AS name, n * 2 AS twice FROM (SELECT k, COUNT(*) AS n FROM events "
+        + "GROUP BY k) WHERE n > 1");
+    assertEquals(List.of(0), p.updateKey().orElseThrow());
+    assertEquals(List.of("name"), p.updateKeyNames());
+    assertEquals("""
+        pipeline p -> (name VARCHAR, twice BIGINT NOT NULL)
+        Project(name=$0, twice=TIMES($1, 2:INT))  [updating, key=(name)]
+          Filter(GT($1, 1:BIGINT))  [updating, key=(k)]
+            GroupAggregate(keys=[0], aggs=[n=COUNT(*):BIGINT])  [updating, key=(k)]
+              Project(k=$1)  [append-only]
+                Scan(source=events, eventTime=ts, delay=PT1S)  [append-only]
+        """, p.explain());
+    CompiledPipeline cdc = compile("SELECT id, v FROM orders");
+    assertTrue(cdc.explain().contains("[updating, key unknown]"), cdc.explain());
+    assertTrue(cdc.updateKey().isEmpty());
+  }
+
+  @Test
   void appendOnlySourcesStayAppendOnly() {
     CompiledPipeline p = compile("SELECT id FROM events WHERE v > 1");
     assertFalse(p.updating());

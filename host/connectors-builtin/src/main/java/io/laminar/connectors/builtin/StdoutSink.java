@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.Sink;
@@ -15,12 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Prints batches. Output is buffered and flushed after every batch, so a reader sees rows promptly;
- * rows printed since the last checkpoint may be printed again after a crash (at-least-once).
+ * rows printed since the last checkpoint may be printed again after a crash (at-least-once). For an
+ * updating pipeline every row starts with an {@code op} column: {@code +I} insert, {@code -U} the
+ * row an update replaces, {@code +U} the row it becomes, {@code -D} delete (Flink's notation).
  */
 final class StdoutSink implements Sink {
   private static final JsonFactory JSON = new JsonFactory();
@@ -29,13 +31,20 @@ final class StdoutSink implements Sink {
   private final OutputStream out;
   private final Schema schema;
   private final boolean table;
+  private final boolean changelog;
   private JsonGenerator json;
   private boolean headerPrinted;
 
-  StdoutSink(OutputStream target, Schema schema, boolean table) {
+  StdoutSink(OutputStream target, Schema schema, boolean table, boolean changelog) {
     this.out = new BufferedOutputStream(target, 1 << 16);
     this.schema = schema;
     this.table = table;
+    this.changelog = changelog;
+  }
+
+  @Override
+  public ChangelogMode acceptedChangelogMode() {
+    return ChangelogMode.ALL;
   }
 
   @Override
@@ -59,9 +68,9 @@ final class StdoutSink implements Sink {
     VectorSchemaRoot root = batch.data();
     try {
       if (table) {
-        writeTable(root);
+        writeTable(batch);
       } else {
-        writeJson(root);
+        writeJson(batch);
       }
       out.flush();
     } catch (IOException e) {
@@ -69,10 +78,14 @@ final class StdoutSink implements Sink {
     }
   }
 
-  private void writeJson(VectorSchemaRoot root) throws IOException {
+  private void writeJson(Batch batch) throws IOException {
+    VectorSchemaRoot root = batch.data();
     List<FieldVector> vectors = root.getFieldVectors();
     for (int r = 0; r < root.getRowCount(); r++) {
       json.writeStartObject();
+      if (changelog) {
+        json.writeStringField("op", batch.rowKind(r).shortString());
+      }
       for (FieldVector v : vectors) {
         json.writeFieldName(v.getName());
         Cells.writeJson(json, v, r);
@@ -83,22 +96,28 @@ final class StdoutSink implements Sink {
     json.flush();
   }
 
-  private void writeTable(VectorSchemaRoot root) throws IOException {
-    List<Field> fields = schema.getFields();
-    int[] widths = new int[fields.size()];
-    String[][] cells = new String[root.getRowCount()][fields.size()];
-    for (int c = 0; c < fields.size(); c++) {
-      widths[c] = Math.max(MIN_WIDTH, fields.get(c).getName().length());
-      FieldVector v = root.getVector(c);
+  private void writeTable(Batch batch) throws IOException {
+    VectorSchemaRoot root = batch.data();
+    List<String> names = new java.util.ArrayList<>();
+    if (changelog) {
+      names.add("op");
+    }
+    schema.getFields().forEach(f -> names.add(f.getName()));
+    int first = changelog ? 1 : 0;
+    int[] widths = new int[names.size()];
+    String[][] cells = new String[root.getRowCount()][names.size()];
+    for (int c = 0; c < names.size(); c++) {
+      widths[c] = Math.max(MIN_WIDTH, names.get(c).length());
+      FieldVector v = c < first ? null : root.getVector(c - first);
       for (int r = 0; r < root.getRowCount(); r++) {
-        cells[r][c] = Cells.text(v, r);
+        cells[r][c] = v == null ? batch.rowKind(r).shortString() : Cells.text(v, r);
         widths[c] = Math.max(widths[c], cells[r][c].length());
       }
     }
     StringBuilder sb = new StringBuilder();
     if (!headerPrinted) {
-      for (int c = 0; c < fields.size(); c++) {
-        pad(sb, fields.get(c).getName(), widths[c], c == fields.size() - 1);
+      for (int c = 0; c < names.size(); c++) {
+        pad(sb, names.get(c), widths[c], c == names.size() - 1);
       }
       sb.append('\n');
       headerPrinted = true;
