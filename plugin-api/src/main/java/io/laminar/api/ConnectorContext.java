@@ -31,8 +31,21 @@ public interface ConnectorContext {
    */
   Schema schema();
 
-  /** A lookup's primary-key columns; empty for other kinds. */
+  /**
+   * A lookup's primary-key columns. For a sink: the columns that identify the row each update or
+   * delete of the pipeline's output is about (e.g. the GROUP BY keys), empty when the output is
+   * append-only or its key is not known. Empty for sources.
+   */
   List<String> primaryKey();
+
+  /**
+   * For a sink: which changes the pipeline's output carries — {@link ChangelogMode#APPEND_ONLY}, or
+   * {@link ChangelogMode#ALL} for an updating pipeline (then batches may carry row kinds, and a batch
+   * without them holds inserts). {@link ChangelogMode#APPEND_ONLY} for other kinds.
+   */
+  default ChangelogMode inputChangelogMode() {
+    return ChangelogMode.APPEND_ONLY;
+  }
 
   /** A sink's requested delivery guarantee; empty for other kinds. */
   Optional<DeliveryGuarantee> delivery();

@@ -25,6 +25,27 @@ public enum RowKind {
     return code;
   }
 
+  /** Flink's short notation, as laminar prints it: {@code +I}, {@code -U}, {@code +U}, {@code -D}. */
+  public String shortString() {
+    return switch (this) {
+      case INSERT -> "+I";
+      case UPDATE_BEFORE -> "-U";
+      case UPDATE_AFTER -> "+U";
+      case DELETE -> "-D";
+    };
+  }
+
+  /** The kind written in {@link #shortString() short notation}. */
+  public static RowKind fromShortString(String s) {
+    return switch (s) {
+      case "+I" -> INSERT;
+      case "-U" -> UPDATE_BEFORE;
+      case "+U" -> UPDATE_AFTER;
+      case "-D" -> DELETE;
+      default -> throw new IllegalArgumentException("unknown row kind '" + s + "': use +I, -U, +U or -D");
+    };
+  }
+
   /** The kind for a stored byte. */
   public static RowKind fromCode(byte code) {
     switch (code) {

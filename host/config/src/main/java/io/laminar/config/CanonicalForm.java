@@ -54,6 +54,9 @@ final class CanonicalForm {
       String p = "pipeline." + pl.name() + ".";
       f.line(p + "sql", pl.sql());
       f.line(p + "parallelism", pl.parallelism());
+      // only when set, so configs without them keep the hash they had
+      pl.emitInterval().ifPresent(d -> f.line(p + "emit_interval", d));
+      pl.stateTtl().ifPresent(d -> f.line(p + "state_ttl", d));
     }
     for (SinkConfig s : c.sinks()) {
       String p = "sink." + s.name() + ".";

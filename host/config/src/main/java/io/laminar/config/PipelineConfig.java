@@ -1,5 +1,6 @@
 package io.laminar.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -9,10 +10,14 @@ import java.util.Optional;
  * @param sql the query text, after {@code ${VAR}} substitution
  * @param sqlPosition where the first character of the SQL text is in the file
  * @param parallelism worker count for this pipeline, if it overrides {@code [server] workers}
+ * @param emitInterval for a GROUP BY without a window: emit its changes this often, coalesced
+ *     (absent = after every input batch)
+ * @param stateTtl for a GROUP BY without a window: forget groups not updated for this long
+ *     (absent = keep every group)
  * @param position where the {@code [[pipeline]]} starts
  */
 public record PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
-    Position position) {
+    Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position) {
   /**
    * Maps a 1-based position inside {@link #sql()} to the file: line 1 is offset by the column the SQL
    * starts at, later lines keep their column; in a basic string with escapes, through the escapes.

@@ -1,6 +1,7 @@
 package io.laminar.engine;
 
 import io.laminar.api.ConnectorException;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorProperties;
 import io.laminar.api.DeliveryGuarantee;
@@ -45,7 +46,8 @@ final class ConnectorFactoryPhase {
 
   /** What an instance needs besides its connector reference and properties. */
   record InstanceSpec(ConnectorKind kind, String name, ConnectorRef connector, RawProperties properties,
-      Schema schema, List<String> primaryKey, DeliveryGuarantee delivery, Position position) {
+      Schema schema, List<String> primaryKey, DeliveryGuarantee delivery, ChangelogMode inputChangelogMode,
+      Position position) {
     String label() {
       return kind.label() + " '" + name + "'";
     }
@@ -91,7 +93,7 @@ final class ConnectorFactoryPhase {
 
   private EngineConnectorContext context(InstanceSpec spec, ConnectorProperties properties) {
     return new EngineConnectorContext(spec.name(), spec.kind(), serverName, properties, spec.schema(),
-        spec.primaryKey(), spec.delivery(), allocator, metrics.forConnector(spec.kind().label(), spec.name()),
+        spec.primaryKey(), spec.delivery(), spec.inputChangelogMode(), allocator, metrics.forConnector(spec.kind().label(), spec.name()),
         stateDir.resolve("connectors").resolve(spec.kind().label() + "-" + spec.name()));
   }
 

@@ -355,6 +355,11 @@ public final class Engine {
           return w == Long.MIN_VALUE || w == Long.MAX_VALUE ? Double.NaN : w;
         });
     metrics.gauge("laminar_pipeline_workers", tags, "Worker threads running the pipeline", () -> m.size());
+    metrics.functionCounter("laminar_pipeline_state_expired_groups_total", tags,
+        "Groups of a GROUP BY without a window forgotten by state_ttl", () -> m.stream().mapToLong(x -> x.expiredGroups()).sum());
+    metrics.functionCounter("laminar_pipeline_ignored_retractions_total", tags,
+        "Updates or deletes of rows a GROUP BY never saw (or forgot), ignored",
+        () -> m.stream().mapToLong(x -> x.ignoredRetractions()).sum());
   }
 
   /** The slowest worker's watermark is the pipeline's. */

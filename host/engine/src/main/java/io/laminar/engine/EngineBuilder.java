@@ -1,5 +1,6 @@
 package io.laminar.engine;
 
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
@@ -12,6 +13,7 @@ import io.laminar.config.SinkConfig;
 import io.laminar.config.SourceConfig;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.runtime.LookupCache;
+import io.laminar.plan.PlanNode;
 import io.laminar.registry.ConnectorRegistry;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
@@ -124,13 +126,14 @@ public final class EngineBuilder {
   private void createConnectors() {
     for (SourceConfig s : config.sources()) {
       factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SOURCE, s.name(), s.connector(),
-              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, s.position()),
+              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, ChangelogMode.APPEND_ONLY, s.position()),
           (c, ctx) -> c.sourceFactory().create(ctx))
           .ifPresent(i -> sources.put(s.name(), i));
     }
     for (LookupConfig l : config.lookups()) {
       factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.LOOKUP, l.name(), l.connector(),
-              l.properties(), Schemas.toArrow(l.schema()), l.primaryKey(), null, l.position()),
+              l.properties(), Schemas.toArrow(l.schema()), l.primaryKey(), null, ChangelogMode.APPEND_ONLY,
+              l.position()),
           (c, ctx) -> c.lookupFactory().create(ctx))
           .ifPresent(i -> lookups.put(l.name(), i));
     }
@@ -142,6 +145,10 @@ public final class EngineBuilder {
       CatalogTable table = s.watermark()
           .map(w -> CatalogTable.source(s.name(), schema, w.column(), w.maxOutOfOrderness()))
           .orElseGet(() -> CatalogTable.source(s.name(), schema));
+      ConnectorInstance<Source> instance = sources.get(s.name());
+      if (instance != null && instance.instance().changelogMode() != ChangelogMode.APPEND_ONLY) {
+        table = table.asChangelog();
+      }
       catalog.add(table);
       LOG.debug("registered source '{}' ({} columns)", s.name(), schema.getFields().size());
     }
@@ -193,7 +200,8 @@ public final class EngineBuilder {
         continue; // a pipeline that failed to compile already has its error
       }
       var created = factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SINK, s.name(),
-              s.connector(), s.properties(), pipeline.outputSchema(), List.of(), s.delivery(), s.position()),
+              s.connector(), s.properties(), pipeline.outputSchema(), pipeline.updateKeyNames(), s.delivery(),
+              pipeline.updating() ? ChangelogMode.ALL : ChangelogMode.APPEND_ONLY, s.position()),
           (c, ctx) -> c.sinkFactory().create(ctx));
       if (created.isEmpty()) {
         continue;
@@ -204,6 +212,7 @@ public final class EngineBuilder {
             "sink '" + s.name() + "' asks for delivery = \"" + s.delivery().label() + "\" but connector '"
                 + sink.connector().type() + "' offers at most \"" + sink.instance().maxGuarantee().label() + "\""));
       }
+      checkChangelogMode(s, sink, pipeline);
       for (String problem : sink.instance().validateSchema(pipeline.outputSchema())) {
         errors.add(ServerError.at(ServerError.Kind.INVALID_SCHEMA, s.position(),
             "sink '" + s.name() + "' cannot take the output of pipeline '" + s.pipeline() + "': " + problem));
@@ -211,6 +220,36 @@ public final class EngineBuilder {
       sinks.computeIfAbsent(s.pipeline(), k -> new ArrayList<>()).add(sink);
       LOG.debug("attached sink '{}' to pipeline '{}'", s.name(), s.pipeline());
     }
+  }
+
+  /** An updating pipeline into a sink that takes only appends would write deletes as new rows: refused. */
+  private void checkChangelogMode(SinkConfig s, ConnectorInstance<Sink> sink, CompiledPipeline pipeline) {
+    ChangelogMode accepted = sink.instance().acceptedChangelogMode();
+    if (!pipeline.updating() || accepted.accepts(ChangelogMode.ALL)) {
+      return;
+    }
+    StringBuilder why = new StringBuilder();
+    PipelineConfig p = config.pipelines().stream().filter(c -> c.name().equals(pipeline.name())).findFirst()
+        .orElseThrow();
+    why.append("sink '").append(s.name()).append("' (connector '").append(sink.connector().type())
+        .append("') takes only appends (inserts), but pipeline '").append(pipeline.name()).append("' (")
+        .append(p.position()).append(") produces updates and deletes");
+    pipeline.updatingStep().ifPresent(step -> {
+      why.append(": step ").append(step.describe());
+      if (step instanceof PlanNode.GroupAggregate a) {
+        why.append(" at ").append(a.line() > 0 ? p.positionInFile(a.line(), a.column()) : p.sqlPosition())
+            .append(" (GROUP BY without a window: each group's result is updated as rows arrive)");
+      } else if (step instanceof PlanNode.Scan scan) {
+        config.sources().stream().filter(c -> c.name().equals(scan.source())).findFirst().ifPresent(src ->
+            why.append(" reads source '").append(src.name()).append("' (").append(src.position())
+                .append("), a changelog (connector '").append(src.connector().type()).append("')"));
+      }
+    });
+    boolean aggregate = pipeline.updatingStep().orElse(null) instanceof PlanNode.GroupAggregate;
+    why.append(". Write it to a sink that takes a changelog or upserts (stdout and blackhole do), or ")
+        .append(aggregate ? "aggregate over a window (TUMBLE, HOP, SESSION), whose results are final"
+            : "read an append-only source");
+    errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.position(), why.toString()));
   }
 
   private void validateTopology() {

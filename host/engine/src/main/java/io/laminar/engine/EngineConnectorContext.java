@@ -1,6 +1,7 @@
 package io.laminar.engine;
 
 import io.laminar.api.ConnectorContext;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorMetrics;
 import io.laminar.api.ConnectorProperties;
@@ -29,13 +30,15 @@ final class EngineConnectorContext implements ConnectorContext {
   private final Schema schema;
   private final List<String> primaryKey;
   private final DeliveryGuarantee delivery;
+  private final ChangelogMode inputChangelogMode;
   private final BufferAllocator parentAllocator;
   private final ConnectorMetrics metrics;
   private final Path dataDir;
   private BufferAllocator allocator;
 
   EngineConnectorContext(String name, ConnectorKind kind, String serverName, ConnectorProperties properties,
-      Schema schema, List<String> primaryKey, DeliveryGuarantee delivery, BufferAllocator parentAllocator,
+      Schema schema, List<String> primaryKey, DeliveryGuarantee delivery, ChangelogMode inputChangelogMode,
+      BufferAllocator parentAllocator,
       ConnectorMetrics metrics, Path dataDir) {
     this.name = name;
     this.kind = kind;
@@ -44,6 +47,7 @@ final class EngineConnectorContext implements ConnectorContext {
     this.schema = schema;
     this.primaryKey = List.copyOf(primaryKey);
     this.delivery = delivery;
+    this.inputChangelogMode = inputChangelogMode;
     this.parentAllocator = parentAllocator;
     this.metrics = metrics;
     this.dataDir = dataDir;
@@ -72,6 +76,11 @@ final class EngineConnectorContext implements ConnectorContext {
   @Override
   public Schema schema() {
     return schema;
+  }
+
+  @Override
+  public ChangelogMode inputChangelogMode() {
+    return inputChangelogMode;
   }
 
   @Override

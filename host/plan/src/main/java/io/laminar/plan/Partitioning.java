@@ -31,12 +31,18 @@ public final class Partitioning {
 
   /** The partitioning of the plan rooted at {@code root}. */
   public static Partitioning of(PlanNode root) {
+    String ordered = changelogToOutput(root);
+    if (ordered != null) {
+      return new Partitioning(Map.of(), "the changes of changelog source '" + ordered + "' reach the output "
+          + "without a keyed step, so they must stay in order (a delete after its insert) on one worker");
+    }
     Map<String, List<Integer>> keys = new LinkedHashMap<>();
     List<PlanNode> stateful = new ArrayList<>();
     collectStateful(root, stateful);
     for (PlanNode node : stateful) {
       PlanNode input = node.inputs().get(0);
       List<Integer> slots = node instanceof PlanNode.SessionAggregate s ? s.partitionKeys()
+          : node instanceof PlanNode.GroupAggregate g ? g.groupKeys()
           : ((PlanNode.WindowAggregate) node).groupKeys();
       Map<String, List<Integer>> nodeKeys = new LinkedHashMap<>();
       for (int column : slots) {
@@ -82,8 +88,31 @@ public final class Partitioning {
     return copy;
   }
 
+  /**
+   * A changelog source whose rows reach the output through stateless steps only, or null. Stateless
+   * workers take batches in turn, which would reorder a row's changes; a keyed step instead keeps
+   * every change of a key on one worker.
+   */
+  private static String changelogToOutput(PlanNode node) {
+    if (node instanceof PlanNode.Scan s) {
+      return s.changelog() ? s.source() : null;
+    }
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate
+        || node instanceof PlanNode.GroupAggregate) {
+      return null;
+    }
+    for (PlanNode input : node.inputs()) {
+      String source = changelogToOutput(input);
+      if (source != null) {
+        return source;
+      }
+    }
+    return null;
+  }
+
   private static void collectStateful(PlanNode node, List<PlanNode> out) {
-    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate) {
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate
+        || node instanceof PlanNode.GroupAggregate) {
       out.add(node);
     }
     for (PlanNode input : node.inputs()) {
@@ -114,6 +143,9 @@ public final class Partitioning {
       return column < j.input().schema().getFields().size() ? trace(j.input(), column) : null;
     }
     if (node instanceof PlanNode.WindowAggregate a) {
+      return column < a.groupKeys().size() ? trace(a.input(), a.groupKeys().get(column)) : null;
+    }
+    if (node instanceof PlanNode.GroupAggregate a) {
       return column < a.groupKeys().size() ? trace(a.input(), a.groupKeys().get(column)) : null;
     }
     if (node instanceof PlanNode.SessionAggregate s) {

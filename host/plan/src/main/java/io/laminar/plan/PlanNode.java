@@ -10,8 +10,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * turns into operators. Column references are positions in the input's {@link #schema()}.
  */
 public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNode.Project,
-    PlanNode.WindowAssign, PlanNode.WindowAggregate, PlanNode.SessionAggregate, PlanNode.LookupJoin,
-    PlanNode.Union {
+    PlanNode.WindowAssign, PlanNode.WindowAggregate, PlanNode.SessionAggregate, PlanNode.GroupAggregate,
+    PlanNode.LookupJoin, PlanNode.Union {
 
   /** The schema of the rows this step produces. */
   Schema schema();
@@ -23,22 +23,41 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
   String describe();
 
   /**
+   * Whether this step's output may hold updates and deletes (row kinds other than INSERT) rather
+   * than only appends. Stateless steps keep their inputs' mode; window aggregates emit each window
+   * once, so their output is append-only.
+   */
+  default boolean updating() {
+    for (PlanNode input : inputs()) {
+      if (input.updating()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Reads a source. {@code eventTimeColumn} is the column whose values drive the source's
    * watermark (max seen minus {@code maxOutOfOrderness}); without it the source never advances a
-   * watermark until it ends.
+   * watermark until it ends. A {@code changelog} source's rows may be inserts, updates and deletes.
    */
-  record Scan(String source, Schema schema, Optional<Integer> eventTimeColumn, Duration maxOutOfOrderness)
-      implements PlanNode {
+  record Scan(String source, Schema schema, Optional<Integer> eventTimeColumn, Duration maxOutOfOrderness,
+      boolean changelog) implements PlanNode {
     @Override
     public List<PlanNode> inputs() {
       return List.of();
     }
 
     @Override
+    public boolean updating() {
+      return changelog;
+    }
+
+    @Override
     public String describe() {
       return "Scan(source=" + source + eventTimeColumn
           .map(c -> ", eventTime=" + schema.getFields().get(c).getName() + ", delay=" + maxOutOfOrderness)
-          .orElse("") + ")";
+          .orElse("") + (changelog ? ", changelog" : "") + ")";
     }
   }
 
@@ -128,6 +147,11 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     }
 
     @Override
+    public boolean updating() {
+      return false;
+    }
+
+    @Override
     public String describe() {
       return "WindowAggregate(keys=" + groupKeys + ", aggs=" + aggregates + ", fireAt=$" + fireColumn
           + (fireOffsetMillis == 0 ? "" : "+" + Duration.ofMillis(fireOffsetMillis)) + ")";
@@ -155,9 +179,51 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     }
 
     @Override
+    public boolean updating() {
+      return false;
+    }
+
+    @Override
     public String describe() {
       return "SessionAggregate(time=$" + timeColumn + ", gap=" + Duration.ofMillis(gapMillis) + ", partition="
           + partitionKeys + ", keys=" + groupKeys + ", aggs=" + aggregates + ")";
+    }
+  }
+
+  /**
+   * GROUP BY without a window: an updating aggregate. The output (group keys in order, then the
+   * aggregates) is a changelog keyed by the group keys: a new group is an INSERT, a changed one an
+   * UPDATE_BEFORE/UPDATE_AFTER pair, an emptied one a DELETE. Over an updating input every
+   * aggregate takes rows back ({@code retracting}: MIN, MAX and COUNT(DISTINCT) then keep counts
+   * per value). {@code line}/{@code column} locate the GROUP BY in the pipeline's SQL (1-based; 0 if
+   * unknown), for errors that name this step; they are not part of {@link #describe()}.
+   */
+  record GroupAggregate(PlanNode input, List<Integer> groupKeys, List<AggCall> aggregates, Schema schema, int line,
+      int column) implements PlanNode {
+    /** Copies the lists. */
+    public GroupAggregate {
+      groupKeys = List.copyOf(groupKeys);
+      aggregates = List.copyOf(aggregates);
+    }
+
+    /** Whether rows may be taken back (the input is updating). */
+    public boolean retracting() {
+      return input.updating();
+    }
+
+    @Override
+    public List<PlanNode> inputs() {
+      return List.of(input);
+    }
+
+    @Override
+    public boolean updating() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "GroupAggregate(keys=" + groupKeys + ", aggs=" + aggregates + (retracting() ? ", retract" : "") + ")";
     }
   }
 

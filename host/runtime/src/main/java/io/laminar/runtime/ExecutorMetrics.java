@@ -31,6 +31,9 @@ public final class ExecutorMetrics {
   private final AtomicLong lookupCalls = new AtomicLong();
   private final AtomicLong lookupCacheHits = new AtomicLong();
   private volatile long watermark = WatermarkCoalescer.NONE;
+  // since this process started (not checkpointed): counters a restart may reset
+  private final AtomicLong expiredGroups = new AtomicLong();
+  private final AtomicLong ignoredRetractions = new AtomicLong();
 
   /** Rows fed in from sources. */
   public long rowsIn() {
@@ -65,6 +68,31 @@ public final class ExecutorMetrics {
   /** The pipeline's current watermark (epoch ms; Long.MIN_VALUE before any, Long.MAX_VALUE at end). */
   public long watermark() {
     return watermark;
+  }
+
+  /** Groups of updating aggregates dropped by {@code state_ttl} after not being updated for that long. */
+  public long expiredGroups() {
+    return expiredGroups.get();
+  }
+
+  /**
+   * Rows taken back (UPDATE_BEFORE, DELETE) from a group that holds no row: the insert they undo was
+   * never seen (the changelog started later) or its group expired. Ignored, and counted here.
+   */
+  public long ignoredRetractions() {
+    return ignoredRetractions.get();
+  }
+
+  void addExpiredGroups(long n) {
+    if (n > 0) {
+      expiredGroups.addAndGet(n);
+    }
+  }
+
+  void addIgnoredRetractions(long n) {
+    if (n > 0) {
+      ignoredRetractions.addAndGet(n);
+    }
   }
 
   void addRowsIn(long n) {

@@ -34,6 +34,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.SqlNode;
 import java.math.BigDecimal;
 
@@ -142,7 +143,7 @@ final class PlanBuilder {
             positions.find(c -> false));
       }
     }
-    return new PlanNode.Scan(t.name(), t.schema(), eventTime, t.maxOutOfOrderness());
+    return new PlanNode.Scan(t.name(), t.schema(), eventTime, t.maxOutOfOrderness(), t.changelog());
   }
 
   private PlanNode project(LogicalProject project) {
@@ -263,10 +264,38 @@ final class PlanBuilder {
       }
     }
     if (fireColumn < 0) {
-      throw new PlanningException("GROUP BY on a stream needs a window: group by window_start, window_end of a "
-          + "TUMBLE, HOP or SESSION table function, or by TUMBLE(time, interval)", positions.groupBy());
+      // no window: an updating aggregate, whose output changes as rows come (and go)
+      SqlParserPos at = positions.groupBy();
+      return new PlanNode.GroupAggregate(input, keys, aggs, schemaOf(aggregate), at == null ? 0 : at.getLineNum(),
+          at == null ? 0 : at.getColumnNum());
     }
+    refuseChangelog(input);
     return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
+  }
+
+  /**
+   * Window aggregates add each row to its window and cannot take one back, so an update or delete
+   * would be counted as one more insert: refused rather than computed wrongly.
+   */
+  private void refuseChangelog(PlanNode input) {
+    if (input.updating()) {
+      throw new PlanningException("a windowed aggregate cannot read the changelog of source '"
+          + changelogSource(input) + "' yet: its updates and deletes would be counted as inserts. "
+          + "Aggregate an append-only source, or filter and project the changelog without GROUP BY",
+          positions.groupBy());
+    }
+  }
+
+  private static String changelogSource(PlanNode node) {
+    if (node instanceof PlanNode.Scan scan) {
+      return scan.source();
+    }
+    for (PlanNode input : node.inputs()) {
+      if (input.updating()) {
+        return changelogSource(input);
+      }
+    }
+    return "?";
   }
 
   /** Where a window bound column comes from: end, or start of a window of {@code size}. */
@@ -386,6 +415,7 @@ final class PlanBuilder {
           positions.function("SESSION"));
     }
     PlanNode input = visit(shape.tfs.getInputs().get(0));
+    refuseChangelog(input);
     int width = input.schema().getFields().size();
     int time = descriptorColumn(call.getOperands().get(0), "SESSION");
     List<Integer> partition = descriptorColumns(call.getOperands().get(1), "SESSION");

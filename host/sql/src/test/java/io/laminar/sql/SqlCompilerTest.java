@@ -39,9 +39,9 @@ class SqlCompilerTest {
     CompiledPipeline p = compiler.compile("p", "SELECT id, v + 1 AS w FROM events WHERE v > 3").pipeline();
     assertEquals("""
         pipeline p -> (id BIGINT, w INT)
-        Project(id=$0, w=PLUS($2, 1:INT))
-          Filter(GT($2, 3:INT))
-            Scan(source=events, eventTime=ts, delay=PT1S)
+        Project(id=$0, w=PLUS($2, 1:INT))  [append-only]
+          Filter(GT($2, 3:INT))  [append-only]
+            Scan(source=events, eventTime=ts, delay=PT1S)  [append-only]
         """, p.explain());
     assertEquals(Set.of("events"), p.sources());
   }
@@ -128,10 +128,14 @@ class SqlCompilerTest {
   }
 
   @Test
-  void nonWindowedGroupByIsRejected() {
-    SqlError e = error("SELECT k, COUNT(*) FROM events GROUP BY k");
-    assertTrue(e.message().startsWith("GROUP BY on a stream needs a window"), e.message());
-    assertEquals(41, e.column());
+  void nonWindowedGroupByPlansAnUpdatingAggregateThatKnowsItsPosition() {
+    CompiledPipeline p = compiler.compile("p", "SELECT k, COUNT(*) FROM events GROUP BY k").pipeline();
+    assertTrue(p.updating());
+    PlanNode.GroupAggregate a = (PlanNode.GroupAggregate) p.updatingStep().orElseThrow();
+    assertEquals("k", a.input().schema().getFields().get(a.groupKeys().get(0)).getName());
+    assertFalse(a.retracting(), "an append-only input never takes rows back");
+    assertEquals(1, a.line());
+    assertEquals(41, a.column());
   }
 
   @Test

@@ -1,9 +1,11 @@
 package io.laminar.kafka;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.RowKind;
 import io.laminar.api.Sink;
 import java.io.IOException;
 import java.time.Duration;
@@ -62,13 +64,17 @@ final class KafkaSink implements Sink {
   private final Logger log;
   private final String servers;
   private final String topic;
-  private final String keyColumn;
+  /** The columns whose values are the record key (one: its text; several: a JSON object); empty = no key. */
+  private final List<String> keyColumns;
+  /** Upsert mode: deletes (and retracted rows) are tombstones of their key. */
+  private final boolean upsert;
   private final Duration checkTimeout;
   private final Map<String, Object> clientProperties;
   private final boolean exactlyOnce;
   private final String clientId;
   private final String transactionalId;
   private final RowEncoder encoder = new RowEncoder();
+  private final RowEncoder keyEncoder = new RowEncoder();
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final Callback onAck = (metadata, e) -> {
     if (e != null) {
@@ -92,13 +98,14 @@ final class KafkaSink implements Sink {
     long epoch = NOT_PREPARED;
   }
 
-  KafkaSink(ConnectorContext ctx, String servers, String topic, String keyColumn, Duration checkTimeout,
-      Map<String, Object> clientProperties, String transactionalId) {
+  KafkaSink(ConnectorContext ctx, String servers, String topic, List<String> keyColumns, boolean upsert,
+      Duration checkTimeout, Map<String, Object> clientProperties, String transactionalId) {
     this.ctx = ctx;
     this.log = ctx.logger();
     this.servers = servers;
     this.topic = topic;
-    this.keyColumn = keyColumn;
+    this.keyColumns = List.copyOf(keyColumns);
+    this.upsert = upsert;
     this.checkTimeout = checkTimeout;
     this.clientProperties = clientProperties;
     this.exactlyOnce = ctx.delivery().orElse(DeliveryGuarantee.AT_LEAST_ONCE) == DeliveryGuarantee.EXACTLY_ONCE;
@@ -112,18 +119,23 @@ final class KafkaSink implements Sink {
   }
 
   @Override
+  public ChangelogMode acceptedChangelogMode() {
+    return upsert ? ChangelogMode.UPSERT : ChangelogMode.APPEND_ONLY;
+  }
+
+  @Override
   public List<String> validateSchema(Schema input) {
     List<String> problems = new ArrayList<>();
-    boolean keyFound = keyColumn == null;
     for (Field f : input.getFields()) {
       if (ColumnKind.of(f.getType()).isEmpty()) {
         problems.add("column '" + f.getName() + "' has type " + f.getType() + ", which the kafka sink cannot write"
             + " (supported: " + ColumnKind.SUPPORTED + ")");
       }
-      keyFound |= f.getName().equals(keyColumn);
     }
-    if (!keyFound) {
-      problems.add("key.column '" + keyColumn + "' is not a column of the sink's input");
+    for (String k : keyColumns) {
+      if (input.getFields().stream().noneMatch(f -> f.getName().equals(k))) {
+        problems.add("key.column '" + k + "' is not a column of the sink's input");
+      }
     }
     return problems;
   }
@@ -238,37 +250,71 @@ final class KafkaSink implements Sink {
     requireOpen();
     throwSendFailure();
     VectorSchemaRoot root = batch.data();
-    FieldVector key = keyColumn == null ? null : root.getVector(keyColumn);
-    if (keyColumn != null && key == null) {
-      throw ConnectorException.runtime("key.column '" + keyColumn + "' is not in the batch", null);
-    }
     int rows = root.getRowCount();
     if (rows == 0) {
       return;
     }
+    List<ProducerRecord<byte[], byte[]>> records = records(batch);
     if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
       Held open = held.peekLast();
       if (open == null || open.epoch != NOT_PREPARED) {
         open = new Held();
         held.addLast(open);
       }
-      for (int i = 0; i < rows; i++) {
-        open.records.add(record(root, key, i));
-      }
+      open.records.addAll(records);
       return;
     }
     try {
       beginIfNeeded();
-      for (int i = 0; i < rows; i++) {
-        producer.send(record(root, key, i), onAck);
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r, onAck);
       }
     } catch (KafkaException e) {
       throw failed("cannot send to topic " + topic, e);
     }
   }
 
-  private ProducerRecord<byte[], byte[]> record(VectorSchemaRoot root, FieldVector key, int row) {
-    return new ProducerRecord<>(topic, key == null ? null : RowEncoder.text(key, row), encoder.json(root, row));
+  /**
+   * One record per row; in upsert mode a DELETE or UPDATE_BEFORE is a tombstone of its key, except an
+   * UPDATE_BEFORE directly followed by the UPDATE_AFTER of the same key, which that record replaces.
+   */
+  private List<ProducerRecord<byte[], byte[]>> records(Batch batch) throws ConnectorException {
+    VectorSchemaRoot root = batch.data();
+    List<FieldVector> keyVectors = new ArrayList<>();
+    for (String k : keyColumns) {
+      FieldVector v = root.getVector(k);
+      if (v == null) {
+        throw ConnectorException.runtime("key column '" + k + "' is not in the batch", null);
+      }
+      keyVectors.add(v);
+    }
+    VectorSchemaRoot keyRoot = keyVectors.size() > 1 ? new VectorSchemaRoot(keyVectors) : null;
+    int rows = root.getRowCount();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
+    byte[] nextKey = rows == 0 ? null : key(keyVectors, keyRoot, 0);
+    for (int i = 0; i < rows; i++) {
+      byte[] key = nextKey;
+      nextKey = i + 1 < rows ? key(keyVectors, keyRoot, i + 1) : null;
+      if (!upsert) {
+        records.add(new ProducerRecord<>(topic, key, encoder.json(root, i)));
+        continue;
+      }
+      RowKind kind = batch.rowKind(i);
+      if (kind == RowKind.UPDATE_BEFORE && i + 1 < rows && batch.rowKind(i + 1) == RowKind.UPDATE_AFTER
+          && java.util.Arrays.equals(key, nextKey)) {
+        continue;
+      }
+      boolean gone = kind == RowKind.DELETE || kind == RowKind.UPDATE_BEFORE;
+      records.add(new ProducerRecord<>(topic, key, gone ? null : encoder.json(root, i)));
+    }
+    return records;
+  }
+
+  private byte[] key(List<FieldVector> keyVectors, VectorSchemaRoot keyRoot, int row) {
+    if (keyVectors.isEmpty()) {
+      return null;
+    }
+    return keyRoot == null ? RowEncoder.text(keyVectors.get(0), row) : keyEncoder.json(keyRoot, row);
   }
 
   private void beginIfNeeded() {

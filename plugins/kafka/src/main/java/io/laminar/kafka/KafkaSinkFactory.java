@@ -8,6 +8,7 @@ import io.laminar.api.PropertySpec;
 import io.laminar.api.PropertyType;
 import io.laminar.api.Sink;
 import io.laminar.api.SinkFactory;
+import java.util.List;
 import java.util.Set;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.pf4j.Extension;
@@ -23,6 +24,7 @@ public final class KafkaSinkFactory implements SinkFactory {
   static final String KEY_COLUMN = "key.column";
   static final String CHECK_TIMEOUT = "check.timeout";
   static final String TRANSACTIONAL_ID = "transactional.id";
+  static final String WRITE_MODE = "write.mode";
 
   /** Producer settings the connector controls. */
   static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
@@ -34,6 +36,10 @@ public final class KafkaSinkFactory implements SinkFactory {
       .property(PropertySpec.requiredString(TOPIC, "The topic to write to"))
       .property(PropertySpec.builder(KEY_COLUMN, PropertyType.STRING)
           .doc("Column whose value, as text, is the record key; absent = no key").build())
+      .property(PropertySpec.builder(WRITE_MODE, PropertyType.ENUM).allowedValues("append", "upsert")
+          .defaultValue("append")
+          .doc("append: every row is a record; upsert: the record key is the key of the updates (key.column, or "
+              + "the pipeline's GROUP BY keys), inserts and updates are records, deletes are tombstones").build())
       .property(PropertySpec.builder(CHECK_TIMEOUT, PropertyType.DURATION).defaultValue("5s")
           .doc("How long the connectivity check waits for a broker").build())
       .property(PropertySpec.builder(TRANSACTIONAL_ID, PropertyType.STRING)
@@ -61,7 +67,13 @@ public final class KafkaSinkFactory implements SinkFactory {
     if (transactionalId.isBlank()) {
       throw ConnectorException.invalidProperty(TRANSACTIONAL_ID, transactionalId, "must not be empty");
     }
-    return new KafkaSink(context, p.requireString(BOOTSTRAP_SERVERS), p.requireString(TOPIC), keyColumn,
+    boolean upsert = p.string(WRITE_MODE).orElse("append").equalsIgnoreCase("upsert");
+    List<String> keyColumns = keyColumn != null ? List.of(keyColumn) : upsert ? context.primaryKey() : List.of();
+    if (upsert && keyColumns.isEmpty()) {
+      throw ConnectorException.invalidProperty(WRITE_MODE, "upsert", "an upsert needs a record key, and the "
+          + "pipeline's updates have no known key (a GROUP BY without a window gives one): set key.column");
+    }
+    return new KafkaSink(context, p.requireString(BOOTSTRAP_SERVERS), p.requireString(TOPIC), keyColumns, upsert,
         p.duration(CHECK_TIMEOUT).orElseThrow(), ClientConfig.passThrough(p, RESERVED), transactionalId);
   }
 }

@@ -157,6 +157,53 @@ class KafkaSinkTest {
   }
 
   @Test
+  void upsertModeWritesTheLatestRowPerKeyAndTombstonesForDeletes() throws Exception {
+    String topic = kafka.createTopic("upsert", 1);
+    Sink sink = sink("upserts", topic, DeliveryGuarantee.AT_LEAST_ONCE,
+        Map.of("key.column", "name", KafkaSinkFactory.WRITE_MODE, "upsert"));
+    assertEquals(io.laminar.api.ChangelogMode.UPSERT, sink.acceptedChangelogMode());
+    VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+    root.allocateNew();
+    String[] names = {"a", "b", "a", "a", "b", "c", "c"};
+    double[] scores = {1, 2, 1, 3, 2, 4, 4};
+    io.laminar.api.RowKind[] kinds = {io.laminar.api.RowKind.INSERT, io.laminar.api.RowKind.INSERT,
+        io.laminar.api.RowKind.UPDATE_BEFORE, io.laminar.api.RowKind.UPDATE_AFTER, io.laminar.api.RowKind.DELETE,
+        io.laminar.api.RowKind.INSERT, io.laminar.api.RowKind.UPDATE_BEFORE};
+    org.apache.arrow.vector.TinyIntVector rowKinds = new org.apache.arrow.vector.TinyIntVector("kind", allocator);
+    rowKinds.allocateNew(names.length);
+    for (int i = 0; i < names.length; i++) {
+      ((BigIntVector) root.getVector("id")).setSafe(i, i);
+      ((VarCharVector) root.getVector("name")).setSafe(i, names[i].getBytes(StandardCharsets.UTF_8));
+      ((TimeStampMilliVector) root.getVector("ts")).setSafe(i, 1_767_225_600_000L);
+      ((Float8Vector) root.getVector("score")).setSafe(i, scores[i]);
+      rowKinds.set(i, kinds[i].code());
+    }
+    rowKinds.setValueCount(names.length);
+    root.setRowCount(names.length);
+    try (Batch batch = Batch.changelog(root, rowKinds)) {
+      sink.write(batch);
+    }
+    sink.prepareCommit(1);
+    List<ConsumerRecord<String, String>> records = kafka.readAll(topic, "read_uncommitted");
+    // the -U of a is replaced by the +U that follows it; the -U of c (no +U follows) is a tombstone
+    assertEquals(List.of("a", "b", "a", "b", "c", "c"), records.stream().map(ConsumerRecord::key).toList());
+    List<String> values = values(records);
+    assertEquals("{\"id\":3,\"name\":\"a\",\"ts\":\"2026-01-01T00:00:00Z\",\"score\":3.0}", values.get(2));
+    assertEquals(java.util.Arrays.asList(null, null), List.of(3, 5).stream().map(values::get).toList());
+  }
+
+  @Test
+  void upsertModeWithoutAKeyIsRefusedNamingWriteMode() {
+    Map<String, Object> props = Map.of(KafkaSinkFactory.BOOTSTRAP_SERVERS, "localhost:1", KafkaSinkFactory.TOPIC,
+        "t", KafkaSinkFactory.WRITE_MODE, "upsert");
+    ConnectorException e = assertThrows(ConnectorException.class, () -> new KafkaSinkFactory().create(
+        Fixtures.context("nokey", ConnectorKind.SINK, new KafkaSinkFactory().spec(), props, SCHEMA, allocator,
+            DeliveryGuarantee.AT_LEAST_ONCE)));
+    assertEquals(java.util.Optional.of(KafkaSinkFactory.WRITE_MODE), e.property());
+    assertTrue(e.getMessage().contains("set key.column"), e.getMessage());
+  }
+
+  @Test
   void preparedEpochIsInvisibleToReadCommittedUntilCommitted() throws Exception {
     String topic = kafka.createTopic("eos", 1);
     Sink sink = sink("eos", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.Sink;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -32,6 +32,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * batch, numbers with room for three more digits) and kept for the whole run; a longer value later
  * pushes the rest of its row to the right but is never cut. Timestamps are printed with
  * milliseconds so they all have one width.
+ *
+ * <p>For an updating pipeline every row starts with an {@code op} column: {@code +I} insert,
+ * {@code -U} the row an update replaces, {@code +U} the row it becomes, {@code -D} delete (Flink's
+ * notation).
  */
 final class StdoutSink implements Sink {
   private static final JsonFactory JSON = new JsonFactory();
@@ -43,15 +47,22 @@ final class StdoutSink implements Sink {
   private final StdoutWriter out;
   private final Schema schema;
   private final boolean table;
+  private final boolean changelog;
   private final LineBuffer buffer = new LineBuffer();
   private JsonGenerator json;
   /** Table column widths; null until the header is printed. */
   private int[] widths;
 
-  StdoutSink(StdoutWriter out, Schema schema, boolean table) {
+  StdoutSink(StdoutWriter out, Schema schema, boolean table, boolean changelog) {
     this.out = out;
     this.schema = schema;
     this.table = table;
+    this.changelog = changelog;
+  }
+
+  @Override
+  public ChangelogMode acceptedChangelogMode() {
+    return ChangelogMode.ALL;
   }
 
   @Override
@@ -72,12 +83,11 @@ final class StdoutSink implements Sink {
 
   @Override
   public void write(Batch batch) throws ConnectorException {
-    VectorSchemaRoot root = batch.data();
     try {
       if (table) {
-        writeTable(root);
+        writeTable(batch);
       } else {
-        writeJson(root);
+        writeJson(batch);
       }
       drain();
     } catch (IOException e) {
@@ -85,18 +95,21 @@ final class StdoutSink implements Sink {
     }
   }
 
-  private void writeJson(VectorSchemaRoot root) throws IOException {
-    List<FieldVector> vectors = root.getFieldVectors();
-    for (int r = 0; r < root.getRowCount(); r++) {
-      writeJsonRow(vectors, r);
+  private void writeJson(Batch batch) throws IOException {
+    List<FieldVector> vectors = batch.data().getFieldVectors();
+    for (int r = 0; r < batch.rowCount(); r++) {
+      writeJsonRow(batch, vectors, r);
       if (buffer.size() >= CHUNK_BYTES) {
         drain();
       }
     }
   }
 
-  private void writeJsonRow(List<FieldVector> vectors, int r) throws IOException {
+  private void writeJsonRow(Batch batch, List<FieldVector> vectors, int r) throws IOException {
     json.writeStartObject();
+    if (changelog) {
+      json.writeStringField("op", batch.rowKind(r).shortString());
+    }
     for (FieldVector v : vectors) {
       json.writeFieldName(v.getName());
       Cells.writeJson(json, v, r);
@@ -105,8 +118,8 @@ final class StdoutSink implements Sink {
     json.writeRaw('\n');
   }
 
-  private void writeTable(VectorSchemaRoot root) throws IOException {
-    int rows = root.getRowCount();
+  private void writeTable(Batch batch) throws IOException {
+    int rows = batch.rowCount();
     StringBuilder line = new StringBuilder();
     if (widths == null) {
       String[] header = tableHeader();
@@ -116,21 +129,23 @@ final class StdoutSink implements Sink {
       }
       int[] longest = new int[header.length];
       for (int r = 0; r < rows; r++) {
-        String[] cells = tableRow(root, r);
+        String[] cells = tableRow(batch, r);
         for (int c = 0; c < cells.length; c++) {
           longest[c] = Math.max(longest[c], cells[c].length());
         }
       }
       List<Field> fields = schema.getFields();
+      int first = changelog ? 1 : 0;
       for (int c = 0; c < header.length; c++) {
-        boolean numeric = c < fields.size() && (fields.get(c).getType() instanceof ArrowType.Int
-            || fields.get(c).getType() instanceof ArrowType.FloatingPoint);
+        int f = c - first;
+        boolean numeric = f >= 0 && f < fields.size() && (fields.get(f).getType() instanceof ArrowType.Int
+            || fields.get(f).getType() instanceof ArrowType.FloatingPoint);
         widths[c] = Math.max(widths[c], longest[c] + (numeric ? NUMBER_HEADROOM : 0));
       }
       appendLine(line, header);
     }
     for (int r = 0; r < rows; r++) {
-      appendLine(line, tableRow(root, r));
+      appendLine(line, tableRow(batch, r));
       if (line.length() >= CHUNK_BYTES) {
         buffer.write(line.toString().getBytes(StandardCharsets.UTF_8));
         line.setLength(0);
@@ -142,18 +157,26 @@ final class StdoutSink implements Sink {
 
   private String[] tableHeader() {
     List<Field> fields = schema.getFields();
-    String[] names = new String[fields.size()];
-    for (int c = 0; c < names.length; c++) {
-      names[c] = fields.get(c).getName();
+    int first = changelog ? 1 : 0;
+    String[] names = new String[first + fields.size()];
+    if (changelog) {
+      names[0] = "op";
+    }
+    for (int c = 0; c < fields.size(); c++) {
+      names[first + c] = fields.get(c).getName();
     }
     return names;
   }
 
-  private static String[] tableRow(VectorSchemaRoot root, int r) {
-    List<FieldVector> vectors = root.getFieldVectors();
-    String[] cells = new String[vectors.size()];
-    for (int c = 0; c < cells.length; c++) {
-      cells[c] = Cells.tableText(vectors.get(c), r);
+  private String[] tableRow(Batch batch, int r) {
+    List<FieldVector> vectors = batch.data().getFieldVectors();
+    int first = changelog ? 1 : 0;
+    String[] cells = new String[first + vectors.size()];
+    if (changelog) {
+      cells[0] = batch.rowKind(r).shortString();
+    }
+    for (int c = 0; c < vectors.size(); c++) {
+      cells[first + c] = Cells.tableText(vectors.get(c), r);
     }
     return cells;
   }

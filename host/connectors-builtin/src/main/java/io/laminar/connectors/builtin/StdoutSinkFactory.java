@@ -39,6 +39,7 @@ public final class StdoutSinkFactory implements SinkFactory {
   @Override
   public Sink create(ConnectorContext context) {
     boolean table = context.properties().string(FORMAT).orElse("json").equals("table");
-    return new StdoutSink(out, context.schema(), table);
+    return new StdoutSink(out, context.schema(), table,
+        context.inputChangelogMode() != io.laminar.api.ChangelogMode.APPEND_ONLY);
   }
 }
