@@ -16,6 +16,7 @@ class BasicStringPositionsTest {
     Path file = dir.resolve("p.toml");
     Files.writeString(file, toml);
     return new PipelineConfig("p", "unused", new Position(file, sqlStart.line(), sqlStart.column()), Optional.empty(),
+        Optional.empty(), Optional.empty(),
         new Position(file, 1, 1));
   }
 
