@@ -13,10 +13,11 @@ import java.util.Objects;
  * The class loader of one plugin. The isolation scheme, in full:
  *
  * <ul>
- *   <li><b>JDK</b> ({@code java.}, {@code javax.}, {@code jdk.}, {@code sun.}, {@code com.sun.}):
- *       parent-first from the <em>platform</em> class loader, then the plugin's own jars (for
- *       libraries that live in those namespaces, such as {@code javax.inject} or
- *       {@code com.sun.jna}).</li>
+ *   <li><b>JDK</b>: every class the <em>platform</em> class loader can load comes from it, first
+ *       (Trino's rule). That is {@code java.*} and {@code javax.*}, but also the JDK's packages
+ *       outside those namespaces — {@code org.ietf.jgss} (Kafka SASL/GSSAPI), {@code org.w3c.dom},
+ *       {@code org.xml.sax}, … — which a fixed prefix list would hide. Only then the plugin's own
+ *       jars (for libraries that live in such namespaces, such as {@code javax.inject}).</li>
  *   <li><b>Host-shared</b> ({@link #SHARED_PACKAGES}: the SPI, PF4J, Arrow, SLF4J): parent-first
  *       from the host's loader, so a plugin that bundles its own copy still links against the
  *       host's classes and its extensions keep the host's {@code Class} identity; the plugin's own
@@ -38,8 +39,8 @@ public final class PluginClassLoader extends URLClassLoader {
   public static final List<String> SHARED_PACKAGES =
       List.of("io.laminar.api.", "org.pf4j.", "org.apache.arrow.", "org.slf4j.");
 
-  /** Package prefixes of the Java platform. */
-  public static final List<String> JDK_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+  /** Package prefixes of the Java platform whose resources come from the platform loader first. */
+  private static final List<String> JDK_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
   private static final String SERVICES = "META-INF/services/";
   private static final List<String> SHARED_PATHS = toPaths(SHARED_PACKAGES);
@@ -79,13 +80,9 @@ public final class PluginClassLoader extends URLClassLoader {
     synchronized (getClassLoadingLock(name)) {
       Class<?> c = findLoadedClass(name);
       if (c == null) {
-        if (isShared(name)) {
-          c = firstThenOwn(hostLoader, name);
-        } else if (startsWithAny(name, JDK_PACKAGES)) {
-          c = firstThenOwn(getParent(), name);
-        } else {
-          c = findClass(name);
-        }
+        // The platform loader answers from its module map; a name in no JDK package costs one
+        // failed map lookup per class, once (loaded classes are cached).
+        c = firstThenOwn(isShared(name) ? hostLoader : getParent(), name);
       }
       if (resolve) {
         resolveClass(c);

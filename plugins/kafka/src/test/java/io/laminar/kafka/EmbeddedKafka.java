@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -32,11 +34,15 @@ final class EmbeddedKafka implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
   private final Admin admin;
   private final KafkaProducer<byte[], byte[]> producer;
+  /** What a client needs to authenticate to the broker's listener (empty for PLAINTEXT). */
+  private final Map<String, String> clientSecurity;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, String> clientSecurity) {
     this.cluster = cluster;
+    this.clientSecurity = Map.copyOf(clientSecurity);
     this.admin = cluster.admin();
-    this.producer = new KafkaProducer<>(Map.of(
+    Map<String, Object> producerConfig = new HashMap<>(clientSecurity);
+    producerConfig.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -44,12 +50,38 @@ final class EmbeddedKafka implements AutoCloseable {
         // plain ordered sends: the test producer is not what is under test
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+    this.producer = new KafkaProducer<>(producerConfig);
   }
 
-  /** Starts a one-node cluster and waits until the broker is ready. */
+  /** Starts a one-node cluster with a PLAINTEXT listener and waits until the broker is ready. */
   static EmbeddedKafka start() throws Exception {
+    return start(SecurityProtocol.PLAINTEXT, Map.of());
+  }
+
+  /**
+   * Starts a one-node cluster whose broker listener requires SASL/PLAIN (user {@link #SASL_USER},
+   * password {@link #SASL_PASSWORD}, a super user) — the setup most production Kafka has.
+   */
+  static EmbeddedKafka startSaslPlain() throws Exception {
+    return start(SecurityProtocol.SASL_PLAINTEXT, saslPlainClientSettings());
+  }
+
+  static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+  static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
+  /** The client settings for the SASL/PLAIN listener, as Kafka names them (without {@code kafka.}). */
+  static Map<String, String> saslPlainClientSettings() {
+    return Map.of(
+        "security.protocol", "SASL_PLAINTEXT",
+        "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
+  }
+
+  private static EmbeddedKafka start(SecurityProtocol protocol, Map<String, String> clientSecurity) throws Exception {
     KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+        .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
@@ -60,7 +92,7 @@ final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new EmbeddedKafka(cluster);
+      return new EmbeddedKafka(cluster, clientSecurity);
     } catch (Exception e) {
       cluster.close();
       throw e;
@@ -127,11 +159,13 @@ final class EmbeddedKafka implements AutoCloseable {
    */
   List<ConsumerRecord<String, String>> readAll(String topic, String isolation) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+    Map<String, Object> consumerConfig = new HashMap<>(clientSecurity);
+    consumerConfig.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig)) {
       List<TopicPartition> parts = c.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       c.assign(parts);
@@ -151,7 +185,8 @@ final class EmbeddedKafka implements AutoCloseable {
 
   /** A plain producer with the given settings on top of the byte-array serializers. */
   KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> settings) {
-    Map<String, Object> c = new HashMap<>(settings);
+    Map<String, Object> c = new HashMap<>(clientSecurity);
+    c.putAll(settings);
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
