@@ -5,6 +5,7 @@ import io.laminar.api.ConnectorSpec;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.PropertyType;
 import io.laminar.api.Secret;
+import io.laminar.common.Secrets;
 import io.laminar.common.Suggestions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
  * {@link Durations duration string}; ENUM matches the allowed values case-insensitively and yields the
  * canonical spelling; PASSWORD yields a {@link Secret}; keys under a prefix spec ({@code "kafka.*"})
  * and STRING properties take any plain value as a string, and an array as its comma-separated
- * elements. Defaults are filled in, parsed by the same rules. Values of PASSWORD properties never
+ * elements; a prefix key whose name marks a credential ({@link Secrets#isSecretName}) yields a
+ * {@link Secret} (connectors read pass-through keys through {@code withPrefix}, which reveals it). Defaults are filled in, parsed by the same rules. Values of PASSWORD properties never
  * appear in messages.
  */
 public final class PropertyValidator {
@@ -53,6 +55,9 @@ public final class PropertyValidator {
       Converted c = convert(ps.get(), p.value());
       if (c.error() != null) {
         errors.add(ConfigError.at(p.position(), "property '" + p.key() + "' of " + owner + " " + c.error()));
+      } else if (ps.get().isPrefix() && Secrets.isSecretName(p.key())) {
+        // a pass-through credential: the host shows and hashes it as a secret (Secrets' rule)
+        out.put(p.key(), new Secret((String) c.value()));
       } else {
         out.put(p.key(), c.value());
       }
