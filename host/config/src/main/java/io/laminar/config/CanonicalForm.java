@@ -1,7 +1,7 @@
 package io.laminar.config;
 
 import io.laminar.api.Secret;
-import io.laminar.common.Secrets;
+import io.laminar.api.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -5,7 +5,7 @@ import io.laminar.api.ConnectorSpec;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.PropertyType;
 import io.laminar.api.Secret;
-import io.laminar.common.Secrets;
+import io.laminar.api.Secrets;
 import io.laminar.common.Suggestions;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.laminar.api.ConnectorProperties;
 import io.laminar.api.ConnectorSpec;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.Secret;
-import io.laminar.common.Secrets;
+import io.laminar.api.Secrets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,12 +1,13 @@
-package io.laminar.common;
+package io.laminar.api;
 
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The one rule for which property names carry credentials. The host cannot know what a
- * pass-through setting ({@code kafka.*}) means, so its name decides: such a value is a secret in
- * the HTTP API, logs, errors, {@code explain} and the checkpoint manifest's config hash.
+ * The one rule for which property names carry credentials, shared by the host and plugins. The
+ * host cannot know what a pass-through setting ({@code kafka.*}) means, so its name decides: such
+ * a value is a secret in the HTTP API, logs, errors ({@link ConnectorException#invalidProperty}),
+ * {@code explain} and the checkpoint manifest's config hash.
  *
  * <p>A name is split into words at {@code .}, {@code _} and {@code -} (case-insensitive). It is
  * secret when

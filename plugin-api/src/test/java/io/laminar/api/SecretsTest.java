@@ -1,5 +1,6 @@
-package io.laminar.common;
+package io.laminar.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,15 @@ class SecretsTest {
         "kafka.basic.auth.user.info.passwd")) {
       assertTrue(Secrets.isSecretName(name), name);
     }
+  }
+
+  @Test
+  void anInvalidCredentialIsReportedWithoutItsValue() {
+    String message = ConnectorException.invalidProperty("kafka.sasl.jaas.config", "hunter2", "unbalanced quotes")
+        .getMessage();
+    assertEquals("invalid value for property 'kafka.sasl.jaas.config': unbalanced quotes", message);
+    assertEquals("invalid value 'x' for property 'topic': empty",
+        ConnectorException.invalidProperty("topic", "x", "empty").getMessage());
   }
 
   @Test
