@@ -69,6 +69,24 @@ class PartitionerTest {
   }
 
   @Test
+  void aSourceWithoutKeyGoesWholeToWorkersInTurnAndAKeyedOneIsSplit() {
+    try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, EVENTS.subList(0, 100), allocator)) {
+      assertEquals(2, Partitioner.route(batch, null, WORKERS, 5, allocator).wholeTo());
+      assertEquals(0, Partitioner.route(batch, new int[] {1}, 1, 5, allocator).wholeTo(), "one worker: no split");
+      Partitioner.Routed split = Partitioner.route(batch, new int[] {1}, WORKERS, 5, allocator);
+      assertEquals(-1, split.wholeTo());
+      int[] partition = Partitioner.partitionOf(batch, new int[] {1}, WORKERS);
+      for (int w = 0; w < WORKERS; w++) {
+        final int worker = w;
+        long expected = java.util.Arrays.stream(partition).filter(p -> p == worker).count();
+        try (VectorSchemaRoot part = split.parts()[w]) {
+          assertEquals(expected, part == null ? 0 : part.getRowCount(), "worker " + w);
+        }
+      }
+    }
+  }
+
+  @Test
   void integersOfDifferentWidthsWithEqualValuesMeet() {
     Schema schema = new Schema(List.of(TestTables.field("i", SqlType.INT), TestTables.field("b", SqlType.BIGINT)));
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator)) {
@@ -162,20 +180,16 @@ class PartitionerTest {
       for (int w = 0; w < WORKERS; w++) {
         workers[w] = new PipelineExecutor(p, allocator, lookups, b -> StreamRunner.collect(b, out));
       }
-      int roundRobin = 0;
+      int turn = 0;
       for (StreamRunner.Step step : StreamRunner.steps(inputs, 128)) {
         try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, step.rows(), allocator)) {
-          int[] partition;
-          if (keys.containsKey(step.source())) {
-            partition = Partitioner.partitionOf(batch, keys.get(step.source()), WORKERS);
-          } else {
-            partition = new int[batch.getRowCount()];
-            java.util.Arrays.fill(partition, roundRobin++ % WORKERS);
-          }
-          VectorSchemaRoot[] parts = Partitioner.split(batch, partition, WORKERS, allocator);
+          // the engine's own routing decision; every worker observes every batch's event times
+          Partitioner.Routed routed = Partitioner.route(batch, keys.get(step.source()), WORKERS, turn++, allocator);
           for (int w = 0; w < WORKERS; w++) {
-            if (parts[w] != null) {
-              try (VectorSchemaRoot part = parts[w]) {
+            if (routed.wholeTo() == w) {
+              workers[w].onBatch(step.source(), batch);
+            } else if (routed.parts() != null && routed.parts()[w] != null) {
+              try (VectorSchemaRoot part = routed.parts()[w]) {
                 workers[w].onBatch(step.source(), part);
               }
             }
