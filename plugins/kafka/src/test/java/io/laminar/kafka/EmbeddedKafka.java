@@ -1,6 +1,7 @@
 package io.laminar.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ final class EmbeddedKafka implements AutoCloseable {
   private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, String> clientSecurity) {
     this.cluster = cluster;
     this.clientSecurity = Map.copyOf(clientSecurity);
-    this.admin = cluster.admin();
+    this.admin = cluster.admin(new HashMap<>(clientSecurity));
     Map<String, Object> producerConfig = new HashMap<>(clientSecurity);
     producerConfig.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
@@ -78,10 +79,67 @@ final class EmbeddedKafka implements AutoCloseable {
             + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
   }
 
+  /**
+   * Starts a one-node cluster whose broker listener is TLS, with a self-signed certificate for
+   * localhost made by the JDK's keytool in {@code dir}; clients trust it through
+   * {@link #sslClientSettings}.
+   */
+  static EmbeddedKafka startSsl(Path dir) throws Exception {
+    Path keystore = dir.resolve("broker.p12");
+    Path certificate = dir.resolve("broker.pem");
+    Path truststore = dir.resolve("trust.p12");
+    keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(),
+        "-storetype", "PKCS12", "-storepass", TLS_PASSWORD, "-keypass", TLS_PASSWORD);
+    keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", TLS_PASSWORD,
+        "-file", certificate.toString());
+    keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-keystore",
+        truststore.toString(), "-storetype", "PKCS12", "-storepass", TLS_PASSWORD);
+    Map<String, String> client = sslClientSettings(truststore);
+    Map<String, String> broker = new HashMap<>(client);
+    broker.remove("security.protocol");
+    broker.put("ssl.keystore.location", keystore.toString());
+    broker.put("ssl.keystore.password", TLS_PASSWORD);
+    broker.put("ssl.key.password", TLS_PASSWORD);
+    broker.put("ssl.keystore.type", "PKCS12");
+    // the test kit knows only PLAINTEXT and SASL_PLAINTEXT; it keeps a protocol map given to it
+    broker.put("listener.security.protocol.map", "EXTERNAL:SSL,CONTROLLER:PLAINTEXT");
+    return start(SecurityProtocol.PLAINTEXT, client, broker);
+  }
+
+  static final String TLS_PASSWORD = "laminar-test-tls";
+
+  /** The client settings for the TLS listener (without {@code kafka.}). */
+  static Map<String, String> sslClientSettings(Path truststore) {
+    return Map.of(
+        "security.protocol", "SSL",
+        "ssl.truststore.location", truststore.toString(),
+        "ssl.truststore.password", TLS_PASSWORD,
+        "ssl.truststore.type", "PKCS12");
+  }
+
+  private static void keytool(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
+    }
+  }
+
   private static EmbeddedKafka start(SecurityProtocol protocol, Map<String, String> clientSecurity) throws Exception {
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+    return start(protocol, clientSecurity, Map.of());
+  }
+
+  private static EmbeddedKafka start(SecurityProtocol protocol, Map<String, String> clientSecurity,
+      Map<String, String> brokerSettings) throws Exception {
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-        .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build())
+        .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build());
+    brokerSettings.forEach(builder::setConfigProp);
+    KafkaClusterTestKit cluster = builder
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")

@@ -69,6 +69,17 @@ class KafkaPluginIT {
     }
   }
 
+  /** TLS through the plugin loader: the JDK's SSL engine and the plugin's kafka-clients together. */
+  @Test
+  void factoriesLoadedThroughTheHostRoundTripRowsThroughATlsListener(@TempDir Path certificates) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.startSsl(certificates)) {
+      Map<String, Object> passThrough = new HashMap<>();
+      EmbeddedKafka.sslClientSettings(certificates.resolve("trust.p12"))
+          .forEach((k, v) -> passThrough.put(ClientConfig.PREFIX + k, v));
+      roundTripThroughThePluginHost(kafka, passThrough);
+    }
+  }
+
   private void roundTripThroughThePluginHost(EmbeddedKafka kafka, Map<String, Object> clientSettings)
       throws Exception {
     try (PluginHost host = PluginHost.load(Path.of("target/plugin"));
