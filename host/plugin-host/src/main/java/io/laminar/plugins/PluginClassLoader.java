@@ -6,8 +6,10 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The class loader of one plugin. The isolation scheme, in full:
@@ -46,8 +48,31 @@ public final class PluginClassLoader extends URLClassLoader {
   private static final List<String> SHARED_PATHS = toPaths(SHARED_PACKAGES);
   private static final List<String> JDK_PATHS = toPaths(JDK_PACKAGES);
 
+  /**
+   * Every package of the modules the platform and bootstrap loaders define: exactly the classes the
+   * platform class loader can load, whatever their names.
+   */
+  private static final Set<String> PLATFORM_PACKAGES = platformPackages();
+
   static {
     ClassLoader.registerAsParallelCapable();
+  }
+
+  private static Set<String> platformPackages() {
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    Set<String> packages = new HashSet<>();
+    for (Module module : ModuleLayer.boot().modules()) {
+      ClassLoader loader = module.getClassLoader();
+      if (loader == null || loader == platform) {
+        packages.addAll(module.getPackages());
+      }
+    }
+    return Set.copyOf(packages);
+  }
+
+  private static String packageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? "" : className.substring(0, dot);
   }
 
   private final String pluginId;
@@ -80,9 +105,13 @@ public final class PluginClassLoader extends URLClassLoader {
     synchronized (getClassLoadingLock(name)) {
       Class<?> c = findLoadedClass(name);
       if (c == null) {
-        // The platform loader answers from its module map; a name in no JDK package costs one
-        // failed map lookup per class, once (loaded classes are cached).
-        c = firstThenOwn(isShared(name) ? hostLoader : getParent(), name);
+        if (isShared(name)) {
+          c = firstThenOwn(hostLoader, name);
+        } else if (PLATFORM_PACKAGES.contains(packageOf(name))) {
+          c = firstThenOwn(getParent(), name);
+        } else {
+          c = findClass(name); // no JDK class: no detour through a ClassNotFoundException
+        }
       }
       if (resolve) {
         resolveClass(c);
