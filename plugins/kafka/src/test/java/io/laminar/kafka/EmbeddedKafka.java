@@ -38,8 +38,12 @@ final class EmbeddedKafka implements AutoCloseable {
   /** What a client needs to authenticate to the broker's listener (empty for PLAINTEXT). */
   private final Map<String, String> clientSecurity;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, String> clientSecurity) {
+  private static final String JAAS_CONFIG = "java.security.auth.login.config";
+  private final String jaasBefore;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, String> clientSecurity, String jaasBefore) {
     this.cluster = cluster;
+    this.jaasBefore = jaasBefore;
     this.clientSecurity = Map.copyOf(clientSecurity);
     this.admin = cluster.admin(new HashMap<>(clientSecurity));
     Map<String, Object> producerConfig = new HashMap<>(clientSecurity);
@@ -135,6 +139,8 @@ final class EmbeddedKafka implements AutoCloseable {
 
   private static EmbeddedKafka start(SecurityProtocol protocol, Map<String, String> clientSecurity,
       Map<String, String> brokerSettings) throws Exception {
+    // a SASL cluster points this JVM's JAAS configuration at its own file: put it back on close
+    String jaasBefore = System.getProperty(JAAS_CONFIG);
     KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
         .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build());
@@ -150,7 +156,7 @@ final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new EmbeddedKafka(cluster, clientSecurity);
+      return new EmbeddedKafka(cluster, clientSecurity, jaasBefore);
     } catch (Exception e) {
       cluster.close();
       throw e;
@@ -273,6 +279,12 @@ final class EmbeddedKafka implements AutoCloseable {
     admin.close(Duration.ofSeconds(5));
     try {
       cluster.close();
+      if (jaasBefore == null) {
+        System.clearProperty(JAAS_CONFIG);
+      } else {
+        System.setProperty(JAAS_CONFIG, jaasBefore);
+      }
+      javax.security.auth.login.Configuration.setConfiguration(null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while stopping the broker", e);
