@@ -41,10 +41,14 @@ public class ConnectorException extends Exception {
         "missing required property '" + property + "'", null);
   }
 
-  /** A property value is unusable; {@code reason} says why, in the user's terms. */
+  /**
+   * A property value is unusable; {@code reason} says why, in the user's terms. The value is left
+   * out of the message when {@link Secrets#isSecretName} marks the property as a credential.
+   */
   public static ConnectorException invalidProperty(String property, String value, String reason) {
+    boolean shown = value != null && !Secrets.isSecretName(property);
     return new ConnectorException(Kind.INVALID_PROPERTY, property,
-        "invalid value " + (value == null ? "" : "'" + value + "' ") + "for property '" + property + "': " + reason, null);
+        "invalid value " + (shown ? "'" + value + "' " : "") + "for property '" + property + "': " + reason, null);
   }
 
   /** The external system named by {@code target} could not be reached. */

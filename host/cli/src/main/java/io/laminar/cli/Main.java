@@ -10,9 +10,10 @@ public final class Main {
   private Main() {
   }
 
-  /** Runs the command line and exits with its code. */
+  /** Runs the command line and exits with its code; an exit laminar did not ask for exits 1. */
   public static void main(String[] args) {
-    System.exit(execute(args, System.out, System.err));
+    ExitGuard.install();
+    ExitGuard.exit(execute(args, System.out, System.err));
   }
 
   /** Runs a command line with the given streams and returns the exit code (tests call this). */

@@ -79,9 +79,23 @@ final class RunCommand implements Callable<Integer> {
       signalled.complete(System.nanoTime());
       stopped.complete(engine.shutdown(timeout));
     }, ExitCode.FORCED_STOP);
+    // Bind the HTTP port first: a port in use must stop the run before it reads any input or
+    // commits a checkpoint. Until the engine runs, /ready answers 503.
+    HttpApi http;
+    try {
+      var server = p.config.server();
+      http = HttpApi.start(new ServerContext(Versions.laminar(), startedAt, engine, p.registry,
+          p.plugins == null ? List.of() : p.plugins.plugins(), server.authToken(), CheckpointTrigger.of(engine),
+          p.allocator::getAllocatedMemory), server.bindHost(), server.bindPort());
+    } catch (IOException e) {
+      parent.err.println("error: " + e.getMessage() + ". Set [server] bind to a free address (port 0 picks one).");
+      parent.err.println("laminar: the engine was not started; nothing ran.");
+      return ExitCode.RUNTIME;
+    }
     try {
       engine.start();
     } catch (StartFailure e) {
+      http.close();
       parent.err.println(e.error().format());
       parent.err.println("laminar: the engine could not start; nothing is running.");
       switch (e.error().kind()) {
@@ -94,17 +108,6 @@ final class RunCommand implements Callable<Integer> {
         default:
           return ExitCode.RUNTIME;
       }
-    }
-    HttpApi http;
-    try {
-      var server = p.config.server();
-      http = HttpApi.start(new ServerContext(Versions.laminar(), startedAt, engine, p.registry,
-          p.plugins == null ? List.of() : p.plugins.plugins(), server.authToken(), CheckpointTrigger.of(engine),
-          p.allocator::getAllocatedMemory), server.bindHost(), server.bindPort());
-    } catch (IOException e) {
-      parent.err.println("error: " + e.getMessage() + ". Set [server] bind to a free address (port 0 picks one).");
-      engine.shutdown(timeout);
-      return ExitCode.RUNTIME;
     }
     try {
       return awaitAndReport(engine, stopped, signalled, timeout);

@@ -1,6 +1,7 @@
 package io.laminar.config;
 
 import io.laminar.api.Secret;
+import io.laminar.api.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,8 +14,10 @@ import java.util.TreeMap;
 
 /**
  * A deterministic text rendering of a {@link LaminarConfig} for hashing: fixed field order, sorted
- * property keys, quoted strings, durations in nanoseconds, no positions. Never printed, because it
- * contains secrets in clear.
+ * property keys, quoted strings, durations in nanoseconds, no positions. Secrets (the auth token,
+ * every property {@link Secrets#isSecretName} marks) are rendered as {@code ****}: the hash is
+ * written to every checkpoint manifest, and a hash over a short password can be brute-forced.
+ * Rotating a credential therefore does not change the hash.
  */
 final class CanonicalForm {
   private final StringBuilder out = new StringBuilder(1024);
@@ -86,7 +89,7 @@ final class CanonicalForm {
     line("server.log_format", s.logFormat());
     line("server.plugins_dir", s.pluginsDir().map(Object::toString));
     line("server.plugins_required", s.pluginsRequired());
-    line("server.auth_token", s.authToken().map(Secret::reveal));
+    line("server.auth_token", s.authToken().map(Secret::toString));
     line("server.shutdown_timeout", s.shutdownTimeout());
   }
 
@@ -96,7 +99,8 @@ final class CanonicalForm {
 
   private void properties(String prefix, RawProperties properties) {
     Map<String, Object> sorted = new TreeMap<>();
-    properties.entries().forEach((k, v) -> sorted.put(k, v.value()));
+    // secrets are hashed out: the hash is written to every checkpoint manifest
+    properties.entries().forEach((k, v) -> sorted.put(k, Secrets.isSecretName(k) ? Secrets.MASK : v.value()));
     sorted.forEach((k, v) -> line(prefix + "properties." + quote(k), v));
   }
 

@@ -5,6 +5,7 @@ import io.laminar.api.ConnectorSpec;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.PropertyType;
 import io.laminar.api.Secret;
+import io.laminar.api.Secrets;
 import io.laminar.common.Suggestions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  * canonical spelling; PASSWORD yields a {@link Secret}; PATH yields an absolute path string, a relative
  * one resolved against the directory of the file that sets it ({@link ConfigPaths}); keys under a prefix spec ({@code "kafka.*"})
  * and STRING properties take any plain value as a string, and an array as its comma-separated
- * elements. Defaults are filled in, parsed by the same rules. Values of PASSWORD properties never
+ * elements; a prefix key whose name marks a credential ({@link Secrets#isSecretName}) yields a
+ * {@link Secret} (connectors read pass-through keys through {@code withPrefix}, which reveals it). Defaults are filled in, parsed by the same rules. Values of PASSWORD properties never
  * appear in messages.
  */
 public final class PropertyValidator {
@@ -56,6 +58,9 @@ public final class PropertyValidator {
       Converted c = convert(ps.get(), p.value(), p.position().file());
       if (c.error() != null) {
         errors.add(ConfigError.at(p.position(), "property '" + p.key() + "' of " + owner + " " + c.error()));
+      } else if (ps.get().isPrefix() && Secrets.isSecretName(p.key())) {
+        // a pass-through credential: the host shows and hashes it as a secret (Secrets' rule)
+        out.put(p.key(), new Secret((String) c.value()));
       } else {
         out.put(p.key(), c.value());
       }

@@ -73,6 +73,19 @@ class PropertyValidatorTest {
   }
 
   @Test
+  void passThroughCredentialsBecomeSecretsThatTheClientStillGetsInClear() {
+    String pem = "-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----";
+    ValidatedProperties v = validate("topic = \"t\"", "\"kafka.ssl.keystore.key\" = \"" + pem + "\"",
+        "\"kafka.client.id\" = \"c1\"");
+    assertTrue(v.ok(), () -> TestConfigs.render(v.errors()));
+    ConnectorProperties p = v.properties();
+    assertEquals(new Secret(pem), p.secret("kafka.ssl.keystore.key").orElseThrow());
+    assertEquals("c1", p.string("kafka.client.id").orElseThrow());
+    assertEquals(Map.of("ssl.keystore.key", pem, "client.id", "c1"), p.withPrefix("kafka."));
+    assertFalse(p.toString().contains(pem), p.toString());
+  }
+
+  @Test
   void numbersAndBooleansAlsoConvertFromStrings() {
     ValidatedProperties v = validate("topic = \"t\"", "partitions = \"12\"", "max_bytes = \" 7 \"", "ratio = \"2.5\"",
         "compacted = \"TRUE\"");

@@ -59,11 +59,10 @@ final class PipelineGroup {
       }
       return;
     }
-    int[] keyColumns = workers.size() == 1 ? null : keys.get(source);
-    Batch[] parts = keyColumns == null ? null
-        : Partitioner.split(full.root(), full.rowKinds(),
-            Partitioner.partitionOf(full.root(), keyColumns, workers.size()), workers.size(), allocator);
-    int chosen = Math.floorMod(nextWorker.getAndIncrement(), workers.size());
+    Partitioner.Routed routed = Partitioner.route(full.root(), full.rowKinds(), keys.get(source), workers.size(),
+        nextWorker.getAndIncrement(), allocator);
+    Batch[] parts = routed.parts();
+    int chosen = routed.wholeTo();
     int handed = 0;
     try {
       for (; handed < workers.size(); handed++) {

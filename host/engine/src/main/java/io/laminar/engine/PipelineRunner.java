@@ -204,7 +204,8 @@ final class PipelineRunner implements Runnable {
         synchronized (s.instance()) {
           s.instance().write(batch);
         }
-      } catch (ConnectorException e) {
+      } catch (ConnectorException | RuntimeException e) {
+        // a plugin's bug (an unchecked exception) is reported under the sink's name too
         throw new SinkFailure(s.name(), e);
       }
     }
@@ -232,8 +233,8 @@ final class PipelineRunner implements Runnable {
     private static final long serialVersionUID = 1L;
     final String sink;
 
-    SinkFailure(String sink, ConnectorException cause) {
-      super("sink '" + sink + "' failed: " + cause.getMessage(), cause);
+    SinkFailure(String sink, Exception cause) {
+      super("sink '" + sink + "' failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
       this.sink = sink;
     }
   }

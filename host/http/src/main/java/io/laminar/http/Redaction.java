@@ -4,22 +4,19 @@ import io.laminar.api.ConnectorProperties;
 import io.laminar.api.ConnectorSpec;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.Secret;
+import io.laminar.api.Secrets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Turns connector properties into JSON-safe values with every secret replaced by {@code "****"}.
- * A value is secret when it is a {@link Secret}, when its spec is a PASSWORD, or when its key looks
- * like a credential: pass-through prefix keys ({@code "kafka.sasl.jaas.config"}) are plain strings
- * to the host, yet may carry passwords.
+ * A value is secret when it is a {@link Secret}, when its spec is a PASSWORD, or when its key names
+ * a credential by {@link Secrets#isSecretName} — the rule the config validator and the config hash
+ * use too.
  */
 final class Redaction {
-  static final String MASK = "****";
-
-  private static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(password|passwd|secret|token|credential|jaas|private|api[._-]?key).*");
+  static final String MASK = Secrets.MASK;
 
   private Redaction() {
   }
@@ -29,7 +26,7 @@ final class Redaction {
     properties.asMap().forEach((key, value) -> {
       boolean secret = value instanceof Secret
           || spec.property(key).map(PropertySpec::isSecret).orElse(false)
-          || SECRET_KEY.matcher(key).matches();
+          || Secrets.isSecretName(key);
       out.put(key, secret ? MASK : jsonValue(value));
     });
     return out;

@@ -1,6 +1,7 @@
 package io.laminar.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,10 +24,11 @@ class HttpApiLifecycleTest {
   @Test
   void closeLetsAnInFlightRequestFinishThenRefusesConnections() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     try (LaminarFixture fx = LaminarFixture.start(dir, Optional.empty(), null)) {
       HttpApi slow = fx.startAnother(Optional.empty(), () -> {
         entered.countDown();
-        Thread.sleep(700);
+        assertTrue(release.await(20, TimeUnit.SECONDS), "the test never released the request");
         return new io.laminar.engine.CheckpointResult(7, 700, 1);
       });
       CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
@@ -37,16 +39,31 @@ class HttpApiLifecycleTest {
         }
       });
       assertTrue(entered.await(10, TimeUnit.SECONDS));
-      long t0 = System.nanoTime();
-      slow.close();
-      long closeMs = (System.nanoTime() - t0) / 1_000_000;
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(slow::close);
+      // close() stops accepting at once, but waits for the request it is serving
+      awaitRefused(fx, slow);
+      assertFalse(closing.isDone(), "close returned while a request was in flight");
+      release.countDown();
       HttpResponse<String> r = inFlight.get(10, TimeUnit.SECONDS);
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().contains("\"checkpoint_id\":7"), r.body());
-      assertTrue(closeMs >= 300, "close returned before the request finished: " + closeMs + " ms");
-      IOException refused = assertThrows(IOException.class, () -> fx.send(slow, "GET", "/health", null));
-      assertTrue(refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
-          refused.toString());
+      closing.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits until a new connection to {@code api} is refused. */
+  private static void awaitRefused(LaminarFixture fx, HttpApi api) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        fx.send(api, "GET", "/health", null);
+      } catch (IOException refused) {
+        assertTrue(refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
+            refused.toString());
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, "still accepting connections 10 s after close()");
+      Thread.sleep(5); // poll interval, not a guess at timing
     }
   }
 

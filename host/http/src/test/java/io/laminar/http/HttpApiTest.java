@@ -2,7 +2,6 @@ package io.laminar.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -160,10 +159,12 @@ class HttpApiTest {
     assertEquals("****", props.path("password").asText(), props.toString());
     assertEquals("****", props.path("api_key").asText(), "defaulted secrets too: " + props);
     assertEquals("****", props.path("extra.auth_token").asText(), "credential-like pass-through keys: " + props);
+    assertEquals("****", props.path("extra.ssl.keystore.key").asText(), "every ssl/sasl pass-through key: " + props);
     assertEquals("blue", props.path("extra.color").asText());
     assertEquals("eu-west", props.path("region").asText());
     assertFalse(r.body().contains(LaminarFixture.VAULT_PASSWORD), r.body());
     assertFalse(r.body().contains(LaminarFixture.VAULT_EXTRA_TOKEN), r.body());
+    assertFalse(r.body().contains(LaminarFixture.VAULT_PEM_KEY), r.body());
     assertFalse(r.body().contains("default-api-key-value"), r.body());
   }
 
@@ -346,7 +347,7 @@ class HttpApiTest {
       String body = response.substring(response.indexOf("\r\n\r\n") + 4);
       JsonNode json = JSON.readTree(body);
       assertEquals("bad_request", json.path("error").asText(), body);
-      assertNotNull(json.path("message").asText());
+      assertEquals("Bad Request", json.path("message").asText(), body);
     }
   }
 

@@ -37,6 +37,8 @@ import org.apache.arrow.memory.RootAllocator;
 final class LaminarFixture implements AutoCloseable {
   static final String VAULT_PASSWORD = "hunter2-vault-password";
   static final String VAULT_EXTRA_TOKEN = "extra-token-s3cr3t";
+  /** A PEM private key as Kafka's {@code ssl.keystore.key} takes it (no credential word in its name). */
+  static final String VAULT_PEM_KEY = "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-----END PRIVATE KEY-----";
 
   static final ConnectorRegistry REGISTRY = ConnectorRegistry.build(List.of(
       new ConnectorProvider(ConnectorProvider.BUILTIN, "0.1.0", BuiltinConnectors.sources(), BuiltinConnectors.lookups(),
@@ -89,6 +91,7 @@ final class LaminarFixture implements AutoCloseable {
       password = "%2$s"
       "extra.auth_token" = "%3$s"
       "extra.color" = "blue"
+      "extra.ssl.keystore.key" = "%4$s"
       [[source.schema]]
       name = "item"
       type = "VARCHAR"
@@ -157,7 +160,7 @@ final class LaminarFixture implements AutoCloseable {
       UnaryOperator<String> editConfig) throws Exception {
     Files.writeString(dir.resolve("names.csv"), "symbol,name\nA,Alpha\nB,Beta\nC,Gamma\nD,Delta\n");
     Path file = dir.resolve("laminar.toml");
-    Files.writeString(file, editConfig.apply(CONFIG.formatted(dir, VAULT_PASSWORD, VAULT_EXTRA_TOKEN)));
+    Files.writeString(file, editConfig.apply(CONFIG.formatted(dir, VAULT_PASSWORD, VAULT_EXTRA_TOKEN, VAULT_PEM_KEY)));
     ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
     BufferAllocator allocator = new RootAllocator();

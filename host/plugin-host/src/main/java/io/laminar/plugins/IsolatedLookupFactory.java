@@ -34,6 +34,7 @@ public final class IsolatedLookupFactory implements LookupFactory {
 
   @Override
   public LookupSource create(ConnectorContext context) throws ConnectorException {
-    return new IsolatedLookupSource(ContextClassLoader.call(loader, () -> delegate.create(context)), loader);
+    return new IsolatedLookupSource(PluginBatches.created(loader, context,
+        ContextClassLoader.call(loader, () -> delegate.create(context))), loader);
   }
 }

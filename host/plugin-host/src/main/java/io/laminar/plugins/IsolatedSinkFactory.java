@@ -34,6 +34,7 @@ public final class IsolatedSinkFactory implements SinkFactory {
 
   @Override
   public Sink create(ConnectorContext context) throws ConnectorException {
-    return new IsolatedSink(ContextClassLoader.call(loader, () -> delegate.create(context)), loader);
+    return new IsolatedSink(PluginBatches.created(loader, context,
+        ContextClassLoader.call(loader, () -> delegate.create(context))), loader);
   }
 }

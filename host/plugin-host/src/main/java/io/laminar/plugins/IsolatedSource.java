@@ -5,15 +5,23 @@ import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.Source;
 import java.time.Duration;
+import org.apache.arrow.vector.types.pojo.Schema;
 
-/** A plugin's {@link Source} whose every call runs with the plugin's context class loader. */
+/**
+ * A plugin's {@link Source} whose every call runs with the plugin's context class loader, and whose
+ * batches are checked against the configured schema before the host uses them.
+ */
 final class IsolatedSource implements Source {
   private final Source delegate;
   private final ClassLoader loader;
+  private final String label;
+  private final Schema schema;
 
-  IsolatedSource(Source delegate, ClassLoader loader) {
+  IsolatedSource(Source delegate, ClassLoader loader, String label, Schema schema) {
     this.delegate = delegate;
     this.loader = loader;
+    this.label = label;
+    this.schema = schema;
   }
 
   @Override
@@ -28,7 +36,7 @@ final class IsolatedSource implements Source {
 
   @Override
   public Batch poll(int maxRows, Duration timeout) throws ConnectorException {
-    return ContextClassLoader.call(loader, () -> delegate.poll(maxRows, timeout));
+    return PluginBatches.checked(label, schema, ContextClassLoader.call(loader, () -> delegate.poll(maxRows, timeout)));
   }
 
   @Override

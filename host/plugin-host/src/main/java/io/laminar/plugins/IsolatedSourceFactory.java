@@ -34,6 +34,7 @@ public final class IsolatedSourceFactory implements SourceFactory {
 
   @Override
   public Source create(ConnectorContext context) throws ConnectorException {
-    return new IsolatedSource(ContextClassLoader.call(loader, () -> delegate.create(context)), loader);
+    Source source = PluginBatches.created(loader, context, ContextClassLoader.call(loader, () -> delegate.create(context)));
+    return new IsolatedSource(source, loader, PluginBatches.label(loader), context.schema());
   }
 }

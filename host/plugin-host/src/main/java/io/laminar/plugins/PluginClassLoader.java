@@ -6,17 +6,20 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The class loader of one plugin. The isolation scheme, in full:
  *
  * <ul>
- *   <li><b>JDK</b> ({@code java.}, {@code javax.}, {@code jdk.}, {@code sun.}, {@code com.sun.}):
- *       parent-first from the <em>platform</em> class loader, then the plugin's own jars (for
- *       libraries that live in those namespaces, such as {@code javax.inject} or
- *       {@code com.sun.jna}).</li>
+ *   <li><b>JDK</b>: every class the <em>platform</em> class loader can load comes from it, first
+ *       (Trino's rule). That is {@code java.*} and {@code javax.*}, but also the JDK's packages
+ *       outside those namespaces — {@code org.ietf.jgss} (Kafka SASL/GSSAPI), {@code org.w3c.dom},
+ *       {@code org.xml.sax}, … — which a fixed prefix list would hide. Only then the plugin's own
+ *       jars (for libraries that live in such namespaces, such as {@code javax.inject}).</li>
  *   <li><b>Host-shared</b> ({@link #SHARED_PACKAGES}: the SPI, PF4J, Arrow, SLF4J): parent-first
  *       from the host's loader, so a plugin that bundles its own copy still links against the
  *       host's classes and its extensions keep the host's {@code Class} identity; the plugin's own
@@ -38,15 +41,38 @@ public final class PluginClassLoader extends URLClassLoader {
   public static final List<String> SHARED_PACKAGES =
       List.of("io.laminar.api.", "org.pf4j.", "org.apache.arrow.", "org.slf4j.");
 
-  /** Package prefixes of the Java platform. */
-  public static final List<String> JDK_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+  /** Package prefixes of the Java platform whose resources come from the platform loader first. */
+  private static final List<String> JDK_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
   private static final String SERVICES = "META-INF/services/";
   private static final List<String> SHARED_PATHS = toPaths(SHARED_PACKAGES);
   private static final List<String> JDK_PATHS = toPaths(JDK_PACKAGES);
 
+  /**
+   * Every package of the modules the platform and bootstrap loaders define: exactly the classes the
+   * platform class loader can load, whatever their names.
+   */
+  private static final Set<String> PLATFORM_PACKAGES = platformPackages();
+
   static {
     ClassLoader.registerAsParallelCapable();
+  }
+
+  private static Set<String> platformPackages() {
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    Set<String> packages = new HashSet<>();
+    for (Module module : ModuleLayer.boot().modules()) {
+      ClassLoader loader = module.getClassLoader();
+      if (loader == null || loader == platform) {
+        packages.addAll(module.getPackages());
+      }
+    }
+    return Set.copyOf(packages);
+  }
+
+  private static String packageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? "" : className.substring(0, dot);
   }
 
   private final String pluginId;
@@ -81,10 +107,10 @@ public final class PluginClassLoader extends URLClassLoader {
       if (c == null) {
         if (isShared(name)) {
           c = firstThenOwn(hostLoader, name);
-        } else if (startsWithAny(name, JDK_PACKAGES)) {
+        } else if (PLATFORM_PACKAGES.contains(packageOf(name))) {
           c = firstThenOwn(getParent(), name);
         } else {
-          c = findClass(name);
+          c = findClass(name); // no JDK class: no detour through a ClassNotFoundException
         }
       }
       if (resolve) {

@@ -230,6 +230,11 @@ public final class PluginHost implements AutoCloseable {
         infos.add(info(props, PluginState.DISABLED, List.of(), location, Optional.empty(), List.of()));
         return;
       }
+      Optional<String> badJar = unreadableJar(pluginPath);
+      if (badJar.isPresent()) {
+        fail(props, location, badJar.get());
+        return;
+      }
       String id;
       try {
         id = manager.loadPlugin(pluginPath);
@@ -238,6 +243,12 @@ public final class PluginHost implements AutoCloseable {
         return;
       }
       PluginWrapper wrapper = manager.getPlugin(id);
+      Optional<String> badPluginClass = pluginClassProblem(wrapper);
+      if (badPluginClass.isPresent()) {
+        unload(manager, id);
+        fail(props, location, badPluginClass.get());
+        return;
+      }
       try {
         org.pf4j.PluginState state = manager.startPlugin(id);
         if (state != org.pf4j.PluginState.STARTED) {
@@ -268,6 +279,46 @@ public final class PluginHost implements AutoCloseable {
       infos.add(info(props, PluginState.STARTED, extensions.provides, location, Optional.empty(), warnings));
       LOG.info("Plugin loaded: {} {} provides {} ({} ms)", id, props.version(), extensions.provides,
           millisSince(start));
+    }
+
+    /**
+     * A class path jar that is not a zip file: the class loader would skip it silently and the
+     * plugin would seem to declare no extensions.
+     */
+    private static Optional<String> unreadableJar(Path plugin) {
+      for (Path jar : LaminarPluginManager.classPath(plugin)) {
+        if (Files.isDirectory(jar) || jar.equals(plugin)) {
+          continue;
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+          zip.size();
+        } catch (IOException e) {
+          return Optional.of(plugin.relativize(jar) + " is not a jar (zip) file: " + e.getMessage());
+        }
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * Checks {@code plugin.class} before PF4J instantiates it: PF4J logs a missing or unsuitable
+     * class with stack traces and then fails with a NullPointerException.
+     */
+    private static Optional<String> pluginClassProblem(PluginWrapper wrapper) {
+      String pluginClass = wrapper.getDescriptor().getPluginClass();
+      if (pluginClass == null || pluginClass.isBlank()) {
+        return Optional.empty();
+      }
+      String hint = " (a connector plugin needs no plugin.class: remove it, or ship the class)";
+      Class<?> type;
+      try {
+        type = Class.forName(pluginClass.trim(), false, wrapper.getPluginClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        return Optional.of("plugin.class " + pluginClass.trim() + " is not in the plugin's classes/ or lib/" + hint);
+      }
+      if (!org.pf4j.Plugin.class.isAssignableFrom(type)) {
+        return Optional.of("plugin.class " + pluginClass.trim() + " does not extend org.pf4j.Plugin" + hint);
+      }
+      return Optional.empty();
     }
 
     /** A bare version means "at least"; {@code *} or nothing means any; otherwise a semver range. */

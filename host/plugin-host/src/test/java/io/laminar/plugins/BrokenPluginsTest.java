@@ -57,6 +57,49 @@ class BrokenPluginsTest {
   }
 
   @Test
+  void aMissingPluginClassIsReportedByName() {
+    Path broken = TestPlugins.copy("guava-new", plugins);
+    TestPlugins.writeProperties(broken, TestPlugins.readProperties(broken) + "\nplugin.class=com.example.Missing\n");
+    try (PluginHost host = PluginHost.load(plugins)) {
+      PluginInfo info = info(host, "guava-new");
+      assertEquals(PluginState.FAILED, info.state());
+      assertEquals("plugin.class com.example.Missing is not in the plugin's classes/ or lib/ (a connector plugin "
+          + "needs no plugin.class: remove it, or ship the class)", info.error().orElseThrow());
+      assertGoodPluginsWork(host);
+    }
+  }
+
+  @Test
+  void aPluginClassThatIsNoPf4jPluginIsReportedByName() {
+    Path broken = TestPlugins.copy("guava-new", plugins);
+    TestPlugins.writeProperties(broken, TestPlugins.readProperties(broken)
+        + "\nplugin.class=io.laminar.testplugins.guavanew.GuavaNewSourceFactory\n");
+    try (PluginHost host = PluginHost.load(plugins)) {
+      assertEquals("plugin.class io.laminar.testplugins.guavanew.GuavaNewSourceFactory does not extend "
+          + "org.pf4j.Plugin (a connector plugin needs no plugin.class: remove it, or ship the class)",
+          info(host, "guava-new").error().orElseThrow());
+      assertGoodPluginsWork(host);
+    }
+  }
+
+  @Test
+  void aLibJarThatIsNotAZipIsReportedByName() throws Exception {
+    Path broken = TestPlugins.copy("guava-new", plugins);
+    try (java.util.stream.Stream<Path> jars = java.nio.file.Files.list(broken.resolve("lib"))) {
+      for (Path jar : jars.toList()) {
+        java.nio.file.Files.delete(jar);
+      }
+    }
+    TestPlugins.write(broken.resolve("lib/guava-new.jar"), "this is not a zip file\n");
+    try (PluginHost host = PluginHost.load(plugins)) {
+      PluginInfo info = info(host, "guava-new");
+      assertEquals(PluginState.FAILED, info.state());
+      assertEquals("lib/guava-new.jar is not a jar (zip) file: zip END header not found", info.error().orElseThrow());
+      assertGoodPluginsWork(host);
+    }
+  }
+
+  @Test
   void anUnparsablePluginPropertiesFailsNamingTheFile() {
     Path broken = TestPlugins.copy("guava-new", plugins);
     TestPlugins.writeProperties(broken, "plugin.id=guava-new\nplugin.version=\\uZZZZ\n");

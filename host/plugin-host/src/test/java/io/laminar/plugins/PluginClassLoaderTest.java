@@ -44,6 +44,15 @@ class PluginClassLoaderTest {
   }
 
   @Test
+  void everyClassOfThePlatformLoaderComesFromItWhateverItsPackage() throws Exception {
+    // JDK packages outside java./javax./jdk./sun./com.sun.: Kafka SASL needs org.ietf.jgss
+    for (String name : List.of("org.ietf.jgss.GSSException", "org.w3c.dom.Document", "org.xml.sax.SAXException")) {
+      Class<?> platform = ClassLoader.getPlatformClassLoader().loadClass(name);
+      assertSame(platform, loader.loadClass(name), name);
+    }
+  }
+
+  @Test
   void sharedPackagesComeFromTheHost() throws Exception {
     assertSame(SourceFactory.class, loader.loadClass("io.laminar.api.SourceFactory"));
     assertSame(VectorSchemaRoot.class, loader.loadClass(VectorSchemaRoot.class.getName()));

@@ -30,6 +30,28 @@ public final class Partitioner {
   }
 
   /**
+   * How the workers of a pipeline with keyed state get one source batch — the engine's routing
+   * (its {@code PipelineGroup} calls this; tests call it to reproduce it): split by key when the
+   * source feeds keyed state ({@code keyColumns} not null) and there are several workers, otherwise
+   * the whole batch to the worker {@code turn} picks in rotation. Row kinds ({@code rowKinds}, null
+   * for inserts only) travel with their rows.
+   */
+  public static Routed route(VectorSchemaRoot batch, TinyIntVector rowKinds, int[] keyColumns, int workers,
+      int turn, BufferAllocator allocator) {
+    if (keyColumns == null || workers == 1) {
+      return new Routed(Math.floorMod(turn, workers), null);
+    }
+    return new Routed(-1, split(batch, rowKinds, partitionOf(batch, keyColumns, workers), workers, allocator));
+  }
+
+  /**
+   * Where a batch goes: whole to worker {@code wholeTo} (when >= 0), or {@code parts[w]} to worker
+   * w (null: nothing for that worker; the receiver owns and closes each part).
+   */
+  public record Routed(int wholeTo, Batch[] parts) {
+  }
+
+  /**
    * The worker ({@code 0..workers)}) of each row of {@code batch}, by the values of
    * {@code keyColumns} (indices into the batch's schema).
    */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.api.Batch;
 import io.laminar.api.LookupSource;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.plan.SqlType;
@@ -65,6 +66,24 @@ class PartitionerTest {
         used[partition[r]] = true;
       }
       assertArrayEquals(new boolean[] {true, true, true}, used);
+    }
+  }
+
+  @Test
+  void aSourceWithoutKeyGoesWholeToWorkersInTurnAndAKeyedOneIsSplit() {
+    try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, EVENTS.subList(0, 100), allocator)) {
+      assertEquals(2, Partitioner.route(batch, null, null, WORKERS, 5, allocator).wholeTo());
+      assertEquals(0, Partitioner.route(batch, null, new int[] {1}, 1, 5, allocator).wholeTo(), "one worker: no split");
+      Partitioner.Routed split = Partitioner.route(batch, null, new int[] {1}, WORKERS, 5, allocator);
+      assertEquals(-1, split.wholeTo());
+      int[] partition = Partitioner.partitionOf(batch, new int[] {1}, WORKERS);
+      for (int w = 0; w < WORKERS; w++) {
+        final int worker = w;
+        long expected = java.util.Arrays.stream(partition).filter(p -> p == worker).count();
+        try (Batch part = split.parts()[w]) {
+          assertEquals(expected, part == null ? 0 : part.rowCount(), "worker " + w);
+        }
+      }
     }
   }
 
@@ -162,21 +181,17 @@ class PartitionerTest {
       for (int w = 0; w < WORKERS; w++) {
         workers[w] = new PipelineExecutor(p, allocator, lookups, b -> StreamRunner.collect(b, out));
       }
-      int roundRobin = 0;
+      int turn = 0;
       for (StreamRunner.Step step : StreamRunner.steps(inputs, 128)) {
         try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, step.rows(), allocator)) {
-          int[] partition;
-          if (keys.containsKey(step.source())) {
-            partition = Partitioner.partitionOf(batch, keys.get(step.source()), WORKERS);
-          } else {
-            partition = new int[batch.getRowCount()];
-            java.util.Arrays.fill(partition, roundRobin++ % WORKERS);
-          }
-          VectorSchemaRoot[] parts = Partitioner.split(batch, partition, WORKERS, allocator);
+          // the engine's own routing decision; every worker observes every batch's event times
+          Partitioner.Routed routed = Partitioner.route(batch, null, keys.get(step.source()), WORKERS, turn++, allocator);
           for (int w = 0; w < WORKERS; w++) {
-            if (parts[w] != null) {
-              try (VectorSchemaRoot part = parts[w]) {
-                workers[w].onBatch(step.source(), part);
+            if (routed.wholeTo() == w) {
+              workers[w].onBatch(step.source(), batch);
+            } else if (routed.parts() != null && routed.parts()[w] != null) {
+              try (Batch part = routed.parts()[w]) {
+                workers[w].onBatch(step.source(), part.data());
               }
             }
             workers[w].observeEventTimes(step.source(), batch);

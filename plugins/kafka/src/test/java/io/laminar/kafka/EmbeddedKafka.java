@@ -1,6 +1,7 @@
 package io.laminar.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -32,11 +35,19 @@ final class EmbeddedKafka implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
   private final Admin admin;
   private final KafkaProducer<byte[], byte[]> producer;
+  /** What a client needs to authenticate to the broker's listener (empty for PLAINTEXT). */
+  private final Map<String, String> clientSecurity;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+  private static final String JAAS_CONFIG = "java.security.auth.login.config";
+  private final String jaasBefore;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, String> clientSecurity, String jaasBefore) {
     this.cluster = cluster;
-    this.admin = cluster.admin();
-    this.producer = new KafkaProducer<>(Map.of(
+    this.jaasBefore = jaasBefore;
+    this.clientSecurity = Map.copyOf(clientSecurity);
+    this.admin = cluster.admin(new HashMap<>(clientSecurity));
+    Map<String, Object> producerConfig = new HashMap<>(clientSecurity);
+    producerConfig.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -44,12 +55,97 @@ final class EmbeddedKafka implements AutoCloseable {
         // plain ordered sends: the test producer is not what is under test
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+    this.producer = new KafkaProducer<>(producerConfig);
   }
 
-  /** Starts a one-node cluster and waits until the broker is ready. */
+  /** Starts a one-node cluster with a PLAINTEXT listener and waits until the broker is ready. */
   static EmbeddedKafka start() throws Exception {
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+    return start(SecurityProtocol.PLAINTEXT, Map.of());
+  }
+
+  /**
+   * Starts a one-node cluster whose broker listener requires SASL/PLAIN (user {@link #SASL_USER},
+   * password {@link #SASL_PASSWORD}, a super user) — the setup most production Kafka has.
+   */
+  static EmbeddedKafka startSaslPlain() throws Exception {
+    return start(SecurityProtocol.SASL_PLAINTEXT, saslPlainClientSettings());
+  }
+
+  static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+  static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
+  /** The client settings for the SASL/PLAIN listener, as Kafka names them (without {@code kafka.}). */
+  static Map<String, String> saslPlainClientSettings() {
+    return Map.of(
+        "security.protocol", "SASL_PLAINTEXT",
+        "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
+  }
+
+  /**
+   * Starts a one-node cluster whose broker listener is TLS, with a self-signed certificate for
+   * localhost made by the JDK's keytool in {@code dir}; clients trust it through
+   * {@link #sslClientSettings}.
+   */
+  static EmbeddedKafka startSsl(Path dir) throws Exception {
+    Path keystore = dir.resolve("broker.p12");
+    Path certificate = dir.resolve("broker.pem");
+    Path truststore = dir.resolve("trust.p12");
+    keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(),
+        "-storetype", "PKCS12", "-storepass", TLS_PASSWORD, "-keypass", TLS_PASSWORD);
+    keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", TLS_PASSWORD,
+        "-file", certificate.toString());
+    keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-keystore",
+        truststore.toString(), "-storetype", "PKCS12", "-storepass", TLS_PASSWORD);
+    Map<String, String> client = sslClientSettings(truststore);
+    Map<String, String> broker = new HashMap<>(client);
+    broker.remove("security.protocol");
+    broker.put("ssl.keystore.location", keystore.toString());
+    broker.put("ssl.keystore.password", TLS_PASSWORD);
+    broker.put("ssl.key.password", TLS_PASSWORD);
+    broker.put("ssl.keystore.type", "PKCS12");
+    // the test kit knows only PLAINTEXT and SASL_PLAINTEXT; it keeps a protocol map given to it
+    broker.put("listener.security.protocol.map", "EXTERNAL:SSL,CONTROLLER:PLAINTEXT");
+    return start(SecurityProtocol.PLAINTEXT, client, broker);
+  }
+
+  static final String TLS_PASSWORD = "laminar-test-tls";
+
+  /** The client settings for the TLS listener (without {@code kafka.}). */
+  static Map<String, String> sslClientSettings(Path truststore) {
+    return Map.of(
+        "security.protocol", "SSL",
+        "ssl.truststore.location", truststore.toString(),
+        "ssl.truststore.password", TLS_PASSWORD,
+        "ssl.truststore.type", "PKCS12");
+  }
+
+  private static void keytool(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
+    }
+  }
+
+  private static EmbeddedKafka start(SecurityProtocol protocol, Map<String, String> clientSecurity) throws Exception {
+    return start(protocol, clientSecurity, Map.of());
+  }
+
+  private static EmbeddedKafka start(SecurityProtocol protocol, Map<String, String> clientSecurity,
+      Map<String, String> brokerSettings) throws Exception {
+    // a SASL cluster points this JVM's JAAS configuration at its own file: put it back on close
+    String jaasBefore = System.getProperty(JAAS_CONFIG);
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+        .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build());
+    brokerSettings.forEach(builder::setConfigProp);
+    KafkaClusterTestKit cluster = builder
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
@@ -60,7 +156,7 @@ final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new EmbeddedKafka(cluster);
+      return new EmbeddedKafka(cluster, clientSecurity, jaasBefore);
     } catch (Exception e) {
       cluster.close();
       throw e;
@@ -127,11 +223,13 @@ final class EmbeddedKafka implements AutoCloseable {
    */
   List<ConsumerRecord<String, String>> readAll(String topic, String isolation) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+    Map<String, Object> consumerConfig = new HashMap<>(clientSecurity);
+    consumerConfig.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig)) {
       List<TopicPartition> parts = c.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       c.assign(parts);
@@ -151,7 +249,8 @@ final class EmbeddedKafka implements AutoCloseable {
 
   /** A plain producer with the given settings on top of the byte-array serializers. */
   KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> settings) {
-    Map<String, Object> c = new HashMap<>(settings);
+    Map<String, Object> c = new HashMap<>(clientSecurity);
+    c.putAll(settings);
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -180,6 +279,12 @@ final class EmbeddedKafka implements AutoCloseable {
     admin.close(Duration.ofSeconds(5));
     try {
       cluster.close();
+      if (jaasBefore == null) {
+        System.clearProperty(JAAS_CONFIG);
+      } else {
+        System.setProperty(JAAS_CONFIG, jaasBefore);
+      }
+      javax.security.auth.login.Configuration.setConfiguration(null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while stopping the broker", e);

@@ -2,6 +2,7 @@ package io.laminar.kafka;
 
 import static io.laminar.kafka.Fixtures.BIGINT;
 import static io.laminar.kafka.Fixtures.col;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,8 +74,14 @@ class KafkaCheckTest {
     String a = kafka.createTopic("check-a", 1);
     String b = kafka.createTopic("check-b", 1);
 
-    source(kafka.bootstrapServers(), new java.util.HashMap<>(Map.of("topics", a + "," + b))).check();
-    sink(kafka.bootstrapServers(), a).check();
+    Source both = source(kafka.bootstrapServers(), new java.util.HashMap<>(Map.of("topics", a + "," + b)));
+    assertDoesNotThrow(both::check, "both topics exist");
+    assertDoesNotThrow(sink(kafka.bootstrapServers(), a)::check, "the sink's topic exists");
+    // the same check with one topic missing names exactly that one
+    Source oneMissing = source(kafka.bootstrapServers(), new java.util.HashMap<>(Map.of("topics", a + ",ghost-" + b)));
+    ConnectorException e = assertThrows(ConnectorException.class, oneMissing::check);
+    assertEquals("cannot connect to kafka at " + kafka.bootstrapServers() + ", topic ghost-" + b + ": topic 'ghost-" + b
+        + "' does not exist", e.getMessage());
   }
 
   @Test

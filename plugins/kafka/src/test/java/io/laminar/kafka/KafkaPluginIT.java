@@ -23,6 +23,7 @@ import io.laminar.registry.ConnectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
@@ -50,8 +51,38 @@ class KafkaPluginIT {
 
   @Test
   void factoriesLoadedThroughTheHostRoundTripRowsThroughTheBroker() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        PluginHost host = PluginHost.load(Path.of("target/plugin"));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      roundTripThroughThePluginHost(kafka, Map.of());
+    }
+  }
+
+  /**
+   * SASL needs JDK packages outside {@code java.}/{@code javax.} ({@code org.ietf.jgss}); the
+   * plugin class loader used to hide them, and the consumer failed to construct.
+   */
+  @Test
+  void factoriesLoadedThroughTheHostRoundTripRowsThroughASaslPlainListener() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.startSaslPlain()) {
+      Map<String, Object> passThrough = new HashMap<>();
+      EmbeddedKafka.saslPlainClientSettings().forEach((k, v) -> passThrough.put(ClientConfig.PREFIX + k, v));
+      roundTripThroughThePluginHost(kafka, passThrough);
+    }
+  }
+
+  /** TLS through the plugin loader: the JDK's SSL engine and the plugin's kafka-clients together. */
+  @Test
+  void factoriesLoadedThroughTheHostRoundTripRowsThroughATlsListener(@TempDir Path certificates) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.startSsl(certificates)) {
+      Map<String, Object> passThrough = new HashMap<>();
+      EmbeddedKafka.sslClientSettings(certificates.resolve("trust.p12"))
+          .forEach((k, v) -> passThrough.put(ClientConfig.PREFIX + k, v));
+      roundTripThroughThePluginHost(kafka, passThrough);
+    }
+  }
+
+  private void roundTripThroughThePluginHost(EmbeddedKafka kafka, Map<String, Object> clientSettings)
+      throws Exception {
+    try (PluginHost host = PluginHost.load(Path.of("target/plugin"));
         BufferAllocator allocator = new RootAllocator()) {
       PluginInfo info = host.plugins().stream().filter(p -> p.id().equals("kafka")).findFirst().orElseThrow();
       assertEquals(PluginState.STARTED, info.state(), info.toString());
@@ -67,7 +98,8 @@ class KafkaPluginIT {
           "kafka-clients comes from the plugin's lib/, not the application class path");
 
       String topic = kafka.createTopic("plugin", 2);
-      Map<String, Object> sinkProps = Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic);
+      Map<String, Object> sinkProps = new HashMap<>(clientSettings);
+      sinkProps.putAll(Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic));
       try (Sink sink = sinks.create(Fixtures.context("out", ConnectorKind.SINK, sinks.spec(), sinkProps, SCHEMA,
           allocator, DeliveryGuarantee.EXACTLY_ONCE, dataDir))) {
         sink.open(0);
@@ -78,7 +110,8 @@ class KafkaPluginIT {
         sink.commit(1);
       }
 
-      Map<String, Object> sourceProps = Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic);
+      Map<String, Object> sourceProps = new HashMap<>(clientSettings);
+      sourceProps.putAll(Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic));
       List<Map<String, Object>> rows;
       try (Source source = sources.create(Fixtures.context("in", ConnectorKind.SOURCE, sources.spec(), sourceProps,
           SCHEMA, allocator, null))) {
