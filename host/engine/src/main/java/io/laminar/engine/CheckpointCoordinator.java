@@ -89,8 +89,10 @@ final class CheckpointCoordinator {
       if (!arrived.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw new CheckpointFailure("not every pipeline reached the barrier in time");
       }
-      CompletedCheckpoint done = write(id, completed);
+      Map<SourceRunner, byte[]> offsets = new java.util.IdentityHashMap<>();
+      CompletedCheckpoint done = write(id, completed, offsets);
       commitSinks(id);
+      acknowledgeSources(id, offsets);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       count.increment();
@@ -112,13 +114,16 @@ final class CheckpointCoordinator {
     }
   }
 
-  private CompletedCheckpoint write(long id, boolean completed) throws CheckpointFailure {
+  private CompletedCheckpoint write(long id, boolean completed, Map<SourceRunner, byte[]> offsets)
+      throws CheckpointFailure {
     CheckpointWriter writer = null;
     try {
       writer = store.begin(id);
       for (SourceRunner s : sources) {
         activity = "source '" + s.name() + "' snapshotOffsets()";
-        writer.put(offsetsFile(s.name()), s.source().snapshotOffsets());
+        byte[] position = s.source().snapshotOffsets();
+        offsets.put(s, position);
+        writer.put(offsetsFile(s.name()), position);
       }
       for (PipelineRunner p : pipelines) {
         if (p.failed()) {
@@ -156,6 +161,18 @@ final class CheckpointCoordinator {
       } catch (ConnectorException e) {
         // The checkpoint is durable: the sink's open(lastCommittedEpoch) finishes this commit after a restart.
         throw new CheckpointFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The checkpoint is durable: sources may now acknowledge their upstream up to its offsets. */
+  private void acknowledgeSources(long id, Map<SourceRunner, byte[]> offsets) {
+    for (Map.Entry<SourceRunner, byte[]> e : offsets.entrySet()) {
+      try {
+        activity = "source '" + e.getKey().name() + "' checkpointCompleted(" + id + ")";
+        e.getKey().source().checkpointCompleted(e.getValue());
+      } catch (ConnectorException | RuntimeException ex) {
+        LOG.warn("source '{}' could not acknowledge checkpoint {}: {}", e.getKey().name(), id, ex.getMessage());
       }
     }
   }
