@@ -49,6 +49,14 @@ public final class Batch implements AutoCloseable {
     return rowKinds != null;
   }
 
+  /**
+   * The row-kind vector ({@link RowKind#code()} bytes), or null for an append-only batch. Owned by
+   * the batch.
+   */
+  public TinyIntVector rowKinds() {
+    return rowKinds;
+  }
+
   /** The kind of row {@code i}. */
   public RowKind rowKind(int i) {
     return rowKinds == null ? RowKind.INSERT : RowKind.fromCode(rowKinds.get(i));

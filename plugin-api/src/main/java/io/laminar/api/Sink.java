@@ -30,6 +30,17 @@ public interface Sink extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Which changes this instance can consume. The default, {@link ChangelogMode#APPEND_ONLY}, keeps
+   * sinks written before changelog streams correct: a pipeline whose output has updates or deletes
+   * (a CDC source, a GROUP BY without a window) is refused for them before anything starts. A sink
+   * declaring {@link ChangelogMode#UPSERT} or {@link ChangelogMode#ALL} gets {@link Batch#changelog}
+   * batches and must read {@link Batch#rowKind(int)}.
+   */
+  default ChangelogMode acceptedChangelogMode() {
+    return ChangelogMode.APPEND_ONLY;
+  }
+
   /** Connectivity probe, as {@link Source#check()}. */
   default void check() throws ConnectorException {
   }

@@ -40,6 +40,16 @@ public interface Source extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Which changes this instance's batches carry. An append-only source (the default) returns plain
+   * batches; a changelog source (CDC) may return {@link Batch#changelog} batches whose rows are
+   * inserts, updates and deletes, and plain batches for runs of inserts. Called before the server
+   * starts, once the instance is created (so it may depend on the properties, e.g. a format).
+   */
+  default ChangelogMode changelogMode() {
+    return ChangelogMode.APPEND_ONLY;
+  }
+
   /** The position after the last row returned by {@link #poll}, to store in a checkpoint. */
   byte[] snapshotOffsets();
 

@@ -1,5 +1,6 @@
 package io.laminar.engine;
 
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
@@ -13,6 +14,7 @@ import io.laminar.config.Schemas;
 import io.laminar.config.SinkConfig;
 import io.laminar.config.SourceConfig;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.plan.PlanNode;
 import io.laminar.registry.ConnectorRegistry;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
@@ -128,6 +130,10 @@ public final class EngineBuilder {
       CatalogTable table = s.watermark()
           .map(w -> CatalogTable.source(s.name(), schema, w.column(), w.maxOutOfOrderness()))
           .orElseGet(() -> CatalogTable.source(s.name(), schema));
+      ConnectorInstance<Source> instance = sources.get(s.name());
+      if (instance != null && instance.instance().changelogMode() != ChangelogMode.APPEND_ONLY) {
+        table = table.asChangelog();
+      }
       catalog.add(table);
       LOG.debug("registered source '{}' ({} columns)", s.name(), schema.getFields().size());
     }
@@ -184,6 +190,7 @@ public final class EngineBuilder {
             "sink '" + s.name() + "' asks for delivery = \"" + s.delivery().label() + "\" but connector '"
                 + sink.connector().type() + "' offers at most \"" + sink.instance().maxGuarantee().label() + "\""));
       }
+      checkChangelogMode(s, sink, pipeline);
       for (String problem : sink.instance().validateSchema(pipeline.outputSchema())) {
         errors.add(ServerError.at(ServerError.Kind.INVALID_SCHEMA, s.position(),
             "sink '" + s.name() + "' cannot take the output of pipeline '" + s.pipeline() + "': " + problem));
@@ -191,6 +198,31 @@ public final class EngineBuilder {
       sinks.computeIfAbsent(s.pipeline(), k -> new ArrayList<>()).add(sink);
       LOG.debug("attached sink '{}' to pipeline '{}'", s.name(), s.pipeline());
     }
+  }
+
+  /** An updating pipeline into a sink that takes only appends would write deletes as new rows: refused. */
+  private void checkChangelogMode(SinkConfig s, ConnectorInstance<Sink> sink, CompiledPipeline pipeline) {
+    ChangelogMode accepted = sink.instance().acceptedChangelogMode();
+    if (!pipeline.updating() || accepted.accepts(ChangelogMode.ALL)) {
+      return;
+    }
+    StringBuilder why = new StringBuilder();
+    PipelineConfig p = config.pipelines().stream().filter(c -> c.name().equals(pipeline.name())).findFirst()
+        .orElseThrow();
+    why.append("sink '").append(s.name()).append("' (connector '").append(sink.connector().type())
+        .append("') takes only appends (inserts), but pipeline '").append(pipeline.name()).append("' (")
+        .append(p.position()).append(") produces updates and deletes");
+    pipeline.updatingStep().ifPresent(step -> {
+      why.append(": step ").append(step.describe());
+      if (step instanceof PlanNode.Scan scan) {
+        config.sources().stream().filter(c -> c.name().equals(scan.source())).findFirst().ifPresent(src ->
+            why.append(" reads source '").append(src.name()).append("' (").append(src.position())
+                .append("), a changelog (connector '").append(src.connector().type()).append("')"));
+      }
+    });
+    why.append(". Write it to a sink that takes a changelog or upserts (blackhole does), or read an "
+        + "append-only source");
+    errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.position(), why.toString()));
   }
 
   private void validateTopology() {

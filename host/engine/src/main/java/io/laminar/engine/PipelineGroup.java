@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * One pipeline and its workers. With several workers, a source's rows are routed by the hash of the
@@ -59,16 +58,16 @@ final class PipelineGroup {
       return;
     }
     int[] keyColumns = workers.size() == 1 ? null : keys.get(source);
-    VectorSchemaRoot[] parts = keyColumns == null ? null
-        : Partitioner.split(full.root(), Partitioner.partitionOf(full.root(), keyColumns, workers.size()),
-            workers.size(), allocator);
+    Batch[] parts = keyColumns == null ? null
+        : Partitioner.split(full.root(), full.rowKinds(),
+            Partitioner.partitionOf(full.root(), keyColumns, workers.size()), workers.size(), allocator);
     int chosen = Math.floorMod(nextWorker.getAndIncrement(), workers.size());
     int handed = 0;
     try {
       for (; handed < workers.size(); handed++) {
         SharedBatch share;
         if (parts != null) {
-          share = parts[handed] == null ? null : new SharedBatch(Batch.of(parts[handed]), 1);
+          share = parts[handed] == null ? null : new SharedBatch(parts[handed], 1);
         } else {
           share = handed == chosen ? full : null;
         }

@@ -5,12 +5,15 @@ import io.laminar.api.ConnectorException;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.OutputCallback;
 import io.laminar.runtime.PipelineExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -67,7 +70,17 @@ final class PipelineRunner implements Runnable {
     this.stateFile = CheckpointCoordinator.stateFile(pipeline.name(), worker, workers);
     this.sinks = sinks;
     this.engine = engine;
-    this.executor = new PipelineExecutor(pipeline, allocator, lookups, this::write);
+    this.executor = new PipelineExecutor(pipeline, allocator, lookups, new OutputCallback() {
+      @Override
+      public void onOutput(VectorSchemaRoot batch) {
+        write(batch, null);
+      }
+
+      @Override
+      public void onOutput(VectorSchemaRoot batch, TinyIntVector rowKinds) {
+        write(batch, rowKinds);
+      }
+    });
   }
 
   String name() {
@@ -120,10 +133,10 @@ final class PipelineRunner implements Runnable {
         if (event instanceof BatchEvent b) {
           try {
             if (b.share() == b.full()) {
-              executor.onBatch(b.source(), b.full().root());
+              executor.onBatch(b.source(), b.full().root(), b.full().rowKinds());
             } else {
               if (b.share() != null) {
-                executor.onBatch(b.source(), b.share().root());
+                executor.onBatch(b.source(), b.share().root(), b.share().rowKinds());
               }
               executor.observeEventTimes(b.source(), b.full().root());
             }
@@ -158,12 +171,14 @@ final class PipelineRunner implements Runnable {
     }
   }
 
-  private void write(org.apache.arrow.vector.VectorSchemaRoot output) {
+  private void write(VectorSchemaRoot output, TinyIntVector rowKinds) {
+    // the executor closes the vectors after the call, so the batch handed to the sinks is not closed
+    Batch batch = rowKinds == null ? Batch.of(output) : Batch.changelog(output, rowKinds);
     for (ConnectorInstance<Sink> s : sinks) {
       try {
         // several workers of one pipeline share its sinks; a sink sees one caller at a time
         synchronized (s.instance()) {
-          s.instance().write(Batch.of(output));
+          s.instance().write(batch);
         }
       } catch (ConnectorException e) {
         throw new SinkFailure(s.name(), e);

@@ -2,6 +2,7 @@ package io.laminar.engine;
 
 import io.laminar.api.Batch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -19,6 +20,11 @@ final class SharedBatch {
 
   VectorSchemaRoot root() {
     return batch.data();
+  }
+
+  /** The row kinds of a changelog batch, or null for a batch of inserts. */
+  TinyIntVector rowKinds() {
+    return batch.rowKinds();
   }
 
   void release() {

@@ -153,7 +153,6 @@ final class SourceRunner implements Runnable {
       batch.close();
       return;
     }
-    // Row kinds are not consumed yet: the first runtime treats every row as an insert.
     int references = consumers.stream().mapToInt(PipelineGroup::references).sum();
     SharedBatch shared = new SharedBatch(batch, references);
     int routed = 0;

@@ -1,12 +1,14 @@
 package io.laminar.engine;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorSpec;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.Sink;
 import io.laminar.api.SinkFactory;
+import io.laminar.testkit.ChangelogSourceFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,15 +16,36 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.vector.FieldVector;
 
-/** A test sink that keeps rows (as text) per instance name, and records commits. */
+/**
+ * A test sink that keeps rows (as text) per instance name, and records commits. Type {@code collect}
+ * takes only appends; type {@code collect_changes} takes a full changelog and prefixes each row with
+ * its kind ({@code +I -U +U -D}).
+ */
 final class CollectingSinkFactory implements SinkFactory {
   static final Map<String, List<String>> ROWS = new ConcurrentHashMap<>();
   static final Map<String, List<Long>> COMMITS = new ConcurrentHashMap<>();
   static final Map<String, List<Long>> OPENED_AT = new ConcurrentHashMap<>();
 
+  private final boolean changes;
+
+  /** The append-only {@code collect} sink. */
+  CollectingSinkFactory() {
+    this(false);
+  }
+
+  private CollectingSinkFactory(boolean changes) {
+    this.changes = changes;
+  }
+
+  /** The {@code collect_changes} sink, which takes every row kind. */
+  static CollectingSinkFactory changes() {
+    return new CollectingSinkFactory(true);
+  }
+
   @Override
   public ConnectorSpec spec() {
-    return ConnectorSpec.builder("collect", ConnectorKind.SINK).description("keeps rows for assertions").build();
+    return ConnectorSpec.builder(changes ? "collect_changes" : "collect", ConnectorKind.SINK)
+        .description("keeps rows for assertions").build();
   }
 
   @Override
@@ -33,6 +56,11 @@ final class CollectingSinkFactory implements SinkFactory {
       @Override
       public DeliveryGuarantee maxGuarantee() {
         return DeliveryGuarantee.EXACTLY_ONCE;
+      }
+
+      @Override
+      public ChangelogMode acceptedChangelogMode() {
+        return changes ? ChangelogMode.ALL : ChangelogMode.APPEND_ONLY;
       }
 
       @Override
@@ -48,7 +76,7 @@ final class CollectingSinkFactory implements SinkFactory {
           for (FieldVector v : batch.data().getFieldVectors()) {
             cells.add(String.valueOf(v.getObject(r)));
           }
-          rows.add(String.join(",", cells));
+          rows.add((changes ? ChangelogSourceFactory.op(batch.rowKind(r)) + " " : "") + String.join(",", cells));
         }
       }
 

@@ -3,6 +3,7 @@ package io.laminar.plan;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -45,6 +46,33 @@ public record CompiledPipeline(String name, String sql, PlanNode root, Schema ou
   /** Whether several workers may each run this pipeline on their share of the rows. */
   public boolean parallelizable() {
     return partitioning().parallelizable();
+  }
+
+  /** Whether the pipeline's output may hold updates and deletes, not only appends (see {@link PlanNode#updating()}). */
+  public boolean updating() {
+    return root.updating();
+  }
+
+  /**
+   * The step that makes the output updating: the first, leaves first, whose output is updating while
+   * its inputs are not (a changelog source's scan, an aggregate without a window); empty when the
+   * output is append-only.
+   */
+  public Optional<PlanNode> updatingStep() {
+    return updatingStep(root);
+  }
+
+  private static Optional<PlanNode> updatingStep(PlanNode node) {
+    if (!node.updating()) {
+      return Optional.empty();
+    }
+    for (PlanNode input : node.inputs()) {
+      Optional<PlanNode> below = updatingStep(input);
+      if (below.isPresent()) {
+        return below;
+      }
+    }
+    return Optional.of(node);
   }
 
   /** The plan for {@code laminar explain}: output schema, then the indented step tree. */

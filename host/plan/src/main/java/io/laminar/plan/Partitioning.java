@@ -31,6 +31,11 @@ public final class Partitioning {
 
   /** The partitioning of the plan rooted at {@code root}. */
   public static Partitioning of(PlanNode root) {
+    String ordered = changelogToOutput(root);
+    if (ordered != null) {
+      return new Partitioning(Map.of(), "the changes of changelog source '" + ordered + "' reach the output "
+          + "without a keyed step, so they must stay in order (a delete after its insert) on one worker");
+    }
     Map<String, List<Integer>> keys = new LinkedHashMap<>();
     List<PlanNode> stateful = new ArrayList<>();
     collectStateful(root, stateful);
@@ -80,6 +85,27 @@ public final class Partitioning {
     Map<String, int[]> copy = new LinkedHashMap<>();
     keys.forEach((source, columns) -> copy.put(source, columns.stream().mapToInt(Integer::intValue).toArray()));
     return copy;
+  }
+
+  /**
+   * A changelog source whose rows reach the output through stateless steps only, or null. Stateless
+   * workers take batches in turn, which would reorder a row's changes; a keyed step instead keeps
+   * every change of a key on one worker.
+   */
+  private static String changelogToOutput(PlanNode node) {
+    if (node instanceof PlanNode.Scan s) {
+      return s.changelog() ? s.source() : null;
+    }
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate) {
+      return null;
+    }
+    for (PlanNode input : node.inputs()) {
+      String source = changelogToOutput(input);
+      if (source != null) {
+        return source;
+      }
+    }
+    return null;
   }
 
   private static void collectStateful(PlanNode node, List<PlanNode> out) {

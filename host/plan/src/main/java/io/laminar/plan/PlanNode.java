@@ -23,22 +23,41 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
   String describe();
 
   /**
+   * Whether this step's output may hold updates and deletes (row kinds other than INSERT) rather
+   * than only appends. Stateless steps keep their inputs' mode; window aggregates emit each window
+   * once, so their output is append-only.
+   */
+  default boolean updating() {
+    for (PlanNode input : inputs()) {
+      if (input.updating()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Reads a source. {@code eventTimeColumn} is the column whose values drive the source's
    * watermark (max seen minus {@code maxOutOfOrderness}); without it the source never advances a
-   * watermark until it ends.
+   * watermark until it ends. A {@code changelog} source's rows may be inserts, updates and deletes.
    */
-  record Scan(String source, Schema schema, Optional<Integer> eventTimeColumn, Duration maxOutOfOrderness)
-      implements PlanNode {
+  record Scan(String source, Schema schema, Optional<Integer> eventTimeColumn, Duration maxOutOfOrderness,
+      boolean changelog) implements PlanNode {
     @Override
     public List<PlanNode> inputs() {
       return List.of();
     }
 
     @Override
+    public boolean updating() {
+      return changelog;
+    }
+
+    @Override
     public String describe() {
       return "Scan(source=" + source + eventTimeColumn
           .map(c -> ", eventTime=" + schema.getFields().get(c).getName() + ", delay=" + maxOutOfOrderness)
-          .orElse("") + ")";
+          .orElse("") + (changelog ? ", changelog" : "") + ")";
     }
   }
 
@@ -128,6 +147,11 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     }
 
     @Override
+    public boolean updating() {
+      return false;
+    }
+
+    @Override
     public String describe() {
       return "WindowAggregate(keys=" + groupKeys + ", aggs=" + aggregates + ", fireAt=$" + fireColumn
           + (fireOffsetMillis == 0 ? "" : "+" + Duration.ofMillis(fireOffsetMillis)) + ")";
@@ -152,6 +176,11 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     @Override
     public List<PlanNode> inputs() {
       return List.of(input);
+    }
+
+    @Override
+    public boolean updating() {
+      return false;
     }
 
     @Override

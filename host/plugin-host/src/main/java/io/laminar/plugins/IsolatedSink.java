@@ -1,6 +1,7 @@
 package io.laminar.plugins;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.Sink;
@@ -20,6 +21,11 @@ final class IsolatedSink implements Sink {
   @Override
   public DeliveryGuarantee maxGuarantee() {
     return ContextClassLoader.call(loader, delegate::maxGuarantee);
+  }
+
+  @Override
+  public ChangelogMode acceptedChangelogMode() {
+    return ContextClassLoader.call(loader, delegate::acceptedChangelogMode);
   }
 
   @Override

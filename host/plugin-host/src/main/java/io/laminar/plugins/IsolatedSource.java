@@ -1,6 +1,7 @@
 package io.laminar.plugins;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.Source;
 import java.time.Duration;
@@ -33,6 +34,11 @@ final class IsolatedSource implements Source {
   @Override
   public boolean isExhausted() {
     return ContextClassLoader.call(loader, delegate::isExhausted);
+  }
+
+  @Override
+  public ChangelogMode changelogMode() {
+    return ContextClassLoader.call(loader, delegate::changelogMode);
   }
 
   @Override

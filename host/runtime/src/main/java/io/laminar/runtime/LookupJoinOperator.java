@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -50,7 +51,7 @@ final class LookupJoinOperator extends Operator {
   }
 
   @Override
-  void onBatch(int input, VectorSchemaRoot batch) {
+  void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
     int rows = batch.getRowCount();
     ColumnReader[] keyReaders = new ColumnReader[plan.inputKeys().size()];
     for (int k = 0; k < keyReaders.length; k++) {
@@ -79,7 +80,7 @@ final class LookupJoinOperator extends Operator {
     if (!missing.isEmpty()) {
       fetch(missing, found);
     }
-    write(batch, rowKeys, found);
+    write(batch, rowKinds, rowKeys, found);
   }
 
   private List<Object> key(ColumnReader[] readers, int row) {
@@ -150,9 +151,13 @@ final class LookupJoinOperator extends Operator {
     }
   }
 
-  private void write(VectorSchemaRoot batch, List<List<Object>> rowKeys, Map<List<Object>, Object[]> found) {
+  private void write(VectorSchemaRoot batch, TinyIntVector rowKinds, List<List<Object>> rowKeys,
+      Map<List<Object>, Object[]> found) {
     int width = inputTypes.length;
     VectorSchemaRoot out = VectorSchemaRoot.create(plan.schema(), allocator);
+    // the input row behind each output row, for the row kinds
+    int[] from = rowKinds == null ? null : new int[rowKeys.size()];
+    TinyIntVector kinds = null;
     try {
       out.allocateNew();
       TransferPair[] copy = new TransferPair[width];
@@ -172,14 +177,18 @@ final class LookupJoinOperator extends Operator {
         for (int c = 0; c < lookupTypes.length; c++) {
           write(out.getVector(width + c), lookupTypes[c], j, match == null ? null : match[c]);
         }
+        if (from != null) {
+          from[j] = r;
+        }
         j++;
       }
       out.setRowCount(j);
+      kinds = rowKinds == null ? null : RowKinds.gather(rowKinds, from, j, allocator);
     } catch (RuntimeException e) {
       out.close();
       throw e;
     }
-    emit(out);
+    emit(out, kinds);
   }
 
   private static void write(FieldVector v, SqlType type, int row, Object value) {

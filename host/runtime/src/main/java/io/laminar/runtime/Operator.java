@@ -1,6 +1,7 @@
 package io.laminar.runtime;
 
 import java.io.IOException;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -8,6 +9,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * goes to the one downstream operator. A batch passed to {@link #onBatch} belongs to the caller and
  * is only valid during the call. Watermarks are epoch milliseconds; {@link Long#MAX_VALUE} means
  * the input has ended.
+ *
+ * <p>Row kinds: a batch of a changelog comes with a vector of {@link io.laminar.api.RowKind} codes,
+ * one per row; {@code null} means every row is an insert, so append-only streams carry no vector and
+ * pay nothing for it. A stateless operator hands each output row the kind of the input row it came
+ * from.
  */
 abstract class Operator implements AutoCloseable {
   private Operator downstream;
@@ -18,28 +24,37 @@ abstract class Operator implements AutoCloseable {
     this.downstreamInput = input;
   }
 
-  abstract void onBatch(int input, VectorSchemaRoot batch);
+  /** Processes a batch; {@code rowKinds} is null for a batch of inserts. */
+  abstract void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds);
 
   /** Advances an input's watermark; the default forwards it. */
   void onWatermark(int input, long watermark) {
     emitWatermark(watermark);
   }
 
-  /** Sends a batch downstream and then closes it. Empty batches are dropped. */
+  /** Sends a batch of inserts downstream and then closes it. Empty batches are dropped. */
   final void emit(VectorSchemaRoot batch) {
+    emit(batch, null);
+  }
+
+  /** Sends a batch and its row kinds (may be null) downstream and then closes both. */
+  final void emit(VectorSchemaRoot batch, TinyIntVector rowKinds) {
     try {
       if (batch.getRowCount() > 0) {
-        downstream.onBatch(downstreamInput, batch);
+        downstream.onBatch(downstreamInput, batch, rowKinds);
       }
     } finally {
       batch.close();
+      if (rowKinds != null) {
+        rowKinds.close();
+      }
     }
   }
 
   /** Sends a batch the caller still owns downstream, without closing it. */
-  final void forward(VectorSchemaRoot batch) {
+  final void forward(VectorSchemaRoot batch, TinyIntVector rowKinds) {
     if (batch.getRowCount() > 0) {
-      downstream.onBatch(downstreamInput, batch);
+      downstream.onBatch(downstreamInput, batch, rowKinds);
     }
   }
 

@@ -1,8 +1,12 @@
 package io.laminar.runtime;
 
+import io.laminar.api.Batch;
 import io.laminar.plan.SqlType;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.util.TransferPair;
 
@@ -121,6 +125,34 @@ public final class Partitioner {
       }
       throw e;
     }
+  }
+
+  /**
+   * As {@link #split(VectorSchemaRoot, int[], int, BufferAllocator)}, keeping each row's kind:
+   * {@code rowKinds} (may be null for a batch of inserts) is split the same way. The caller owns the
+   * returned batches; an entry is null when no row goes to that worker.
+   */
+  public static Batch[] split(VectorSchemaRoot batch, TinyIntVector rowKinds, int[] partition, int workers,
+      BufferAllocator allocator) {
+    if (rowKinds == null) {
+      VectorSchemaRoot[] parts = split(batch, partition, workers, allocator);
+      Batch[] out = new Batch[workers];
+      for (int w = 0; w < workers; w++) {
+        out[w] = parts[w] == null ? null : Batch.of(parts[w]);
+      }
+      return out;
+    }
+    VectorSchemaRoot[] parts = split(RowKinds.view(batch, rowKinds), partition, workers, allocator);
+    Batch[] out = new Batch[workers];
+    for (int w = 0; w < workers; w++) {
+      if (parts[w] != null) {
+        List<FieldVector> vectors = new ArrayList<>(parts[w].getFieldVectors());
+        TinyIntVector kinds = (TinyIntVector) vectors.remove(vectors.size() - 1);
+        out[w] = Batch.changelog(new VectorSchemaRoot(batch.getSchema().getFields(), vectors, parts[w].getRowCount()),
+            kinds);
+      }
+    }
+    return out;
   }
 
   /** FNV-1a over the bytes, 64-bit. */

@@ -23,6 +23,7 @@ import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -60,11 +61,13 @@ public final class PipelineExecutor implements AutoCloseable {
     final List<ScanOperator> scans = new ArrayList<>();
     final int eventTimeColumn;
     final WatermarkTracker tracker;
+    final boolean changelog;
     boolean ended;
 
-    SourceInput(int eventTimeColumn, Duration delay) {
+    SourceInput(int eventTimeColumn, Duration delay, boolean changelog) {
       this.eventTimeColumn = eventTimeColumn;
       this.tracker = new WatermarkTracker(delay);
+      this.changelog = changelog;
     }
   }
 
@@ -112,6 +115,15 @@ public final class PipelineExecutor implements AutoCloseable {
    * ownership of {@code batch}. Unknown sources are ignored (the pipeline does not read them).
    */
   public void onBatch(String source, VectorSchemaRoot batch) {
+    onBatch(source, batch, null);
+  }
+
+  /**
+   * As {@link #onBatch(String, VectorSchemaRoot)}, for a changelog batch: {@code rowKinds} holds one
+   * {@link io.laminar.api.RowKind} code per row (null: all inserts). Only a source the plan reads as a
+   * changelog may send row kinds. The caller keeps ownership of both.
+   */
+  public void onBatch(String source, VectorSchemaRoot batch, TinyIntVector rowKinds) {
     SourceInput in = sources.get(source);
     if (in == null || batch.getRowCount() == 0) {
       return;
@@ -120,9 +132,19 @@ public final class PipelineExecutor implements AutoCloseable {
     if (in.ended) {
       throw new IllegalStateException("source '" + source + "' has already ended");
     }
+    if (rowKinds != null) {
+      if (!in.changelog) {
+        throw new IllegalArgumentException("source '" + source + "' sent row kinds (updates or deletes) but "
+            + "declares itself append-only");
+      }
+      if (rowKinds.getValueCount() != batch.getRowCount()) {
+        throw new IllegalArgumentException("source '" + source + "' sent " + rowKinds.getValueCount()
+            + " row kinds for " + batch.getRowCount() + " rows");
+      }
+    }
     metrics.addRowsIn(batch.getRowCount());
     for (ScanOperator scan : in.scans) {
-      scan.onBatch(0, batch);
+      scan.onBatch(0, batch, rowKinds);
     }
     observe(in, batch);
   }
@@ -353,19 +375,20 @@ public final class PipelineExecutor implements AutoCloseable {
       leaf.connect(downstream, input);
       operators.add(leaf);
       sources.computeIfAbsent(scan.source(),
-          s -> new SourceInput(scan.eventTimeColumn().orElse(-1), scan.maxOutOfOrderness())).scans.add(leaf);
+          s -> new SourceInput(scan.eventTimeColumn().orElse(-1), scan.maxOutOfOrderness(), scan.changelog()))
+          .scans.add(leaf);
       return;
     } else if (node instanceof PlanNode.Project p && p.input() instanceof PlanNode.Filter f) {
       // filter and projection fuse into one generated loop
-      op = new CalcOperator(CalcCompiler.compile(Plans.typeList(f.schema()), f.condition(), p.expressions()),
-          p.schema(), allocator);
+      op = new CalcOperator(Plans.typeList(f.schema()), f.condition(), p.expressions(), p.schema(), p.updating(),
+          allocator);
       children = f.inputs();
     } else if (node instanceof PlanNode.Project p) {
-      op = new CalcOperator(CalcCompiler.compile(Plans.typeList(p.input().schema()), null, p.expressions()),
-          p.schema(), allocator);
+      op = new CalcOperator(Plans.typeList(p.input().schema()), null, p.expressions(), p.schema(), p.updating(),
+          allocator);
     } else if (node instanceof PlanNode.Filter f) {
-      op = new CalcOperator(CalcCompiler.compile(Plans.typeList(f.schema()), f.condition(), (List<Expr>) null),
-          f.schema(), allocator);
+      op = new CalcOperator(Plans.typeList(f.schema()), f.condition(), (List<Expr>) null, f.schema(), f.updating(),
+          allocator);
     } else if (node instanceof PlanNode.WindowAssign w) {
       op = new WindowAssignOperator(w, allocator);
     } else if (node instanceof PlanNode.WindowAggregate a) {
@@ -393,17 +416,21 @@ public final class PipelineExecutor implements AutoCloseable {
   /** A leaf: forwards the caller's batch without copying. */
   private static final class ScanOperator extends Operator {
     @Override
-    void onBatch(int input, VectorSchemaRoot batch) {
-      forward(batch);
+    void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
+      forward(batch, rowKinds);
     }
   }
 
   /** The end of the chain: counts and hands batches to the callback. */
   private final class SinkOperator extends Operator {
     @Override
-    void onBatch(int input, VectorSchemaRoot batch) {
+    void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
       metrics.addRowsOut(batch.getRowCount());
-      output.onOutput(batch);
+      if (rowKinds == null) {
+        output.onOutput(batch);
+      } else {
+        output.onOutput(batch, rowKinds);
+      }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.laminar.runtime;
 import java.io.IOException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.TransferPair;
@@ -20,8 +21,9 @@ final class UnionOperator extends Operator {
   }
 
   @Override
-  void onBatch(int input, VectorSchemaRoot batch) {
+  void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
     VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator);
+    TinyIntVector kinds = null;
     try {
       int rows = batch.getRowCount();
       for (int c = 0; c < schema.getFields().size(); c++) {
@@ -31,11 +33,12 @@ final class UnionOperator extends Operator {
         pair.splitAndTransfer(0, rows);
       }
       out.setRowCount(rows);
+      kinds = rowKinds == null ? null : RowKinds.share(rowKinds, rows, allocator);
     } catch (RuntimeException e) {
       out.close();
       throw e;
     }
-    emit(out);
+    emit(out, kinds);
   }
 
   @Override

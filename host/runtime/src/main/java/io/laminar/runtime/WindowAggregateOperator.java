@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -51,7 +52,11 @@ final class WindowAggregateOperator extends Operator {
   }
 
   @Override
-  void onBatch(int input, VectorSchemaRoot batch) {
+  void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
+    if (rowKinds != null) {
+      // the planner refuses changelog input to window aggregates; never count a delete as an insert
+      throw new IllegalStateException("a window aggregate received row kinds (updates or deletes)");
+    }
     List<Integer> keys = plan.groupKeys();
     ColumnReader[] keyReaders = new ColumnReader[keys.size()];
     for (int k = 0; k < keyReaders.length; k++) {

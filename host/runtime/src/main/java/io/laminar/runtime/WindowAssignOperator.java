@@ -6,6 +6,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -26,7 +27,7 @@ final class WindowAssignOperator extends Operator {
   }
 
   @Override
-  void onBatch(int input, VectorSchemaRoot batch) {
+  void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
     int rows = batch.getRowCount();
     TimeStampVector time = (TimeStampVector) batch.getVector(plan.timeColumn());
     long size = plan.sizeMillis();
@@ -61,6 +62,7 @@ final class WindowAssignOperator extends Operator {
       }
     }
     VectorSchemaRoot out = VectorSchemaRoot.create(plan.schema(), allocator);
+    TinyIntVector kinds = null;
     try {
       List<FieldVector> in = batch.getFieldVectors();
       int width = in.size();
@@ -82,10 +84,12 @@ final class WindowAssignOperator extends Operator {
       Gather.allValid(start.getValidityBuffer(), j);
       Gather.allValid(end.getValidityBuffer(), j);
       out.setRowCount(j);
+      // each copy of a row carries the row's kind (a deleted row leaves every window it was in)
+      kinds = rowKinds == null ? null : RowKinds.gather(rowKinds, rowsOut, j, allocator);
     } catch (RuntimeException e) {
       out.close();
       throw e;
     }
-    emit(out);
+    emit(out, kinds);
   }
 }

@@ -141,7 +141,7 @@ final class PlanBuilder {
             positions.find(c -> false));
       }
     }
-    return new PlanNode.Scan(t.name(), t.schema(), eventTime, t.maxOutOfOrderness());
+    return new PlanNode.Scan(t.name(), t.schema(), eventTime, t.maxOutOfOrderness(), t.changelog());
   }
 
   private PlanNode project(LogicalProject project) {
@@ -245,6 +245,7 @@ final class PlanBuilder {
       return sessionAggregate(aggregate, session);
     }
     PlanNode input = visit(aggregate.getInput());
+    refuseChangelog(input);
     List<Integer> keys = aggregate.getGroupSet().asList();
     List<AggCall> aggs = aggCalls(aggregate, input.schema());
     int fireColumn = -1;
@@ -266,6 +267,31 @@ final class PlanBuilder {
           + "TUMBLE, HOP or SESSION table function, or by TUMBLE(time, interval)", positions.groupBy());
     }
     return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
+  }
+
+  /**
+   * Window aggregates add each row to its window and cannot take one back, so an update or delete
+   * would be counted as one more insert: refused rather than computed wrongly.
+   */
+  private void refuseChangelog(PlanNode input) {
+    if (input.updating()) {
+      throw new PlanningException("a windowed aggregate cannot read the changelog of source '"
+          + changelogSource(input) + "' yet: its updates and deletes would be counted as inserts. "
+          + "Aggregate an append-only source, or filter and project the changelog without GROUP BY",
+          positions.groupBy());
+    }
+  }
+
+  private static String changelogSource(PlanNode node) {
+    if (node instanceof PlanNode.Scan scan) {
+      return scan.source();
+    }
+    for (PlanNode input : node.inputs()) {
+      if (input.updating()) {
+        return changelogSource(input);
+      }
+    }
+    return "?";
   }
 
   /** Where a window bound column comes from: end, or start of a window of {@code size}. */
@@ -384,6 +410,7 @@ final class PlanBuilder {
           positions.function("SESSION"));
     }
     PlanNode input = visit(shape.tfs.getInputs().get(0));
+    refuseChangelog(input);
     int width = input.schema().getFields().size();
     int time = descriptorColumn(call.getOperands().get(0), "SESSION");
     List<Integer> partition = descriptorColumns(call.getOperands().get(1), "SESSION");

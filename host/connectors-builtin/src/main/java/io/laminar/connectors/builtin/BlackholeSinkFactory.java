@@ -1,6 +1,7 @@
 package io.laminar.connectors.builtin;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorMetrics;
@@ -27,6 +28,12 @@ public final class BlackholeSinkFactory implements SinkFactory {
       @Override
       public DeliveryGuarantee maxGuarantee() {
         return DeliveryGuarantee.EXACTLY_ONCE; // nothing is ever visible, so nothing can repeat
+      }
+
+      @Override
+      public ChangelogMode acceptedChangelogMode() {
+        // counts and discards: any kind of row is fine
+        return ChangelogMode.ALL;
       }
 
       @Override

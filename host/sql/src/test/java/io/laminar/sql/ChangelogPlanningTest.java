@@ -1,0 +1,84 @@
+package io.laminar.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.plan.CompiledPipeline;
+import io.laminar.plan.PlanNode;
+import io.laminar.plan.SqlType;
+import java.time.Duration;
+import java.util.List;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+/** Which steps are updating, and what the planner refuses to compute over a changelog. */
+class ChangelogPlanningTest {
+  private static Field f(String n, SqlType t) {
+    return new Field(n, FieldType.nullable(t.arrowType()), null);
+  }
+
+  private static final Schema ORDERS = new Schema(List.of(f("id", SqlType.BIGINT), f("k", SqlType.VARCHAR),
+      f("v", SqlType.INT), f("ts", SqlType.TIMESTAMP)));
+  private final SqlCompiler compiler = new SqlCompiler(List.of(
+      CatalogTable.source("orders", ORDERS, "ts", Duration.ofSeconds(1)).asChangelog(),
+      CatalogTable.source("events", ORDERS, "ts", Duration.ofSeconds(1)),
+      CatalogTable.lookup("users", new Schema(List.of(f("uk", SqlType.VARCHAR), f("name", SqlType.VARCHAR))),
+          List.of("uk"))));
+
+  private CompiledPipeline compile(String sql) {
+    CompileResult r = compiler.compile("p", sql);
+    assertTrue(r.isSuccess(), () -> r.errors().toString());
+    return r.pipeline();
+  }
+
+  @Test
+  void statelessStepsOverAChangelogAreUpdatingAndNameTheSourceAsTheCause() {
+    CompiledPipeline p = compile("SELECT o.id, u.name FROM orders o JOIN users FOR SYSTEM_TIME AS OF o.ts AS u "
+        + "ON o.k = u.uk WHERE o.v > 1 UNION ALL SELECT id, k FROM events");
+    assertTrue(p.updating());
+    PlanNode step = p.updatingStep().orElseThrow();
+    assertTrue(step instanceof PlanNode.Scan s && s.source().equals("orders") && s.changelog(), step.describe());
+    assertTrue(p.explain().contains("Scan(source=orders, eventTime=ts, delay=PT1S, changelog)"), p.explain());
+    // workers take stateless batches in turn, which would reorder a row's changes
+    assertFalse(p.parallelizable());
+    assertTrue(p.partitioning().serialReason().orElseThrow().contains("changelog source 'orders'"));
+  }
+
+  @Test
+  void appendOnlySourcesStayAppendOnly() {
+    CompiledPipeline p = compile("SELECT id FROM events WHERE v > 1");
+    assertFalse(p.updating());
+    assertTrue(p.updatingStep().isEmpty());
+    CompiledPipeline w = compile("SELECT k, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end");
+    assertFalse(w.updating());
+  }
+
+  @Test
+  void windowedAggregateOverAChangelogIsRefusedAtItsGroupBy() {
+    CompileResult r = compiler.compile("totals", "SELECT k, COUNT(*) AS n\n"
+        + "FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' SECOND))\n"
+        + "GROUP BY k, window_start, window_end");
+    assertFalse(r.isSuccess());
+    SqlError e = r.errors().get(0);
+    assertEquals(3, e.line());
+    assertEquals(10, e.column());
+    assertEquals("""
+        pipeline 'totals' (line 3, column 10): a windowed aggregate cannot read the changelog of source 'orders' \
+        yet: its updates and deletes would be counted as inserts. Aggregate an append-only source, or filter and \
+        project the changelog without GROUP BY
+          GROUP BY k, window_start, window_end
+                   ^""", e.format());
+  }
+
+  @Test
+  void sessionAggregateOverAChangelogIsRefused() {
+    CompileResult r = compiler.compile("s", "SELECT k, COUNT(*) AS n FROM TABLE(SESSION(TABLE orders PARTITION BY k, "
+        + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end");
+    assertFalse(r.isSuccess());
+    assertTrue(r.errors().get(0).message().contains("changelog of source 'orders'"), r.errors().toString());
+  }
+}

@@ -1,0 +1,212 @@
+package io.laminar.testkit;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
+import io.laminar.api.ConnectorContext;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.ConnectorSpec;
+import io.laminar.api.PropertySpec;
+import io.laminar.api.PropertyType;
+import io.laminar.api.RowKind;
+import io.laminar.api.Source;
+import io.laminar.api.SourceFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A changelog source for tests, type {@code test_changelog}: replays a script of changes given in the
+ * {@code rows} property, one change per line, {@code op,value,value,…} with op one of {@code +I -U +U
+ * -D} (Flink's notation) and the values in schema order (empty = NULL; TIMESTAMP as epoch
+ * milliseconds or ISO-8601; DATE as ISO-8601). It hands out {@code batch_rows} changes per poll and is
+ * bounded: it ends after the last line. Its offset is the number of changes handed out, so a restart
+ * from a checkpoint continues after them. With {@code inserts_as_plain = true}, a batch of only
+ * inserts comes without a row-kind vector, as a CDC source sends its snapshot.
+ *
+ * <p>Test scope only (not a connector users get): register it in a test's registry.
+ */
+public final class ChangelogSourceFactory implements SourceFactory {
+  /** The connector type. */
+  public static final String TYPE = "test_changelog";
+
+  private static final ConnectorSpec SPEC = ConnectorSpec.builder(TYPE, ConnectorKind.SOURCE)
+      .description("Replays a scripted changelog (+I/-U/+U/-D lines); for tests")
+      .property(PropertySpec.requiredString("rows", "One change per line: op,value,value,… (op: +I -U +U -D)"))
+      .property(PropertySpec.builder("batch_rows", PropertyType.INT).defaultValue("1000")
+          .doc("Changes per batch").build())
+      .property(PropertySpec.builder("inserts_as_plain", PropertyType.BOOLEAN).defaultValue("false")
+          .doc("Send a batch of only inserts without a row-kind vector").build())
+      .build();
+
+  @Override
+  public ConnectorSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public Source create(ConnectorContext context) throws ConnectorException {
+    List<String[]> lines = new ArrayList<>();
+    for (String line : context.properties().requireString("rows").split("\r?\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      String[] cells = trimmed.split(",", -1);
+      if (cells.length != context.schema().getFields().size() + 1) {
+        throw ConnectorException.invalidProperty("rows", trimmed, "the line has " + (cells.length - 1)
+            + " values for " + context.schema().getFields().size() + " columns");
+      }
+      try {
+        kind(cells[0]);
+      } catch (IllegalArgumentException e) {
+        throw ConnectorException.invalidProperty("rows", trimmed, e.getMessage());
+      }
+      lines.add(cells);
+    }
+    int batchRows = context.properties().integer("batch_rows").orElse(1000);
+    boolean plain = context.properties().bool("inserts_as_plain").orElse(false);
+    return new ScriptSource(lines, batchRows, plain, context.schema(), context.allocator());
+  }
+
+  /** The row kind of Flink's short notation. */
+  public static RowKind kind(String op) {
+    return switch (op.strip()) {
+      case "+I" -> RowKind.INSERT;
+      case "-U" -> RowKind.UPDATE_BEFORE;
+      case "+U" -> RowKind.UPDATE_AFTER;
+      case "-D" -> RowKind.DELETE;
+      default -> throw new IllegalArgumentException("unknown change '" + op + "': use +I, -U, +U or -D");
+    };
+  }
+
+  /** Flink's short notation of a row kind. */
+  public static String op(RowKind kind) {
+    return switch (kind) {
+      case INSERT -> "+I";
+      case UPDATE_BEFORE -> "-U";
+      case UPDATE_AFTER -> "+U";
+      case DELETE -> "-D";
+    };
+  }
+
+  private static final class ScriptSource implements Source {
+    private final List<String[]> lines;
+    private final int batchRows;
+    private final boolean insertsAsPlain;
+    private final Schema schema;
+    private final BufferAllocator allocator;
+    private int next;
+
+    ScriptSource(List<String[]> lines, int batchRows, boolean insertsAsPlain, Schema schema,
+        BufferAllocator allocator) {
+      this.lines = lines;
+      this.batchRows = Math.max(1, batchRows);
+      this.insertsAsPlain = insertsAsPlain;
+      this.schema = schema;
+      this.allocator = allocator;
+    }
+
+    @Override
+    public ChangelogMode changelogMode() {
+      return ChangelogMode.ALL;
+    }
+
+    @Override
+    public void open(byte[] restoredOffsets) {
+      next = restoredOffsets == null ? 0 : ByteBuffer.wrap(restoredOffsets).getInt();
+    }
+
+    @Override
+    public Batch poll(int maxRows, Duration timeout) {
+      int n = Math.min(Math.min(batchRows, maxRows), lines.size() - next);
+      if (n <= 0) {
+        return null;
+      }
+      VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+      TinyIntVector kinds = new TinyIntVector("row_kind", allocator);
+      try {
+        root.allocateNew();
+        kinds.allocateNew(n);
+        boolean onlyInserts = true;
+        for (int i = 0; i < n; i++) {
+          String[] cells = lines.get(next + i);
+          RowKind kind = kind(cells[0]);
+          onlyInserts &= kind == RowKind.INSERT;
+          kinds.set(i, kind.code());
+          for (int c = 0; c < schema.getFields().size(); c++) {
+            set(root.getVector(c), i, cells[c + 1].strip());
+          }
+        }
+        kinds.setValueCount(n);
+        root.setRowCount(n);
+        next += n;
+        if (insertsAsPlain && onlyInserts) {
+          kinds.close();
+          return Batch.of(root);
+        }
+        return Batch.changelog(root, kinds);
+      } catch (RuntimeException e) {
+        root.close();
+        kinds.close();
+        throw e;
+      }
+    }
+
+    private static void set(FieldVector v, int row, String text) {
+      if (text.isEmpty()) {
+        v.setNull(row);
+      } else if (v instanceof IntVector i) {
+        i.setSafe(row, Integer.parseInt(text));
+      } else if (v instanceof BigIntVector b) {
+        b.setSafe(row, Long.parseLong(text));
+      } else if (v instanceof Float8Vector d) {
+        d.setSafe(row, Double.parseDouble(text));
+      } else if (v instanceof Float4Vector f) {
+        f.setSafe(row, Float.parseFloat(text));
+      } else if (v instanceof BitVector b) {
+        b.setSafe(row, Boolean.parseBoolean(text) ? 1 : 0);
+      } else if (v instanceof VarCharVector s) {
+        s.setSafe(row, text.getBytes(StandardCharsets.UTF_8));
+      } else if (v instanceof TimeStampVector t) {
+        t.setSafe(row, text.chars().allMatch(Character::isDigit) ? Long.parseLong(text)
+            : Instant.parse(text).toEpochMilli());
+      } else if (v instanceof DateDayVector d) {
+        d.setSafe(row, (int) LocalDate.parse(text).toEpochDay());
+      } else {
+        throw new IllegalArgumentException("column type " + v.getField().getType() + " is not supported");
+      }
+    }
+
+    @Override
+    public boolean isExhausted() {
+      return next >= lines.size();
+    }
+
+    @Override
+    public byte[] snapshotOffsets() {
+      return ByteBuffer.allocate(4).putInt(next).array();
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+}
