@@ -5,6 +5,7 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.spi.OffsetCommitPolicy;
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorMetrics;
@@ -103,6 +104,11 @@ final class PostgresCdcSource implements Source {
     m.gauge("snapshot_rows_estimated", "The table's estimated row count (pg_class.reltuples) at start",
         () -> estimatedRows);
     m.gauge("queued_records", "Change events read from PostgreSQL, not yet polled", queue::size);
+  }
+
+  @Override
+  public ChangelogMode changelogMode() {
+    return ChangelogMode.ALL; // UPDATE_BEFORE images come with REPLICA IDENTITY FULL
   }
 
   @Override

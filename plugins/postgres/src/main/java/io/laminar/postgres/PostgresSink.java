@@ -1,6 +1,7 @@
 package io.laminar.postgres;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
@@ -68,6 +69,11 @@ final class PostgresSink implements Sink {
   @Override
   public DeliveryGuarantee maxGuarantee() {
     return DeliveryGuarantee.EXACTLY_ONCE;
+  }
+
+  @Override
+  public ChangelogMode acceptedChangelogMode() {
+    return settings.upsert() ? ChangelogMode.UPSERT : ChangelogMode.APPEND_ONLY;
   }
 
   @Override
@@ -321,14 +327,13 @@ final class PostgresSink implements Sink {
     Map<List<Object>, Integer> last = new HashMap<>(batch.rowCount() * 2);
     for (int row = 0; row < batch.rowCount(); row++) {
       RowKind kind = batch.rowKind(row);
-      if (kind == RowKind.UPDATE_BEFORE) {
-        continue; // the UPDATE_AFTER that follows replaces the row
-      }
       List<Object> k = new ArrayList<>(keyColumns.length);
       for (int c : keyColumns) {
         k.add(ArrowValues.value(vectors[c], types[c], row));
       }
-      last.put(k, kind == RowKind.DELETE ? -row - 1 : row);
+      // An UPDATE_BEFORE retracts its key; the UPDATE_AFTER that usually follows with the same key wins.
+      boolean removes = kind == RowKind.DELETE || kind == RowKind.UPDATE_BEFORE;
+      last.put(k, removes ? -row - 1 : row);
     }
     int pendingUpserts = 0;
     int pendingDeletes = 0;
