@@ -180,6 +180,16 @@ class PostgresServerIT {
     });
   }
 
+  /** How many times (across restarts sharing a log) the source began capturing. */
+  private static int captureStarts(String log) {
+    Matcher m = Pattern.compile("(starting|resuming) change data capture").matcher(log);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
   private static int snapshotsTaken(String log) {
     Matcher m = Pattern.compile("snapshot of public\\.\\S+ done").matcher(log);
     int n = 0;
@@ -238,7 +248,9 @@ class PostgresServerIT {
       if (feeder == null) {
         feeder = feeder(source, 3, CHANGES, SNAPSHOT_ROWS + 1, failure);
       }
-      Thread.sleep(3000 + random.nextInt(5000)); // a random moment to crash at, not a synchronisation
+      int starts = kill + 1;
+      server.await("change data capture running", 180, () -> captureStarts(server.stderr()) >= starts);
+      Thread.sleep(1000 + random.nextInt(6000)); // a random moment to crash at, not a synchronisation
       assertTrue(server.isAlive(), () -> "laminar ended before the kill:\n" + server.stderr());
       server.kill();
     }
