@@ -192,6 +192,9 @@ final class PostgresSink implements Sink {
               + " committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (sink_id, epoch))");
         }
         resolvePrepared(lastCommittedEpoch);
+        if (lastCommittedEpoch == 0) {
+          forgetEarlierRuns();
+        }
         try (PreparedStatement st = connection.prepareStatement(
             "SELECT coalesce(max(epoch), 0) FROM " + EPOCHS_TABLE + " WHERE sink_id = ?")) {
           st.setString(1, settings.sinkId());
@@ -205,6 +208,21 @@ final class PostgresSink implements Sink {
       prepareStatements();
     } catch (SQLException e) {
       throw settings.connection().failure(e);
+    }
+  }
+
+  /**
+   * A start without a checkpoint is a new run whose epochs count from 1 again: the epochs an earlier
+   * run recorded say nothing about it, and would make its rows look applied already.
+   */
+  private void forgetEarlierRuns() throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("DELETE FROM " + EPOCHS_TABLE + " WHERE sink_id = ?")) {
+      st.setString(1, settings.sinkId());
+      int n = st.executeUpdate();
+      if (n > 0) {
+        log.warn("no checkpoint to resume from: a new run of sink {}; forgot the {} epochs an earlier run recorded in {}",
+            settings.sinkId(), n, EPOCHS_TABLE);
+      }
     }
   }
 

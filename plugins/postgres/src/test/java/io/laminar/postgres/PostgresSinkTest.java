@@ -188,6 +188,24 @@ class PostgresSinkTest {
   }
 
   @Test
+  void aNewRunWithoutACheckpointIsNotMistakenForEpochsAlreadyApplied() throws Exception {
+    Map<String, Object> upsert = Map.of("write.mode", "upsert");
+    try (Sink s = sink("rerun", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.open(0);
+      write(s, RowKind.INSERT, 1, "first run");
+      s.prepareCommit(1);
+      s.commit(1);
+    }
+    try (Sink s = sink("rerun", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.open(0); // the checkpoints are gone: a new run, whose epoch 1 is new
+      write(s, RowKind.INSERT, 2, "second run");
+      s.prepareCommit(1);
+      s.commit(1);
+    }
+    assertEquals(List.of("first run", "second run"), rows().stream().map(r -> r.get(1)).toList());
+  }
+
+  @Test
   void schemaProblemsNameTheColumns() throws Exception {
     db.exec("DROP TABLE " + table, "CREATE TABLE " + table + " (id bigint, nme text, price int, ts timestamp)");
     try (Sink s = sink("bad", Map.of("write.mode", "upsert"), DeliveryGuarantee.AT_LEAST_ONCE)) {
