@@ -180,6 +180,20 @@ class PostgresServerIT {
     });
   }
 
+  private static String httpGet(String log, String path) throws Exception {
+    Matcher m = Pattern.compile("HTTP API listening on (http://\\S+?:\\d+)").matcher(log);
+    String base = null;
+    while (m.find()) {
+      base = m.group(1);
+    }
+    assertTrue(base != null, "no HTTP address in the log: " + log);
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+
   /** How many times (across restarts sharing a log) the source began capturing. */
   private static int captureStarts(String log) {
     Matcher m = Pattern.compile("(starting|resuming) change data capture").matcher(log);
@@ -215,6 +229,8 @@ class PostgresServerIT {
     feeder.join(300_000);
     assertNull(failure.get());
     awaitEqual(server, source, target);
+    String sources = httpGet(server.stderr(), "/api/v1/sources");
+    assertTrue(sources.contains("\"snapshot_rows\":" + SNAPSHOT_ROWS + ".0"), "snapshot progress is shown: " + sources);
     assertEquals(0, server.stop(60), server.stderr());
     assertEquals(1, snapshotsTaken(server.stderr()), server.stderr());
     assertTrue(server.stderr().contains("laminar: stopped."), server.stderr());
