@@ -53,6 +53,16 @@ public interface Source extends AutoCloseable {
   /** The position after the last row returned by {@link #poll}, to store in a checkpoint. */
   byte[] snapshotOffsets();
 
+  /**
+   * Tells the source that the checkpoint holding {@code offsets} (what {@link #snapshotOffsets()}
+   * returned for it) is durable, so everything up to that position will never be asked for again. A
+   * source that must acknowledge its upstream (a replication slot's confirmed LSN) does so here and
+   * never earlier. Called from the checkpoint thread, between two polls; a failure is logged and the
+   * next checkpoint acknowledges again.
+   */
+  default void checkpointCompleted(byte[] offsets) throws ConnectorException {
+  }
+
   /** Releases connections and threads. Called once, also after a failed {@link #open}. */
   @Override
   void close() throws ConnectorException;

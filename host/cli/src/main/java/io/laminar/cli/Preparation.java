@@ -120,7 +120,10 @@ final class Preparation implements AutoCloseable {
     }
     List<ServerError> unreachable = ConnectivityCheck.run(builder.allInstances(), CHECK_TIMEOUT);
     if (!unreachable.isEmpty()) {
-      fail(ExitCode.CONNECTIVITY, unreachable, "reaching external systems (use --offline to skip checks)");
+      // Only schema mismatches found by the checks are the configuration's fault (exit 78).
+      boolean configOnly = unreachable.stream().allMatch(e -> e.kind() == ServerError.Kind.INVALID_SCHEMA);
+      fail(configOnly ? ExitCode.CONFIG : ExitCode.CONNECTIVITY, unreachable,
+          configOnly ? "in the configuration's schemas" : "reaching external systems (use --offline to skip checks)");
     }
   }
 

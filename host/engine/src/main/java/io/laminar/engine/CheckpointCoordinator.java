@@ -133,9 +133,11 @@ final class CheckpointCoordinator {
           throw new CheckpointFailure("not every pipeline reached the barrier in time");
         }
       }
-      CompletedCheckpoint done = write(id, completed);
+      Map<SourceRunner, byte[]> offsets = new java.util.IdentityHashMap<>();
+      CompletedCheckpoint done = write(id, completed, offsets);
       inputCompleted |= completed;
       commitSinks(id);
+      acknowledgeSources(id, offsets);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       count.increment();
@@ -161,13 +163,16 @@ final class CheckpointCoordinator {
     }
   }
 
-  private CompletedCheckpoint write(long id, boolean completed) throws CheckpointFailure {
+  private CompletedCheckpoint write(long id, boolean completed, Map<SourceRunner, byte[]> offsets)
+      throws CheckpointFailure {
     CheckpointWriter writer = null;
     try {
       writer = store.begin(id);
       for (SourceRunner s : sources) {
         activity = "source '" + s.name() + "' snapshotOffsets()";
-        writer.put(offsetsFile(s.name()), s.source().snapshotOffsets());
+        byte[] position = s.source().snapshotOffsets();
+        offsets.put(s, position);
+        writer.put(offsetsFile(s.name()), position);
       }
       for (PipelineRunner p : pipelines) {
         requireNoFailedPipeline();
@@ -240,6 +245,18 @@ final class CheckpointCoordinator {
         uncommitted = "sink '" + s.name() + "' has not committed epoch " + id;
         throw new CommitFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + last.getMessage()
             + ". Checkpoint " + id + " is saved; the run stops so that the next start commits that epoch");
+      }
+    }
+  }
+
+  /** The checkpoint is durable: sources may now acknowledge their upstream up to its offsets. */
+  private void acknowledgeSources(long id, Map<SourceRunner, byte[]> offsets) {
+    for (Map.Entry<SourceRunner, byte[]> e : offsets.entrySet()) {
+      try {
+        activity = "source '" + e.getKey().name() + "' checkpointCompleted(" + id + ")";
+        e.getKey().source().checkpointCompleted(e.getValue());
+      } catch (ConnectorException | RuntimeException ex) {
+        LOG.warn("source '{}' could not acknowledge checkpoint {}: {}", e.getKey().name(), id, ex.getMessage());
       }
     }
   }

@@ -2,6 +2,7 @@ package io.laminar.engine;
 
 import io.laminar.api.ConnectorException;
 import io.laminar.api.LookupSource;
+import io.laminar.api.SchemaMismatchException;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs every connector's {@code check()} in parallel, each bounded by a timeout, and turns failures
- * into {@link ServerError.Kind#CONNECTION_FAILED} errors naming the instance and its type.
+ * into {@link ServerError.Kind#CONNECTION_FAILED} errors naming the instance and its type. A check that
+ * finds the configured schema at odds with the external table reports one
+ * {@link ServerError.Kind#INVALID_SCHEMA} error per column, at that column's schema entry.
  */
 public final class ConnectivityCheck {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectivityCheck.class);
@@ -58,6 +61,13 @@ public final class ConnectivityCheck {
               label + ": connectivity check did not answer within " + timeout.toMillis() + " ms"));
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
+          if (cause instanceof SchemaMismatchException mismatch) {
+            for (SchemaMismatchException.Problem p : mismatch.problems()) {
+              errors.add(ServerError.at(ServerError.Kind.INVALID_SCHEMA,
+                  i.columnPositions().getOrDefault(p.column(), i.position()), label + ": " + p.message()));
+            }
+            continue;
+          }
           String why = cause instanceof ConnectorException ? cause.getMessage() : cause.toString();
           errors.add(ServerError.at(ServerError.Kind.CONNECTION_FAILED, i.position(), label + ": " + why));
         } catch (InterruptedException e) {

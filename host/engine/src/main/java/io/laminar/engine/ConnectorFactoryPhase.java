@@ -17,6 +17,7 @@ import io.laminar.registry.RegisteredConnector;
 import io.laminar.registry.Resolution;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -47,7 +48,13 @@ final class ConnectorFactoryPhase {
   /** What an instance needs besides its connector reference and properties. */
   record InstanceSpec(ConnectorKind kind, String name, ConnectorRef connector, RawProperties properties,
       Schema schema, List<String> primaryKey, DeliveryGuarantee delivery, ChangelogMode inputChangelogMode,
-      Position position) {
+      Position position, Map<String, Position> columnPositions) {
+    InstanceSpec(ConnectorKind kind, String name, ConnectorRef connector, RawProperties properties,
+        Schema schema, List<String> primaryKey, DeliveryGuarantee delivery, ChangelogMode inputChangelogMode,
+        Position position) {
+      this(kind, name, connector, properties, schema, primaryKey, delivery, inputChangelogMode, position, Map.of());
+    }
+
     String label() {
       return kind.label() + " '" + name + "'";
     }
@@ -77,7 +84,8 @@ final class ConnectorFactoryPhase {
     EngineConnectorContext context = context(spec, validated.properties());
     try {
       T instance = creator.create(connector, context);
-      return Optional.of(new ConnectorInstance<>(spec.name(), connector, instance, context, spec.position()));
+      return Optional.of(new ConnectorInstance<>(spec.name(), connector, instance, context, spec.position(),
+          spec.columnPositions()));
     } catch (ConnectorException e) {
       errors.add(ServerError.at(ServerError.Kind.CONNECTOR_CREATION, positionOf(e, spec),
           spec.label() + " (" + connector.type() + "): " + e.getMessage()));

@@ -5,9 +5,11 @@ import io.laminar.api.ConnectorKind;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
+import io.laminar.config.ColumnDef;
 import io.laminar.config.LaminarConfig;
 import io.laminar.config.LookupConfig;
 import io.laminar.config.PipelineConfig;
+import io.laminar.config.Position;
 import io.laminar.config.Schemas;
 import io.laminar.config.SinkConfig;
 import io.laminar.config.SourceConfig;
@@ -123,17 +125,24 @@ public final class EngineBuilder {
     LOG.info("phase '{}' done in {} ms", name, String.format("%.1f", took.toNanos() / 1e6));
   }
 
+  private static Map<String, Position> columnPositions(List<ColumnDef> columns) {
+    Map<String, Position> positions = new LinkedHashMap<>();
+    columns.forEach(c -> positions.put(c.name(), c.position()));
+    return positions;
+  }
+
   private void createConnectors() {
     for (SourceConfig s : config.sources()) {
       factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.SOURCE, s.name(), s.connector(),
-              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, ChangelogMode.APPEND_ONLY, s.position()),
+              s.properties(), Schemas.toArrow(s.schema()), List.of(), null, ChangelogMode.APPEND_ONLY, s.position(),
+              columnPositions(s.schema())),
           (c, ctx) -> c.sourceFactory().create(ctx))
           .ifPresent(i -> sources.put(s.name(), i));
     }
     for (LookupConfig l : config.lookups()) {
       factories.create(new ConnectorFactoryPhase.InstanceSpec(ConnectorKind.LOOKUP, l.name(), l.connector(),
               l.properties(), Schemas.toArrow(l.schema()), l.primaryKey(), null, ChangelogMode.APPEND_ONLY,
-              l.position()),
+              l.position(), columnPositions(l.schema())),
           (c, ctx) -> c.lookupFactory().create(ctx))
           .ifPresent(i -> lookups.put(l.name(), i));
     }

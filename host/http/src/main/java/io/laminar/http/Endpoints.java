@@ -118,10 +118,24 @@ final class Endpoints {
     return out;
   }
 
-  private static Views.Instance instance(ConnectorInstance<?> i, String state, String pipeline) {
+  private Views.Instance instance(ConnectorInstance<?> i, String state, String pipeline) {
     ConnectorContext context = i.context();
     return new Views.Instance(i.name(), i.connector().type(), i.connector().providerId(), state, pipeline,
-        Redaction.properties(i.connector().spec(), context.properties()));
+        Redaction.properties(i.connector().spec(), context.properties()), connectorGauges(i));
+  }
+
+  /** The gauges the connector registered itself (e.g. a CDC snapshot's progress), by their short name. */
+  private Map<String, Double> connectorGauges(ConnectorInstance<?> i) {
+    String kind = i.connector().kind().label();
+    String prefix = "laminar_" + kind + "_";
+    Map<String, Double> out = new java.util.TreeMap<>();
+    ctx.engine().metrics().gaugeValues().forEach((k, v) -> {
+      if (k.name().startsWith(prefix) && i.name().equals(k.tags().get(kind)) && k.tags().size() == 1
+          && Double.isFinite(v)) {
+        out.put(k.name().substring(prefix.length()), v);
+      }
+    });
+    return out;
   }
 
   private List<Views.ConnectorType> connectors() {

@@ -53,7 +53,7 @@ final class Views {
   /** A source, lookup or sink instance; {@code pipeline} only for sinks. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Instance(String name, String connector, String provider, String state, String pipeline,
-      Map<String, Object> properties) {
+      Map<String, Object> properties, Map<String, Double> metrics) {
   }
 
   record ConnectorType(String type, String kind, String provider, String providerVersion, String description,

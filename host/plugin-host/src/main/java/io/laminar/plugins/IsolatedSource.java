@@ -55,6 +55,11 @@ final class IsolatedSource implements Source {
   }
 
   @Override
+  public void checkpointCompleted(byte[] offsets) throws ConnectorException {
+    ContextClassLoader.run(loader, () -> delegate.checkpointCompleted(offsets));
+  }
+
+  @Override
   public void close() throws ConnectorException {
     ContextClassLoader.run(loader, delegate::close);
   }

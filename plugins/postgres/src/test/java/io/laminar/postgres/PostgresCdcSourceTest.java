@@ -1,0 +1,214 @@
+package io.laminar.postgres;
+
+import static io.laminar.postgres.Fixtures.BIGINT;
+import static io.laminar.postgres.Fixtures.BOOLEAN;
+import static io.laminar.postgres.Fixtures.DATE;
+import static io.laminar.postgres.Fixtures.DOUBLE;
+import static io.laminar.postgres.Fixtures.INT;
+import static io.laminar.postgres.Fixtures.TIMESTAMP;
+import static io.laminar.postgres.Fixtures.VARCHAR;
+import static io.laminar.postgres.Fixtures.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.RowKind;
+import io.laminar.api.SchemaMismatchException;
+import io.laminar.api.Source;
+import io.laminar.testkit.TestConnectorContext;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** postgres_cdc against the real server: snapshot, streaming, row kinds, offsets, the checks. */
+class PostgresCdcSourceTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Schema ORDERS = Fixtures.schema(col("id", BIGINT), col("qty", INT), col("price", DOUBLE),
+      col("note", VARCHAR), col("paid", BOOLEAN), col("created", TIMESTAMP), col("day", DATE), col("$op", VARCHAR),
+      col("$lsn", BIGINT));
+
+  private static TestDatabase db;
+  private BufferAllocator allocator;
+  private String table;
+  private String slot;
+
+  @BeforeAll
+  static void database() throws Exception {
+    db = TestDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    db.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    allocator = new RootAllocator();
+    table = Fixtures.unique("orders");
+    slot = Fixtures.unique("slot");
+    db.exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, qty int, price float8, note text, paid boolean,"
+        + " created timestamp, day date, amount numeric(10,2))");
+  }
+
+  @AfterEach
+  void tearDown() {
+    assertEquals(0, allocator.getAllocatedMemory(), "Arrow memory leaked");
+    allocator.close();
+  }
+
+  private Source source(Schema schema, Map<String, Object> extra) throws ConnectorException {
+    Map<String, Object> props = new HashMap<>(db.connection());
+    props.put("table", "public." + table);
+    props.put("slot.name", slot);
+    props.put("publication", slot);
+    props.putAll(extra);
+    return new PostgresCdcSourceFactory().create(TestConnectorContext.builder("orders", ConnectorKind.SOURCE)
+        .properties(props).schema(schema).allocator(allocator).build());
+  }
+
+  @Test
+  void snapshotThenStreamingWithRowKindsAndResumeWithoutSecondSnapshot() throws Exception {
+    db.exec("INSERT INTO " + table + " SELECT g, g, g * 1.5, 'n' || g, g % 2 = 0, timestamp '2026-01-02 03:04:05'"
+        + " + g * interval '1 second', date '2026-01-01' + g FROM generate_series(1, 500) g");
+    byte[] offsets;
+    try (Source s = source(ORDERS, Map.of())) {
+      s.check();
+      s.open(null);
+      List<Fixtures.Row> snapshot = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 500);
+      assertEquals(500, snapshot.size());
+      assertTrue(snapshot.stream().allMatch(r -> r.kind() == RowKind.INSERT && "r".equals(r.get(7))));
+      Fixtures.Row first = snapshot.stream().filter(r -> r.get(0).equals(1L)).findFirst().orElseThrow();
+      assertEquals(List.of(1L, 1, 1.5, "n1", false, LocalDateTime.of(2026, 1, 2, 3, 4, 6), LocalDateTime.of(2026, 1, 2, 0, 0)
+          .toLocalDate().toEpochDay()), List.of(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4),
+          first.get(5), ((Integer) first.get(6)).longValue()));
+
+      db.exec("INSERT INTO " + table + " (id, qty) VALUES (1001, 7)", "UPDATE " + table + " SET qty = 8 WHERE id = 1001",
+          "DELETE FROM " + table + " WHERE id = 2");
+      List<Fixtures.Row> changes = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 3);
+      assertEquals(List.of(RowKind.INSERT, RowKind.UPDATE_AFTER, RowKind.DELETE),
+          changes.stream().map(Fixtures.Row::kind).collect(Collectors.toList()));
+      assertEquals(List.of("c", "u", "d"), changes.stream().map(r -> r.get(7)).collect(Collectors.toList()));
+      assertEquals(8, changes.get(1).get(1));
+      assertEquals(2L, changes.get(2).get(0));
+      assertNull(changes.get(2).get(1), "without REPLICA IDENTITY FULL a delete carries the key only");
+      assertNotNull(changes.get(0).get(8));
+
+      String before = confirmedLsn();
+      offsets = s.snapshotOffsets();
+      s.checkpointCompleted(offsets);
+      awaitConfirmedLsnChange(before);
+    }
+    db.exec("ALTER TABLE " + table + " REPLICA IDENTITY FULL", "UPDATE " + table + " SET qty = 9 WHERE id = 1001");
+    try (Source s = source(ORDERS, Map.of())) {
+      s.open(offsets);
+      List<Fixtures.Row> resumed = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 2);
+      assertEquals(List.of(RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER),
+          resumed.stream().map(Fixtures.Row::kind).collect(Collectors.toList()), "no second snapshot, no gap: " + resumed);
+      assertEquals(8, resumed.get(0).get(1));
+      assertEquals(9, resumed.get(1).get(1));
+    }
+  }
+
+  private String confirmedLsn() throws Exception {
+    List<List<String>> r = db.query("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+    return r.isEmpty() ? null : r.get(0).get(0);
+  }
+
+  private void awaitConfirmedLsnChange(String before) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (java.util.Objects.equals(before, confirmedLsn())) {
+      assertTrue(System.nanoTime() < deadline, "the slot's confirmed LSN never moved from " + before);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void schemaMismatchNamesEveryColumnWithTheTablesType() throws Exception {
+    Schema wrong = Fixtures.schema(col("id", INT), col("qtty", INT), col("amount", DOUBLE), col("$opp", VARCHAR));
+    try (Source s = source(wrong, Map.of())) {
+      SchemaMismatchException e = assertThrows(SchemaMismatchException.class, s::check);
+      Map<String, String> byColumn = e.problems().stream()
+          .collect(Collectors.toMap(SchemaMismatchException.Problem::column, SchemaMismatchException.Problem::message));
+      assertEquals(4, byColumn.size(), byColumn.toString());
+      assertTrue(byColumn.get("id").contains("bigint"), byColumn.get("id"));
+      assertTrue(byColumn.get("qtty").contains("did you mean 'qty'"), byColumn.get("qtty"));
+      assertTrue(byColumn.get("amount").contains("numeric(10,2)") && byColumn.get("amount").contains("numeric.mode"),
+          byColumn.get("amount"));
+      assertTrue(byColumn.get("$opp").contains("did you mean '$op'"), byColumn.get("$opp"));
+    }
+    Schema numeric = Fixtures.schema(col("id", BIGINT), col("amount", DOUBLE));
+    try (Source s = source(numeric, Map.of("numeric.mode", "double"))) {
+      s.check();
+    }
+  }
+
+  @Test
+  void missingTableIsReportedWithTheDatabaseAndServer() throws Exception {
+    try (Source s = source(ORDERS, Map.of("table", "public.no_such_table"))) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertEquals("table", e.property().orElse(null));
+      assertTrue(e.getMessage().contains("public.no_such_table does not exist in database '" + db.name + "' on "
+          + TestDatabase.HOST + ":" + TestDatabase.PORT), e.getMessage());
+    }
+  }
+
+  @Test
+  void wrongPasswordAndUnreachableHostAreConnectionFailuresNamingTheServer() throws Exception {
+    db.exec("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'laminar_pw_test') THEN"
+        + " CREATE ROLE laminar_pw_test LOGIN PASSWORD 'right'; END IF; END $$");
+    Map<String, Object> wrongPassword = Map.of("username", "laminar_pw_test", "password",
+        new io.laminar.api.Secret("wrong"));
+    try (Source s = source(ORDERS, wrongPassword)) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertEquals(ConnectorException.Kind.CONNECTION_FAILED, e.kind());
+      assertTrue(e.getMessage().contains(TestDatabase.HOST + ":" + TestDatabase.PORT), e.getMessage());
+      assertTrue(e.getMessage().contains("authentication failed") || e.getMessage().contains("password"), e.getMessage());
+      assertTrue(!e.getMessage().contains("wrong"), "the password is never printed: " + e.getMessage());
+    }
+    try (Source s = source(ORDERS, Map.of("port", 1, "connect.timeout", Duration.ofSeconds(2)))) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertEquals(ConnectorException.Kind.CONNECTION_FAILED, e.kind());
+      assertTrue(e.getMessage().contains(TestDatabase.HOST + ":1"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aSlotHeldByAnotherClientIsRefusedNamingTheSlot() throws Exception {
+    db.exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')",
+        "CREATE PUBLICATION " + slot + " FOR TABLE " + table);
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", TestDatabase.USER);
+    p.setProperty("replication", "database");
+    p.setProperty("assumeMinServerVersion", "9.4");
+    p.setProperty("preferQueryMode", "simple");
+    try (java.sql.Connection holder = java.sql.DriverManager.getConnection("jdbc:postgresql://" + TestDatabase.HOST
+        + ":" + TestDatabase.PORT + "/" + db.name, p);
+        org.postgresql.replication.PGReplicationStream stream = holder.unwrap(org.postgresql.PGConnection.class)
+            .getReplicationAPI().replicationStream().logical().withSlotName(slot)
+            .withSlotOption("proto_version", 1).withSlotOption("publication_names", slot).start();
+        Source s = source(ORDERS, Map.of())) {
+      assertNotNull(stream);
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertEquals("slot.name", e.property().orElse(null));
+      assertTrue(e.getMessage().contains("replication slot '" + slot + "'") && e.getMessage().contains("in use"),
+          e.getMessage());
+    }
+  }
+}

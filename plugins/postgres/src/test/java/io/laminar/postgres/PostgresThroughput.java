@@ -1,0 +1,166 @@
+package io.laminar.postgres;
+
+import static io.laminar.postgres.Fixtures.BIGINT;
+import static io.laminar.postgres.Fixtures.DOUBLE;
+import static io.laminar.postgres.Fixtures.INT;
+import static io.laminar.postgres.Fixtures.VARCHAR;
+import static io.laminar.postgres.Fixtures.col;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.LookupSource;
+import io.laminar.api.RowKind;
+import io.laminar.api.Sink;
+import io.laminar.api.Source;
+import io.laminar.testkit.TestConnectorContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Throughput harness (not a test) against the real server: {@code postgres_cdc} snapshot rows/s and
+ * streaming changes/s (source alone, polled in a loop), sink rows/s for append (COPY) and upsert,
+ * and lookup rows/s (connector alone, no host cache; distinct keys per batch). Run with the test
+ * class path and {@code --add-opens=java.base/java.nio=ALL-UNNAMED}; argument: rows (default 200000).
+ */
+public final class PostgresThroughput {
+  private static final Schema SCHEMA = Fixtures.schema(col("id", BIGINT), col("qty", INT), col("price", DOUBLE),
+      col("note", VARCHAR));
+  private static final int BATCH = 5000;
+
+  private PostgresThroughput() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    try (TestDatabase db = TestDatabase.create(); BufferAllocator allocator = new RootAllocator()) {
+      db.exec("CREATE TABLE src (id bigint PRIMARY KEY, qty int, price float8, note text)",
+          "INSERT INTO src SELECT g, g % 100, g * 0.25, 'row ' || g FROM generate_series(1, " + rows + ") g",
+          "CREATE TABLE dst (id bigint PRIMARY KEY, qty int, price float8, note text)");
+      source(db, allocator, rows);
+      sink(db, allocator, rows, "append");
+      db.exec("TRUNCATE dst");
+      sink(db, allocator, rows, "upsert");
+      sink(db, allocator, rows, "upsert"); // every row now conflicts: the update path
+      lookup(db, allocator, rows);
+    }
+  }
+
+  private static Map<String, Object> props(TestDatabase db, Map<String, Object> extra) {
+    Map<String, Object> p = new HashMap<>(db.connection());
+    p.putAll(extra);
+    return p;
+  }
+
+  private static void source(TestDatabase db, BufferAllocator allocator, int rows) throws Exception {
+    String slot = Fixtures.unique("bench");
+    try (Source s = new PostgresCdcSourceFactory().create(TestConnectorContext.builder("bench", ConnectorKind.SOURCE)
+        .properties(props(db, Map.of("table", "public.src", "slot.name", slot, "publication", slot)))
+        .schema(SCHEMA).allocator(allocator).build())) {
+      s.open(null);
+      long t0 = System.nanoTime();
+      long n = drain(s, rows);
+      double snapshot = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("postgres_cdc snapshot: %d rows in %.2f s = %.0f rows/s (from open, engine start included)%n",
+          n, snapshot, n / snapshot);
+      db.exec("INSERT INTO src SELECT g, 1, 1.0, 'new' FROM generate_series(" + (rows + 1) + ", " + (2 * rows) + ") g");
+      long t1 = System.nanoTime();
+      n = drain(s, rows);
+      double streaming = (System.nanoTime() - t1) / 1e9;
+      System.out.printf("postgres_cdc streaming: %d changes in %.2f s = %.0f changes/s (one %d-row transaction)%n",
+          n, streaming, n / streaming, rows);
+    }
+  }
+
+  private static long drain(Source s, int rows) throws Exception {
+    long n = 0;
+    while (n < rows) {
+      try (Batch b = s.poll(8192, Duration.ofSeconds(5))) {
+        if (b != null) {
+          n += b.rowCount();
+        }
+      }
+    }
+    return n;
+  }
+
+  private static Batch batch(BufferAllocator allocator, int from, int count) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+    root.allocateNew();
+    TinyIntVector kinds = new TinyIntVector("kind", allocator);
+    kinds.allocateNew(count);
+    for (int i = 0; i < count; i++) {
+      long id = from + i;
+      ((BigIntVector) root.getVector(0)).setSafe(i, id);
+      ((IntVector) root.getVector(1)).setSafe(i, (int) (id % 100));
+      ((Float8Vector) root.getVector(2)).setSafe(i, id * 0.5);
+      ((VarCharVector) root.getVector(3)).setSafe(i, ("note " + id).getBytes(StandardCharsets.UTF_8));
+      kinds.set(i, RowKind.INSERT.code());
+    }
+    kinds.setValueCount(count);
+    root.setRowCount(count);
+    return Batch.changelog(root, kinds);
+  }
+
+  private static void sink(TestDatabase db, BufferAllocator allocator, int rows, String mode) throws Exception {
+    try (Sink s = new PostgresSinkFactory().create(TestConnectorContext.builder("bench_" + mode, ConnectorKind.SINK)
+        .properties(props(db, Map.of("table", "dst", "write.mode", mode))).schema(SCHEMA)
+        .delivery(DeliveryGuarantee.EXACTLY_ONCE).allocator(allocator).build())) {
+      s.open(0);
+      long t0 = System.nanoTime();
+      long epoch = 1;
+      for (int from = 1; from <= rows; from += BATCH) {
+        try (Batch b = batch(allocator, from, Math.min(BATCH, rows - from + 1))) {
+          s.write(b);
+        }
+        if ((from / BATCH) % 20 == 19) {
+          s.prepareCommit(epoch);
+          s.commit(epoch++);
+        }
+      }
+      s.prepareCommit(epoch);
+      s.commit(epoch);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("postgres sink %s: %d rows in %.2f s = %.0f rows/s%n", mode, rows, seconds, rows / seconds);
+    }
+    db.exec("DELETE FROM laminar_sink_epochs");
+  }
+
+  private static void lookup(TestDatabase db, BufferAllocator allocator, int rows) throws Exception {
+    Schema keySchema = Fixtures.schema(col("id", BIGINT));
+    try (LookupSource l = new PostgresLookupFactory().create(TestConnectorContext.builder("bench", ConnectorKind.LOOKUP)
+        .properties(props(db, Map.of("table", "public.src"))).schema(SCHEMA).primaryKey(List.of("id"))
+        .allocator(allocator).build())) {
+      l.open();
+      long t0 = System.nanoTime();
+      long found = 0;
+      for (int from = 1; from <= rows; from += 1000) {
+        try (VectorSchemaRoot keys = VectorSchemaRoot.create(keySchema, allocator)) {
+          keys.allocateNew();
+          for (int i = 0; i < 1000; i++) {
+            ((BigIntVector) keys.getVector(0)).setSafe(i, from + i);
+          }
+          keys.setRowCount(1000);
+          try (VectorSchemaRoot r = l.lookup(keys)) {
+            found += r.getRowCount();
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("postgres lookup: %d keys (%d found) in batches of 1000 in %.2f s = %.0f keys/s%n", rows,
+          found, seconds, rows / seconds);
+    }
+  }
+}
