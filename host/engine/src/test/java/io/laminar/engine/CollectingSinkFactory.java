@@ -66,22 +66,6 @@ final class CollectingSinkFactory implements SinkFactory {
     return new CollectingSinkFactory(true);
   }
 
-  private final boolean changes;
-
-  /** The append-only {@code collect} sink. */
-  CollectingSinkFactory() {
-    this(false);
-  }
-
-  private CollectingSinkFactory(boolean changes) {
-    this.changes = changes;
-  }
-
-  /** The {@code collect_changes} sink, which takes every row kind. */
-  static CollectingSinkFactory changes() {
-    return new CollectingSinkFactory(true);
-  }
-
   @Override
   public ConnectorSpec spec() {
     return ConnectorSpec.builder(changes ? "collect_changes" : "collect", ConnectorKind.SINK)

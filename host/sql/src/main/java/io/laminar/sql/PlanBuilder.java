@@ -247,7 +247,6 @@ final class PlanBuilder {
       return sessionAggregate(aggregate, session);
     }
     PlanNode input = visit(aggregate.getInput());
-    refuseChangelog(input);
     List<Integer> keys = aggregate.getGroupSet().asList();
     List<AggCall> aggs = aggCalls(aggregate, input.schema());
     int fireColumn = -1;
