@@ -2,6 +2,8 @@ package io.laminar.api;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one rule for which property names carry credentials, shared by the host and plugins. The
@@ -22,6 +24,10 @@ import java.util.Locale;
  *       {@code key.pattern} name a record key, not a credential.</li>
  * </ul>
  * A property a connector declares with type PASSWORD is secret whatever its name.
+ *
+ * <p>Values are checked too: a password inside a URL's user info ({@code redis://user:pw@host},
+ * {@code postgresql://u:pw@h/db}) is masked by {@link #maskUrlCredentials} wherever a value is shown
+ * or hashed, whatever the property is called.
  */
 public final class Secrets {
   /** What a secret value is shown as. */
@@ -30,7 +36,23 @@ public final class Secrets {
   private static final List<String> SECRET_WORDS =
       List.of("password", "passwd", "secret", "token", "credential", "jaas", "private");
 
+  /** {@code scheme://user:password@} — the password part is group 2. */
+  private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/@:\\s]*:)([^/@\\s]+)@");
+
   private Secrets() {
+  }
+
+  /**
+   * {@code value} with the password of every URL's user info replaced by {@link #MASK}
+   * ({@code redis://app:hunter2@cache:6379/0} → {@code redis://app:****@cache:6379/0}); other text
+   * unchanged.
+   */
+  public static String maskUrlCredentials(String value) {
+    if (value == null || value.indexOf('@') < 0) {
+      return value;
+    }
+    Matcher m = URL_PASSWORD.matcher(value);
+    return m.find() ? m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + MASK) + "@") : value;
   }
 
   /** Whether a property named {@code name} holds a credential, by the rule above. */

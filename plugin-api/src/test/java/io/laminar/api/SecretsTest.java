@@ -34,4 +34,15 @@ class SecretsTest {
       assertFalse(Secrets.isSecretName(name), name);
     }
   }
+
+  @Test
+  void aPasswordInsideAUrlIsMasked() {
+    assertEquals("redis://app:****@cache:6379/0", Secrets.maskUrlCredentials("redis://app:hunter2@cache:6379/0"));
+    assertEquals("redis://:****@127.0.0.1:6379", Secrets.maskUrlCredentials("redis://:hunter2@127.0.0.1:6379"));
+    assertEquals("a=postgresql://u:****@h/db b=rediss://v:****@x", Secrets.maskUrlCredentials(
+        "a=postgresql://u:p%40ss@h/db b=rediss://v:w@x"));
+    for (String plain : List.of("redis://cache:6379/0", "redis://user@cache", "ops@example.com", "instrument:{symbol}")) {
+      assertEquals(plain, Secrets.maskUrlCredentials(plain), plain);
+    }
+  }
 }

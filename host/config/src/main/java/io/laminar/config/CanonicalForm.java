@@ -100,7 +100,8 @@ final class CanonicalForm {
   private void properties(String prefix, RawProperties properties) {
     Map<String, Object> sorted = new TreeMap<>();
     // secrets are hashed out: the hash is written to every checkpoint manifest
-    properties.entries().forEach((k, v) -> sorted.put(k, Secrets.isSecretName(k) ? Secrets.MASK : v.value()));
+    properties.entries().forEach((k, v) -> sorted.put(k, Secrets.isSecretName(k) ? Secrets.MASK
+        : v.value() instanceof String text ? Secrets.maskUrlCredentials(text) : v.value()));
     sorted.forEach((k, v) -> line(prefix + "properties." + quote(k), v));
   }
 

@@ -3,6 +3,7 @@ package io.laminar.engine;
 import io.laminar.api.ConnectorSpec;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.Secret;
+import io.laminar.api.Secrets;
 import io.laminar.api.Source;
 import io.laminar.plan.SqlType;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -39,9 +39,6 @@ record SourceIdentity(String connector, SortedMap<String, String> properties, Li
     return "source." + source + ".identity";
   }
 
-  /** Values under keys like these are kept out even when their spec does not say secret. */
-  private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token|credential|jaas).*");
-
   SourceIdentity {
     properties = new TreeMap<>(properties);
     schema = List.copyOf(schema);
@@ -58,8 +55,8 @@ record SourceIdentity(String connector, SortedMap<String, String> properties, Li
       boolean isDefault = p.flatMap(PropertySpec::defaultValue).map(d -> d.equals(String.valueOf(e.getValue())))
           .orElse(false);
       if (identity && !isDefault && !(e.getValue() instanceof Secret)
-          && !SECRET_NAME.matcher(e.getKey()).matches()) {
-        props.put(e.getKey(), String.valueOf(e.getValue()));
+          && !Secrets.isSecretName(e.getKey())) {
+        props.put(e.getKey(), Secrets.maskUrlCredentials(String.valueOf(e.getValue())));
       }
     }
     return new SourceIdentity(source.connector().type(), props, columns(source.context().schema()));

@@ -13,7 +13,7 @@ import java.util.Map;
  * Turns connector properties into JSON-safe values with every secret replaced by {@code "****"}.
  * A value is secret when it is a {@link Secret}, when its spec is a PASSWORD, or when its key names
  * a credential by {@link Secrets#isSecretName} — the rule the config validator and the config hash
- * use too.
+ * use too. A password inside a URL value ({@code redis://user:pw@host}) is masked in any property.
  */
 final class Redaction {
   static final String MASK = Secrets.MASK;
@@ -38,7 +38,10 @@ final class Redaction {
   }
 
   private static Object jsonValue(Object value) {
-    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+    if (value instanceof String text) {
+      return Secrets.maskUrlCredentials(text);
+    }
+    if (value == null || value instanceof Number || value instanceof Boolean) {
       return value;
     }
     if (value instanceof Duration d) {

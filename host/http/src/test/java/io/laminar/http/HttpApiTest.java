@@ -161,6 +161,8 @@ class HttpApiTest {
     assertEquals("****", props.path("extra.auth_token").asText(), "credential-like pass-through keys: " + props);
     assertEquals("****", props.path("extra.ssl.keystore.key").asText(), "every ssl/sasl pass-through key: " + props);
     assertEquals("blue", props.path("extra.color").asText());
+    assertEquals("redis://app:****@cache:6379/0", props.path("extra.url").asText(), "a URL's password: " + props);
+    assertFalse(r.body().contains("url-password-1"), r.body());
     assertEquals("eu-west", props.path("region").asText());
     assertFalse(r.body().contains(LaminarFixture.VAULT_PASSWORD), r.body());
     assertFalse(r.body().contains(LaminarFixture.VAULT_EXTRA_TOKEN), r.body());

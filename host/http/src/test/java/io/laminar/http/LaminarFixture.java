@@ -91,6 +91,7 @@ final class LaminarFixture implements AutoCloseable {
       password = "%2$s"
       "extra.auth_token" = "%3$s"
       "extra.color" = "blue"
+      "extra.url" = "redis://app:url-password-1@cache:6379/0"
       "extra.ssl.keystore.key" = "%4$s"
       [[source.schema]]
       name = "item"

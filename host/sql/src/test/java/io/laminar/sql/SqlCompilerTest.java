@@ -182,19 +182,4 @@ class SqlCompilerTest {
     assertTrue(e.message().startsWith("GROUP BY SESSION(time, gap) is not supported; use the table function: "
         + "FROM TABLE(SESSION(TABLE t PARTITION BY key, DESCRIPTOR(time), gap))"), e.message());
   }
-
-  @Test
-  void warmCompileOfSimpleQueryIsFast() {
-    String sql = "SELECT id, UPPER(k) FROM events WHERE v > 3";
-    for (int i = 0; i < 50; i++) {
-      compiler.compile("p", sql);
-    }
-    long start = System.nanoTime();
-    int n = 50;
-    for (int i = 0; i < n; i++) {
-      assertTrue(compiler.compile("p", sql).isSuccess());
-    }
-    double ms = (System.nanoTime() - start) / 1e6 / n;
-    assertTrue(ms < 25, "warm compile took " + ms + " ms");
-  }
 }
