@@ -103,6 +103,6 @@ class QuietCommandsTest {
   void theStartLineCountsPipelinesAndWorkersApart() throws Exception {
     Output run = laminar("run", "--offline", "-c", config(2).toString());
     assertEquals(0, run.code(), run.err());
-    assertTrue(run.err().contains("1 pipelines (2 workers)"), run.err());
+    assertTrue(run.err().contains("1 pipelines on 2 workers"), run.err());
   }
 }

@@ -481,7 +481,7 @@ public final class Engine {
     }
     stopScheduler(deadline);
     if (state == State.STOPPING && checkpoints != null) {
-      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines ({} workers)", groups.size(),
+      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines on {} workers", groups.size(),
           pipelineRunners.size());
       try {
         checkpoints.checkpoint(false, deadline);
