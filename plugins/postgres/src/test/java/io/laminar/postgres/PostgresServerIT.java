@@ -276,6 +276,9 @@ class PostgresServerIT {
     feeder.join(300_000);
     assertNull(failure.get());
     LaminarProcess server = LaminarProcess.start(logs, run(config));
+    // The target may already equal the source: wait until this run is up before stopping it, or the
+    // SIGTERM reaches a JVM that has not installed laminar's handler yet (exit 143).
+    server.await("change data capture running", 180, () -> captureStarts(server.stderr()) >= 4);
     awaitEqual(server, source, target);
     assertEquals(0, server.stop(60), server.stderr());
     assertNoEpochTwiceAndNothingLeftPrepared("crash/target");
