@@ -1,8 +1,11 @@
 package io.laminar.redis;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +44,18 @@ final class RedisProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       try (Socket probe = new Socket("127.0.0.1", port)) {
-        probe.getInputStream(); // connected: the server is accepting
-        return;
+        // Ready means answering commands, not only accepting: PING gets +PONG, or -NOAUTH with a password.
+        probe.setSoTimeout(2000);
+        probe.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        String reply = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.US_ASCII))
+            .readLine();
+        if (reply != null && (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH"))) {
+          return;
+        }
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("redis-server on port " + port + " answered PING with " + reply);
+        }
+        Thread.sleep(20); // polling for the server to serve, bounded by the deadline
       } catch (IOException e) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
           throw new IllegalStateException("redis-server on port " + port + " did not start", e);
