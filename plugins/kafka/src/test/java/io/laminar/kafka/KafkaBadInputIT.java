@@ -3,6 +3,7 @@ package io.laminar.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.testkit.ServerProcess;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ class KafkaBadInputIT {
     String topic = topicWithOneBadRecord();
     Path config = config("fail", kafka.bootstrapServers(), topic, "\"on.error\" = \"fail\"", BLACKHOLE);
 
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("fail"), 60, "run", "--plugins", plugins(), "-c",
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("fail"), 60, "run", "--plugins", plugins(), "-c",
         config.toString());
 
     assertEquals(1, r.exit(), r.stderr());
@@ -115,7 +116,7 @@ class KafkaBadInputIT {
         topic = "%s"
         """.formatted(kafka.bootstrapServers(), out));
 
-    LaminarProcess server = LaminarProcess.start(dir.resolve("skip"), "run", "--plugins", plugins(), "-c",
+    ServerProcess server = LaminarProcess.start(dir.resolve("skip"), "run", "--plugins", plugins(), "-c",
         config.toString());
     server.await("10 good rows in " + out, 60, () -> kafka.readAll(out, "read_committed").size() >= 10);
     assertEquals(0, server.stop(30), server.stderr());
@@ -136,7 +137,7 @@ class KafkaBadInputIT {
   void validateOfAnUnknownTopicExits69NamingTheTopic() throws Exception {
     Path config = config("unknown", kafka.bootstrapServers(), "no-such-topic", "", BLACKHOLE);
 
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("unknown"), 60, "validate", "--plugins", plugins(), "-c",
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("unknown"), 60, "validate", "--plugins", plugins(), "-c",
         config.toString());
 
     assertEquals(69, r.exit(), r.stderr());
@@ -152,7 +153,7 @@ class KafkaBadInputIT {
     String broker = "127.0.0.1:" + port;
     Path config = config("unreachable", broker, "trades", "", BLACKHOLE);
 
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("unreachable"), 60, "validate", "--plugins", plugins(),
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("unreachable"), 60, "validate", "--plugins", plugins(),
         "-c", config.toString());
 
     assertEquals(69, r.exit(), r.stderr());
@@ -163,7 +164,7 @@ class KafkaBadInputIT {
   void aMisspeltPropertyExits78WithDidYouMean() throws Exception {
     Path config = config("typo", kafka.bootstrapServers(), "trades", "\"startup.mod\" = \"latest\"", BLACKHOLE);
 
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("typo"), 60, "validate", "--plugins", plugins(), "-c",
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("typo"), 60, "validate", "--plugins", plugins(), "-c",
         config.toString());
 
     assertEquals(78, r.exit(), r.stderr());

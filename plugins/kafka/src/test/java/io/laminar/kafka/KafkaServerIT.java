@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.laminar.kafka.Trades.Agg;
 import io.laminar.kafka.Trades.Key;
 import io.laminar.kafka.Trades.Trade;
+import io.laminar.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class KafkaServerIT {
     Files.writeString(config, Trades.config("e2e", dir.resolve("cp"), kafka.bootstrapServers(), in, out,
         "exactly_once"));
 
-    LaminarProcess server = LaminarProcess.start(dir.resolve("e2e"), run(config));
+    ServerProcess server = LaminarProcess.start(dir.resolve("e2e"), run(config));
     Map<Key, Agg> expected = Trades.expected(trades);
     finish(server, dir.resolve("cp"), in, out, expected.size());
     assertEquals(0, server.stop(30), server.stderr());
@@ -116,7 +117,7 @@ class KafkaServerIT {
     Path logs = dir.resolve("crash");
     int kills = 0;
     while (kills < 6) {
-      LaminarProcess server = LaminarProcess.start(logs, run(config));
+      ServerProcess server = LaminarProcess.start(logs, run(config));
       Thread.sleep(1200 + random.nextInt(2300));
       assertTrue(server.isAlive(), () -> "laminar ended before the kill:\n" + server.stderr());
       server.kill();
@@ -126,7 +127,7 @@ class KafkaServerIT {
     assertEquals(null, producerFailure.get());
     assertEquals(trades.size(), produced.get());
 
-    LaminarProcess server = LaminarProcess.start(logs, run(config));
+    ServerProcess server = LaminarProcess.start(logs, run(config));
     Map<Key, Agg> expected = Trades.expected(trades);
     finish(server, dir.resolve("cp"), in, out, expected.size());
     assertEquals(0, server.stop(30), server.stderr());
@@ -137,7 +138,7 @@ class KafkaServerIT {
    * Waits until the server has read all input (its checkpointed offsets reach the end offsets), then
    * sends the flush trade and waits until {@code windows} rows are visible to a read_committed consumer.
    */
-  private static void finish(LaminarProcess server, Path checkpoints, String in, String out, int windows)
+  private static void finish(ServerProcess server, Path checkpoints, String in, String out, int windows)
       throws Exception {
     Map<TopicPartition, Long> end = kafka.endOffsets(in);
     server.await("all input read", 90, () -> Trades.checkpointedOffsets(checkpoints, "trades")

@@ -1,23 +1,15 @@
 package io.laminar.kafka;
 
-import java.io.File;
+import io.laminar.testkit.ServerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /**
- * The real server ({@code io.laminar.cli.Main}) in a child JVM, so that it can be stopped with
- * SIGTERM or killed with SIGKILL. Its class path is this test JVM's minus Kafka, Scala, JUnit, the
- * CSV data format and this module's own classes: what is left is laminar-cli's runtime class path,
- * so the server can only get kafka-clients from the kafka plugin's lib/.
+ * The real server in a child JVM for this module's tests ({@link ServerProcess}). Its class path is
+ * this test JVM's minus Kafka, Scala, JUnit, the CSV data format and this module's own classes:
+ * what is left is laminar-cli's runtime class path, so the server can only get kafka-clients from
+ * the kafka plugin's lib/.
  */
 final class LaminarProcess {
   /** The packaged kafka plugin directory (built by the package phase). */
@@ -26,125 +18,23 @@ final class LaminarProcess {
   static final Path TEST_PLUGINS = Path.of(System.getProperty("laminar.testPlugins", "target/test-plugins"));
 
   /** Class-path entries that belong to the tests, never to the server. */
-  private static final List<String> TEST_ONLY = List.of("/org/apache/kafka/", "/org/scala-lang/",
+  private static final ServerProcess.Launcher LAUNCHER = new ServerProcess.Launcher(KAFKA_PLUGIN,
+      List.of("/org/apache/kafka/", "/org/scala-lang/",
       "/com/fasterxml/jackson/dataformat/", "/com/fasterxml/jackson/module/", "/org/junit/", "/org/opentest4j/",
-      "/org/apiguardian/", "/laminar-plugin-testkit/", "/laminar-test-plugin-");
+      "/org/apiguardian/", "/laminar-plugin-testkit/", "/laminar-test-plugin-"));
 
-  private final Process process;
-  private final Path stdout;
-  private final Path stderr;
-
-  private LaminarProcess(Process process, Path stdout, Path stderr) {
-    this.process = process;
-    this.stdout = stdout;
-    this.stderr = stderr;
+  private LaminarProcess() {
   }
 
-  /** The child's class path: see the class comment. */
   static String classPath() {
-    Path moduleTarget = KAFKA_PLUGIN.toAbsolutePath().getParent().getParent();
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> TEST_ONLY.stream().noneMatch(e.replace('\\', '/')::contains))
-        .filter(e -> !Path.of(e).toAbsolutePath().startsWith(moduleTarget))
-        .collect(Collectors.joining(File.pathSeparator));
+    return LAUNCHER.classPath();
   }
 
-  /**
-   * Starts {@code laminar ARGS}; stdout and stderr are appended to {@code <logs>.out} and
-   * {@code <logs>.err} (appended, so restarts of one run share a log).
-   */
-  static LaminarProcess start(Path logs, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-    cmd.add("-Xmx768m");
-    cmd.add("-XX:TieredStopAtLevel=1"); // short-lived child JVMs: start fast
-    cmd.add("-cp");
-    cmd.add(classPath());
-    cmd.add("io.laminar.cli.Main");
-    cmd.addAll(List.of(args));
-    Path out = Path.of(logs + ".out");
-    Path err = Path.of(logs + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
-    pb.environment().remove("LAMINAR_PLUGINS");
-    return new LaminarProcess(pb.start(), out, err);
+  static ServerProcess start(Path logs, String... args) throws IOException {
+    return LAUNCHER.start(logs, args);
   }
 
-  /** Runs {@code laminar ARGS} to its end and returns the exit code with both outputs. */
-  static Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
-    Files.deleteIfExists(Path.of(logs + ".out"));
-    Files.deleteIfExists(Path.of(logs + ".err"));
-    LaminarProcess p = start(logs, args);
-    if (!p.process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.kill();
-      throw new AssertionError("laminar " + String.join(" ", args) + " did not end within " + timeoutSeconds
-          + " s\n" + p.stderr());
-    }
-    return new Result(p.process.exitValue(), p.stdout(), p.stderr());
-  }
-
-  /** Exit code and outputs of a finished run. */
-  record Result(int exit, String stdout, String stderr) {
-  }
-
-  String stdout() {
-    return read(stdout);
-  }
-
-  String stderr() {
-    return read(stderr);
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** Waits until {@code condition} holds, failing if the process ends first or time runs out. */
-  void await(String what, long timeoutSeconds, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (!condition.getAsBoolean()) {
-      if (!process.isAlive()) {
-        throw new AssertionError("laminar ended (exit " + process.exitValue() + ") before " + what + "\n" + stderr());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "\n" + stderr());
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  /** SIGTERM, then waits for the exit code. */
-  int stop(long timeoutSeconds) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      kill();
-      throw new AssertionError("no exit within " + timeoutSeconds + " s of SIGTERM\n" + stderr());
-    }
-    return process.exitValue();
-  }
-
-  /** SIGKILL: no shutdown hooks, no final checkpoint. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  /** Waits for the process to end by itself. */
-  boolean waitFor(long timeoutSeconds) throws InterruptedException {
-    return process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-  }
-
-  int exitValue() {
-    return process.exitValue();
+  static ServerProcess.Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
+    return LAUNCHER.run(logs, timeoutSeconds, args);
   }
 }

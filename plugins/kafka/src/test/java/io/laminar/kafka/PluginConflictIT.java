@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.laminar.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +129,7 @@ class PluginConflictIT {
 
       int total = PER_PARTITION * CODECS.size();
       Path plugins = pluginsDir();
-      LaminarProcess server = LaminarProcess.start(dir.resolve("conflict"), "run", "--plugins", plugins.toString(),
+      ServerProcess server = LaminarProcess.start(dir.resolve("conflict"), "run", "--plugins", plugins.toString(),
           "-c", config.toString());
       server.await(total + " rows in both outputs", 60,
           () -> lineCount(lines) >= total && kafka.readAll(out, "read_committed").size() >= total);

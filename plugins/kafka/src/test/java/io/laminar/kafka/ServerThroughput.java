@@ -1,5 +1,6 @@
 package io.laminar.kafka;
 
+import io.laminar.testkit.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ public final class ServerThroughput {
         "kafka.compression.type" = "lz4"
         """.formatted(delivery, kafka.bootstrapServers(), out));
     long start = System.nanoTime();
-    LaminarProcess server = LaminarProcess.start(dir.resolve("filter-" + delivery), "run", "--plugins",
+    ServerProcess server = LaminarProcess.start(dir.resolve("filter-" + delivery), "run", "--plugins",
         LaminarProcess.KAFKA_PLUGIN.getParent().toString(), "-c", config.toString());
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -181,7 +182,7 @@ public final class ServerThroughput {
         connector = "blackhole"
         """);
     Map<TopicPartition, Long> end = kafka.endOffsets(in);
-    LaminarProcess server = LaminarProcess.start(dir.resolve("blackhole"), "run", "--plugins",
+    ServerProcess server = LaminarProcess.start(dir.resolve("blackhole"), "run", "--plugins",
         LaminarProcess.KAFKA_PLUGIN.getParent().toString(), "-c", config.toString());
     long firstNanos = 0;
     long firstRead = 0;

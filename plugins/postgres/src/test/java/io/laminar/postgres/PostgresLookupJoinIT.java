@@ -3,6 +3,7 @@ package io.laminar.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +116,7 @@ class PostgresLookupJoinIT {
         + sink("raw_out", "raw", raw) + sink("joined_out", "joined", joined);
     Path file = dir.resolve("lookup.toml");
     Files.writeString(file, config);
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("lookup"), 240, "run", "--plugins",
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("lookup"), 240, "run", "--plugins",
         LaminarProcess.POSTGRES_PLUGIN.getParent().toString(), "-c", file.toString());
     assertEquals(0, r.exit(), r.stderr());
     assertEquals(ROWS, db.count("SELECT count(*) FROM " + raw));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -170,7 +171,7 @@ class PostgresServerIT {
         + db.count("SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT SELECT * FROM " + a + ") x");
   }
 
-  private static void awaitEqual(LaminarProcess server, String source, String target) throws Exception {
+  private static void awaitEqual(ServerProcess server, String source, String target) throws Exception {
     server.await("target equal to source", 240, () -> {
       try {
         return difference(source, target) == 0;
@@ -223,7 +224,7 @@ class PostgresServerIT {
     Files.writeString(config, config("e2e", dir.resolve("cp"), source, target, slot));
     Path logs = dir.resolve("e2e");
 
-    LaminarProcess server = LaminarProcess.start(logs, run(config));
+    ServerProcess server = LaminarProcess.start(logs, run(config));
     AtomicReference<Exception> failure = new AtomicReference<>();
     Thread feeder = feeder(source, 1, CHANGES, SNAPSHOT_ROWS + 1, failure);
     feeder.join(300_000);
@@ -241,7 +242,7 @@ class PostgresServerIT {
     Thread more = feeder(source, 2, 2_000, SNAPSHOT_ROWS + CHANGES + 1, failure);
     more.join(300_000);
     assertNull(failure.get());
-    LaminarProcess again = LaminarProcess.start(logs, run(config));
+    ServerProcess again = LaminarProcess.start(logs, run(config));
     awaitEqual(again, source, target);
     assertEquals(0, again.stop(60), again.stderr());
     assertEquals(1, snapshotsTaken(again.stderr()), "a restart from the checkpoint takes no second snapshot");
@@ -263,7 +264,7 @@ class PostgresServerIT {
     Thread feeder = null;
     Random random = new Random(20261201);
     for (int kill = 0; kill < 3; kill++) {
-      LaminarProcess server = LaminarProcess.start(logs, run(config));
+      ServerProcess server = LaminarProcess.start(logs, run(config));
       if (feeder == null) {
         feeder = feeder(source, 3, CHANGES, SNAPSHOT_ROWS + 1, failure);
       }
@@ -275,7 +276,7 @@ class PostgresServerIT {
     }
     feeder.join(300_000);
     assertNull(failure.get());
-    LaminarProcess server = LaminarProcess.start(logs, run(config));
+    ServerProcess server = LaminarProcess.start(logs, run(config));
     // The target may already equal the source: wait until this run is up before stopping it, or the
     // SIGTERM reaches a JVM that has not installed laminar's handler yet (exit 143).
     server.await("change data capture running", 180, () -> captureStarts(server.stderr()) >= 4);
@@ -298,7 +299,7 @@ class PostgresServerIT {
     Path config = dir.resolve("unreachable.toml");
     Files.writeString(config, config("bad", dir.resolve("cp"), "orders", "target", "slot_unreachable")
         .replace("port = " + TestDatabase.PORT, "port = 1"));
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("unreachable"), 120, run(config));
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("unreachable"), 120, run(config));
     assertEquals(69, r.exit(), r.stderr());
     assertTrue(r.stderr().contains(TestDatabase.HOST + ":1"), r.stderr());
     assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
@@ -311,7 +312,7 @@ class PostgresServerIT {
     Path config = dir.resolve("mismatch.toml");
     String text = config("mismatch", dir.resolve("cp"), source, source, Fixtures.unique("slot"));
     Files.writeString(config, text);
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("mismatch"), 120, run(config));
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("mismatch"), 120, run(config));
     assertEquals(78, r.exit(), r.stderr());
     int qtyLine = 1 + (int) text.substring(0, text.indexOf("name = \"qty\"")).lines().count();
     assertTrue(r.stderr().contains("mismatch.toml:" + (qtyLine - 1)) || r.stderr().contains("mismatch.toml:" + qtyLine),

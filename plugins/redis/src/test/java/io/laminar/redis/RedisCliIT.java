@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.laminar.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,14 +72,14 @@ class RedisCliIT {
     return file;
   }
 
-  private static void assertNoStackTrace(LaminarProcess.Result r) {
+  private static void assertNoStackTrace(ServerProcess.Result r) {
     assertFalse(r.stderr().contains("\tat ") || r.stderr().contains("Exception"), r.stderr());
   }
 
   @Test
   void aPatternColumnOutsideThePrimaryKeyIsAConfigErrorAtTheProperty() throws Exception {
     Path file = config("pattern", "url = \"redis://127.0.0.1:6379/0\"\n\"key.pattern\" = \"instrument:{symbl}\"");
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("pattern"), 60, "validate", "--plugins", plugins(),
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("pattern"), 60, "validate", "--plugins", plugins(),
         "-c", file.toString());
     assertEquals(78, r.exit(), r.stderr());
     // line 22 of the file is the key.pattern line
@@ -91,7 +92,7 @@ class RedisCliIT {
   @Test
   void aUrlThatIsNotARedisUrlIsAConfigErrorWithThePasswordMasked() throws Exception {
     Path file = config("url", "url = \"http://app:hunter2@127.0.0.1:6379\"\n\"key.pattern\" = \"i:{symbol}\"");
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("url"), 60, "validate", "--plugins", plugins(),
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("url"), 60, "validate", "--plugins", plugins(),
         "-c", file.toString());
     assertEquals(78, r.exit(), r.stderr());
     assertTrue(r.stderr().contains(file + ":21:1: error: lookup 'instruments' (redis): invalid value "
@@ -107,7 +108,7 @@ class RedisCliIT {
       port = gone.port;
     }
     Path file = config("down", "url = \"redis://127.0.0.1:" + port + "/0\"\n\"key.pattern\" = \"i:{symbol}\"");
-    LaminarProcess.Result r = LaminarProcess.run(dir.resolve("down"), 60, "validate", "--plugins", plugins(),
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("down"), 60, "validate", "--plugins", plugins(),
         "-c", file.toString());
     assertEquals(69, r.exit(), r.stderr());
     assertTrue(r.stderr().contains("lookup 'instruments' (redis): cannot connect to redis at 127.0.0.1:" + port
@@ -120,7 +121,7 @@ class RedisCliIT {
     try (RedisProcess server = RedisProcess.start(dir, "--requirepass", "the-right-one")) {
       Path file = config("auth", "url = \"redis://127.0.0.1:" + server.port + "/0\"\n\"key.pattern\" = \"i:{symbol}\"\n"
           + "password = \"${REDIS_PASSWORD}\"");
-      LaminarProcess.Result r = LaminarProcess.run(dir.resolve("auth"), Map.of("REDIS_PASSWORD", "not-the-one"), 60,
+      ServerProcess.Result r = LaminarProcess.run(dir.resolve("auth"), Map.of("REDIS_PASSWORD", "not-the-one"), 60,
           "run", "--plugins", plugins(), "-c", file.toString());
       assertEquals(69, r.exit(), r.stderr());
       assertTrue(r.stderr().contains("cannot connect to redis at 127.0.0.1:" + server.port + " (db 0): WRONGPASS"),
@@ -143,7 +144,7 @@ class RedisCliIT {
       // where the state goes, and any free port for the HTTP API (8080 may be taken on a shared machine)
       Files.writeString(overlay, "[server]\nbind = \"127.0.0.1:0\"\n[state]\npath = \"" + dir.resolve("state")
           + "\"\n[checkpoint]\npath = \"" + dir.resolve("cp") + "\"\n");
-      LaminarProcess.Result r = LaminarProcess.run(dir.resolve("example"), Map.of("REDIS_URL", server.url()), 120,
+      ServerProcess.Result r = LaminarProcess.run(dir.resolve("example"), Map.of("REDIS_URL", server.url()), 120,
           "run", "--plugins", plugins(), "-c", EXAMPLES.resolve("redis-enrich.toml").toString(), "-c",
           overlay.toString());
       assertEquals(0, r.exit(), r.stderr());

@@ -3,6 +3,7 @@ package io.laminar.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.testkit.ServerProcess;
 import io.lettuce.core.KeyValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +41,12 @@ class RedisServerIT {
       Path logs = dir.resolve("e2e");
 
       for (int kill = 1; kill <= 2; kill++) {
-        LaminarProcess server = LaminarProcess.start(logs, run);
+        ServerProcess server = LaminarProcess.start(logs, run);
         int atLeast = kill * ROWS / 4;
         server.await(atLeast + " rows in Redis", 120, () -> outputKeys(redis) >= atLeast);
         server.kill();
       }
-      LaminarProcess last = LaminarProcess.start(logs, run);
+      ServerProcess last = LaminarProcess.start(logs, run);
       assertTrue(last.waitFor(180), "the bounded run did not end:\n" + last.stderr());
       assertEquals(0, last.exitValue(), last.stderr());
       long restores = last.stderr().lines().filter(l -> l.contains("restoring from checkpoint")).count();
