@@ -297,6 +297,7 @@ final class DeltaSink implements Sink {
     try {
       if (lastCommittedEpoch == 0) {
         long b = committedVersion;
+        Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("txn-base.tmp");
         Files.writeString(tmp, Long.toString(b) + "\n");
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -352,9 +353,12 @@ final class DeltaSink implements Sink {
       copies.add((FieldVector) tp.getTo());
     }
     ArrowBatch data = ArrowBatch.of(tableSchema, copies, order, rows);
+    boolean handedOver = false;
     try {
       if (partitionIndex.length == 0) {
-        writer(List.of()).write(new FilteredColumnarBatch(data, Optional.empty()));
+        PartitionWriter w = writer(List.of());
+        handedOver = true;
+        w.write(new FilteredColumnarBatch(data, Optional.empty()));
         return;
       }
       Map<List<String>, boolean[]> groups = new LinkedHashMap<>();
@@ -365,19 +369,27 @@ final class DeltaSink implements Sink {
         }
         groups.computeIfAbsent(Arrays.asList(key.clone()), k -> new boolean[rows])[r] = true;
       }
-      boolean first = true;
-      for (Map.Entry<List<String>, boolean[]> g : groups.entrySet()) {
-        if (!first) {
-          data.owner().retain();
-        }
-        first = false;
+      List<PartitionWriter> targets = new ArrayList<>();
+      for (List<String> k : groups.keySet()) {
+        targets.add(writer(k));
+      }
+      for (int i = 1; i < targets.size(); i++) {
+        data.owner().retain();
+      }
+      handedOver = true;
+      int i = 0;
+      for (boolean[] selected : groups.values()) {
         Optional<io.delta.kernel.data.ColumnVector> selection = groups.size() == 1 ? Optional.empty()
-            : Optional.of(new PartitionWriter.Selection(g.getValue()));
-        writer(g.getKey()).write(new FilteredColumnarBatch(data, selection));
+            : Optional.of(new PartitionWriter.Selection(selected));
+        targets.get(i++).write(new FilteredColumnarBatch(data, selection));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ConnectorException.runtime("interrupted while writing to " + tableName, e);
+    } finally {
+      if (!handedOver) {
+        data.owner().release();
+      }
     }
   }
 

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +26,10 @@ import java.util.concurrent.TimeUnit;
  * the target size. {@link #finish()} ends the input and returns the files written.
  */
 final class PartitionWriter {
-  private static final FilteredColumnarBatch END = new FilteredColumnarBatch(null, Optional.empty());
+  private static final Object END = new Object();
 
   private final Map<String, Literal> partitionValues;
-  private final BlockingQueue<FilteredColumnarBatch> queue = new ArrayBlockingQueue<>(4);
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4);
   private final Thread thread;
   private final List<DataFileStatus> files = new ArrayList<>();
   private volatile Throwable failure;
@@ -112,14 +111,14 @@ final class PartitionWriter {
   }
 
   private void drain() {
-    FilteredColumnarBatch b;
+    Object b;
     while ((b = queue.poll()) != null) {
       release(b);
     }
   }
 
-  private static void release(FilteredColumnarBatch b) {
-    if (b != END && b.getData() instanceof ArrowBatch a) {
+  private static void release(Object b) {
+    if (b instanceof FilteredColumnarBatch f && f.getData() instanceof ArrowBatch a) {
       a.owner().release();
     }
   }
@@ -139,12 +138,12 @@ final class PartitionWriter {
         return false;
       }
       try {
-        FilteredColumnarBatch b = queue.take();
+        Object b = queue.take();
         if (b == END) {
           ended = true;
           return false;
         }
-        next = b;
+        next = (FilteredColumnarBatch) b;
         return true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
