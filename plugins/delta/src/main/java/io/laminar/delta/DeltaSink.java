@@ -19,6 +19,7 @@ import io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
@@ -519,11 +520,12 @@ final class DeltaSink implements Sink {
 
   @Override
   public void commit(long epoch) throws ConnectorException {
-    EpochManifest m = prepared.remove(epoch);
+    EpochManifest m = prepared.get(epoch);
     if (m == null) {
       return; // nothing prepared (already in the table), or committed already
     }
-    commitManifest(m);
+    commitManifest(m); // a failed attempt keeps the epoch prepared, so the engine's retry commits it
+    prepared.remove(epoch);
   }
 
   private void commitManifest(EpochManifest m) throws ConnectorException {
@@ -561,11 +563,11 @@ final class DeltaSink implements Sink {
         for (Map.Entry<Map<String, String>, List<DataFileStatus>> e : byPartition.entrySet()) {
           DataWriteContext wc = Transaction.getWriteContext(engine(), state, literals(e.getKey()));
           try (CloseableIterator<Row> adds = Transaction.generateAppendActions(engine(), state,
-              toIterator(e.getValue()), wc)) {
+              Utils.toCloseableIterator(e.getValue().iterator()), wc)) {
             adds.forEachRemaining(actions::add);
           }
         }
-        result = txn.commit(engine(), CloseableIterable.inMemoryIterable(toIterator(actions)));
+        result = txn.commit(engine(), CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
       } catch (ConcurrentTransactionException e) {
         long now = latestTxnVersion();
         if (now == m.version()) {
@@ -632,7 +634,7 @@ final class DeltaSink implements Sink {
     commits.increment(1);
     commitMillis.increment(ms);
     lastCommitMillis.set(ms);
-    log.debug("committed epoch {} as txn version {}: {} files, {} rows, {} bytes in {} ms", m.epoch(), m.version(),
+    log.info("committed epoch {} as txn version {}: {} files, {} rows, {} bytes in {} ms", m.epoch(), m.version(),
         m.files().size(), rows, bytes, ms);
     try {
       Files.deleteIfExists(workDir.resolve(m.version() + ".json"));
@@ -714,25 +716,6 @@ final class DeltaSink implements Sink {
 
   private static Path localPath(String kernelPath) {
     return Paths.get(new org.apache.hadoop.fs.Path(kernelPath).toUri().getPath());
-  }
-
-  private static <T> CloseableIterator<T> toIterator(List<T> list) {
-    var it = list.iterator();
-    return new CloseableIterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public T next() {
-        return it.next();
-      }
-
-      @Override
-      public void close() {
-      }
-    };
   }
 
   private static void deleteTree(Path dir) throws IOException {

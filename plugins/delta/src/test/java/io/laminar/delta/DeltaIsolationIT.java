@@ -26,8 +26,8 @@ class DeltaIsolationIT {
   private Path pluginsDir() throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     copyTree(LaminarProcess.DELTA_PLUGIN, plugins.resolve("delta"));
-    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-plugin-kafka"), plugins.resolve("kafka"));
-    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-test-plugin-jackson-old"), plugins.resolve("jackson-old"));
+    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-plugin-kafka-plugin"), plugins.resolve("kafka"));
+    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-test-plugin-jackson-old-plugin"), plugins.resolve("jackson-old"));
     return plugins;
   }
 

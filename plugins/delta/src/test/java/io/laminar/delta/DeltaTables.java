@@ -11,6 +11,7 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -74,7 +75,7 @@ final class DeltaTables {
             Row scanFile = scanFiles.next();
             FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
             CloseableIterator<ColumnarBatch> physicalData = engine.getParquetHandler()
-                .readParquetFiles(single(status), physical, Optional.empty()).map(r -> r.getData());
+                .readParquetFiles(Utils.singletonCloseableIterator(status), physical, Optional.empty()).map(r -> r.getData());
             try (CloseableIterator<FilteredColumnarBatch> data =
                 Scan.transformPhysicalData(engine, scanState, scanFile, physicalData)) {
               while (data.hasNext()) {
@@ -171,26 +172,6 @@ final class DeltaTables {
       return v.getString(r);
     }
     throw new IllegalArgumentException("type " + type);
-  }
-
-  private static <T> CloseableIterator<T> single(T value) {
-    List<T> list = List.of(value);
-    var it = list.iterator();
-    return new CloseableIterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public T next() {
-        return it.next();
-      }
-
-      @Override
-      public void close() {
-      }
-    };
   }
 
   static Path path(String s) {

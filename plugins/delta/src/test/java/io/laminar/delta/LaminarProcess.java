@@ -18,8 +18,7 @@ final class LaminarProcess {
 
   private static final ServerProcess.Launcher LAUNCHER = new ServerProcess.Launcher(DELTA_PLUGIN,
       List.of("/io/delta/", "/org/apache/hadoop/", "/org/apache/parquet/", "/com/github/luben/", "/org/xerial/",
-          "/org/roaringbitmap/", "/io/airlift/", "/org/locationtech/", "/commons-pool/", "/javax/annotation/",
-          "/com/google/code/findbugs/", "/com/fasterxml/jackson/datatype/", "/org/junit/", "/org/opentest4j/",
+          "/org/roaringbitmap/", "/io/airlift/", "/org/junit/", "/org/opentest4j/",
           "/org/apiguardian/", "/laminar-plugin-testkit/"));
 
   private LaminarProcess() {
