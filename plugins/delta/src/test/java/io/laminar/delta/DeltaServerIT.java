@@ -217,6 +217,8 @@ class DeltaServerIT {
     ServerProcess last = LaminarProcess.start(logs, run(config));
     assertTrue(last.waitFor(240), "the last run ends by itself (bounded input)");
     assertEquals(0, last.exitValue(), last.stderr());
+    assertTrue(count(last.stderr(), "restoring from checkpoint") >= 1, "the kills came after checkpoints: "
+        + last.stderr());
 
     List<List<Object>> rawRows = DeltaTables.rows(raw);
     assertEquals(rows, rawRows.size(), "count");

@@ -18,7 +18,8 @@ final class LaminarProcess {
 
   private static final ServerProcess.Launcher LAUNCHER = new ServerProcess.Launcher(DELTA_PLUGIN,
       List.of("/io/delta/", "/org/apache/hadoop/", "/org/apache/parquet/", "/com/github/luben/", "/org/xerial/",
-          "/org/roaringbitmap/", "/io/airlift/", "/org/junit/", "/org/opentest4j/",
+          "/org/roaringbitmap/", "/io/airlift/", "/org/apache/kafka/", "/org/scala-lang/",
+          "/com/fasterxml/jackson/dataformat/", "/com/fasterxml/jackson/module/", "/org/junit/", "/org/opentest4j/",
           "/org/apiguardian/", "/laminar-plugin-testkit/"));
 
   private LaminarProcess() {
