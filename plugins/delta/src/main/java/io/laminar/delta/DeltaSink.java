@@ -153,6 +153,7 @@ final class DeltaSink implements Sink {
       conf.setClassLoader(DeltaSink.class.getClassLoader());
       // The raw local file system: no hidden .crc file beside every data and log file.
       conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+      conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
       conf.setBoolean("fs.file.impl.disable.cache", true);
       conf.set("parquet.compression", settings.compression());
       conf.set(ParquetFileWriter.TARGET_FILE_SIZE_CONF, Long.toString(settings.targetFileSize()));
