@@ -206,13 +206,16 @@ class DeltaServerIT {
     Files.writeString(config, config("crash", dir.resolve("cp"), raw, windows, rows, 4_000));
     Path logs = dir.resolve("crash");
     Random random = new Random(20261202);
+    int commitsBefore = 0;
     for (int kill = 0; kill < 3; kill++) {
       ServerProcess server = LaminarProcess.start(logs, run(config));
-      int starts = kill + 1;
-      server.await("pipelines running", 120, () -> count(server.stderr(), "delta table ") >= 2 * starts);
-      Thread.sleep(500 + random.nextInt(3000)); // a random moment to crash at, not a synchronisation
+      int before = commitsBefore;
+      // both sinks committed an epoch in this run: from here on a kill interrupts real progress
+      server.await("two commits in this run", 120, () -> count(server.stderr(), "committed epoch") >= before + 2);
+      Thread.sleep(random.nextInt(2500)); // a random moment to crash at, not a synchronisation
       assertTrue(server.isAlive(), () -> "laminar ended before the kill:\n" + server.stderr());
       server.kill();
+      commitsBefore = count(server.stderr(), "committed epoch");
     }
     ServerProcess last = LaminarProcess.start(logs, run(config));
     assertTrue(last.waitFor(240), "the last run ends by itself (bounded input)");

@@ -415,4 +415,27 @@ class DeltaSinkTest {
           + ": the table holds its txn version 5, newer than this sink's epoch 3"), e.getMessage());
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"zstd,ZSTD", "snappy,SNAPPY", "gzip,GZIP", "none,UNCOMPRESSED"})
+  void parquetCompressionReachesTheDataFiles(String codec, String inFooter) throws Exception {
+    try (DeltaSink sink = sink(Map.of(DeltaSettings.COMPRESSION, codec))) {
+      sink.open(0);
+      write(sink, 50, new ArrayList<>());
+      sink.prepareCommit(1);
+      sink.commit(1);
+    }
+    for (String file : DeltaTables.referencedFiles(table).keySet()) {
+      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file),
+              new org.apache.hadoop.conf.Configuration()))) {
+        for (var block : reader.getFooter().getBlocks()) {
+          for (var column : block.getColumns()) {
+            assertEquals(inFooter, column.getCodec().name(), file + " " + column.getPath());
+          }
+        }
+      }
+    }
+    assertEquals(50, DeltaTables.rows(table).size());
+  }
 }
