@@ -62,13 +62,15 @@ class DeltaKafkaIT {
 
   @Test
   void oneSourceIntoADeltaTableAndAKafkaTopicInOneServer() throws Exception {
-    try (KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+    // closed in finally: its close() throws InterruptedException, which try-with-resources warns about
+    KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
         .setNumBrokerNodes(1).setNumControllerNodes(1).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("auto.create.topics.enable", "false")
-        .build()) {
+        .build();
+    try {
       kafka.format();
       kafka.startup();
       kafka.waitForReadyBrokers();
@@ -152,6 +154,8 @@ class DeltaKafkaIT {
       }
       assertEquals(deltaIds, kafkaIds, "both outputs hold the same rows");
       assertTrue(DeltaTables.referencedFiles(table).size() > 0);
+    } finally {
+      kafka.close();
     }
   }
 

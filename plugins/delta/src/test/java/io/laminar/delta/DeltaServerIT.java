@@ -8,7 +8,6 @@ import io.laminar.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -292,9 +291,5 @@ class DeltaServerIT {
     assertTrue(r.stderr().contains("part.toml:" + line + ":"), "at the key's line " + line + ": " + r.stderr());
     assertTrue(r.stderr().contains("'symbl' is not a column of the pipeline's output"), r.stderr());
     assertTrue(r.stderr().contains("(did you mean 'symbol'?)"), r.stderr());
-  }
-
-  static Set<String> lines(String s) {
-    return new HashSet<>(s.lines().toList());
   }
 }

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -172,9 +171,5 @@ final class DeltaTables {
       return v.getString(r);
     }
     throw new IllegalArgumentException("type " + type);
-  }
-
-  static Path path(String s) {
-    return Paths.get(s);
   }
 }
