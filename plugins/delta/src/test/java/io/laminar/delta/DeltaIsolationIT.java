@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,23 +24,10 @@ class DeltaIsolationIT {
 
   private Path pluginsDir() throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    copyTree(LaminarProcess.DELTA_PLUGIN, plugins.resolve("delta"));
-    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-plugin-kafka-plugin"), plugins.resolve("kafka"));
-    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-test-plugin-jackson-old-plugin"), plugins.resolve("jackson-old"));
+    LaminarProcess.copyTree(LaminarProcess.DELTA_PLUGIN, plugins.resolve("delta"));
+    LaminarProcess.copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-plugin-kafka-plugin"), plugins.resolve("kafka"));
+    LaminarProcess.copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-test-plugin-jackson-old-plugin"), plugins.resolve("jackson-old"));
     return plugins;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
   }
 
   @Test

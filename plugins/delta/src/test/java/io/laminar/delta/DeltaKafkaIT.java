@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,22 +41,9 @@ class DeltaKafkaIT {
 
   private Path pluginsDir() throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    copy(LaminarProcess.DELTA_PLUGIN, plugins.resolve("delta"));
-    copy(LaminarProcess.TEST_PLUGINS.resolve("laminar-plugin-kafka-plugin"), plugins.resolve("kafka"));
+    LaminarProcess.copyTree(LaminarProcess.DELTA_PLUGIN, plugins.resolve("delta"));
+    LaminarProcess.copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-plugin-kafka-plugin"), plugins.resolve("kafka"));
     return plugins;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
   }
 
   @Test

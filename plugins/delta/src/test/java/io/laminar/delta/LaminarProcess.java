@@ -2,8 +2,10 @@ package io.laminar.delta;
 
 import io.laminar.testkit.ServerProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The real server in a child JVM for this module's tests ({@link ServerProcess}). Its class path is
@@ -27,6 +29,20 @@ final class LaminarProcess {
 
   static ServerProcess start(Path logs, String... args) throws IOException {
     return LAUNCHER.start(logs, args);
+  }
+
+  /** Copies a plugin directory into a test's plugins directory. */
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
   }
 
   static ServerProcess.Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
