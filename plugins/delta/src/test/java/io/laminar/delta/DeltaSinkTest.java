@@ -438,4 +438,106 @@ class DeltaSinkTest {
     }
     assertEquals(50, DeltaTables.rows(table).size());
   }
+
+  /** A context whose metrics are recorded, otherwise the test context. */
+  record Recording(io.laminar.api.ConnectorContext base, Map<String, Long> counters,
+      Map<String, java.util.function.DoubleSupplier> gauges) implements io.laminar.api.ConnectorContext {
+    @Override
+    public String name() {
+      return base.name();
+    }
+
+    @Override
+    public ConnectorKind kind() {
+      return base.kind();
+    }
+
+    @Override
+    public String serverName() {
+      return base.serverName();
+    }
+
+    @Override
+    public io.laminar.api.ConnectorProperties properties() {
+      return base.properties();
+    }
+
+    @Override
+    public Schema schema() {
+      return base.schema();
+    }
+
+    @Override
+    public List<String> primaryKey() {
+      return base.primaryKey();
+    }
+
+    @Override
+    public java.util.Optional<io.laminar.api.DeliveryGuarantee> delivery() {
+      return base.delivery();
+    }
+
+    @Override
+    public BufferAllocator allocator() {
+      return base.allocator();
+    }
+
+    @Override
+    public io.laminar.api.ConnectorMetrics metrics() {
+      return new io.laminar.api.ConnectorMetrics() {
+        @Override
+        public Counter counter(String name, String description) {
+          counters.putIfAbsent(name, 0L);
+          return delta -> counters.merge(name, delta, Long::sum);
+        }
+
+        @Override
+        public void gauge(String name, String description, java.util.function.DoubleSupplier value) {
+          gauges.put(name, value);
+        }
+      };
+    }
+
+    @Override
+    public org.slf4j.Logger logger() {
+      return base.logger();
+    }
+
+    @Override
+    public Path dataDir() {
+      return base.dataDir();
+    }
+  }
+
+  @Test
+  void metricsCountWhatWasCommitted() throws Exception {
+    Map<String, Long> counters = new HashMap<>();
+    Map<String, java.util.function.DoubleSupplier> gauges = new HashMap<>();
+    Map<String, Object> props = new HashMap<>();
+    props.put(DeltaSettings.TABLE_PATH, table.toString());
+    props.put(DeltaSettings.PARTITION_COLUMNS, "region");
+    TestConnectorContext base = TestConnectorContext.builder("out", ConnectorKind.SINK).schema(SCHEMA)
+        .properties(props).allocator(allocator).dataDir(tmp.resolve("data")).build();
+    try (DeltaSink sink = (DeltaSink) new DeltaSinkFactory().create(new Recording(base, counters, gauges))) {
+      sink.open(0);
+      write(sink, 30, new ArrayList<>());
+      sink.prepareCommit(1);
+      assertEquals(0L, counters.get("rows_written_total"), "nothing counts before the commit");
+      sink.commit(1);
+      write(sink, 12, new ArrayList<>());
+      sink.prepareCommit(2);
+      sink.commit(2);
+    }
+    Map<String, Map<String, String>> files = DeltaTables.referencedFiles(table);
+    long bytes = 0;
+    for (String f : files.keySet()) {
+      bytes += Files.size(Path.of(f));
+    }
+    assertEquals(42L, counters.get("rows_written_total"));
+    assertEquals((long) files.size(), counters.get("files_written_total"));
+    assertEquals(bytes, counters.get("bytes_written_total"));
+    assertEquals(2L, counters.get("commits_total"));
+    assertTrue(counters.containsKey("commit_latency_ms_total"));
+    assertTrue(gauges.get("last_commit_latency_ms").getAsDouble() >= 0);
+  }
 }
