@@ -117,6 +117,10 @@ final class SourceRunner implements Runnable {
           break;
         }
         Batch batch = s.poll(BATCH_ROWS, POLL_TIMEOUT);
+        if (batch != null && stopRequested) {
+          batch.close(); // stopped while polling (a restart may have replaced this run): not published
+          break;
+        }
         if (batch != null) {
           rowsRead.add(batch.rowCount());
           publish(batch);
