@@ -451,7 +451,7 @@ public final class Engine {
       return;
     }
     checkpoints.exclusive(() -> null);
-    run.sources.forEach(SourceRunner::requestStop);
+    run.sources.forEach(SourceRunner::abandon);
     run.threads.forEach(Thread::interrupt);
     long deadline = System.nanoTime() + REGION_STOP_WAIT.toNanos();
     for (Thread t : run.threads) {
@@ -618,7 +618,11 @@ public final class Engine {
           + describe(runner.name(), error), error));
       return;
     }
-    supervisor.submit(this::checkEnd);
+    if (state == State.STOPPING) {
+      checkEnd(); // takes no checkpoint while stopping
+    } else {
+      supervisor.submit(this::checkEnd); // may take the final checkpoint: not on a worker thread
+    }
   }
 
   /**
@@ -668,7 +672,9 @@ public final class Engine {
   /** A region failed while the engine stops: it is not restarted, and the run did not end cleanly. */
   void regionFailedWhileStopping(Region r, Failure f) {
     failure.compareAndSet(null, r.name() + " failed during the shutdown: " + f.message());
-    supervisor.submit(this::checkEnd);
+    if (state == State.STOPPING) {
+      checkEnd();
+    }
   }
 
   private static String describe(Throwable t) {
