@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
-        new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout(), java.util.Set.copyOf(resetSources)));
+        new EngineOptions(resetState, p.config.checkpoint().timeout(), java.util.Set.copyOf(resetSources)));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
     CompletableFuture<Long> signalled = new CompletableFuture<>();
     Signals.install(() -> {

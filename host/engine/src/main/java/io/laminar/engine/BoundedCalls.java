@@ -75,6 +75,33 @@ final class BoundedCalls implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code body} once per element, all at once on threads of their own, and waits for them
+   * all: each part of a checkpoint gets the whole deadline, so a region whose sink hangs does not
+   * use up the others' time.
+   */
+  <T> void each(List<T> elements, java.util.function.Consumer<T> body) throws InterruptedException {
+    if (elements.size() == 1) {
+      body.accept(elements.get(0));
+      return;
+    }
+    List<Future<?>> running = new java.util.ArrayList<>();
+    for (T e : elements) {
+      running.add(pool.submit(() -> body.accept(e)));
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        throw (Error) cause;
+      }
+    }
+  }
+
   /** Calls that timed out and have not returned since. */
   List<String> stuck() {
     return List.copyOf(stuck);

@@ -192,11 +192,7 @@ final class CheckpointCoordinator {
       pauseSources(parts, paused, deadlineNanos);
       sendBarriers(parts, id, release, deadlineNanos);
       awaitBarriers(parts, deadlineNanos);
-      for (Part p : parts) {
-        if (p.dropped == null) {
-          prepare(p, id, deadlineNanos);
-        }
-      }
+      calls.each(parts.stream().filter(p -> p.dropped == null).toList(), p -> prepare(p, id, deadlineNanos));
       if (parts.stream().allMatch(p -> p.dropped != null)) {
         // nothing new to save: the previous checkpoint stays the recovery point
         throw new CheckpointFailure(parts.isEmpty() ? "no pipeline is running" : "no pipeline could take part: "
@@ -330,7 +326,7 @@ final class CheckpointCoordinator {
   private static final String SELF = "self-reported";
 
   /** Offsets of a region's sources, then its sinks' prepareCommit; a failure drops the region. */
-  private void prepare(Part p, long id, long deadlineNanos) throws InterruptedException {
+  private void prepare(Part p, long id, long deadlineNanos) {
     try {
       for (SourceRunner s : p.run.sources) {
         String label = "source '" + s.name() + "' snapshotOffsets()";
@@ -347,7 +343,9 @@ final class CheckpointCoordinator {
         });
       }
     } catch (InterruptedException e) {
-      throw e;
+      Thread.currentThread().interrupt();
+      drop(p, Failure.timeout("checkpoint " + id + " was interrupted"));
+      abort(p, id, deadlineNanos);
     } catch (Exception e) {
       String message = e instanceof BoundedCalls.Timeout ? e.getMessage() + " (checkpoint " + id + ")"
           : "checkpoint " + id + ": " + describe(e);
@@ -454,10 +452,11 @@ final class CheckpointCoordinator {
    * {@code open(epoch)} finishes the commit. The other regions go on.
    */
   private void commitSinks(List<Part> parts, long id, long deadlineNanos) throws InterruptedException {
-    for (Part p : parts) {
-      if (p.dropped != null) {
-        continue;
-      }
+    calls.each(parts.stream().filter(p -> p.dropped == null).toList(), p -> commitSinks(p, id, deadlineNanos));
+  }
+
+  private void commitSinks(Part p, long id, long deadlineNanos) {
+    {
       for (ConnectorInstance<Sink> s : p.run.sinks) {
         String label = "sink '" + s.name() + "' commit(" + id + ")";
         activity = label;
@@ -471,7 +470,9 @@ final class CheckpointCoordinator {
             last = null;
             break;
           } catch (InterruptedException e) {
-            throw e;
+            Thread.currentThread().interrupt();
+            last = e;
+            break;
           } catch (BoundedCalls.Timeout e) {
             last = e;
             break;
@@ -480,7 +481,9 @@ final class CheckpointCoordinator {
             if (attempt < COMMIT_ATTEMPTS) {
               LOG.warn("sink '{}' could not commit epoch {} (attempt {} of {}): {}; retrying", s.name(), id, attempt,
                   COMMIT_ATTEMPTS, describe(e));
-              TimeUnit.MILLISECONDS.sleep(COMMIT_BACKOFF_MILLIS * attempt); // a pause between attempts
+              if (!backOff(attempt)) {
+                break;
+              }
             }
           }
         }
@@ -513,6 +516,17 @@ final class CheckpointCoordinator {
           LOG.warn("source '{}' could not acknowledge checkpoint {}: {}", e.getKey().name(), id, describe(ex));
         }
       }
+    }
+  }
+
+  /** Waits before the next commit attempt; false if interrupted (a shutdown is in progress). */
+  private static boolean backOff(int attempt) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(COMMIT_BACKOFF_MILLIS * attempt); // a pause between attempts, not a wait for a condition
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

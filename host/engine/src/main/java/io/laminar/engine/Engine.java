@@ -463,6 +463,15 @@ public final class Engine {
         abandoned.add(t);
       }
     }
+    synchronized (this) { // as release(): the engine's final cleanup may run at the same time
+      if (released) {
+        return; // the engine's release closes what is left
+      }
+      closeRun(r, run);
+    }
+  }
+
+  private void closeRun(Region r, Region.Run run) {
     for (PipelineRunner w : run.workers) {
       w.drainQueue();
     }
@@ -614,8 +623,9 @@ public final class Engine {
       return; // a run that was already replaced
     }
     if (error != null) {
-      supervisor.failed(r, r.run(), Failure.of("pipeline '" + runner.name() + "' failed: "
-          + describe(runner.name(), error), error));
+      // the region's name comes first in logs; name the pipeline only when the region has several
+      String which = r.pipelines().size() > 1 ? "pipeline '" + runner.name() + "': " : "";
+      supervisor.failed(r, r.run(), Failure.of(which + describe(runner.name(), error), error));
       return;
     }
     if (state == State.STOPPING) {

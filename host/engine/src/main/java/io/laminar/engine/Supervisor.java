@@ -50,8 +50,13 @@ final class Supervisor implements AutoCloseable {
       region.failedWith(failure);
       region.state(Region.State.RESTARTING);
     }
+    if (engine.state() == Engine.State.FAILED) {
+      LOG.debug("{} stopped with the failed engine: {}", region.name(), failure.message());
+      region.state(Region.State.STOPPED);
+      return;
+    }
     if (engine.state() != Engine.State.RUNNING) {
-      // Stopping (or already failed): nothing restarts; the stop cleans the region up.
+      // Stopping: nothing restarts; the stop cleans the region up.
       LOG.error("{} failed while the engine is {}: {}", region.name(),
           engine.state().name().toLowerCase(java.util.Locale.ROOT), failure.message());
       region.state(Region.State.FAILED);
