@@ -57,7 +57,8 @@ public final class Engine {
   public static final class CheckpointInProgress extends Exception {
     private static final long serialVersionUID = 1L;
 
-    CheckpointInProgress() {
+    /** The refusal, with the message the API shows. */
+    public CheckpointInProgress() {
       super("a checkpoint is already in progress; try again when it is done");
     }
   }
