@@ -76,6 +76,9 @@ public final class Engine {
   private final BoundedCalls calls = new BoundedCalls();
   private volatile State state = State.CREATED;
   private volatile boolean released;
+  private final CountDownLatch releaseDone = new CountDownLatch(1);
+  /** Set by {@link #shutdown}: every cleanup, whoever runs it, ends by then. */
+  private volatile long shutdownDeadline = Long.MAX_VALUE;
   private volatile BufferAllocator routingAllocator;
   private volatile CheckpointCoordinator checkpoints;
   private volatile CheckpointStore store;
@@ -216,6 +219,7 @@ public final class Engine {
         busy.add(call);
       }
     }
+    builder.closing().ifPresent(busy::add);
     for (Thread t : allThreads()) {
       if (t.isAlive()) {
         busy.add(t.getName());
@@ -743,6 +747,7 @@ public final class Engine {
    */
   public Outcome shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    shutdownDeadline = deadline;
     boolean stopping = false;
     synchronized (lifecycle) {
       if (state == State.RUNNING) {
@@ -836,7 +841,8 @@ public final class Engine {
    * Joins the threads, then releases what they used. Nothing here holds a lock a thread needs: a
    * thread that ends reports through {@link #pipelineDone} or {@link #sourceDone}, which take none.
    */
-  private Outcome cleanup(long deadline) {
+  private Outcome cleanup(long requested) {
+    long deadline = Math.min(requested, shutdownDeadline);
     long joinBy = deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline;
     for (Thread t : allThreads()) {
       join(t, joinBy);
@@ -854,15 +860,32 @@ public final class Engine {
    * the store and the routing allocator. A thread still alive keeps its executor and the routing
    * allocator open (it may still use them) but never stops the connectors from being closed.
    */
-  private synchronized Outcome release(long deadline) {
+  private Outcome release(long deadline) {
+    boolean mine;
+    synchronized (this) {
+      mine = !released;
+      released = true;
+    }
+    if (!mine) {
+      // another caller releases (awaitTermination and shutdown both end here): wait for it, bounded
+      try {
+        if (!releaseDone.await(Math.max(0, Math.min(deadline, shutdownDeadline) - System.nanoTime()),
+            TimeUnit.NANOSECONDS)) {
+          return new Outcome(state, failure.get(), busyComponents());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome(state, failure.get(), busyComponents());
+      }
+      return new Outcome(state, failure.get(), released());
+    }
     List<String> stuck = new ArrayList<>();
     for (Thread t : allThreads()) {
       if (t.isAlive()) {
         stuck.add(t.getName());
       }
     }
-    if (!released) {
-      released = true;
+    try {
       for (Region r : regions) {
         Region.Run run = r.run();
         if (run == null) {
@@ -882,8 +905,17 @@ public final class Engine {
       if (!stuck.isEmpty()) {
         LOG.warn("still busy after the engine stopped: {}", String.join(", ", stuck));
       }
+    } finally {
+      releasedStuck = List.copyOf(stuck);
+      releaseDone.countDown();
     }
     return new Outcome(state, failure.get(), stuck);
+  }
+
+  private volatile List<String> releasedStuck = List.of();
+
+  private List<String> released() {
+    return releasedStuck;
   }
 
   /** Closes connectors, the checkpoint store and (if no thread may use it) the routing allocator. */

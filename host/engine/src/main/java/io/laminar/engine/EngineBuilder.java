@@ -68,6 +68,7 @@ public final class EngineBuilder {
   private Set<String> skippedPipelines = Set.of();
   private boolean partial;
   private LongSupplier lookupClock = System::nanoTime;
+  private volatile String closing;
 
   /**
    * @param config a config the loader accepted
@@ -423,6 +424,11 @@ public final class EngineBuilder {
     return true;
   }
 
+  /** The {@code close()} call in progress, if any, to name what a shutdown waits on. */
+  public java.util.Optional<String> closing() {
+    return java.util.Optional.ofNullable(closing);
+  }
+
   /** Closes every created connector, each bounded by 10 seconds. */
   public void closeCreated() {
     closeCreated(Duration.ofSeconds(10));
@@ -447,9 +453,12 @@ public final class EngineBuilder {
     for (ConnectorInstance<?> i : allInstances()) {
       long left = deadlineNanos == Long.MAX_VALUE ? perConnector.toNanos()
           : Math.min(perConnector.toNanos(), deadlineNanos - System.nanoTime());
+      String label = i.connector().kind().label() + " '" + i.name() + "' close()";
+      closing = label;
       if (!close(i, Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), left)))) {
-        stuck.add(i.connector().kind().label() + " '" + i.name() + "' close()");
+        stuck.add(label);
       }
+      closing = null;
       if (Thread.currentThread().isInterrupted()) {
         break;
       }
