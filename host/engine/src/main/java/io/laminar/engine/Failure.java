@@ -18,25 +18,52 @@ import java.io.UncheckedIOException;
  */
 record Failure(String cause, boolean transientFailure, String message) {
 
-  /** Classifies {@code error}: the first cause in its chain that says what kind it is decides. */
+  /**
+   * Classifies {@code error} by its cause chain: transient if anything in it says so (a
+   * {@code CONNECTION_FAILED} connector exception, I/O, a timeout — ours, the JDK's, or a client
+   * library's {@code …TimeoutException} — or an exception a client library marks retriable:
+   * Kafka's {@code RetriableException}, JDBC's {@code SQLTransientException} and
+   * {@code SQLRecoverableException}); otherwise deterministic, named after the first telling cause.
+   */
   static Failure of(String message, Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof BoundedCalls.Timeout) {
+    String deterministic = null;
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 64; t = t.getCause() == t ? null : t.getCause(), depth++) {
+      if (t instanceof BoundedCalls.Timeout || t instanceof java.util.concurrent.TimeoutException) {
         return new Failure("timeout", true, message);
       }
-      if (t instanceof ConnectorException ce) {
-        return ce.kind() == ConnectorException.Kind.CONNECTION_FAILED
-            ? new Failure("connection_failed", true, message)
-            : new Failure("connector", false, message);
+      if (t instanceof ConnectorException ce && ce.kind() == ConnectorException.Kind.CONNECTION_FAILED) {
+        return new Failure("connection_failed", true, message);
       }
       if (t instanceof IOException || t instanceof UncheckedIOException) {
         return new Failure("io", true, message);
       }
-      if (t instanceof ExpressionError) {
-        return new Failure("expression", false, message);
+      String transientKind = libraryTransient(t.getClass());
+      if (transientKind != null) {
+        return new Failure(transientKind, true, message);
+      }
+      if (deterministic == null && t instanceof ExpressionError) {
+        deterministic = "expression";
+      } else if (deterministic == null && t instanceof ConnectorException) {
+        deterministic = "connector";
       }
     }
-    return new Failure("internal", false, message);
+    return new Failure(deterministic == null ? "internal" : deterministic, false, message);
+  }
+
+  /** "timeout" or "connection_failed" for a client library's transient exception (by class name: the host cannot see plugin classes). */
+  private static String libraryTransient(Class<?> type) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      String name = c.getSimpleName();
+      if (name.endsWith("TimeoutException")) {
+        return "timeout";
+      }
+      if (name.equals("RetriableException") || name.equals("SQLTransientException")
+          || name.equals("SQLRecoverableException")) {
+        return "connection_failed";
+      }
+    }
+    return null;
   }
 
   /** A call or wait that did not finish in time. */

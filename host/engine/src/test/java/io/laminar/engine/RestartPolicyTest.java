@@ -55,6 +55,11 @@ class RestartPolicyTest {
     assertEquals(Optional.empty(), none.delay(TRANSIENT, 0));
   }
 
+  /** Stands for a client library's timeout exception, which the host knows only by name. */
+  private static final class ClientTimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
   @Test
   void failuresAreClassifiedByTheFirstTellingCauseInTheChain() {
     assertEquals("connection_failed", TRANSIENT.cause());
@@ -63,5 +68,12 @@ class RestartPolicyTest {
     assertEquals("io", Failure.of("x", new RuntimeException(new IOException("broken pipe"))).cause());
     assertTrue(Failure.of("x", new BoundedCalls.Timeout("sink 'out' prepareCommit(3)")).transientFailure());
     assertEquals("internal", Failure.of("x", new IllegalStateException("bug")).cause());
+    // a connector's run-time error caused by a client library's timeout (e.g. a broker that is down)
+    Failure brokerDown = Failure.of("x", ConnectorException.runtime("kafka sink: flush failed",
+        new ClientTimeoutException()));
+    assertEquals("timeout", brokerDown.cause());
+    assertTrue(brokerDown.transientFailure());
+    assertTrue(!Failure.of("x", ConnectorException.runtime("cannot decode", new NumberFormatException("x")))
+        .transientFailure());
   }
 }
