@@ -39,6 +39,8 @@ public final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   /** How long stopping a failed region waits for its threads before abandoning them. */
   private static final Duration REGION_STOP_WAIT = Duration.ofSeconds(10);
+  /** How long past the deadline a second caller of the cleanup waits for the first to finish. */
+  private static final long RELEASE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /** Lifecycle states, as the HTTP API reports them. */
   public enum State { CREATED, RUNNING, STOPPING, COMPLETED, STOPPED, FAILED }
@@ -489,10 +491,10 @@ public final class Engine {
       }
     }
     for (ConnectorInstance<Source> s : run.sourceInstances) {
-      EngineBuilder.close(s, REGION_STOP_WAIT);
+      builder.close(s, REGION_STOP_WAIT);
     }
     for (ConnectorInstance<Sink> s : run.sinks) {
-      EngineBuilder.close(s, REGION_STOP_WAIT);
+      builder.close(s, REGION_STOP_WAIT);
     }
   }
 
@@ -869,9 +871,12 @@ public final class Engine {
     if (!mine) {
       // another caller releases (awaitTermination and shutdown both end here): wait for it, bounded
       try {
-        if (!releaseDone.await(Math.max(0, Math.min(deadline, shutdownDeadline) - System.nanoTime()),
-            TimeUnit.NANOSECONDS)) {
-          return new Outcome(state, failure.get(), busyComponents());
+        // the other caller's closes are bounded by the same deadline: give it a moment past it
+        long until = Math.min(deadline, shutdownDeadline);
+        long wait = until == Long.MAX_VALUE ? Long.MAX_VALUE : until - System.nanoTime() + RELEASE_GRACE_NANOS;
+        if (!releaseDone.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+          List<String> busy = busyComponents();
+          return new Outcome(state, failure.get(), busy.isEmpty() ? List.of("engine cleanup") : busy);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

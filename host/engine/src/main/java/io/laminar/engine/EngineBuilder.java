@@ -69,6 +69,9 @@ public final class EngineBuilder {
   private boolean partial;
   private LongSupplier lookupClock = System::nanoTime;
   private volatile String closing;
+  /** Instances whose close() was called (identity), so that none is closed twice. */
+  private final Set<Object> closed = java.util.Collections.synchronizedSet(
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
   /**
    * @param config a config the loader accepted
@@ -394,9 +397,13 @@ public final class EngineBuilder {
 
   /**
    * Closes one instance within {@code timeout} on a thread of its own and releases its allocator;
-   * false if {@code close()} did not return in time (the instance is abandoned, never closed again).
+   * false if {@code close()} did not return in time. Either way the instance is never closed again
+   * (not by {@link #closeCreated} either).
    */
-  static boolean close(ConnectorInstance<?> i, Duration timeout) {
+  boolean close(ConnectorInstance<?> i, Duration timeout) {
+    if (!closed.add(i.instance())) {
+      return true;
+    }
     String label = i.connector().kind().label() + " '" + i.name() + "'";
     FutureTask<Void> close = new FutureTask<>(() -> {
       ((AutoCloseable) i.instance()).close();

@@ -198,6 +198,8 @@ class RestartTest {
     assertTrue(TransactionalSinkFactory.COMMITTED.get("lk_b").size() > 0, "b's sink committed");
     assertTrue(!engine.ready(), "not ready while a pipeline has failed");
     assertEquals(Engine.State.STOPPED, engine.shutdown(Duration.ofSeconds(10)).state());
+    assertEquals(1, TransactionalSinkFactory.CLOSES.get("lk_a").get(), "the failed pipeline's sink is closed once");
+    assertEquals(1, TransactionalSinkFactory.CLOSES.get("lk_b").get());
   }
 
   @Test

@@ -40,6 +40,8 @@ final class TransactionalSinkFactory implements SinkFactory {
   /** Opened by the test to let a blocked prepareCommit go; counted down when one blocks. */
   static final Map<String, CountDownLatch[]> HANG = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> PREPARES = new ConcurrentHashMap<>();
+  /** close() calls per sink name, over all instances. */
+  static final Map<String, AtomicInteger> CLOSES = new ConcurrentHashMap<>();
 
   static void clear() {
     COMMITTED.clear();
@@ -50,6 +52,7 @@ final class TransactionalSinkFactory implements SinkFactory {
     HANG.values().forEach(l -> l[1].countDown());
     HANG.clear();
     PREPARES.clear();
+    CLOSES.clear();
   }
 
   /** Prepares and later blocks prepareCommit number {@code call} of {@code sink}; returns {blocked, release}. */
@@ -140,6 +143,7 @@ final class TransactionalSinkFactory implements SinkFactory {
 
       @Override
       public void close() {
+        CLOSES.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
         pending = new ArrayList<>();
       }
     };
