@@ -247,7 +247,7 @@ class RestartTest {
   void aHangingPrepareCommitTimesTheCheckpointOutRestartsThePipelineAndAConcurrentCheckpointIsRefused()
       throws Exception {
     CountDownLatch[] hang = TransactionalSinkFactory.hangPrepare("hg_a", 2);
-    Engine engine = start(twoPipelines("hg", 100_000_000, 5_000, "interval = \"1h\"\ntimeout = \"2s\"",
+    Engine engine = start(twoPipelines("hg", 100_000_000, 5_000, "interval = \"1h\"\ntimeout = \"4s\"",
         "restart = { initial = \"10ms\" }"));
     CheckpointRecoveryTest.await(() -> status(engine, "a").rowsIn() > 0, "rows");
     assertTrue(engine.checkpointNow().checkpointId() == 1);
@@ -286,7 +286,7 @@ class RestartTest {
     CountDownLatch[] hang = TransactionalSinkFactory.hangPrepare("sd_a", 1);
     Engine engine = start(twoPipelines("sd", 100_000_000, 5_000, "interval = \"1h\"", ""));
     CheckpointRecoveryTest.await(() -> status(engine, "a").rowsIn() > 0 && status(engine, "b").rowsOut() > 0, "rows");
-    Engine.Outcome outcome = engine.shutdown(Duration.ofSeconds(2));
+    Engine.Outcome outcome = engine.shutdown(Duration.ofSeconds(4));
     assertTrue(hang[0].getCount() == 0, "the final checkpoint called prepareCommit");
     List<String> named = new ArrayList<>(outcome.stuck());
     if (outcome.failure() != null) {
