@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
-        new EngineOptions(resetState, EngineOptions.defaults().checkpointTimeout(), java.util.Set.copyOf(resetSources)));
+        new EngineOptions(resetState, p.config.checkpoint().timeout(), java.util.Set.copyOf(resetSources)));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
     CompletableFuture<Long> signalled = new CompletableFuture<>();
     Signals.install(() -> {
@@ -138,9 +138,25 @@ final class RunCommand implements Callable<Integer> {
         parent.err.println("laminar: all input processed; done.");
         return ExitCode.OK;
       case STOPPED:
+        if (!outcome.stuck().isEmpty()) {
+          // the final checkpoint committed, but a connector call (e.g. a close()) never returned
+          parent.err.println("laminar: stopped, but the shutdown did not finish within " + timeout.toMillis()
+              + " ms; still busy: " + String.join(", ", outcome.stuck()) + " (abandoned). The final checkpoint is "
+              + "complete.");
+          return ExitCode.FORCED_STOP;
+        }
         parent.err.println("laminar: stopped.");
         return ExitCode.OK;
       default:
+        if (signalled.isDone() && !outcome.stuck().isEmpty()) {
+          // a call that never returned during the shutdown: named, and the run did not end cleanly
+          if (outcome.failure() != null) {
+            parent.err.println("laminar: " + outcome.failure());
+          }
+          parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
+              + String.join(", ", outcome.stuck()) + ". The last completed checkpoint is kept.");
+          return ExitCode.FORCED_STOP;
+        }
         if (outcome.failure() != null) {
           // A failure is exit 1 even if some thread did not finish cleaning up after it.
           parent.err.println("laminar: " + outcome.failure() + (outcome.stuck().isEmpty() ? ""

@@ -199,6 +199,79 @@ class GracefulShutdownTest {
     assertTrue(seconds < 10, "took " + seconds + " s");
   }
 
+  /** The config of {@link #config(boolean)} with other sink properties and {@code [server]} lines. */
+  private Path config(String sinkProperties, String serverLines, String sourceProperties) throws Exception {
+    Path config = config(false);
+    Files.writeString(config, Files.readString(config)
+        .replace("hang_on_prepare = false", sinkProperties)
+        .replace("bind = \"127.0.0.1:0\"", "bind = \"127.0.0.1:0\"\n" + serverLines)
+        .replace("rows_per_second = 20000", sourceProperties));
+    return config;
+  }
+
+  @Test
+  void aConnectorCloseThatHangsIsNamedCalledOnceAndTheShutdownEndsWithinItsTimeout() throws Exception {
+    Path log = dir.resolve("close.log");
+    Process p = startAndWait(config("hang_on_close = true", "", "rows_per_second = 20000"), log,
+        "--shutdown-timeout", "3s");
+    awaitRowsRead(log, p, 0);
+    p.destroy();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after the shutdown timeout");
+    String output = Files.readString(log);
+    assertEquals(ExitCode.FORCED_STOP, p.exitValue(), output);
+    assertTrue(output.contains("still busy: sink 'out' close()"), output);
+    assertEquals(List.of("close"), Files.readAllLines(dir.resolve("sink").resolve("closes")), "close() called once");
+    try (var files = Files.list(dir.resolve("sink"))) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("committed-")), "the final checkpoint "
+          + "committed before the close hung");
+    }
+  }
+
+  @Test
+  void aSinkThatFailsToConnectOnceIsRestartedAndTheBoundedRunWritesEveryRowExactlyOnce() throws Exception {
+    Path log = dir.resolve("restart.log");
+    Path config = config("fail_prepare_at = 3", "restart = { initial = \"100ms\" }",
+        "rows_per_second = 20000\nmax_rows = 60000");
+    Files.writeString(config, Files.readString(config).replace("interval = \"1h\"", "interval = \"200ms\""));
+    // a bounded run: it ends by itself once all input is processed
+    Process p = ChildLaminar.start(log, "run", "--offline", "--plugins", TEST_PLUGINS.toString(), "-c",
+        config.toString());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run did not end:\n" + Files.readString(log));
+    String output = Files.readString(log);
+    assertEquals(ExitCode.OK, p.exitValue(), output);
+    assertTrue(output.contains("pipeline 'copy' failed (connection_failed)") && output.contains("restarting"), output);
+    List<Long> ids = new ArrayList<>();
+    try (var files = Files.list(dir.resolve("sink"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("committed-")).toList()) {
+        Files.readAllLines(f).forEach(line -> ids.add(Long.parseLong(line)));
+      }
+    }
+    java.util.Collections.sort(ids);
+    assertEquals(60_000, ids.size(), "every row once");
+    for (int i = 0; i < ids.size(); i++) {
+      assertEquals((long) i + ids.get(0), ids.get(i), "row " + i);
+    }
+  }
+
+  @Test
+  void aPipelineThatFailsForGoodWithOnPipelineFailureExitEndsTheServerWithExit1() throws Exception {
+    Path log = dir.resolve("exit.log");
+    Process p = ChildLaminar.start(log, "run", "--offline", "--plugins", TEST_PLUGINS.toString(), "-c",
+        config("fail_prepare_at = 1", "on_pipeline_failure = \"exit\"\nrestart = { strategy = \"none\" }",
+            "rows_per_second = 20000").toString());
+    awaitLog(log, p, LISTENING);
+    awaitRowsRead(log, p, 0);
+    // a checkpoint reaches the sink's first prepareCommit, which fails
+    String base = awaitLog(log, p, LISTENING).group(1);
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/checkpoint"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not exit:\n" + Files.readString(log));
+    String output = Files.readString(log);
+    assertEquals(ExitCode.RUNTIME, p.exitValue(), output);
+    assertTrue(output.contains("on_pipeline_failure = \"exit\"") && output.contains("cannot connect to "
+        + "epoch-file-store:1"), output);
+  }
+
   @Test
   void aSecondSignalForcesTheExit() throws Exception {
     Path log = dir.resolve("twice.log");

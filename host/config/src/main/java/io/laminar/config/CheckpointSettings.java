@@ -11,8 +11,11 @@ import java.time.Duration;
  *     never share checkpoints; the store keeps them in its {@code checkpoints/} child)
  * @param interval time between checkpoints (default 10s)
  * @param retain how many completed checkpoints to keep (default 3, at least 1)
+ * @param timeout how long one checkpoint (and each connector call in it: a source's
+ *     {@code snapshotOffsets}, a sink's {@code prepareCommit} and {@code commit}) may take before it
+ *     is abandoned and the pipelines it waits on are restarted (default 10 min)
  */
-public record CheckpointSettings(Path dir, Duration interval, int retain) {
+public record CheckpointSettings(Path dir, Duration interval, int retain, Duration timeout) {
   /** Default checkpoint directory, for the default state path and server name. */
   public static final Path DEFAULT_DIR = defaultDir(StateSettings.DEFAULT_PATH, ServerSettings.DEFAULT_NAME);
   /** Default checkpoint interval. */
@@ -21,6 +24,13 @@ public record CheckpointSettings(Path dir, Duration interval, int retain) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(1);
   /** Default number of checkpoints kept. */
   public static final int DEFAULT_RETAIN = 3;
+  /** Default checkpoint timeout. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+  /** Settings with the default timeout. */
+  public CheckpointSettings(Path dir, Duration interval, int retain) {
+    this(dir, interval, retain, DEFAULT_TIMEOUT);
+  }
 
   /**
    * Where checkpoints go when {@code [checkpoint]} names no location: under the state directory,

@@ -126,7 +126,7 @@ public final class ConfigLoader {
     CheckpointSettings checkpointSettings = SettingsReader.checkpoint(checkpoint.reader(reading, start),
         CheckpointSettings.defaultDir(stateSettings.path(), serverSettings.name()));
     checkpointSettings = new CheckpointSettings(ConfigPaths.resolve(first, checkpointSettings.dir()),
-        checkpointSettings.interval(), checkpointSettings.retain());
+        checkpointSettings.interval(), checkpointSettings.retain(), checkpointSettings.timeout());
     List<Named<SourceConfig>> mergedSources = byName(sources);
     List<Named<LookupConfig>> mergedLookups = byName(lookups);
     List<Named<PipelineConfig>> mergedPipelines = byName(pipelines);

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 final class EntityReader {
   static final List<String> SOURCE_KEYS = List.of("name", "connector", "properties", "schema", "watermark");
   static final List<String> LOOKUP_KEYS = List.of("name", "connector", "properties", "schema", "primary_key", "cache");
-  static final List<String> PIPELINE_KEYS = List.of("name", "sql", "parallelism", "emit_interval", "state_ttl");
+  static final List<String> PIPELINE_KEYS = List.of("name", "sql", "parallelism", "emit_interval", "state_ttl", "restart");
   static final List<String> SINK_KEYS = List.of("name", "pipeline", "connector", "delivery", "properties");
   static final List<String> CACHE_KEYS = List.of("size", "ttl");
   static final List<String> DELIVERY_VALUES = Arrays.stream(DeliveryGuarantee.values())
@@ -88,9 +88,10 @@ final class EntityReader {
     Optional<Integer> parallelism = t.intInRange("parallelism", 1, MAX_PARALLELISM, "between 1 and " + MAX_PARALLELISM);
     Optional<Duration> emitInterval = t.positiveDuration("emit_interval");
     Optional<Duration> stateTtl = t.positiveDuration("state_ttl");
+    Optional<RestartSettings> restart = RestartReader.read(t);
     PipelineConfig config = problems.count() > before ? null
         : new PipelineConfig(name.get().value(), sql.get(), sqlStart(t.valuePosition("sql")), parallelism,
-            emitInterval, stateTtl, t.position());
+            emitInterval, stateTtl, restart, t.position());
     return named("pipeline", name, config, fileIndex);
   }
 

@@ -14,10 +14,18 @@ import java.util.Optional;
  *     (absent = after every input batch)
  * @param stateTtl for a GROUP BY without a window: forget groups not updated for this long
  *     (absent = keep every group)
+ * @param restart this pipeline's restart strategy, if it overrides {@code [server.restart]}
  * @param position where the {@code [[pipeline]]} starts
  */
 public record PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
-    Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position) {
+    Optional<Duration> emitInterval, Optional<Duration> stateTtl, Optional<RestartSettings> restart,
+    Position position) {
+  /** A pipeline without a restart strategy of its own. */
+  public PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
+      Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position) {
+    this(name, sql, sqlPosition, parallelism, emitInterval, stateTtl, Optional.empty(), position);
+  }
+
   /**
    * Maps a 1-based position inside {@link #sql()} to the file: line 1 is offset by the column the SQL
    * starts at, later lines keep their column; in a basic string with escapes, through the escapes.

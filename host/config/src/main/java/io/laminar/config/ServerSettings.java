@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param pluginsRequired plugin ids that must load, or the server refuses to start
  * @param authToken bearer token that mutating HTTP endpoints require, if set
  * @param shutdownTimeout how long a graceful shutdown may take (default 30s)
+ * @param restart how failed pipelines are restarted ({@code [server.restart]}; default exponential)
+ * @param onPipelineFailure {@code continue} (default: the server keeps serving the other pipelines
+ *     when one has failed for good) or {@code exit} (the server stops and exits 1)
  */
 public record ServerSettings(String name, String bindHost, int bindPort, int workers, String logLevel,
     String logFormat, Optional<Path> pluginsDir, List<String> pluginsRequired, Optional<Secret> authToken,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout, RestartSettings restart, String onPipelineFailure) {
   /** Default server name. */
   public static final String DEFAULT_NAME = "laminar";
   /** Default bind host: loopback only, so a fresh install is not reachable from the network. */
@@ -35,6 +38,8 @@ public record ServerSettings(String name, String bindHost, int bindPort, int wor
   public static final List<String> LOG_FORMATS = List.of("text", "json");
   /** Default graceful-shutdown budget. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  /** Accepted values of {@code on_pipeline_failure}. */
+  public static final List<String> ON_PIPELINE_FAILURE = List.of("continue", "exit");
 
   /** Copies the list. */
   public ServerSettings {
@@ -44,7 +49,13 @@ public record ServerSettings(String name, String bindHost, int bindPort, int wor
   /** Settings used when the file has no {@code [server]} section. */
   public static ServerSettings defaults() {
     return new ServerSettings(DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, Runtime.getRuntime().availableProcessors(),
-        "info", "text", Optional.empty(), List.of(), Optional.empty(), DEFAULT_SHUTDOWN_TIMEOUT);
+        "info", "text", Optional.empty(), List.of(), Optional.empty(), DEFAULT_SHUTDOWN_TIMEOUT,
+        RestartSettings.defaults(), "continue");
+  }
+
+  /** Whether a pipeline that failed for good stops the whole server. */
+  public boolean exitOnPipelineFailure() {
+    return onPipelineFailure.equals("exit");
   }
 
   /** {@code host:port} as written in the file (IPv6 hosts in brackets). */

@@ -13,9 +13,9 @@ import java.util.Optional;
 /** Reads the single-instance sections {@code [server]}, {@code [state]} and {@code [checkpoint]}. */
 final class SettingsReader {
   static final List<String> SERVER_KEYS = List.of("name", "bind", "workers", "log_level", "log_format",
-      "plugins_dir", "plugins_required", "auth_token", "shutdown_timeout");
+      "plugins_dir", "plugins_required", "auth_token", "shutdown_timeout", "restart", "on_pipeline_failure");
   static final List<String> STATE_KEYS = List.of("path");
-  static final List<String> CHECKPOINT_KEYS = List.of("url", "path", "interval", "retain");
+  static final List<String> CHECKPOINT_KEYS = List.of("url", "path", "interval", "retain", "timeout");
   /** Keys of which a later file's value replaces the other one too (two spellings of one setting). */
   static final List<List<String>> CHECKPOINT_ALTERNATIVES = List.of(List.of("url", "path"));
 
@@ -56,7 +56,10 @@ final class SettingsReader {
       t.error(t.valuePosition("auth_token"), "'auth_token' in [server] must not be empty (remove it to disable auth)");
     }
     Duration shutdown = t.positiveDuration("shutdown_timeout").orElse(d.shutdownTimeout());
-    return new ServerSettings(name, host, port, workers, level, format, pluginsDir, required, token, shutdown);
+    RestartSettings restart = RestartReader.read(t).orElse(d.restart());
+    String onFailure = t.choice("on_pipeline_failure", ServerSettings.ON_PIPELINE_FAILURE).orElse(d.onPipelineFailure());
+    return new ServerSettings(name, host, port, workers, level, format, pluginsDir, required, token, shutdown,
+        restart, onFailure);
   }
 
   /**
@@ -97,7 +100,8 @@ final class SettingsReader {
       interval = CheckpointSettings.DEFAULT_INTERVAL;
     }
     int retain = t.intInRange("retain", 1, Integer.MAX_VALUE, "at least 1").orElse(CheckpointSettings.DEFAULT_RETAIN);
-    return new CheckpointSettings(dir, interval, retain);
+    Duration timeout = t.positiveDuration("timeout").orElse(CheckpointSettings.DEFAULT_TIMEOUT);
+    return new CheckpointSettings(dir, interval, retain, timeout);
   }
 
   /** A path setting; a relative one is resolved against the directory of the file that sets it. */

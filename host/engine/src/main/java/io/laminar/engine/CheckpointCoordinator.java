@@ -1,12 +1,15 @@
 package io.laminar.engine;
 
-import io.laminar.api.ConnectorException;
 import io.laminar.api.Sink;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.CheckpointNames;
 import io.laminar.state.CheckpointStore;
 import io.laminar.state.CheckpointWriter;
 import io.laminar.state.CompletedCheckpoint;
+import io.laminar.state.RestoredCheckpoint;
+import io.laminar.plan.CompiledPipeline;
+import java.util.HashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.util.ArrayList;
@@ -21,11 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes aligned checkpoints: (1) park every source between two polls, (2) send a barrier through
- * every running pipeline and wait until each has processed everything queued before it, (3) with
- * all pipeline threads parked, write source offsets and every executor's state, (4) prepare the
- * sinks' epoch, (5) make the checkpoint durable, (6) commit the sinks' epoch, (7) let everything go.
- * The checkpoint id is the sinks' epoch, so a sink that commits per epoch gets exactly-once output.
+ * Takes aligned checkpoints of the regions that run ({@link Region}): (1) park their sources between
+ * two polls, (2) send a barrier through every worker and wait until each has processed everything
+ * queued before it, (3) per region, with its threads parked: take its sources' offsets and prepare
+ * its sinks' epoch, (4) write offsets and every executor's state, (5) make the checkpoint durable,
+ * (6) commit the sinks' epoch, (7) let everything go. The checkpoint id is the sinks' epoch.
+ *
+ * <p>A region that is not running (restarting, failed) or that fails during the checkpoint (a
+ * source that does not pause, a worker that does not reach the barrier, a connector call that
+ * throws or does not return by the deadline) does not stop the others: the checkpoint carries its
+ * files forward from the previous checkpoint, with the epoch they were taken at
+ * ({@link #epochKey}), and the region is handed to the supervisor. So every checkpoint holds every
+ * pipeline's last good state, and a region's state and offsets always come from one epoch. Every
+ * connector call runs under the checkpoint's deadline ({@link BoundedCalls}).
  */
 final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
@@ -34,31 +45,35 @@ final class CheckpointCoordinator {
   private static final int COMMIT_ATTEMPTS = 3;
   private static final long COMMIT_BACKOFF_MILLIS = 200;
 
+  /** Where a region's failure during a checkpoint goes (the supervisor). */
+  interface FailureSink {
+    void failed(Region region, Region.Run run, Failure failure);
+  }
+
   private final CheckpointStore store;
-  private final List<SourceRunner> sources;
-  private final List<PipelineRunner> pipelines;
-  private final List<ConnectorInstance<Sink>> sinks;
+  private final List<Region> regions;
   /** Saved with every checkpoint: what each source reads ({@link SourceIdentity}). */
   private final Map<String, String> metadata;
+  private final BoundedCalls calls;
+  private final FailureSink failures;
+  private final ReentrantLock lock = new ReentrantLock();
   private final LongAdder count;
-  private final LongAdder failures;
+  private final LongAdder failed;
   private volatile CheckpointResult last;
   private volatile String activity; // the external call in progress, to name it if it hangs
   private volatile long lastSuccessMillis;
-  /** Set once a sink's commit failed for good: no checkpoint may follow (it would skip that epoch). */
-  private volatile String uncommitted;
   /** A checkpoint marked the input complete: the run is over, periodic checkpoints stop. */
   private boolean inputCompleted;
 
-  CheckpointCoordinator(CheckpointStore store, List<SourceRunner> sources, List<PipelineRunner> pipelines,
-      List<ConnectorInstance<Sink>> sinks, Map<String, String> metadata, EngineMetrics metrics) {
+  CheckpointCoordinator(CheckpointStore store, List<Region> regions, Map<String, String> metadata,
+      EngineMetrics metrics, BoundedCalls calls, FailureSink failures) {
     this.store = store;
     this.metadata = Map.copyOf(metadata);
-    this.sources = sources;
-    this.pipelines = pipelines;
-    this.sinks = sinks;
+    this.regions = regions;
+    this.calls = calls;
+    this.failures = failures;
     this.count = metrics.counter("laminar_checkpoints_total", Map.of(), "Checkpoints completed");
-    this.failures = metrics.counter("laminar_checkpoint_failures_total", Map.of(), "Checkpoints that failed");
+    this.failed = metrics.counter("laminar_checkpoint_failures_total", Map.of(), "Checkpoints that failed");
     metrics.gauge("laminar_checkpoint_duration_milliseconds", Map.of(), "Duration of the last checkpoint",
         () -> last == null ? Double.NaN : last.durationMs());
     metrics.gauge("laminar_checkpoint_size_bytes", Map.of(), "Size of the last checkpoint",
@@ -72,123 +87,310 @@ final class CheckpointCoordinator {
     return Optional.ofNullable(activity);
   }
 
+  /** The metadata key of the epoch a pipeline's files in a checkpoint were taken at. */
+  static String epochKey(String pipeline) {
+    return "epoch." + pipeline;
+  }
+
+  /**
+   * Runs {@code body} while no checkpoint is in progress (a region's start or stop must not change
+   * what a checkpoint is snapshotting).
+   */
+  <T, E extends Exception> T exclusive(Exclusive<T, E> body) throws E {
+    lock.lock();
+    try {
+      return body.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A body for {@link #exclusive}. */
+  @FunctionalInterface
+  interface Exclusive<T, E extends Exception> {
+    T run() throws E;
+  }
+
   /**
    * Takes a periodic checkpoint if {@code wanted} still holds once no other checkpoint is in
-   * progress, and none marked the input complete yet; empty if it was skipped.
+   * progress, some region runs, and none marked the input complete yet; empty if it was skipped.
    */
-  synchronized Optional<CheckpointResult> checkpointIf(BooleanSupplier wanted, long deadlineNanos)
-      throws CheckpointFailure {
-    if (inputCompleted || !wanted.getAsBoolean()) {
-      return Optional.empty();
+  Optional<CheckpointResult> checkpointIf(BooleanSupplier wanted, long deadlineNanos) throws CheckpointFailure {
+    lock.lock();
+    try {
+      if (inputCompleted || !wanted.getAsBoolean() || regions.stream().noneMatch(CheckpointCoordinator::runs)) {
+        return Optional.empty();
+      }
+      return Optional.of(take(false, deadlineNanos, true));
+    } finally {
+      lock.unlock();
     }
-    return Optional.of(take(false, deadlineNanos, true));
   }
 
   /** Takes one checkpoint; {@code completed} marks a bounded run whose input is all processed. */
-  synchronized CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
-    return take(completed, deadlineNanos, false);
+  CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
+    lock.lock();
+    try {
+      return take(completed, deadlineNanos, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** As {@link #checkpoint}, but refuses at once when another checkpoint is in progress. */
+  CheckpointResult checkpointUnlessBusy(long deadlineNanos) throws CheckpointFailure {
+    if (!lock.tryLock()) {
+      throw new Busy();
+    }
+    try {
+      return take(false, deadlineNanos, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean runs(Region r) {
+    return r.state() == Region.State.RUNNING && r.run() != null;
+  }
+
+  /** A region taking part in one checkpoint, and what it contributes. */
+  private static final class Part {
+    final Region region;
+    final Region.Run run;
+    final Map<SourceRunner, byte[]> offsets = new java.util.IdentityHashMap<>();
+    final List<ConnectorInstance<Sink>> prepared = new ArrayList<>();
+    CountDownLatch arrived;
+    List<PipelineRunner> live = List.of();
+    Failure dropped;
+
+    Part(Region region, Region.Run run) {
+      this.region = region;
+      this.run = run;
+    }
   }
 
   /** One checkpoint; a periodic one logs at DEBUG (one INFO line per interval is noise). */
   private CheckpointResult take(boolean completed, long deadlineNanos, boolean periodic) throws CheckpointFailure {
     long t0 = System.nanoTime();
-    if (uncommitted != null) {
-      failures.increment();
-      throw new CheckpointFailure(uncommitted + "; no further checkpoint is taken before a restart commits it");
-    }
     long id;
     try {
       id = store.nextId();
     } catch (CheckpointException e) {
-      failures.increment();
+      failed.increment();
       throw new CheckpointFailure("cannot read the checkpoint directory: " + e.getMessage());
+    }
+    List<Part> parts = new ArrayList<>();
+    for (Region r : regions) {
+      Region.Run run = r.run();
+      if (runs(r)) {
+        parts.add(new Part(r, run));
+      }
     }
     List<SourceRunner> paused = new ArrayList<>();
     CountDownLatch release = new CountDownLatch(1);
     try {
-      for (SourceRunner s : sources) {
-        paused.add(s);
-        if (!s.pause(deadlineNanos)) {
-          throw new CheckpointFailure("source '" + s.name() + "' did not pause in time");
-        }
+      pauseSources(parts, paused, deadlineNanos);
+      sendBarriers(parts, id, release, deadlineNanos);
+      awaitBarriers(parts, deadlineNanos);
+      calls.each(parts.stream().filter(p -> p.dropped == null).toList(), p -> prepare(p, id, deadlineNanos));
+      if (parts.stream().allMatch(p -> p.dropped != null)) {
+        // nothing new to save: the previous checkpoint stays the recovery point
+        throw new CheckpointFailure(parts.isEmpty() ? "no pipeline is running" : "no pipeline could take part: "
+            + String.join("; ", parts.stream().map(p -> p.dropped.message()).toList())
+            + "; the checkpoint is aborted, since it would not hold that pipeline's state");
       }
-      requireNoFailedPipeline();
-      List<PipelineRunner> live = pipelines.stream().filter(p -> !p.finished()).toList();
-      CountDownLatch arrived = new CountDownLatch(live.size());
-      for (PipelineRunner p : live) {
-        if (!p.offer(new PipelineRunner.BarrierEvent(id, arrived, release), deadlineNanos - System.nanoTime())) {
-          requireNoFailedPipeline();
-          throw new CheckpointFailure("pipeline '" + p.name() + "' did not take the barrier in time");
-        }
-      }
-      while (!arrived.await(BARRIER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        requireNoFailedPipeline(); // a failed pipeline never arrives: abort now, not at the deadline
-        // A pipeline that took its last input before the barrier ends without reading it; one that
-        // reached the barrier cannot end before the release. So once the missing arrivals are all
-        // pipelines that ended, every other one is parked.
-        if (arrived.getCount() <= live.stream().filter(PipelineRunner::finished).count()) {
-          break;
-        }
-        if (System.nanoTime() - deadlineNanos > 0) {
-          throw new CheckpointFailure("not every pipeline reached the barrier in time");
-        }
-      }
-      Map<SourceRunner, byte[]> offsets = new java.util.IdentityHashMap<>();
-      CompletedCheckpoint done = write(id, completed, offsets);
-      inputCompleted |= completed;
-      commitSinks(id);
-      acknowledgeSources(id, offsets);
+      // input is complete only if every region's input is in this checkpoint
+      boolean complete = completed && parts.size() == regions.size()
+          && parts.stream().allMatch(p -> p.dropped == null);
+      CompletedCheckpoint done = write(id, complete, parts);
+      inputCompleted |= complete;
+      commitSinks(parts, id, deadlineNanos);
+      acknowledgeSources(parts, id, deadlineNanos);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       count.increment();
+      long carried = regions.size() - parts.stream().filter(p -> p.dropped == null).count();
       String line = "checkpoint {} done in {} ms ({} bytes){}";
-      if (periodic) {
-        LOG.debug(line, id, last.durationMs(), last.sizeBytes(), "");
+      String note = (complete ? ", input complete" : "") + (carried > 0 ? ", " + carried
+          + " region(s) carried forward from their last good checkpoint" : "");
+      if (periodic && carried == 0) {
+        LOG.debug(line, id, last.durationMs(), last.sizeBytes(), note);
       } else {
-        LOG.info(line, id, last.durationMs(), last.sizeBytes(), completed ? ", input complete" : "");
+        LOG.info(line, id, last.durationMs(), last.sizeBytes(), note);
       }
       return last;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failures.increment();
+      failed.increment();
+      abortPrepared(parts, id, deadlineNanos);
+      rewind(parts, "checkpoint " + id + " was interrupted after sinks prepared their epoch");
       throw new CheckpointFailure("interrupted");
     } catch (CheckpointFailure e) {
-      failures.increment();
+      failed.increment();
       LOG.warn("checkpoint {} failed: {}", id, e.getMessage());
       throw e;
     } finally {
       activity = null;
       release.countDown();
       paused.forEach(SourceRunner::resume);
+      for (Part p : parts) {
+        if (p.dropped != null && !p.dropped.cause().equals(SELF)) {
+          failures.failed(p.region, p.run, p.dropped);
+        }
+      }
     }
   }
 
-  private CompletedCheckpoint write(long id, boolean completed, Map<SourceRunner, byte[]> offsets)
-      throws CheckpointFailure {
-    CheckpointWriter writer = null;
-    try {
-      writer = store.begin(id);
-      for (SourceRunner s : sources) {
-        activity = "source '" + s.name() + "' snapshotOffsets()";
-        byte[] position = s.source().snapshotOffsets();
-        offsets.put(s, position);
-        writer.put(offsetsFile(s.name()), position);
-      }
-      for (PipelineRunner p : pipelines) {
-        requireNoFailedPipeline();
-        activity = "pipeline '" + p.workerName() + "' state snapshot";
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-            writer.open(p.stateFile()), 1 << 16))) {
-          p.executor().snapshot(out);
+  private static void drop(Part p, Failure f) {
+    if (p.dropped == null) {
+      p.dropped = f;
+    }
+  }
+
+  private void pauseSources(List<Part> parts, List<SourceRunner> paused, long deadlineNanos)
+      throws InterruptedException {
+    for (Part p : parts) {
+      for (SourceRunner s : p.run.sources) {
+        paused.add(s);
+        activity = "source '" + s.name() + "' poll()";
+        if (!s.pause(deadlineNanos)) {
+          drop(p, Failure.timeout("source '" + s.name() + "' did not pause for the checkpoint in time (its poll() "
+              + "did not return)"));
+          break;
         }
       }
-      for (ConnectorInstance<Sink> s : sinks) {
-        activity = "sink '" + s.name() + "' prepareCommit(" + id + ")";
-        s.instance().prepareCommit(id);
+    }
+  }
+
+  private static void sendBarriers(List<Part> parts, long id, CountDownLatch release, long deadlineNanos)
+      throws InterruptedException {
+    for (Part p : parts) {
+      if (p.dropped != null) {
+        continue;
+      }
+      p.live = p.run.workers.stream().filter(w -> !w.finished()).toList();
+      p.arrived = new CountDownLatch(p.live.size());
+      for (PipelineRunner w : p.live) {
+        if (!w.offer(new PipelineRunner.BarrierEvent(id, p.arrived, release), deadlineNanos - System.nanoTime())) {
+          drop(p, w.failed() ? selfReported(List.of(w)) : Failure.timeout("pipeline '" + w.workerName()
+              + "' did not take the checkpoint barrier in time"));
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits until each region's workers have processed everything before the barrier. A worker that
+   * took its last input before the barrier ends without reading it and counts as parked; a region
+   * with a failed worker drops out at once (its failure is already reported).
+   */
+  private static void awaitBarriers(List<Part> parts, long deadlineNanos) throws InterruptedException {
+    while (true) {
+      Part waiting = null;
+      for (Part p : parts) {
+        if (p.dropped != null || p.arrived == null) {
+          continue;
+        }
+        if (p.live.stream().anyMatch(PipelineRunner::failed)) {
+          p.dropped = selfReported(p.live);
+          continue;
+        }
+        if (waiting == null && p.arrived.getCount() > p.live.stream().filter(PipelineRunner::finished).count()) {
+          waiting = p;
+        }
+      }
+      if (waiting == null) {
+        return;
+      }
+      if (System.nanoTime() - deadlineNanos > 0) {
+        for (Part p : parts) {
+          if (p.dropped == null && p.arrived != null && p.arrived.getCount() > 0) {
+            drop(p, Failure.timeout(p.region.name() + " did not reach the checkpoint barrier in time"));
+          }
+        }
+        return;
+      }
+      // wakes early when that region is complete; a worker that fails or finishes never counts down
+      waiting.arrived.await(BARRIER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A region that dropped out because one of its workers failed, which reports that itself. */
+  private static Failure selfReported(List<PipelineRunner> workers) {
+    String failed = workers.stream().filter(PipelineRunner::failed).map(PipelineRunner::workerName).findFirst()
+        .orElse("?");
+    return new Failure(SELF, false, "pipeline '" + failed + "' failed");
+  }
+
+  private static final String SELF = "self-reported";
+
+  /** Offsets of a region's sources, then its sinks' prepareCommit; a failure drops the region. */
+  private void prepare(Part p, long id, long deadlineNanos) {
+    try {
+      for (SourceRunner s : p.run.sources) {
+        String label = "source '" + s.name() + "' snapshotOffsets()";
+        activity = label;
+        p.offsets.put(s, calls.call(label, deadlineNanos, () -> s.source().snapshotOffsets()));
+      }
+      for (ConnectorInstance<Sink> s : p.run.sinks) {
+        String label = "sink '" + s.name() + "' prepareCommit(" + id + ")";
+        activity = label;
+        p.prepared.add(s);
+        calls.call(label, deadlineNanos, () -> {
+          s.instance().prepareCommit(id);
+          return null;
+        });
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drop(p, Failure.timeout("checkpoint " + id + " was interrupted"));
+      abort(p, id, deadlineNanos);
+    } catch (Exception e) {
+      String message = e instanceof BoundedCalls.Timeout ? e.getMessage() + " (checkpoint " + id + ")"
+          : "checkpoint " + id + ": " + describe(e);
+      LOG.warn("{} drops out of checkpoint {}: {}", p.region.name(), id, message);
+      drop(p, Failure.of(message, e));
+      abort(p, id, deadlineNanos);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private CompletedCheckpoint write(long id, boolean completed, List<Part> parts) throws CheckpointFailure,
+      InterruptedException {
+    CheckpointWriter writer = null;
+    Map<String, String> meta = new HashMap<>(metadata);
+    meta.put(COMPLETED, Boolean.toString(completed));
+    try {
+      writer = store.begin(id);
+      RestoredCheckpoint previous = null;
+      boolean previousRead = false;
+      for (Region r : regions) {
+        Part p = parts.stream().filter(x -> x.region == r && x.dropped == null).findFirst().orElse(null);
+        if (p != null) {
+          for (Map.Entry<SourceRunner, byte[]> e : p.offsets.entrySet()) {
+            writer.put(offsetsFile(e.getKey().name()), e.getValue());
+          }
+          for (PipelineRunner w : p.run.workers) {
+            activity = "pipeline '" + w.workerName() + "' state snapshot";
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                writer.open(w.stateFile()), 1 << 16))) {
+              w.executor().snapshot(out);
+            }
+          }
+          r.pipelines().forEach(q -> meta.put(epochKey(q.name()), Long.toString(id)));
+        } else {
+          if (!previousRead) {
+            previous = store.latestValid().orElse(null);
+            previousRead = true;
+          }
+          carryForward(r, previous, writer, meta);
+        }
       }
       activity = "writing checkpoint " + id;
-      Map<String, String> meta = new java.util.HashMap<>(metadata);
-      meta.put(COMPLETED, Boolean.toString(completed));
       CompletedCheckpoint done = writer.commit(meta);
       writer = null;
       return done;
@@ -196,67 +398,123 @@ final class CheckpointCoordinator {
       if (writer != null) {
         writer.abort();
       }
-      abortSinks(id);
-      throw e instanceof CheckpointFailure f ? f : new CheckpointFailure(
-          e instanceof ConnectorException || e instanceof CheckpointException ? e.getMessage() : e.toString());
+      // Sinks prepared this epoch and must now abort it: an exactly-once sink discards what it
+      // wrote since the last checkpoint, so those regions read it again from there.
+      abortPrepared(parts, id, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+      rewind(parts, "checkpoint " + id + " could not be written (" + describe(e) + ")");
+      throw new CheckpointFailure(e instanceof CheckpointException ? e.getMessage() : e.toString());
     }
   }
 
   /**
-   * A checkpoint holds every pipeline's state or none: one without a failed pipeline's state would
-   * let the sources resume past rows that pipeline had consumed, and restart it empty.
+   * Copies a region's offsets and state files from the previous checkpoint, with the epoch they
+   * were taken at; nothing when there is none (the region then starts from the beginning).
    */
-  private void requireNoFailedPipeline() throws CheckpointFailure {
-    for (PipelineRunner p : pipelines) {
-      if (p.failed()) {
-        throw new CheckpointFailure("pipeline '" + p.workerName() + "' failed; the checkpoint is aborted, "
-            + "since it would not hold that pipeline's state");
+  private static void carryForward(Region r, RestoredCheckpoint previous, CheckpointWriter writer,
+      Map<String, String> meta) throws CheckpointException, java.io.IOException {
+    if (previous == null) {
+      r.pipelines().forEach(q -> meta.put(epochKey(q.name()), "0"));
+      return;
+    }
+    for (String source : r.sources()) {
+      String file = offsetsFile(source);
+      if (previous.contains(file)) {
+        writer.put(file, previous.read(file));
       }
     }
-  }
-
-  /**
-   * Commits every sink's epoch, retrying a failed commit a few times. A commit that still fails
-   * leaves the durable checkpoint ahead of the sink: no later checkpoint may be taken (it would
-   * skip that epoch), so {@link CommitFailure} tells the engine to stop; the sink's
-   * {@code open(lastCommittedEpoch)} finishes the commit after a restart.
-   */
-  private void commitSinks(long id) throws CommitFailure {
-    for (ConnectorInstance<Sink> s : sinks) {
-      activity = "sink '" + s.name() + "' commit(" + id + ")";
-      ConnectorException last = null;
-      for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
-        try {
-          s.instance().commit(id);
-          last = null;
-          break;
-        } catch (ConnectorException e) {
-          last = e;
-          if (attempt < COMMIT_ATTEMPTS) {
-            LOG.warn("sink '{}' could not commit epoch {} (attempt {} of {}): {}; retrying", s.name(), id, attempt,
-                COMMIT_ATTEMPTS, e.getMessage());
-            if (!backOff(attempt)) {
-              break;
-            }
+    for (CompiledPipeline q : r.pipelines()) {
+      String prefix = statePrefix(q.name());
+      for (String file : previous.fileNames()) {
+        if (file.startsWith(prefix)) {
+          try (var in = previous.open(file); var out = writer.open(file)) {
+            in.transferTo(out);
           }
         }
       }
-      if (last != null) {
-        uncommitted = "sink '" + s.name() + "' has not committed epoch " + id;
-        throw new CommitFailure("sink '" + s.name() + "' could not commit epoch " + id + ": " + last.getMessage()
-            + ". Checkpoint " + id + " is saved; the run stops so that the next start commits that epoch");
+      meta.put(epochKey(q.name()), previous.metadata().getOrDefault(epochKey(q.name()),
+          Long.toString(previous.id())));
+    }
+  }
+
+  /** Hands every region that prepared sinks in a failed checkpoint to the supervisor: it reads again. */
+  private static void rewind(List<Part> parts, String why) {
+    for (Part p : parts) {
+      if (p.dropped == null && !p.prepared.isEmpty()) {
+        p.dropped = new Failure("io", true, why + "; its sinks aborted the epoch, so " + p.region.name()
+            + " restarts from the last checkpoint");
+      }
+    }
+  }
+
+  /**
+   * Commits every sink's epoch, retrying a failed commit a few times. A sink whose commit still
+   * fails leaves the durable checkpoint ahead of it: its region is restarted, and the new sink's
+   * {@code open(epoch)} finishes the commit. The other regions go on.
+   */
+  private void commitSinks(List<Part> parts, long id, long deadlineNanos) throws InterruptedException {
+    calls.each(parts.stream().filter(p -> p.dropped == null).toList(), p -> commitSinks(p, id, deadlineNanos));
+  }
+
+  private void commitSinks(Part p, long id, long deadlineNanos) {
+    {
+      for (ConnectorInstance<Sink> s : p.run.sinks) {
+        String label = "sink '" + s.name() + "' commit(" + id + ")";
+        activity = label;
+        Exception last = null;
+        for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+          try {
+            calls.call(label, deadlineNanos, () -> {
+              s.instance().commit(id);
+              return null;
+            });
+            last = null;
+            break;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            last = e;
+            break;
+          } catch (BoundedCalls.Timeout e) {
+            last = e;
+            break;
+          } catch (Exception e) {
+            last = e;
+            if (attempt < COMMIT_ATTEMPTS) {
+              LOG.warn("sink '{}' could not commit epoch {} (attempt {} of {}): {}; retrying", s.name(), id, attempt,
+                  COMMIT_ATTEMPTS, describe(e));
+              if (!backOff(attempt)) {
+                break;
+              }
+            }
+          }
+        }
+        if (last != null) {
+          drop(p, Failure.of("sink '" + s.name() + "' could not commit epoch " + id + ": " + describe(last)
+              + "; checkpoint " + id + " is saved and the restarted sink commits it", last));
+          break;
+        }
       }
     }
   }
 
   /** The checkpoint is durable: sources may now acknowledge their upstream up to its offsets. */
-  private void acknowledgeSources(long id, Map<SourceRunner, byte[]> offsets) {
-    for (Map.Entry<SourceRunner, byte[]> e : offsets.entrySet()) {
-      try {
-        activity = "source '" + e.getKey().name() + "' checkpointCompleted(" + id + ")";
-        e.getKey().source().checkpointCompleted(e.getValue());
-      } catch (ConnectorException | RuntimeException ex) {
-        LOG.warn("source '{}' could not acknowledge checkpoint {}: {}", e.getKey().name(), id, ex.getMessage());
+  private void acknowledgeSources(List<Part> parts, long id, long deadlineNanos) throws InterruptedException {
+    for (Part p : parts) {
+      if (p.dropped != null) {
+        continue;
+      }
+      for (Map.Entry<SourceRunner, byte[]> e : p.offsets.entrySet()) {
+        String label = "source '" + e.getKey().name() + "' checkpointCompleted(" + id + ")";
+        activity = label;
+        try {
+          calls.call(label, deadlineNanos, () -> {
+            e.getKey().source().checkpointCompleted(e.getValue());
+            return null;
+          });
+        } catch (InterruptedException ex) {
+          throw ex;
+        } catch (Exception ex) {
+          LOG.warn("source '{}' could not acknowledge checkpoint {}: {}", e.getKey().name(), id, describe(ex));
+        }
       }
     }
   }
@@ -272,12 +530,27 @@ final class CheckpointCoordinator {
     }
   }
 
-  private void abortSinks(long id) {
-    for (ConnectorInstance<Sink> s : sinks) {
+  private void abortPrepared(List<Part> parts, long id, long deadlineNanos) {
+    for (Part p : parts) {
+      if (p.dropped == null) {
+        abort(p, id, deadlineNanos);
+      }
+    }
+  }
+
+  private void abort(Part p, long id, long deadlineNanos) {
+    for (ConnectorInstance<Sink> s : p.prepared) {
+      String label = "sink '" + s.name() + "' abort(" + id + ")";
       try {
-        s.instance().abort(id);
-      } catch (ConnectorException | RuntimeException e) {
-        LOG.warn("sink '{}' could not abort epoch {}: {}", s.name(), id, e.getMessage());
+        calls.call(label, Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)), () -> {
+          s.instance().abort(id);
+          return null;
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        LOG.warn("sink '{}' could not abort epoch {}: {}", s.name(), id, describe(e));
       }
     }
   }
@@ -306,15 +579,12 @@ final class CheckpointCoordinator {
     }
   }
 
-  /**
-   * The checkpoint is durable but a sink could not commit its epoch: the run must stop, and the
-   * next start commits the epoch (an exactly-once sink's {@code open(lastCommittedEpoch)}).
-   */
-  static final class CommitFailure extends CheckpointFailure {
+  /** Another checkpoint is in progress. */
+  static final class Busy extends CheckpointFailure {
     private static final long serialVersionUID = 1L;
 
-    CommitFailure(String message) {
-      super(message);
+    Busy() {
+      super("another checkpoint is in progress");
     }
   }
 }

@@ -7,7 +7,8 @@ package io.laminar.engine;
  * @param kind source, lookup, pipeline or sink
  * @param name the config name
  * @param connector the connector type (empty for pipelines)
- * @param state CREATED, RUNNING, FINISHED (bounded input done), STOPPED or FAILED
+ * @param state CREATED, RUNNING, RESTARTING (failed, being restarted from the last checkpoint), FINISHED
+ *     (bounded input done), STOPPING, STOPPED or FAILED
  */
 public record ComponentStatus(String kind, String name, String connector, String state) {
   /** Whether this component counts as ready. */

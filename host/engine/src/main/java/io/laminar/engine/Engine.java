@@ -4,7 +4,9 @@ import io.laminar.api.ConnectorException;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
+import io.laminar.config.PipelineConfig;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.ExecutorMetrics;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.CheckpointStore;
 import java.time.Duration;
@@ -13,9 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
@@ -23,13 +25,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running engine: one thread per source polling its connector, one thread per pipeline running
- * its executor and writing its sinks, joined by bounded queues. It ends when every pipeline has
- * processed all its input (bounded sources), when {@link #shutdown} is called, or on the first
- * failure.
+ * A running engine: its pipelines in {@link Region}s (pipelines with the sources they read), each
+ * run by one thread per source polling its connector and one thread per pipeline worker running
+ * its executor and writing its sinks, joined by bounded queues. A region that fails is stopped and
+ * restarted by the {@link Supervisor} from the last checkpoint while the others keep running. The
+ * engine ends when every pipeline has processed all its input (bounded sources), when
+ * {@link #shutdown} is called, or when it fails as a whole.
+ *
+ * <p>Status views ({@link #pipelines()}, {@link #components()}, {@link #ready()}) read volatile
+ * fields only, so an HTTP request never waits for a start, a restart or a cleanup.
  */
 public final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /** How long stopping a failed region waits for its threads before abandoning them. */
+  private static final Duration REGION_STOP_WAIT = Duration.ofSeconds(10);
+  /** How long past the deadline a second caller of the cleanup waits for the first to finish. */
+  private static final long RELEASE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /** Lifecycle states, as the HTTP API reports them. */
   public enum State { CREATED, RUNNING, STOPPING, COMPLETED, STOPPED, FAILED }
@@ -39,29 +50,42 @@ public final class Engine {
    *
    * @param state COMPLETED, STOPPED, FAILED, or STOPPING when a shutdown ran out of time
    * @param failure why the engine failed (null unless FAILED)
-   * @param stuck threads still alive when the engine gave up waiting
+   * @param stuck threads and connector calls still busy when the engine gave up waiting
    */
   public record Outcome(State state, String failure, List<String> stuck) {
+  }
+
+  /** {@link #checkpointNow()} was called while another checkpoint was in progress. */
+  public static final class CheckpointInProgress extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** The refusal, with the message the API shows. */
+    public CheckpointInProgress() {
+      super("a checkpoint is already in progress; try again when it is done");
+    }
   }
 
   private final EngineBuilder builder;
   private final BufferAllocator allocator;
   private final EngineMetrics metrics;
-  // Status views read these without the engine's lock (an HTTP request never waits behind a start
-  // or a cleanup), so they are copy-on-write; the lock guards lifecycle transitions only.
-  private final List<SourceRunner> sourceRunners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final List<PipelineRunner> pipelineRunners = new ArrayList<>();
-  private final List<PipelineGroup> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private BufferAllocator routingAllocator;
-  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final EngineOptions options;
+  private final Object lifecycle = new Object();
+  private volatile List<Region> regions = List.of();
+  private final Map<String, LookupSource> lookups = new HashMap<>();
+  private final List<Thread> abandoned = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<String> failure = new AtomicReference<>();
-  private final EngineOptions options;
+  private final BoundedCalls calls = new BoundedCalls();
   private volatile State state = State.CREATED;
-  private int pipelinesLeft;
-  private CheckpointCoordinator checkpoints;
-  private CheckpointStore store;
+  private volatile boolean released;
+  private final CountDownLatch releaseDone = new CountDownLatch(1);
+  /** Set by {@link #shutdown}: every cleanup, whoever runs it, ends by then. */
+  private volatile long shutdownDeadline = Long.MAX_VALUE;
+  private volatile BufferAllocator routingAllocator;
+  private volatile CheckpointCoordinator checkpoints;
+  private volatile CheckpointStore store;
   private ScheduledExecutorService scheduler;
+  private Supervisor supervisor;
 
   /** Wraps a builder whose {@link EngineBuilder#construct()} succeeded. */
   public Engine(EngineBuilder builder, BufferAllocator allocator, EngineMetrics metrics) {
@@ -84,20 +108,49 @@ public final class Engine {
     return state;
   }
 
+  // ---------------------------------------------------------------- status views (lock-free)
+
+  private Region regionOf(String pipeline) {
+    for (Region r : regions) {
+      if (r.contains(pipeline)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static PipelineGroup groupOf(Region r, String pipeline) {
+    Region.Run run = r == null ? null : r.run();
+    if (run == null) {
+      return null;
+    }
+    return run.groups.stream().filter(g -> g.name().equals(pipeline)).findFirst().orElse(null);
+  }
+
   /** Every source, lookup, pipeline and sink with its state. */
   public List<ComponentStatus> components() {
     List<ComponentStatus> out = new ArrayList<>();
-    String base = state == State.RUNNING ? "RUNNING" : state == State.CREATED ? "CREATED"
-        : state == State.FAILED ? "FAILED" : state == State.COMPLETED ? "FINISHED" : "STOPPED";
+    State engineState = state;
+    String base = engineState == State.RUNNING ? "RUNNING" : engineState == State.CREATED ? "CREATED"
+        : engineState == State.FAILED ? "FAILED" : engineState == State.COMPLETED ? "FINISHED" : "STOPPED";
+    List<PipelineStatus> pipelines = pipelines();
     for (ConnectorInstance<Source> s : builder.sources().values()) {
-      SourceRunner r = sourceRunners.stream().filter(x -> x.name().equals(s.name())).findFirst().orElse(null);
-      String st = r == null ? (state == State.CREATED ? "CREATED" : "STOPPED") : r.state(base);
+      String st = engineState == State.CREATED ? "CREATED" : "STOPPED";
+      for (Region r : regions) {
+        if (r.sources().contains(s.name())) {
+          Region.Run run = r.run();
+          SourceRunner runner = run == null ? null
+              : run.sources.stream().filter(x -> x.name().equals(s.name())).findFirst().orElse(null);
+          st = r.state() == Region.State.RESTARTING ? "RESTARTING" : r.state() == Region.State.FAILED ? "FAILED"
+              : runner == null ? st : runner.state(base);
+        }
+      }
       out.add(new ComponentStatus("source", s.name(), s.connector().type(), st));
     }
     for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
       out.add(new ComponentStatus("lookup", l.name(), l.connector().type(), base.equals("FINISHED") ? "STOPPED" : base));
     }
-    for (PipelineStatus p : pipelines()) {
+    for (PipelineStatus p : pipelines) {
       out.add(new ComponentStatus("pipeline", p.name(), "", p.state()));
       for (ConnectorInstance<Sink> s : builder.sinks().getOrDefault(p.name(), List.of())) {
         out.add(new ComponentStatus("sink", s.name(), s.connector().type(), p.state()));
@@ -107,49 +160,69 @@ public final class Engine {
   }
 
   /** The counters of each worker of {@code pipeline} (lookup calls and cache hits are only here). */
-  synchronized List<io.laminar.runtime.ExecutorMetrics> workerMetrics(String pipeline) {
-    return groups.stream().filter(g -> g.name().equals(pipeline)).flatMap(g -> g.workers().stream())
-        .map(w -> w.executor().metrics()).toList();
+  List<ExecutorMetrics> workerMetrics(String pipeline) {
+    PipelineGroup g = groupOf(regionOf(pipeline), pipeline);
+    return g == null ? List.of() : g.workers().stream().map(w -> w.executor().metrics()).toList();
   }
 
   /** Every pipeline's live status, in config order. */
   public List<PipelineStatus> pipelines() {
     List<PipelineStatus> out = new ArrayList<>();
+    State engineState = state;
     for (CompiledPipeline p : builder.pipelines().values()) {
-      PipelineGroup g = groups.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
+      Region r = regionOf(p.name());
+      PipelineGroup g = groupOf(r, p.name());
       List<String> sinkNames = builder.sinks().getOrDefault(p.name(), List.of()).stream()
           .map(ConnectorInstance::name).toList();
       String st;
-      if (g == null) {
-        st = state == State.CREATED ? "CREATED" : "STOPPED";
-      } else if (g.workers().stream().anyMatch(PipelineRunner::failed)) {
+      if (r == null || engineState == State.CREATED) {
+        st = engineState == State.CREATED ? "CREATED" : "STOPPED";
+      } else if (r.state() == Region.State.RESTARTING) {
+        st = "RESTARTING";
+      } else if (r.state() == Region.State.FAILED) {
         st = "FAILED";
+      } else if (r.state() == Region.State.STOPPED || g == null) {
+        st = "STOPPED";
+      } else if (g.workers().stream().anyMatch(PipelineRunner::failed)) {
+        st = engineState == State.RUNNING ? "RESTARTING" : "FAILED";
       } else if (g.workers().stream().allMatch(PipelineRunner::finished)) {
-        st = state == State.COMPLETED || g.workers().stream().allMatch(PipelineRunner::completedInput)
+        st = engineState == State.COMPLETED || g.workers().stream().allMatch(PipelineRunner::completedInput)
             ? "FINISHED" : "STOPPED";
       } else {
-        st = state == State.RUNNING ? "RUNNING" : state == State.FAILED ? "FAILED" : "STOPPING";
+        st = engineState == State.RUNNING ? "RUNNING" : engineState == State.FAILED ? "FAILED" : "STOPPING";
       }
-      List<io.laminar.runtime.ExecutorMetrics> m = g == null ? List.of()
-          : g.workers().stream().map(w -> w.executor().metrics()).toList();
+      List<ExecutorMetrics> m = g == null ? List.of() : g.workers().stream().map(w -> w.executor().metrics()).toList();
       out.add(new PipelineStatus(p.name(), st, p.sql(), p.sources(), p.lookups(), sinkNames,
-          m.stream().mapToLong(x -> x.rowsIn()).sum(), m.stream().mapToLong(x -> x.rowsOut()).sum(),
-          m.stream().mapToLong(x -> x.lateRowsDropped()).sum(), PipelineStatus.lateRowsBySource(m), watermark(m),
-          p.explain()));
+          retired(r, p.name(), 0) + m.stream().mapToLong(ExecutorMetrics::rowsIn).sum(),
+          retired(r, p.name(), 1) + m.stream().mapToLong(ExecutorMetrics::rowsOut).sum(),
+          retired(r, p.name(), 2) + m.stream().mapToLong(ExecutorMetrics::lateRowsDropped).sum(),
+          PipelineStatus.lateRowsBySource(m), watermark(m), p.explain(), r == null ? 0 : r.restarts(),
+          r == null ? null : r.lastError()));
     }
     return out;
   }
 
+  private static long retired(Region r, String pipeline, int index) {
+    return r == null ? 0 : r.retired(pipeline, index);
+  }
+
   /**
-   * The components still busy: threads that have not ended, and the connector call the checkpoint
-   * coordinator is waiting on. Used to name what blocks a shutdown.
+   * The components still busy: threads that have not ended, connector calls that did not return in
+   * time, and the call the checkpoint coordinator is waiting on. Used to name what blocks a shutdown.
    */
   public List<String> busyComponents() {
     List<String> busy = new ArrayList<>();
-    if (checkpoints != null) {
-      checkpoints.activity().ifPresent(busy::add);
+    CheckpointCoordinator c = checkpoints;
+    if (c != null) {
+      c.activity().ifPresent(busy::add);
     }
-    for (Thread t : List.copyOf(threads)) {
+    for (String call : calls.stuck()) {
+      if (!busy.contains(call)) {
+        busy.add(call);
+      }
+    }
+    builder.closing().ifPresent(busy::add);
+    for (Thread t : allThreads()) {
       if (t.isAlive()) {
         busy.add(t.getName());
       }
@@ -157,7 +230,18 @@ public final class Engine {
     return busy;
   }
 
-  /** True while running with every component running (or finished with bounded input). */
+  private List<Thread> allThreads() {
+    List<Thread> all = new ArrayList<>(abandoned);
+    for (Region r : regions) {
+      Region.Run run = r.run();
+      if (run != null) {
+        all.addAll(run.threads);
+      }
+    }
+    return all;
+  }
+
+  /** True while running with every component running (or finished with bounded input); false while one restarts. */
   public boolean ready() {
     return state == State.RUNNING && components().stream().allMatch(ComponentStatus::ready);
   }
@@ -172,23 +256,33 @@ public final class Engine {
     return metrics;
   }
 
+  // ---------------------------------------------------------------- start
+
   /**
    * Recovers from the latest valid checkpoint, opens lookups, sinks and sources, builds and restores
    * every pipeline's executor and starts the threads and the checkpoint schedule. Anything that fails
    * stops the start; what was opened is closed again.
    */
-  public synchronized void start() throws StartFailure {
+  public void start() throws StartFailure {
     long t0 = System.nanoTime();
-    try {
-      startOrThrow();
-    } catch (StartFailure e) {
-      pipelineRunners.forEach(PipelineRunner::closeExecutor);
-      releaseResources();
-      state = State.FAILED;
-      throw e;
+    synchronized (lifecycle) {
+      try {
+        startOrThrow();
+      } catch (StartFailure e) {
+        for (Region r : regions) {
+          if (r.run() != null) {
+            r.run().workers.forEach(PipelineRunner::closeExecutor);
+          }
+        }
+        releaseResources(Long.MAX_VALUE);
+        state = State.FAILED;
+        throw e;
+      }
     }
-    LOG.info("engine started: {} sources, {} lookups, {} pipelines on {} workers, {} sinks in {} ms",
-        sourceRunners.size(), builder.lookups().size(), groups.size(), pipelineRunners.size(),
+    int workers = regions.stream().mapToInt(r -> r.run().workers.size()).sum();
+    LOG.info("engine started: {} sources, {} lookups, {} pipelines on {} workers in {} restart regions, {} sinks in {} ms",
+        regions.stream().mapToInt(r -> r.run().sources.size()).sum(), builder.lookups().size(),
+        builder.pipelines().size(), workers, regions.size(),
         builder.sinks().values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -209,63 +303,25 @@ public final class Engine {
       throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot use the checkpoint directory: "
           + e.getMessage(), Optional.empty()), e);
     }
-    long lastCommitted = recovery.lastCommittedEpoch();
-
-    Map<String, LookupSource> lookups = new HashMap<>();
     for (ConnectorInstance<LookupSource> l : builder.lookups().values()) {
       opening(l, () -> l.instance().open());
       lookups.put(l.name(), l.instance());
     }
-    for (List<ConnectorInstance<Sink>> list : builder.sinks().values()) {
-      for (ConnectorInstance<Sink> s : list) {
-        opening(s, () -> s.instance().open(lastCommitted));
-      }
-    }
-    Map<String, List<PipelineGroup>> readers = new HashMap<>();
-    for (CompiledPipeline p : builder.pipelines().values()) {
-      int workers = workersFor(p);
-      List<PipelineRunner> runners = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(),
-            builder.sinks().getOrDefault(p.name(), List.of()), this);
-        pipelineRunners.add(runner);
-        if (!recovery.restorePipeline(runner)) {
-          pipelineRunners.remove(runner);
-          runner.closeExecutor();
-          runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(),
-              builder.sinks().getOrDefault(p.name(), List.of()), this);
-          pipelineRunners.add(runner);
-        }
-        runners.add(runner);
-      }
-      PipelineGroup group = new PipelineGroup(p, runners);
-      groups.add(group);
-      registerPipelineMetrics(group);
-      for (String source : p.sources()) {
-        readers.computeIfAbsent(source, k -> new ArrayList<>()).add(group);
-      }
-    }
+    regions = List.copyOf(Region.of(List.copyOf(builder.pipelines().values()), this::policyFor));
     routingAllocator = allocator.newChildAllocator("routing", 0, Long.MAX_VALUE);
-    for (ConnectorInstance<Source> s : builder.sources().values()) {
-      List<PipelineGroup> consumers = readers.getOrDefault(s.name(), List.of());
-      if (consumers.isEmpty()) {
-        continue; // an unused source is warned about at validation and never polled
-      }
-      byte[] offsets = recovery.offsets(s.name());
-      opening(s, () -> s.instance().open(offsets));
-      sourceRunners.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
+    for (Region r : regions) {
+      buildRun(r, recovery, true);
     }
-    List<ConnectorInstance<Sink>> sinks = builder.sinks().values().stream().flatMap(List::stream).toList();
     Map<String, String> metadata = new HashMap<>();
     identities.forEach((source, identity) -> metadata.put(SourceIdentity.metadataKey(source), identity.encode()));
-    checkpoints = new CheckpointCoordinator(store, sourceRunners, pipelineRunners, sinks, metadata, metrics);
-    pipelinesLeft = pipelineRunners.size();
+    supervisor = new Supervisor(this, metrics, builder.config().server().exitOnPipelineFailure());
+    checkpoints = new CheckpointCoordinator(store, regions, metadata, metrics, calls, supervisor::failed);
     state = State.RUNNING;
-    for (PipelineRunner p : pipelineRunners) {
-      threads.add(startThread("pipeline-" + p.workerName(), p));
-    }
-    for (SourceRunner s : sourceRunners) {
-      threads.add(startThread("source-" + s.name(), s));
+    long now = System.nanoTime();
+    for (Region r : regions) {
+      r.healthySinceNanos = now;
+      r.state(Region.State.RUNNING);
+      launch(r.run());
     }
     Duration interval = builder.config().checkpoint().interval();
     if (!interval.isZero() && !interval.isNegative()) {
@@ -277,8 +333,168 @@ public final class Engine {
       scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toNanos(), interval.toNanos(),
           TimeUnit.NANOSECONDS);
     }
-    if (pipelineRunners.isEmpty()) {
+    if (regions.isEmpty()) {
       finish(State.COMPLETED);
+    }
+  }
+
+  /** A pipeline's own restart strategy, else {@code [server.restart]}. */
+  private RestartPolicy policyFor(String pipeline) {
+    return new RestartPolicy(builder.config().pipelines().stream().filter(c -> c.name().equals(pipeline))
+        .findFirst().flatMap(PipelineConfig::restart).orElse(builder.config().server().restart()));
+  }
+
+  /**
+   * Opens a region's sinks and sources (new instances unless {@code first}), builds and restores
+   * its workers from {@code recovery}, and installs the run; threads are started by {@link #launch}.
+   * On a failure what was opened stays in the run, for {@link #stopRun} to close.
+   */
+  private Region.Run buildRun(Region r, RecoveryPlanner recovery, boolean first) throws StartFailure {
+    Region.Run previous = r.run();
+    Region.Run run = new Region.Run(previous == null ? 1 : previous.generation + 1);
+    run.restoredFrom = recovery.restoredFrom();
+    r.run(run);
+    for (CompiledPipeline p : r.pipelines()) {
+      for (ConnectorInstance<Sink> current : List.copyOf(builder.sinks().getOrDefault(p.name(), List.of()))) {
+        ConnectorInstance<Sink> s = first ? current : recreate(current);
+        run.sinks.add(s);
+        long epoch = recovery.sinkEpoch(p.name());
+        opening(s, () -> s.instance().open(epoch));
+      }
+    }
+    Map<String, List<PipelineGroup>> readers = new HashMap<>();
+    for (CompiledPipeline p : r.pipelines()) {
+      int workers = workersFor(p);
+      List<ConnectorInstance<Sink>> sinks = run.sinks.stream()
+          .filter(s -> builder.sinks().getOrDefault(p.name(), List.of()).contains(s)).toList();
+      List<PipelineRunner> runners = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(), sinks,
+            this);
+        run.workers.add(runner);
+        if (!recovery.restorePipeline(runner)) {
+          run.workers.remove(runner);
+          runner.closeExecutor();
+          runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(), sinks, this);
+          run.workers.add(runner);
+        }
+        runners.add(runner);
+      }
+      PipelineGroup group = new PipelineGroup(p, runners);
+      run.groups.add(group);
+      registerPipelineMetrics(r, group);
+      for (String source : p.sources()) {
+        readers.computeIfAbsent(source, k -> new ArrayList<>()).add(group);
+      }
+    }
+    for (ConnectorInstance<Source> current : List.copyOf(builder.sources().values())) {
+      List<PipelineGroup> consumers = readers.getOrDefault(current.name(), List.of());
+      if (consumers.isEmpty()) {
+        continue; // read by another region, or unused (warned about at validation and never polled)
+      }
+      ConnectorInstance<Source> s = first ? current : recreate(current);
+      run.sourceInstances.add(s);
+      byte[] offsets = recovery.offsets(s.name());
+      opening(s, () -> s.instance().open(offsets));
+      run.sources.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
+    }
+    return run;
+  }
+
+  private <T> ConnectorInstance<T> recreate(ConnectorInstance<T> old) throws StartFailure {
+    try {
+      return builder.recreate(old);
+    } catch (ConnectorException | RuntimeException e) {
+      throw new StartFailure(ServerError.at(ServerError.Kind.RUNTIME, old.position(), old.connector().kind().label()
+          + " '" + old.name() + "' (" + old.connector().type() + ") could not be created again: " + e.getMessage()), e);
+    }
+  }
+
+  private void launch(Region.Run run) {
+    for (PipelineRunner p : run.workers) {
+      run.threads.add(startThread("pipeline-" + p.workerName(), p));
+    }
+    for (SourceRunner s : run.sources) {
+      run.threads.add(startThread("source-" + s.name(), s));
+    }
+  }
+
+  /**
+   * Starts a stopped region again from the newest checkpoint (called by the supervisor, while no
+   * checkpoint runs). Returns the checkpoint id it restored (0: none).
+   */
+  long restartRun(Region r) throws StartFailure {
+    return checkpoints.exclusive(() -> {
+      RecoveryPlanner recovery;
+      try {
+        recovery = RecoveryPlanner.forRestart(store.latestValid());
+      } catch (CheckpointException e) {
+        throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "cannot read the last checkpoint: "
+            + e.getMessage(), Optional.empty()), e);
+      }
+      Region.Run run = buildRun(r, recovery, false);
+      synchronized (lifecycle) {
+        if (state != State.RUNNING) {
+          throw new StartFailure(new ServerError(ServerError.Kind.RUNTIME, "the engine is stopping",
+              Optional.empty()), null);
+        }
+        synchronized (r) {
+          r.state(Region.State.RUNNING);
+        }
+        launch(run);
+      }
+      return run.restoredFrom;
+    });
+  }
+
+  /**
+   * Stops one run of a region: sources stop, threads are interrupted and joined (bounded), queued
+   * batches are released, executors whose thread ended are closed, and its sources and sinks are
+   * closed (each close bounded, never twice). Waits for a checkpoint in progress first, which does
+   * not include a region that is no longer RUNNING but may still be using its connectors.
+   */
+  void stopRun(Region r, Region.Run run) {
+    if (run == null) {
+      return;
+    }
+    checkpoints.exclusive(() -> null);
+    run.sources.forEach(SourceRunner::abandon);
+    run.threads.forEach(Thread::interrupt);
+    long deadline = System.nanoTime() + REGION_STOP_WAIT.toNanos();
+    for (Thread t : run.threads) {
+      join(t, deadline);
+    }
+    for (Thread t : run.threads) {
+      if (t.isAlive()) {
+        LOG.warn("{}: thread {} did not stop; abandoned", r.name(), t.getName());
+        abandoned.add(t);
+      }
+    }
+    synchronized (this) { // as release(): the engine's final cleanup may run at the same time
+      if (released) {
+        return; // the engine's release closes what is left
+      }
+      closeRun(r, run);
+    }
+  }
+
+  private void closeRun(Region r, Region.Run run) {
+    for (PipelineRunner w : run.workers) {
+      w.drainQueue();
+    }
+    r.retire(run);
+    for (int i = 0; i < run.workers.size(); i++) {
+      PipelineRunner w = run.workers.get(i);
+      Thread t = i < run.threads.size() ? run.threads.get(i) : null;
+      if (t == null || !t.isAlive()) {
+        w.closeExecutor();
+      }
+    }
+    for (ConnectorInstance<Source> s : run.sourceInstances) {
+      builder.close(s, REGION_STOP_WAIT);
+    }
+    for (ConnectorInstance<Sink> s : run.sinks) {
+      builder.close(s, REGION_STOP_WAIT);
     }
   }
 
@@ -297,31 +513,16 @@ public final class Engine {
     return Math.max(1, wanted);
   }
 
+  // ---------------------------------------------------------------- checkpoints
+
   private void periodicCheckpoint() {
     if (state != State.RUNNING) {
       return;
     }
     try {
-      checkpoints.checkpointIf(() -> state == State.RUNNING,
-          System.nanoTime() + options.checkpointTimeout().toNanos());
-    } catch (CheckpointCoordinator.CommitFailure e) {
-      fail(e.getMessage(), e); // without the engine's lock: cleanup holds it while waiting for this thread
+      checkpoints.checkpointIf(() -> state == State.RUNNING, System.nanoTime() + options.checkpointTimeout().toNanos());
     } catch (CheckpointCoordinator.CheckpointFailure e) {
       // logged by the coordinator; the previous checkpoint stays the recovery point
-    }
-  }
-
-  /**
-   * Takes a checkpoint; a sink commit that failed for good stops the run, since every later
-   * checkpoint would skip that sink's epoch (a restart commits it instead).
-   */
-  private CheckpointResult checkpoint(boolean completed, long deadlineNanos)
-      throws CheckpointCoordinator.CheckpointFailure {
-    try {
-      return checkpoints.checkpoint(completed, deadlineNanos);
-    } catch (CheckpointCoordinator.CommitFailure e) {
-      fail(e.getMessage(), e);
-      throw e;
     }
   }
 
@@ -329,26 +530,33 @@ public final class Engine {
    * Takes a checkpoint now (the HTTP API's POST /api/v1/checkpoint).
    *
    * @throws IllegalStateException when the engine is not running
+   * @throws CheckpointInProgress when another checkpoint is in progress (it is not waited for)
    * @throws Exception when the checkpoint failed (the message says why)
    */
   public CheckpointResult checkpointNow() throws Exception {
-    if (state != State.RUNNING || checkpoints == null) {
+    CheckpointCoordinator c = checkpoints;
+    if (state != State.RUNNING || c == null) {
       throw new IllegalStateException("the engine is " + state.name().toLowerCase(java.util.Locale.ROOT)
           + "; checkpoints are taken only while it runs");
     }
-    return checkpoint(false, System.nanoTime() + options.checkpointTimeout().toNanos());
+    try {
+      return c.checkpointUnlessBusy(System.nanoTime() + options.checkpointTimeout().toNanos());
+    } catch (CheckpointCoordinator.Busy e) {
+      throw new CheckpointInProgress();
+    }
   }
 
-  private void registerPipelineMetrics(PipelineGroup group) {
-    Map<String, String> tags = Map.of("pipeline", group.name());
-    List<io.laminar.runtime.ExecutorMetrics> m = group.workers().stream().map(w -> w.executor().metrics()).toList();
+  private void registerPipelineMetrics(Region r, PipelineGroup group) {
+    String name = group.name();
+    Map<String, String> tags = Map.of("pipeline", name);
+    List<ExecutorMetrics> m = group.workers().stream().map(w -> w.executor().metrics()).toList();
     metrics.functionCounter("laminar_pipeline_rows_in_total", tags, "Rows fed into the pipeline",
-        () -> m.stream().mapToLong(x -> x.rowsIn()).sum());
+        () -> r.retired(name, 0) + m.stream().mapToLong(ExecutorMetrics::rowsIn).sum());
     metrics.functionCounter("laminar_pipeline_rows_out_total", tags, "Rows the pipeline emitted",
-        () -> m.stream().mapToLong(x -> x.rowsOut()).sum());
+        () -> r.retired(name, 1) + m.stream().mapToLong(ExecutorMetrics::rowsOut).sum());
     metrics.functionCounter("laminar_pipeline_late_rows_dropped_total", tags,
         "Rows dropped because their window had already been emitted",
-        () -> m.stream().mapToLong(x -> x.lateRowsDropped()).sum());
+        () -> r.retired(name, 2) + m.stream().mapToLong(ExecutorMetrics::lateRowsDropped).sum());
     metrics.gauge("laminar_pipeline_watermark_milliseconds", tags,
         "Current event-time watermark (epoch ms; absent before the first event)", () -> {
           long w = watermark(m);
@@ -356,15 +564,20 @@ public final class Engine {
         });
     metrics.gauge("laminar_pipeline_workers", tags, "Worker threads running the pipeline", () -> m.size());
     metrics.functionCounter("laminar_pipeline_state_expired_groups_total", tags,
-        "Groups of a GROUP BY without a window forgotten by state_ttl", () -> m.stream().mapToLong(x -> x.expiredGroups()).sum());
+        "Groups of a GROUP BY without a window forgotten by state_ttl",
+        () -> r.retired(name, 3) + m.stream().mapToLong(ExecutorMetrics::expiredGroups).sum());
     metrics.functionCounter("laminar_pipeline_ignored_retractions_total", tags,
         "Updates or deletes of rows a GROUP BY never saw (or forgot), ignored",
-        () -> m.stream().mapToLong(x -> x.ignoredRetractions()).sum());
+        () -> r.retired(name, 4) + m.stream().mapToLong(ExecutorMetrics::ignoredRetractions).sum());
+    metrics.gauge("laminar_pipeline_restarting", tags, "1 while the pipeline is being restarted after a failure",
+        () -> r.state() == Region.State.RESTARTING ? 1 : 0);
+    metrics.gauge("laminar_pipeline_failed", tags, "1 once the pipeline failed and is not restarted",
+        () -> r.state() == Region.State.FAILED ? 1 : 0);
   }
 
   /** The slowest worker's watermark is the pipeline's. */
-  private static long watermark(List<io.laminar.runtime.ExecutorMetrics> workers) {
-    return workers.stream().mapToLong(x -> x.watermark()).min().orElse(Long.MIN_VALUE);
+  private static long watermark(List<ExecutorMetrics> workers) {
+    return workers.stream().mapToLong(ExecutorMetrics::watermark).min().orElse(Long.MIN_VALUE);
   }
 
   @FunctionalInterface
@@ -390,37 +603,94 @@ public final class Engine {
     return t;
   }
 
-  synchronized void sourceDone(SourceRunner runner, Throwable error) {
+  // ---------------------------------------------------------------- reports from threads
+
+  private Region regionOf(Object runner) {
+    for (Region r : regions) {
+      Region.Run run = r.run();
+      if (run != null && (run.workers.contains(runner) || run.sources.contains(runner))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  void sourceDone(SourceRunner runner, Throwable error) {
     if (error != null) {
-      fail("source '" + runner.name() + "' failed: " + describe(error), error);
+      Region r = regionOf(runner);
+      if (r != null) {
+        supervisor.failed(r, r.run(), Failure.of("source '" + runner.name() + "' failed: " + describe(error), error));
+      }
     }
   }
 
   void pipelineDone(PipelineRunner runner, Throwable error) {
-    boolean completeRun;
-    synchronized (this) {
-      pipelinesLeft--;
-      if (error != null) {
-        fail("pipeline '" + runner.name() + "' failed: " + describe(runner.name(), error), error);
+    Region r = regionOf(runner);
+    if (r == null) {
+      return; // a run that was already replaced
+    }
+    if (error != null) {
+      // the region's name comes first in logs; name the pipeline only when the region has several
+      String which = r.pipelines().size() > 1 ? "pipeline '" + runner.name() + "': " : "";
+      supervisor.failed(r, r.run(), Failure.of(which + describe(runner.name(), error), error));
+      return;
+    }
+    if (state == State.STOPPING) {
+      checkEnd(); // takes no checkpoint while stopping
+    } else {
+      supervisor.submit(this::checkEnd); // may take the final checkpoint: not on a worker thread
+    }
+  }
+
+  /**
+   * Ends the engine when nothing is left to run: while stopping, once every worker has stopped;
+   * while running, once every region either processed all its input (a final checkpoint then
+   * commits the sinks and, if no region failed, records completion) or failed for good.
+   */
+  void checkEnd() {
+    State s = state;
+    if (s == State.STOPPING) {
+      boolean allStopped = regions.stream().allMatch(r -> r.state() != Region.State.RUNNING || r.run() == null
+          || r.run().workers.stream().allMatch(w -> w.finished() || w.failed()));
+      if (allStopped) {
+        synchronized (lifecycle) {
+          finish(State.STOPPED);
+        }
+      }
+      return;
+    }
+    if (s != State.RUNNING) {
+      return;
+    }
+    boolean over = regions.stream().allMatch(r -> r.finished() || r.state() == Region.State.FAILED);
+    if (!over) {
+      return;
+    }
+    List<Region> failed = regions.stream().filter(r -> r.state() == Region.State.FAILED).toList();
+    if (failed.size() < regions.size()) {
+      try {
+        checkpoints.checkpoint(failed.isEmpty(), System.nanoTime() + options.checkpointTimeout().toNanos());
+      } catch (CheckpointCoordinator.CheckpointFailure e) {
+        fail("the final checkpoint failed: " + e.getMessage(), e);
         return;
       }
-      if (pipelinesLeft == 0 && state == State.STOPPING) {
-        finish(State.STOPPED);
-      }
-      completeRun = pipelinesLeft == 0 && state == State.RUNNING;
     }
-    if (completeRun) {
-      // All input processed: a final checkpoint commits the sinks' last epoch and records completion.
-      try {
-        checkpoint(true, System.nanoTime() + options.checkpointTimeout().toNanos());
-        synchronized (this) {
-          finish(State.COMPLETED);
-        }
-      } catch (CheckpointCoordinator.CheckpointFailure e) {
-        synchronized (this) {
-          fail("the final checkpoint failed: " + e.getMessage(), e);
-        }
+    if (failed.isEmpty()) {
+      synchronized (lifecycle) {
+        finish(State.COMPLETED);
       }
+    } else {
+      fail(failed.stream().map(r -> r.name() + " failed: " + r.lastError()).reduce((a, b) -> a + "; " + b)
+          .orElse("") + (failed.size() < regions.size() ? " (the other pipelines processed all their input)" : ""),
+          null);
+    }
+  }
+
+  /** A region failed while the engine stops: it is not restarted, and the run did not end cleanly. */
+  void regionFailedWhileStopping(Region r, Failure f) {
+    failure.compareAndSet(null, r.name() + " failed during the shutdown: " + f.message());
+    if (state == State.STOPPING) {
+      checkEnd();
     }
   }
 
@@ -441,13 +711,23 @@ public final class Engine {
     return describe(t);
   }
 
-  private void fail(String message, Throwable error) {
-    if (failure.compareAndSet(null, message)) {
-      LOG.error("{}", message);
-      LOG.debug("failure detail", error);
-      sourceRunners.forEach(SourceRunner::requestStop);
-      threads.forEach(Thread::interrupt);
-      finish(State.FAILED);
+  /** Fails the engine as a whole: everything stops, the run ends FAILED. */
+  void fail(String message, Throwable error) {
+    synchronized (lifecycle) {
+      if (failure.compareAndSet(null, message)) {
+        LOG.error("{}", message);
+        if (error != null) {
+          LOG.debug("failure detail", error);
+        }
+        for (Region r : regions) {
+          Region.Run run = r.run();
+          if (run != null) {
+            run.sources.forEach(SourceRunner::requestStop);
+            run.threads.forEach(Thread::interrupt);
+          }
+        }
+        finish(State.FAILED);
+      }
     }
   }
 
@@ -460,6 +740,8 @@ public final class Engine {
     done.countDown();
   }
 
+  // ---------------------------------------------------------------- shutdown
+
   /**
    * Graceful stop: sources stop reading, queued batches drain through every operator, sinks flush
    * and commit. Windows still open stay open (they are not flushed as if the input had ended).
@@ -467,51 +749,74 @@ public final class Engine {
    */
   public Outcome shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (this) {
+    shutdownDeadline = deadline;
+    boolean stopping = false;
+    synchronized (lifecycle) {
       if (state == State.RUNNING) {
         state = State.STOPPING;
-        LOG.info("shutdown: stopping {} sources", sourceRunners.size());
-        sourceRunners.forEach(SourceRunner::requestStop);
+        stopping = true;
       }
     }
-    for (Thread t : threads) {
-      if (t.getName().startsWith("source-")) {
-        join(t, deadline);
+    if (stopping) {
+      LOG.info("shutdown: stopping {} sources", regions.stream().mapToInt(r -> r.run() == null ? 0
+          : r.run().sources.size()).sum());
+      for (Region r : regions) {
+        Region.Run run = r.run();
+        if (run != null) {
+          run.sources.forEach(SourceRunner::requestStop);
+        }
+      }
+    }
+    for (Region r : regions) {
+      Region.Run run = r.run();
+      if (run != null) {
+        for (Thread t : run.threads) {
+          if (t.getName().startsWith("source-")) {
+            join(t, deadline);
+          }
+        }
       }
     }
     stopScheduler(deadline);
+    if (supervisor != null) {
+      supervisor.close(); // no restart begins from here on
+    }
     if (state == State.STOPPING && checkpoints != null) {
-      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines on {} workers", groups.size(),
-          pipelineRunners.size());
+      LOG.info("shutdown: sources stopped; final checkpoint through {} pipelines", builder.pipelines().size());
+      // leave a quarter of the budget for draining and closing, so a hung call is named, not waited out
+      long checkpointDeadline = System.nanoTime() + Math.max(0, deadline - System.nanoTime()) * 3 / 4;
       try {
-        checkpoints.checkpoint(false, deadline);
+        checkpoints.checkpoint(false, checkpointDeadline);
       } catch (CheckpointCoordinator.CheckpointFailure e) {
         // The stop goes on (pipelines drain, connectors close), but the run did not end cleanly.
         String message = "the final checkpoint failed: " + e.getMessage()
-            + (e instanceof CheckpointCoordinator.CommitFailure ? ""
-                : "; the previous checkpoint is the recovery point (input after it is read again)");
+            + "; the previous checkpoint is the recovery point (input after it is read again)";
         if (failure.compareAndSet(null, message)) {
           LOG.error("shutdown: {}", message);
         }
       }
     }
-    for (PipelineRunner p : pipelineRunners) {
-      if (!p.finished()) {
-        try {
-          if (!offerUntil(p, deadline)) {
-            break;
+    outer:
+    for (Region r : regions) {
+      Region.Run run = r.run();
+      if (run == null) {
+        continue;
+      }
+      for (PipelineRunner p : run.workers) {
+        if (!p.finished() && !p.failed()) {
+          try {
+            if (!p.offer(new PipelineRunner.StopEvent(), deadline - System.nanoTime())) {
+              break outer;
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break outer;
           }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
         }
       }
     }
+    checkEnd();
     return awaitUntil(deadline);
-  }
-
-  private static boolean offerUntil(PipelineRunner p, long deadline) throws InterruptedException {
-    return p.offer(new PipelineRunner.StopEvent(), deadline - System.nanoTime());
   }
 
   /** Blocks until the engine completes, fails or is stopped. */
@@ -523,14 +828,9 @@ public final class Engine {
   private Outcome awaitUntil(long deadline) {
     try {
       if (!done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        List<String> stuck = new ArrayList<>();
-        for (Thread t : threads) {
-          if (t.isAlive()) {
-            stuck.add(t.getName());
-          }
-        }
-        LOG.error("shutdown timed out; still busy: {}", stuck);
-        threads.forEach(Thread::interrupt);
+        List<String> stuck = busyComponents();
+        LOG.error("shutdown timed out; still busy: {}", String.join(", ", stuck));
+        allThreads().forEach(Thread::interrupt);
         return new Outcome(State.STOPPING, null, stuck); // still stopping: the caller names what is stuck
       }
     } catch (InterruptedException e) {
@@ -540,43 +840,100 @@ public final class Engine {
   }
 
   /**
-   * Joins the threads, then releases what they used. The joins run without the engine's lock: a
-   * thread that ends reports through {@link #pipelineDone} or {@link #sourceDone}, which take it.
+   * Joins the threads, then releases what they used. Nothing here holds a lock a thread needs: a
+   * thread that ends reports through {@link #pipelineDone} or {@link #sourceDone}, which take none.
    */
-  private Outcome cleanup(long deadline) {
-    for (Thread t : threads) {
-      join(t, deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline);
+  private Outcome cleanup(long requested) {
+    long deadline = Math.min(requested, shutdownDeadline);
+    long joinBy = deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.SECONDS.toNanos(10) : deadline;
+    for (Thread t : allThreads()) {
+      join(t, joinBy);
+    }
+    if (supervisor != null) {
+      supervisor.close();
     }
     // A periodic checkpoint still running would snapshot executors that are about to be closed.
     stopScheduler(deadline == Long.MAX_VALUE ? System.nanoTime() + options.checkpointTimeout().toNanos() : deadline);
-    synchronized (this) {
-      return release();
-    }
+    return release(deadline);
   }
 
-  private Outcome release() {
-    List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
-    for (PipelineRunner p : pipelineRunners) {
-      p.drainQueue();
-      if (stuck.isEmpty()) {
-        p.closeExecutor();
+  /**
+   * Closes executors (of workers whose thread ended), connectors (each close bounded, never twice),
+   * the store and the routing allocator. A thread still alive keeps its executor and the routing
+   * allocator open (it may still use them) but never stops the connectors from being closed.
+   */
+  private Outcome release(long deadline) {
+    boolean mine;
+    synchronized (this) {
+      mine = !released;
+      released = true;
+    }
+    if (!mine) {
+      // another caller releases (awaitTermination and shutdown both end here): wait for it, bounded
+      try {
+        // the other caller's closes are bounded by the same deadline: give it a moment past it
+        long until = Math.min(deadline, shutdownDeadline);
+        long wait = until == Long.MAX_VALUE ? Long.MAX_VALUE : until - System.nanoTime() + RELEASE_GRACE_NANOS;
+        if (!releaseDone.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+          List<String> busy = busyComponents();
+          return new Outcome(state, failure.get(), busy.isEmpty() ? List.of("engine cleanup") : busy);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome(state, failure.get(), busyComponents());
+      }
+      return new Outcome(state, failure.get(), released());
+    }
+    List<String> stuck = new ArrayList<>();
+    for (Thread t : allThreads()) {
+      if (t.isAlive()) {
+        stuck.add(t.getName());
       }
     }
-    if (stuck.isEmpty()) {
-      releaseResources();
+    try {
+      for (Region r : regions) {
+        Region.Run run = r.run();
+        if (run == null) {
+          continue;
+        }
+        for (int i = 0; i < run.workers.size(); i++) {
+          PipelineRunner w = run.workers.get(i);
+          w.drainQueue();
+          Thread t = i < run.threads.size() ? run.threads.get(i) : null;
+          if (t == null || !t.isAlive()) {
+            w.closeExecutor();
+          }
+        }
+      }
+      stuck.addAll(calls.stuck());
+      stuck.addAll(releaseResources(deadline));
+      if (!stuck.isEmpty()) {
+        LOG.warn("still busy after the engine stopped: {}", String.join(", ", stuck));
+      }
+    } finally {
+      releasedStuck = List.copyOf(stuck);
+      releaseDone.countDown();
     }
-    threads.clear();
     return new Outcome(state, failure.get(), stuck);
   }
 
-  /** Closes connectors, the checkpoint store and the routing allocator (executors are closed first). */
-  private void releaseResources() {
-    builder.closeCreated();
+  private volatile List<String> releasedStuck = List.of();
+
+  private List<String> released() {
+    return releasedStuck;
+  }
+
+  /** Closes connectors, the checkpoint store and (if no thread may use it) the routing allocator. */
+  private List<String> releaseResources(long deadline) {
+    List<String> stuck = builder.closeCreated(Duration.ofSeconds(10), deadline);
     closeStore();
-    if (routingAllocator != null) {
+    calls.close();
+    boolean threadsAlive = allThreads().stream().anyMatch(Thread::isAlive);
+    if (routingAllocator != null && !threadsAlive) {
       routingAllocator.close();
       routingAllocator = null;
     }
+    return stuck;
   }
 
   private void closeStore() {

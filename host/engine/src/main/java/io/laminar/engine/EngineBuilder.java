@@ -1,6 +1,7 @@
 package io.laminar.engine;
 
 import io.laminar.api.ChangelogMode;
+import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
@@ -67,6 +68,10 @@ public final class EngineBuilder {
   private Set<String> skippedPipelines = Set.of();
   private boolean partial;
   private LongSupplier lookupClock = System::nanoTime;
+  private volatile String closing;
+  /** Instances whose close() was called (identity), so that none is closed twice. */
+  private final Set<Object> closed = java.util.Collections.synchronizedSet(
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
   /**
    * @param config a config the loader accepted
@@ -360,6 +365,77 @@ public final class EngineBuilder {
     return all;
   }
 
+  /**
+   * Makes a new instance of a source or sink through its factory, with a fresh context, and puts it
+   * in place of {@code old} (which the caller has closed), so that status views and the final close
+   * see the instance that runs.
+   */
+  @SuppressWarnings("unchecked")
+  synchronized <T> ConnectorInstance<T> recreate(ConnectorInstance<T> old) throws ConnectorException {
+    EngineConnectorContext context = old.context().fresh();
+    Object created = switch (old.connector().kind()) {
+      case SOURCE -> old.connector().sourceFactory().create(context);
+      case SINK -> old.connector().sinkFactory().create(context);
+      default -> throw new IllegalArgumentException("only sources and sinks are recreated: " + old.name());
+    };
+    if (created == null) {
+      context.closeAllocator();
+      throw ConnectorException.runtime(old.connector().kind().label() + " '" + old.name()
+          + "': the factory returned no instance", null);
+    }
+    ConnectorInstance<T> fresh = new ConnectorInstance<>(old.name(), old.connector(), (T) created, context,
+        old.position(), old.columnPositions());
+    if (old.connector().kind() == ConnectorKind.SOURCE) {
+      sources.replace(old.name(), (ConnectorInstance<Source>) fresh);
+    } else {
+      for (List<ConnectorInstance<Sink>> list : sinks.values()) {
+        list.replaceAll(s -> s == old ? (ConnectorInstance<Sink>) fresh : s);
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * Closes one instance within {@code timeout} on a thread of its own and releases its allocator;
+   * false if {@code close()} did not return in time. Either way the instance is never closed again
+   * (not by {@link #closeCreated} either).
+   */
+  boolean close(ConnectorInstance<?> i, Duration timeout) {
+    if (!closed.add(i.instance())) {
+      return true;
+    }
+    String label = i.connector().kind().label() + " '" + i.name() + "'";
+    FutureTask<Void> close = new FutureTask<>(() -> {
+      ((AutoCloseable) i.instance()).close();
+      return null;
+    });
+    Thread t = new Thread(close, "laminar-close-" + i.name());
+    t.setDaemon(true);
+    t.start();
+    try {
+      close.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("{} close() did not return within {} ms; abandoned", label, timeout.toMillis());
+      return false;
+    } catch (ExecutionException e) {
+      LOG.warn("closing {} failed: {}", label, e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      i.context().closeAllocator();
+    } catch (IllegalStateException e) {
+      LOG.warn("{} did not release all its Arrow memory: {}", label, e.getMessage());
+    }
+    return true;
+  }
+
+  /** The {@code close()} call in progress, if any, to name what a shutdown waits on. */
+  public java.util.Optional<String> closing() {
+    return java.util.Optional.ofNullable(closing);
+  }
+
   /** Closes every created connector, each bounded by 10 seconds. */
   public void closeCreated() {
     closeCreated(Duration.ofSeconds(10));
@@ -371,35 +447,32 @@ public final class EngineBuilder {
    * left to the process exit rather than blocking the shutdown.
    */
   public void closeCreated(Duration perConnector) {
+    closeCreated(perConnector, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #closeCreated(Duration)}, but all closes together end by {@code deadlineNanos}
+   * ({@link System#nanoTime()}); returns the {@code close()} calls that did not return (each
+   * instance is closed at most once: it is forgotten whether or not its close returned).
+   */
+  public synchronized List<String> closeCreated(Duration perConnector, long deadlineNanos) {
+    List<String> stuck = new ArrayList<>();
     for (ConnectorInstance<?> i : allInstances()) {
-      String label = i.connector().kind().label() + " '" + i.name() + "'";
-      FutureTask<Void> close = new FutureTask<>(() -> {
-        ((AutoCloseable) i.instance()).close();
-        return null;
-      });
-      Thread t = new Thread(close, "laminar-close-" + i.name());
-      t.setDaemon(true);
-      t.start();
-      try {
-        close.get(perConnector.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        LOG.warn("closing {} did not finish within {} ms; abandoned", label, perConnector.toMillis());
-        continue;
-      } catch (ExecutionException e) {
-        LOG.warn("closing {} failed: {}", label, e.getCause().toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      long left = deadlineNanos == Long.MAX_VALUE ? perConnector.toNanos()
+          : Math.min(perConnector.toNanos(), deadlineNanos - System.nanoTime());
+      String label = i.connector().kind().label() + " '" + i.name() + "' close()";
+      closing = label;
+      if (!close(i, Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), left)))) {
+        stuck.add(label);
       }
-      try {
-        i.context().closeAllocator();
-      } catch (IllegalStateException e) {
-        LOG.warn("{} did not release all its Arrow memory: {}", label, e.getMessage());
+      closing = null;
+      if (Thread.currentThread().isInterrupted()) {
+        break;
       }
     }
     sources.clear();
     lookups.clear();
     sinks.clear();
+    return stuck;
   }
-
 }

@@ -53,6 +53,15 @@ final class EngineConnectorContext implements ConnectorContext {
     this.dataDir = dataDir;
   }
 
+  /**
+   * A fresh context for a new instance of the same connector (a restart): same settings, metrics
+   * and data directory, its own allocator.
+   */
+  EngineConnectorContext fresh() {
+    return new EngineConnectorContext(name, kind, serverName, properties, schema, primaryKey, delivery,
+        inputChangelogMode, parentAllocator, metrics, dataDir);
+  }
+
   @Override
   public String name() {
     return name;

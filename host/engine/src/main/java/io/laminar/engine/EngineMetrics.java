@@ -59,11 +59,39 @@ public final class EngineMetrics {
     return out;
   }
 
-  /** Current gauge values, sorted by key. */
+  /**
+   * Current gauge values, sorted by key. Each gauge is read with the thread context class loader of
+   * the code that registered it (a plugin's loader for a plugin's gauge); one that throws reads as
+   * NaN and is counted in {@code laminar_metric_errors_total{metric}}, so a broken gauge never
+   * breaks a scrape.
+   */
   public Map<Key, Double> gaugeValues() {
     Map<Key, Double> out = new TreeMap<>();
-    gauges.forEach((k, v) -> out.put(k, v.getAsDouble()));
+    gauges.forEach((k, v) -> out.put(k, read(k, v)));
     return out;
+  }
+
+  private double read(Key key, DoubleSupplier gauge) {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    ClassLoader own = gauge.getClass().getClassLoader();
+    try {
+      if (own != null) {
+        thread.setContextClassLoader(own);
+      }
+      return gauge.getAsDouble();
+    } catch (RuntimeException | LinkageError e) {
+      LongAdder errors = counter("laminar_metric_errors_total", Map.of("metric", key.name()),
+          "Metric reads that threw (the value is reported as NaN)");
+      if (errors.sum() == 0) {
+        org.slf4j.LoggerFactory.getLogger(EngineMetrics.class).warn("gauge {}{} threw {}; reported as NaN",
+            key.name(), key.tags(), e.toString());
+      }
+      errors.increment();
+      return Double.NaN;
+    } finally {
+      thread.setContextClassLoader(before);
+    }
   }
 
   /** The description given when a metric name was first registered. */

@@ -12,10 +12,15 @@ import java.util.TreeMap;
  * @param lateRowsBySource the rows dropped as late, per source they came from (all workers together)
  * @param watermark epoch ms; {@link Long#MIN_VALUE} before the first event, {@link Long#MAX_VALUE}
  *     once all input has ended
+ * @param state CREATED, RUNNING, RESTARTING (failed, waiting to restart or restarting from the last
+ *     checkpoint), FAILED (not restarted), STOPPING, STOPPED or FINISHED
+ * @param restarts how often the pipeline was restarted after a failure in this process
+ * @param lastError the last failure's message (null if it never failed)
  */
 public record PipelineStatus(String name, String state, String sql, Set<String> sources, Set<String> lookups,
     List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped,
-    Map<String, ExecutorMetrics.LateRows> lateRowsBySource, long watermark, String explain) {
+    Map<String, ExecutorMetrics.LateRows> lateRowsBySource, long watermark, String explain, long restarts,
+    String lastError) {
 
   /** Copies the map. */
   public PipelineStatus {

@@ -119,8 +119,42 @@ final class RecoveryPlanner {
     }
   }
 
+  /**
+   * Restores one region after a failure in the running process: from the newest checkpoint that
+   * verifies (empty: from the beginning). No source is reset; the sources were checked at start.
+   */
+  static RecoveryPlanner forRestart(Optional<RestoredCheckpoint> latest) {
+    return new RecoveryPlanner(latest, latest.map(RestoredCheckpoint::id).orElse(0L), Set.of());
+  }
+
+  /** The id of the checkpoint this restores from, 0 if none. */
+  long restoredFrom() {
+    return restore.map(RestoredCheckpoint::id).orElse(0L);
+  }
+
   /** The epoch sinks are opened with: the newest checkpoint that completed, 0 if none. */
   long lastCommittedEpoch() {
+    return lastCommittedEpoch;
+  }
+
+  /**
+   * The epoch the sinks of {@code pipeline} are opened with: the epoch its files in the restored
+   * checkpoint were taken at (a checkpoint carries a restarting pipeline's files forward from an
+   * earlier one, and the sink must not commit an epoch prepared after those), otherwise the last
+   * completed checkpoint.
+   */
+  long sinkEpoch(String pipeline) {
+    if (restore.isPresent()) {
+      String epoch = restore.get().metadata().get(CheckpointCoordinator.epochKey(pipeline));
+      if (epoch != null) {
+        try {
+          return Long.parseLong(epoch);
+        } catch (NumberFormatException e) {
+          LOG.warn("checkpoint {} records an unreadable epoch for pipeline '{}': {}", restore.get().id(), pipeline,
+              epoch);
+        }
+      }
+    }
     return lastCommittedEpoch;
   }
 

@@ -25,6 +25,7 @@ final class SourceRunner implements Runnable {
   private final Engine engine;
   private final LongAdder rowsRead;
   private volatile boolean stopRequested;
+  private volatile boolean abandoned;
   private volatile String state = "RUNNING";
   private final Object gate = new Object();
   private boolean pauseRequested; // guarded by gate
@@ -48,6 +49,15 @@ final class SourceRunner implements Runnable {
   /** RUNNING, FINISHED (exhausted), STOPPED or FAILED; {@code engineState} while running. */
   String state(String engineState) {
     return state.equals("RUNNING") ? engineState : state;
+  }
+
+  /**
+   * Stops a run that failed: like {@link #requestStop}, and a batch polled after this is dropped
+   * (the region restarts from the checkpoint's offsets, so nothing is lost).
+   */
+  void abandon() {
+    abandoned = true;
+    requestStop();
   }
 
   void requestStop() {
@@ -117,6 +127,10 @@ final class SourceRunner implements Runnable {
           break;
         }
         Batch batch = s.poll(BATCH_ROWS, POLL_TIMEOUT);
+        if (batch != null && abandoned) {
+          batch.close(); // its run was stopped after a failure: the restart reads from the checkpoint
+          break;
+        }
         if (batch != null) {
           rowsRead.add(batch.rowCount());
           publish(batch);

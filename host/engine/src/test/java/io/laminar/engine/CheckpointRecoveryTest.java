@@ -334,13 +334,13 @@ class CheckpointRecoveryTest {
   }
 
   @Test
-  void aSinkCommitThatKeepsFailingStopsTheRunAndTheRestartCommitsTheEpoch() throws Exception {
+  void aSinkCommitThatKeepsFailingStopsThePipelineAndTheRestartCommitsTheEpoch() throws Exception {
     Engine engine = start(builder("out", WINDOWED, 100_000_000, 20_000), false);
     awaitRows("out", 1);
     CollectingSinkFactory.COMMIT_FAILURES.put("out", new java.util.concurrent.atomic.AtomicInteger(1_000));
-    Exception failed = assertThrows(CheckpointCoordinator.CommitFailure.class, engine::checkpointNow);
-    assertTrue(failed.getMessage().contains("sink 'out' could not commit epoch 1"), failed.getMessage());
-    // no later checkpoint may skip the uncommitted epoch: the run stops instead
+    // the checkpoint is durable; the sink that could not commit it fails its pipeline (a run-time
+    // connector error is deterministic: not restarted by default), the only one, so the run ends
+    assertEquals(1L, engine.checkpointNow().checkpointId());
     await(() -> engine.state() == Engine.State.FAILED, "the run to stop after the failed commit");
     Engine.Outcome outcome = engine.awaitTermination();
     assertEquals(Engine.State.FAILED, outcome.state());
@@ -361,7 +361,8 @@ class CheckpointRecoveryTest {
     CollectingSinkFactory.COMMIT_FAILURES.put("out", new java.util.concurrent.atomic.AtomicInteger(1_000));
     Engine.Outcome outcome = engine.shutdown(Duration.ofSeconds(10));
     assertEquals(Engine.State.FAILED, outcome.state());
-    assertTrue(outcome.failure().contains("final checkpoint failed"), outcome.failure());
+    assertTrue(outcome.failure().contains("failed during the shutdown") && outcome.failure().contains(
+        "could not commit epoch"), outcome.failure());
   }
 
   @Test

@@ -196,6 +196,8 @@ final class Endpoints {
       result = trigger.trigger();
     } catch (IllegalStateException e) {
       return Reply.error(503, "checkpoints_unavailable", message(e));
+    } catch (Engine.CheckpointInProgress e) {
+      return Reply.error(409, "checkpoint_in_progress", message(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Reply.error(503, "checkpoints_unavailable", "interrupted while the checkpoint was in progress");

@@ -68,8 +68,9 @@ final class MetricsExporter implements AutoCloseable {
 
   /** Syncs the engine's metrics and renders everything in the text format. */
   synchronized String scrape() {
-    Map<EngineMetrics.Key, Long> c = metrics.counterValues();
+    // gauges first: a gauge that throws is counted in a counter this same scrape reports
     Map<EngineMetrics.Key, Double> g = metrics.gaugeValues();
+    Map<EngineMetrics.Key, Long> c = metrics.counterValues();
     counters = c;
     gauges = g;
     for (EngineMetrics.Key key : c.keySet()) {

@@ -290,6 +290,24 @@ class HttpApiTest {
   }
 
   @Test
+  void checkpointWhileAnotherRunsIs409AtOnce() throws Exception {
+    try (HttpApi other = fx.startAnother(Optional.empty(), () -> {
+      throw new io.laminar.engine.Engine.CheckpointInProgress();
+    })) {
+      HttpResponse<String> r = fx.send(other, "POST", "/api/v1/checkpoint", null);
+      assertError(r, 409, "checkpoint_in_progress");
+      assertTrue(r.body().contains("already in progress"), r.body());
+    }
+  }
+
+  @Test
+  void pipelinesShowRestartsAndLastError() throws Exception {
+    JsonNode p = json(fx.get("/api/v1/pipelines")).get(0);
+    assertEquals(0, p.path("restarts").asLong(-1), p.toString());
+    assertTrue(p.has("last_error") && p.get("last_error").isNull(), p.toString());
+  }
+
+  @Test
   void failedCheckpointIs500WithMessageButNoStackTrace() throws Exception {
     try (HttpApi other = fx.startAnother(Optional.empty(), () -> {
       throw new IOException("disk full");

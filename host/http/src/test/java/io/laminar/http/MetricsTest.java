@@ -119,6 +119,19 @@ class MetricsTest {
   }
 
   @Test
+  void aConnectorGaugeThatThrowsReadsAsNaNIsCountedAndTheScrapeSucceeds() throws Exception {
+    fx.engine.metrics().forConnector("source", "broken").gauge("lag_seconds", "A gauge that throws", () -> {
+      throw new IllegalStateException("client not connected");
+    });
+    HttpResponse<String> r = fx.get("/metrics");
+    assertEquals(200, r.statusCode());
+    Map<String, PrometheusText.Family> families = PrometheusText.parse(r.body());
+    assertTrue(Double.isNaN(value(families, "laminar_source_lag_seconds", "source", "broken")), r.body());
+    assertTrue(value(families, "laminar_metric_errors_total", "metric", "laminar_source_lag_seconds") >= 1, r.body());
+    assertTrue(families.containsKey("laminar_pipeline_rows_in_total"), "the other metrics are still there");
+  }
+
+  @Test
   void jvmProcessAndArrowMetricsArePresent() throws Exception {
     Map<String, PrometheusText.Family> families = scrape();
     for (String name : new String[] {"jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_gc_memory_allocated_bytes_total",

@@ -48,9 +48,28 @@ class ReadinessTest {
   }
 
   @Test
-  void failedEngineIsDownAndUnready() throws Exception {
+  void aFailedPipelineLeavesTheServerUpButUnready() throws Exception {
     try (LaminarFixture fx = LaminarFixture.start(dir, Optional.empty(), null,
         toml -> toml.replace("password = ", "fail = true\npassword = "))) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!fx.get("/health").body().contains("\"vaulted\":\"FAILED\"") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      HttpResponse<String> health = fx.get("/health");
+      assertEquals(200, health.statusCode());
+      assertTrue(health.body().contains("\"status\":\"UP\"") && health.body().contains("\"vaulted\":\"FAILED\"")
+          && health.body().contains("\"cheap\":\"RUNNING\""), "the other pipelines run on: " + health.body());
+      HttpResponse<String> ready = fx.get("/ready");
+      assertEquals(503, ready.statusCode());
+      assertTrue(ready.body().contains("\"state\":\"FAILED\""), ready.body());
+    }
+  }
+
+  @Test
+  void anEngineStoppedByOnPipelineFailureExitIsDownAndUnready() throws Exception {
+    try (LaminarFixture fx = LaminarFixture.start(dir, Optional.empty(), null,
+        toml -> toml.replace("password = ", "fail = true\npassword = ")
+            .replace("[state]\n", "[server]\non_pipeline_failure = \"exit\"\n\n[state]\n"))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (fx.engine.state() != Engine.State.FAILED && System.nanoTime() < deadline) {
         Thread.sleep(10);

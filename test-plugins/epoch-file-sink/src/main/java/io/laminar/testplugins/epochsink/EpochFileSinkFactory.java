@@ -38,23 +38,38 @@ public final class EpochFileSinkFactory implements SinkFactory {
         .property(PropertySpec.requiredString("dir", "Directory for the epoch files"))
         .property(PropertySpec.builder("hang_on_prepare", PropertyType.BOOLEAN).defaultValue("false")
             .doc("Block forever in prepareCommit (shutdown-timeout tests)").build())
+        .property(PropertySpec.builder("hang_on_close", PropertyType.BOOLEAN).defaultValue("false")
+            .doc("Block forever in close(), after appending a line to <dir>/closes (shutdown-timeout tests)").build())
+        .property(PropertySpec.builder("fail_prepare_at", PropertyType.INT).defaultValue("0")
+            .doc("The prepareCommit call (counted over every instance of this dir in the process) that fails "
+                + "once with a connection failure; 0 = never (restart tests)").build())
         .build();
   }
 
   @Override
   public Sink create(ConnectorContext context) {
     return new EpochFileSink(Path.of(context.properties().requireString("dir")),
-        context.properties().bool("hang_on_prepare").orElse(false));
+        context.properties().bool("hang_on_prepare").orElse(false),
+        context.properties().bool("hang_on_close").orElse(false),
+        context.properties().integer("fail_prepare_at").orElse(0));
   }
+
+  /** prepareCommit calls per sink directory, over every instance (a restart creates a new one). */
+  private static final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> PREPARES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   static final class EpochFileSink implements Sink {
     private final Path dir;
     private final boolean hangOnPrepare;
+    private final boolean hangOnClose;
+    private final long failPrepareAt;
     private final List<String> buffer = new ArrayList<>();
 
-    EpochFileSink(Path dir, boolean hangOnPrepare) {
+    EpochFileSink(Path dir, boolean hangOnPrepare, boolean hangOnClose, long failPrepareAt) {
       this.dir = dir;
       this.hangOnPrepare = hangOnPrepare;
+      this.hangOnClose = hangOnClose;
+      this.failPrepareAt = failPrepareAt;
     }
 
     @Override
@@ -101,6 +116,10 @@ public final class EpochFileSinkFactory implements SinkFactory {
 
     @Override
     public void prepareCommit(long e) throws ConnectorException {
+      long call = PREPARES.computeIfAbsent(dir, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+      if (call == failPrepareAt) {
+        throw ConnectorException.connectionFailed("epoch-file-store:1", new java.io.IOException("injected: connection reset"));
+      }
       while (hangOnPrepare) {
         try {
           Thread.sleep(60_000);
@@ -147,6 +166,21 @@ public final class EpochFileSinkFactory implements SinkFactory {
     @Override
     public void close() {
       buffer.clear();
+      if (hangOnClose) {
+        try {
+          Files.writeString(dir.resolve("closes"), "close\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        while (true) {
+          try {
+            Thread.sleep(60_000); // a hung close ignores interrupts: that is what the test simulates
+          } catch (InterruptedException ex) {
+            // ignored on purpose
+          }
+        }
+      }
     }
   }
 }
