@@ -77,6 +77,7 @@ final class MysqlCdcSource implements Source {
   private String seedKey;
   private CheckpointSchemaHistory.Records history;
   private Flavor flavor;
+  private boolean serverHasTls;
   private volatile DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer;
   private volatile Throwable failure;
   private volatile boolean engineStopped;
@@ -90,6 +91,8 @@ final class MysqlCdcSource implements Source {
   private long lastProgressLogMs;
   private Map<Schema, int[]> fieldIndexes = new IdentityHashMap<>();
   private boolean truncateWarned;
+  /** The snapshot's last row was handed out (initial_only ends there: Debezium's engine idles on). */
+  private volatile boolean snapshotCompleted;
 
   MysqlCdcSource(ConnectorContext context, CdcSettings settings) {
     this.context = context;
@@ -173,6 +176,7 @@ final class MysqlCdcSource implements Source {
       if (restored == null && !settings.snapshotMode().equals("never")) {
         estimatedRows = settings.table().estimatedRows(c);
       }
+      serverHasTls = "YES".equalsIgnoreCase(BinlogCheck.single(c, "SELECT @@GLOBAL.have_ssl"));
     } catch (SQLException e) {
       throw settings.connection().failure(e);
     }
@@ -197,7 +201,7 @@ final class MysqlCdcSource implements Source {
       p.setProperty("database.password", c.password().reveal());
     }
     p.setProperty("database.server.id", Long.toString(settings.serverId()));
-    p.setProperty("database.ssl.mode", c.sslMode());
+    p.setProperty("database.ssl.mode", debeziumSslMode(c.sslMode()));
     p.setProperty("connect.timeout.ms", Long.toString(c.connectTimeout().toMillis()));
     p.setProperty("connect.keep.alive", "true");
     p.setProperty("topic.prefix", TOPIC_PREFIX);
@@ -215,6 +219,23 @@ final class MysqlCdcSource implements Source {
     p.setProperty("max.queue.size", "16384");
     p.setProperty("errors.max.retries", "0");
     return p;
+  }
+
+  /**
+   * ssl.mode as the flavor's connector takes it: MySQL's names for the MySQL connector, Connector/J's
+   * for the MariaDB one, which has no "preferred" (TLS when the server offers it, plain otherwise).
+   */
+  private String debeziumSslMode(String mode) {
+    if (flavor == Flavor.MYSQL) {
+      return mode;
+    }
+    return switch (mode) {
+      case "disabled" -> "disable";
+      case "preferred" -> serverHasTls ? "trust" : "disable";
+      case "required" -> "trust";
+      case "verify_ca" -> "verify-ca";
+      default -> "verify-full";
+    };
   }
 
   /** A name as a literal in Debezium's include-list regular expressions. */
@@ -354,6 +375,7 @@ final class MysqlCdcSource implements Source {
       logSnapshotProgress(true);
     } else if (snapshotting && "last".equals(source.getString("snapshot"))) {
       logSnapshotProgress(true);
+      snapshotCompleted = true;
     }
   }
 
@@ -411,7 +433,7 @@ final class MysqlCdcSource implements Source {
 
   @Override
   public boolean isExhausted() {
-    return engineStopped && failure == null && carry == null && queue.isEmpty()
+    return (engineStopped || snapshotCompleted) && failure == null && carry == null && queue.isEmpty()
         && settings.snapshotMode().equals("initial_only");
   }
 
