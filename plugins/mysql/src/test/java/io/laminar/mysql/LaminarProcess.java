@@ -19,7 +19,7 @@ final class LaminarProcess {
       "target/it-plugins/postgres"));
 
   /** Class-path entries that belong to the tests, never to the server. */
-  private static final ServerProcess.Launcher LAUNCHER = new ServerProcess.Launcher(MYSQL_PLUGIN,
+  static final ServerProcess.Launcher LAUNCHER = new ServerProcess.Launcher(MYSQL_PLUGIN,
       List.of("/io/debezium/", "/org/apache/kafka/", "/org/postgresql/", "/org/mariadb/", "/com/mysql/",
       "/com/zaxxer/", "/org/glassfish/", "/jakarta/", "/com/github/luben/", "/org/xerial/", "/at/yawk/",
       "/com/datadoghq/", "/com/google/protobuf/", "/io/github/classgraph/", "/org/bitbucket/",
