@@ -42,11 +42,12 @@ import org.slf4j.Logger;
  * never be applied twice) and is made durable with {@code XA PREPARE} at {@code prepareCommit}, then
  * {@code XA COMMIT} once laminar's checkpoint is durable. The XA id is fixed when the transaction
  * starts, before its epoch is known, so just before preparing, the pair (XA id, epoch) is recorded in
- * {@code laminar_sink_xa} (autocommitted). A prepared XA transaction keeps the session that prepared
- * it from doing anything else, so that connection is closed (the transaction stays prepared on the
- * server) and the next epoch writes on a new one; commits and recovery run on a control connection.
- * After a crash {@link #open} commits the prepared epochs the last checkpoint covers and rolls back
- * the rest. Otherwise (at-least-once) the transaction commits at {@code prepareCommit}.
+ * {@code laminar_sink_xa} (autocommitted on a control connection). A prepared XA transaction keeps
+ * the session that prepared it from doing anything else until its {@code XA COMMIT}, so each epoch
+ * writes on a connection of its own: the prepared one is held until its commit (issued on it, never
+ * on another session, which could race the owner's detachment) and then serves a later epoch. After a
+ * crash the prepared transactions of dead sessions are detached: {@link #open} finds them with
+ * {@code XA RECOVER}, commits the epochs the last checkpoint covers and rolls back the rest. Otherwise (at-least-once) the transaction commits at {@code prepareCommit}.
  */
 final class MysqlSink implements Sink {
   static final String EPOCHS_TABLE = "laminar_sink_epochs";
@@ -60,7 +61,10 @@ final class MysqlSink implements Sink {
   private final String[] names;
   private final String xaPrefix;
   private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-  private final Map<Long, String> prepared = new TreeMap<>();
+  /** Prepared epochs awaiting their commit, each with the connection that prepared it. */
+  private final TreeMap<Long, Held> prepared = new TreeMap<>();
+  /** Connections whose epochs committed, for the next epochs to write on. */
+  private final java.util.ArrayDeque<Connection> idle = new java.util.ArrayDeque<>();
   private Connection control;
   private Connection writer;
   private String activeXid;
@@ -71,6 +75,10 @@ final class MysqlSink implements Sink {
   private String insertHead;
   private String upsertTail;
   private long lastAppliedEpoch;
+
+  /** A prepared XA transaction and the session that owns it. */
+  private record Held(String xid, Connection connection) {
+  }
 
   MysqlSink(ConnectorContext context, SinkSettings settings) {
     this.settings = settings;
@@ -273,15 +281,40 @@ final class MysqlSink implements Sink {
     for (String xid : xids) {
       Long epoch = epochs.get(xid);
       boolean covered = epoch != null && epoch <= lastCommittedEpoch;
-      try (Statement st = control.createStatement()) {
-        st.execute((covered ? "XA COMMIT " : "XA ROLLBACK ") + literal(xid));
-      }
+      resolve(xid, covered);
       log.info("{} epoch {} prepared before the restart", covered ? "committed" : "rolled back",
           epoch == null ? "(unknown)" : epoch);
     }
     try (PreparedStatement st = control.prepareStatement("DELETE FROM " + XA_TABLE + " WHERE sink_id = ?")) {
       st.setString(1, settings.sinkId());
       st.executeUpdate();
+    }
+  }
+
+  /** How long the server may take to detach a killed session's prepared transaction. */
+  private static final long DETACH_WAIT_MS = 15_000;
+
+  /**
+   * XA COMMIT or ROLLBACK of a transaction a dead session prepared. Until the server has noticed
+   * that session's end the transaction is still its own and refused here, so this retries for a while.
+   */
+  private void resolve(String xid, boolean commit) throws SQLException {
+    long deadline = System.currentTimeMillis() + DETACH_WAIT_MS;
+    while (true) {
+      try (Statement st = control.createStatement()) {
+        st.execute((commit ? "XA COMMIT " : "XA ROLLBACK ") + literal(xid));
+        return;
+      } catch (SQLException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(250); // polling the server's XA state; there is no notification to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while resolving XA transaction " + xid, e);
+      }
     }
   }
 
@@ -312,7 +345,8 @@ final class MysqlSink implements Sink {
   /** The connection this epoch writes on, its transaction begun. */
   private Connection writer() throws SQLException, ConnectorException {
     if (writer == null) {
-      writer = settings.connection().connect("laminar-sink");
+      Connection reused = idle.poll();
+      writer = reused != null ? reused : settings.connection().connect("laminar-sink");
       if (settings.exactlyOnce()) {
         activeXid = xaPrefix + runId + "-" + (++xaSequence);
         try (Statement st = writer.createStatement()) {
@@ -498,10 +532,8 @@ final class MysqlSink implements Sink {
       try (Statement st = c.createStatement()) {
         st.execute("XA PREPARE " + literal(activeXid));
       }
-      prepared.put(epoch, activeXid);
-      // The prepared transaction outlives this session; closing it frees the next epoch to start.
-      closeQuietly(c);
-      writer = null;
+      prepared.put(epoch, new Held(activeXid, c));
+      writer = null; // the next epoch writes on another connection until this one commits
       activeXid = null;
       lastAppliedEpoch = epoch;
     } catch (SQLException e) {
@@ -515,9 +547,9 @@ final class MysqlSink implements Sink {
       return;
     }
     try {
-      Iterator<Map.Entry<Long, String>> it = prepared.entrySet().iterator();
+      Iterator<Map.Entry<Long, Held>> it = prepared.entrySet().iterator();
       while (it.hasNext()) {
-        Map.Entry<Long, String> e = it.next();
+        Map.Entry<Long, Held> e = it.next();
         if (e.getKey() > epoch) {
           break;
         }
@@ -529,17 +561,14 @@ final class MysqlSink implements Sink {
     }
   }
 
-  /** XA COMMIT or ROLLBACK of a prepared transaction; one that is gone already was finished before. */
-  private void finish(String xid, boolean commit) throws SQLException {
-    try (Statement st = control.createStatement()) {
-      st.execute((commit ? "XA COMMIT " : "XA ROLLBACK ") + literal(xid));
-    } catch (SQLException e) {
-      if (e.getErrorCode() != 1397) { // XAER_NOTA: unknown XID
-        throw e;
-      }
+  /** XA COMMIT or ROLLBACK of a prepared transaction on its own session, which is then free again. */
+  private void finish(Held held, boolean commit) throws SQLException {
+    try (Statement st = held.connection().createStatement()) {
+      st.execute((commit ? "XA COMMIT " : "XA ROLLBACK ") + literal(held.xid()));
     }
+    idle.add(held.connection());
     try (PreparedStatement st = control.prepareStatement("DELETE FROM " + XA_TABLE + " WHERE xid = ?")) {
-      st.setString(1, xid);
+      st.setString(1, held.xid());
       st.executeUpdate();
     }
   }
@@ -548,9 +577,9 @@ final class MysqlSink implements Sink {
   public void abort(long epoch) throws ConnectorException {
     try {
       discardWriter();
-      String xid = prepared.remove(epoch);
-      if (xid != null) {
-        finish(xid, false);
+      Held held = prepared.remove(epoch);
+      if (held != null) {
+        finish(held, false);
         lastAppliedEpoch = epoch - 1;
       }
     } catch (SQLException e) {
@@ -594,6 +623,15 @@ final class MysqlSink implements Sink {
     } catch (SQLException e) {
       log.warn("rolling back the open transaction on {}: {}", settings.connection().target(), e.getMessage());
     }
+    // Prepared epochs not yet committed stay prepared on the server: the next open() resolves them.
+    for (Held held : prepared.values()) {
+      closeQuietly(held.connection());
+    }
+    prepared.clear();
+    for (Connection c : idle) {
+      closeQuietly(c);
+    }
+    idle.clear();
     if (control != null) {
       closeQuietly(control);
       control = null;
