@@ -58,7 +58,9 @@ public final class MysqlThroughput {
       db.exec("CREATE TABLE src (id bigint PRIMARY KEY, qty int, price double, note text)",
           "INSERT INTO src SELECT seq, seq % 100, seq * 0.25, concat('row ', seq) FROM seq_1_to_" + rows,
           "CREATE TABLE dst (id bigint PRIMARY KEY, qty int, price double, note text)");
+      debeziumAlone(db, rows);
       source(db, allocator, rows);
+      lookupAlone(db, allocator, rows);
       sink(db, allocator, rows, "append");
       db.exec("TRUNCATE dst");
       sink(db, allocator, rows, "upsert");
@@ -91,6 +93,86 @@ public final class MysqlThroughput {
           + " transaction, timed from its commit)%n", n, streaming, n / streaming, rows);
     }
     db.exec("DELETE FROM src WHERE id > " + rows);
+  }
+
+  /**
+   * Debezium's MariaDB connector by itself on the same table, records only counted: the library's
+   * own rate in this run, to compare the source with.
+   */
+  private static void debeziumAlone(TestDatabase db, int rows) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("name", "bench-raw");
+    p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+    p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+    p.setProperty("offset.flush.interval.ms", "0");
+    p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
+    p.setProperty("database.hostname", TestDatabase.HOST);
+    p.setProperty("database.port", Integer.toString(TestDatabase.PORT));
+    p.setProperty("database.user", TestDatabase.USER);
+    p.setProperty("database.password", "");
+    p.setProperty("database.server.id", "987654");
+    p.setProperty("database.ssl.mode", "disable");
+    p.setProperty("topic.prefix", "raw");
+    p.setProperty("database.include.list", db.name);
+    p.setProperty("table.include.list", db.name + "\\.src");
+    p.setProperty("decimal.handling.mode", "double");
+    p.setProperty("time.precision.mode", "connect");
+    p.setProperty("max.batch.size", "4096");
+    p.setProperty("max.queue.size", "16384");
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    try (io.debezium.engine.DebeziumEngine<?> engine = io.debezium.engine.DebeziumEngine
+        .create(io.debezium.embedded.Connect.class).using(p)
+        .notifying((records, committer) -> {
+          seen.addAndGet(records.size());
+          committer.markBatchFinished();
+        }).build()) {
+      java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+      long t0 = System.nanoTime();
+      thread.execute(engine);
+      while (seen.get() < rows) {
+        Thread.onSpinWait();
+      }
+      double snapshot = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("Debezium alone snapshot: %d rows in %.2f s = %.0f rows/s (engine start included)%n", rows,
+          snapshot, rows / snapshot);
+      long before = seen.get();
+      db.exec("INSERT INTO src SELECT seq, 1, 1.0, 'new' FROM seq_" + (rows + 1) + "_to_" + (2 * rows));
+      long t1 = System.nanoTime();
+      while (seen.get() < before + rows) {
+        Thread.onSpinWait();
+      }
+      double binlog = (System.nanoTime() - t1) / 1e9;
+      System.out.printf("Debezium alone binlog: %d changes in %.2f s = %.0f changes/s%n", rows, binlog, rows / binlog);
+      thread.shutdown();
+    }
+    db.exec("DELETE FROM src WHERE id > " + rows);
+  }
+
+  /** The lookup connector alone, no host cache: distinct keys, 1,000 per batch. */
+  private static void lookupAlone(TestDatabase db, BufferAllocator allocator, int rows) throws Exception {
+    Schema keySchema = Fixtures.schema(col("id", BIGINT));
+    try (io.laminar.api.LookupSource l = new MysqlLookupFactory().create(TestConnectorContext.builder("bench",
+        ConnectorKind.LOOKUP).properties(props(db, Map.of("table", "src"))).schema(SCHEMA)
+        .primaryKey(java.util.List.of("id")).allocator(allocator).build())) {
+      l.open();
+      long t0 = System.nanoTime();
+      long found = 0;
+      for (int from = 1; from <= rows; from += 1000) {
+        try (VectorSchemaRoot keys = VectorSchemaRoot.create(keySchema, allocator)) {
+          keys.allocateNew();
+          for (int i = 0; i < 1000; i++) {
+            ((BigIntVector) keys.getVector(0)).setSafe(i, from + i);
+          }
+          keys.setRowCount(1000);
+          try (VectorSchemaRoot r = l.lookup(keys)) {
+            found += r.getRowCount();
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("mysql lookup (connector alone, no cache): %d keys (%d found) in batches of 1000 in %.2f s"
+          + " = %.0f keys/s%n", rows, found, seconds, rows / seconds);
+    }
   }
 
   private static long drain(Source s, int rows) throws Exception {
