@@ -1,0 +1,49 @@
+package io.laminar.mysql;
+
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/** The column types of a laminar schema, as the MySQL / MariaDB connectors map them. */
+enum LaminarType {
+  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
+
+  static LaminarType of(ArrowType type) {
+    if (type instanceof ArrowType.Int i) {
+      return i.getBitWidth() == 64 ? BIGINT : INT;
+    }
+    if (type instanceof ArrowType.FloatingPoint f) {
+      return f.getPrecision() == FloatingPointPrecision.SINGLE ? FLOAT : DOUBLE;
+    }
+    if (type instanceof ArrowType.Utf8) {
+      return VARCHAR;
+    }
+    if (type instanceof ArrowType.Bool) {
+      return BOOLEAN;
+    }
+    if (type instanceof ArrowType.Timestamp) {
+      return TIMESTAMP;
+    }
+    if (type instanceof ArrowType.Date) {
+      return DATE;
+    }
+    throw new IllegalArgumentException("unsupported column type " + type);
+  }
+
+  /**
+   * The MySQL type {@code auto.create.table} gives a column of this type; a key column of VARCHAR
+   * gets {@code varchar(255)}, as MySQL cannot index a whole {@code longtext}.
+   */
+  String mysqlType(boolean key) {
+    switch (this) {
+      case INT: return "int";
+      case BIGINT: return "bigint";
+      case FLOAT: return "float";
+      case DOUBLE: return "double";
+      case VARCHAR: return key ? "varchar(255)" : "longtext";
+      case BOOLEAN: return "boolean";
+      case TIMESTAMP: return "datetime(3)";
+      case DATE: return "date";
+      default: throw new AssertionError(this);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.laminar.mysql;
+
+import static io.laminar.mysql.Fixtures.BIGINT;
+import static io.laminar.mysql.Fixtures.DOUBLE;
+import static io.laminar.mysql.Fixtures.INT;
+import static io.laminar.mysql.Fixtures.TIMESTAMP;
+import static io.laminar.mysql.Fixtures.VARCHAR;
+import static io.laminar.mysql.Fixtures.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.LookupSource;
+import io.laminar.api.SchemaMismatchException;
+import io.laminar.testkit.TestConnectorContext;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The postgres lookup against the real server. */
+class MysqlLookupTest {
+  private static final Schema INSTRUMENTS = Fixtures.schema(col("symbol", VARCHAR), col("venue", INT),
+      col("name", VARCHAR), col("tick", DOUBLE), col("listed", TIMESTAMP), col("lots", BIGINT));
+
+  private static TestDatabase db;
+  private static String table;
+  private BufferAllocator allocator;
+
+  @BeforeAll
+  static void database() throws Exception {
+    db = TestDatabase.create();
+    table = Fixtures.unique("instruments");
+    db.exec("CREATE TABLE " + table + " (symbol varchar(10), venue int, name varchar(40), tick decimal(8,4),"
+            + " listed datetime(3), lots int, PRIMARY KEY (symbol, venue))",
+        "INSERT INTO " + table + " VALUES ('AAPL', 1, 'Apple', 0.01, '2026-01-02 03:04:05', 100),"
+            + " ('AAPL', 2, 'Apple (venue 2)', 0.05, '2026-01-02 01:04:05', null), ('MSFT', 1, 'Microsoft', 0.01,"
+            + " null, 10)");
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    db.close();
+  }
+
+  @BeforeEach
+  void allocate() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void tearDown() {
+    assertEquals(0, allocator.getAllocatedMemory(), "Arrow memory leaked");
+    allocator.close();
+  }
+
+  private LookupSource lookup(Schema schema, List<String> key, Map<String, Object> extra) throws ConnectorException {
+    Map<String, Object> props = new HashMap<>(db.connection());
+    props.putAll(extra);
+    if (!props.containsKey("query")) {
+      props.put("table", table);
+    }
+    return new MysqlLookupFactory().create(TestConnectorContext.builder("instruments", ConnectorKind.LOOKUP)
+        .properties(props).schema(schema).primaryKey(key).allocator(allocator).build());
+  }
+
+  private static VectorSchemaRoot symbolKeys(BufferAllocator allocator, String... symbols) {
+    VectorSchemaRoot keys = VectorSchemaRoot.create(Fixtures.schema(col("symbol", VARCHAR)), allocator);
+    keys.allocateNew();
+    VarCharVector v = (VarCharVector) keys.getVector(0);
+    for (int i = 0; i < symbols.length; i++) {
+      if (symbols[i] == null) {
+        v.setNull(i);
+      } else {
+        v.setSafe(i, symbols[i].getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    keys.setRowCount(symbols.length);
+    return keys;
+  }
+
+  /** name → the row's values, for order-free comparison. */
+  private static Map<String, List<Object>> byName(VectorSchemaRoot r) {
+    return byColumn(r, 2);
+  }
+
+  private static Map<String, List<Object>> byColumn(VectorSchemaRoot r, int nameColumn) {
+    Map<String, List<Object>> m = new TreeMap<>();
+    for (int i = 0; i < r.getRowCount(); i++) {
+      List<Object> row = new java.util.ArrayList<>();
+      for (var v : r.getFieldVectors()) {
+        Object o = v.getObject(i);
+        row.add(o instanceof org.apache.arrow.vector.util.Text t ? t.toString() : o);
+      }
+      m.put((String) row.get(nameColumn), row);
+    }
+    return m;
+  }
+
+  @Test
+  void compositeKeyLookupWithMissesNullsAndDuplicates() throws Exception {
+    try (LookupSource l = lookup(INSTRUMENTS, List.of("symbol", "venue"), Map.of())) {
+      l.check();
+      l.open();
+      VectorSchemaRoot keys = VectorSchemaRoot.create(Fixtures.schema(col("symbol", VARCHAR), col("venue", INT)),
+          allocator);
+      keys.allocateNew();
+      VarCharVector s = (VarCharVector) keys.getVector(0);
+      IntVector venue = (IntVector) keys.getVector(1);
+      String[] symbols = {"AAPL", "AAPL", "NOPE", null, "AAPL", "MSFT"};
+      int[] venues = {1, 1, 1, 1, 2, 9};
+      for (int i = 0; i < symbols.length; i++) {
+        if (symbols[i] != null) {
+          s.setSafe(i, symbols[i].getBytes(StandardCharsets.UTF_8));
+        }
+        venue.setSafe(i, venues[i]);
+      }
+      keys.setRowCount(symbols.length);
+      try (keys; VectorSchemaRoot result = l.lookup(keys)) {
+        Map<String, List<Object>> rows = byName(result);
+        assertEquals(2, result.getRowCount(), rows.toString());
+        assertEquals(List.of("AAPL", 1, "Apple", 0.01, LocalDateTime.of(2026, 1, 2, 3, 4, 5), 100L), rows.get("Apple"));
+        assertEquals(LocalDateTime.of(2026, 1, 2, 1, 4, 5), rows.get("Apple (venue 2)").get(4), "datetime as UTC wall-clock time");
+        assertEquals(null, rows.get("Apple (venue 2)").get(5));
+      }
+    }
+  }
+
+  @Test
+  void singleKeyLookupThroughAQuery() throws Exception {
+    Schema schema = Fixtures.schema(col("symbol", VARCHAR), col("name", VARCHAR), col("venues", BIGINT));
+    String query = "SELECT symbol, min(name) AS name, count(*) AS venues FROM " + table + " GROUP BY symbol";
+    try (LookupSource l = lookup(schema, List.of("symbol"), Map.of("query", query))) {
+      l.check();
+      l.open();
+      try (VectorSchemaRoot keys = symbolKeys(allocator, "MSFT", null, "AAPL", "MSFT", "ZZZ");
+          VectorSchemaRoot result = l.lookup(keys)) {
+        Map<String, List<Object>> rows = byColumn(result, 1);
+        assertEquals(Map.of("Apple", List.of("AAPL", "Apple", 2L), "Microsoft", List.of("MSFT", "Microsoft", 1L)), rows);
+      }
+      try (VectorSchemaRoot keys = symbolKeys(allocator, (String) null); VectorSchemaRoot result = l.lookup(keys)) {
+        assertEquals(0, result.getRowCount());
+      }
+    }
+  }
+
+  @Test
+  void checkReportsColumnsThatDoNotMatch() throws Exception {
+    Schema wrong = Fixtures.schema(col("symbol", VARCHAR), col("venue", VARCHAR), col("nam", VARCHAR));
+    try (LookupSource l = lookup(wrong, List.of("symbol"), Map.of())) {
+      SchemaMismatchException e = assertThrows(SchemaMismatchException.class, l::check);
+      assertEquals(List.of("venue", "nam"), e.problems().stream().map(SchemaMismatchException.Problem::column).toList());
+      assertTrue(e.problems().get(1).message().contains("did you mean 'name'"), e.getMessage());
+    }
+  }
+}

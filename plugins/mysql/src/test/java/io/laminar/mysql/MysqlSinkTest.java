@@ -1,0 +1,238 @@
+package io.laminar.mysql;
+
+import static io.laminar.mysql.Fixtures.BIGINT;
+import static io.laminar.mysql.Fixtures.DOUBLE;
+import static io.laminar.mysql.Fixtures.TIMESTAMP;
+import static io.laminar.mysql.Fixtures.VARCHAR;
+import static io.laminar.mysql.Fixtures.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laminar.api.Batch;
+import io.laminar.api.ConnectorException;
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.RowKind;
+import io.laminar.api.Sink;
+import io.laminar.testkit.TestConnectorContext;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The postgres sink against the real server. */
+class MysqlSinkTest {
+  static final Schema SCHEMA = Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("price", DOUBLE),
+      col("ts", TIMESTAMP));
+
+  private static TestDatabase db;
+  private BufferAllocator allocator;
+  private String table;
+
+  @BeforeAll
+  static void database() throws Exception {
+    db = TestDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    db.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    allocator = new RootAllocator();
+    table = Fixtures.unique("target");
+    db.exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, price double, ts datetime(3))");
+  }
+
+  @AfterEach
+  void tearDown() {
+    assertEquals(0, allocator.getAllocatedMemory(), "Arrow memory leaked");
+    allocator.close();
+  }
+
+  Sink sink(String name, Map<String, Object> extra, DeliveryGuarantee delivery) throws ConnectorException {
+    Map<String, Object> props = new HashMap<>(db.connection());
+    props.put("table", table);
+    props.putAll(extra);
+    return new MysqlSinkFactory().create(TestConnectorContext.builder(name, ConnectorKind.SINK)
+        .properties(props).schema(SCHEMA).delivery(delivery).allocator(allocator).build());
+  }
+
+  /** A batch of (kind, id, name) rows; price = id / 2, ts = id seconds. */
+  static Batch batch(BufferAllocator allocator, Object... kindIdName) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+    int n = kindIdName.length / 3;
+    TinyIntVector kinds = new TinyIntVector("kind", allocator);
+    kinds.allocateNew(n);
+    BigIntVector id = (BigIntVector) root.getVector(0);
+    VarCharVector name = (VarCharVector) root.getVector(1);
+    Float8Vector price = (Float8Vector) root.getVector(2);
+    TimeStampMilliVector ts = (TimeStampMilliVector) root.getVector(3);
+    root.allocateNew();
+    for (int i = 0; i < n; i++) {
+      kinds.set(i, ((RowKind) kindIdName[3 * i]).code());
+      long k = ((Number) kindIdName[3 * i + 1]).longValue();
+      id.setSafe(i, k);
+      if (kindIdName[3 * i + 2] == null) {
+        name.setNull(i);
+      } else {
+        name.setSafe(i, ((String) kindIdName[3 * i + 2]).getBytes(StandardCharsets.UTF_8));
+      }
+      price.setSafe(i, k / 2.0);
+      ts.setSafe(i, k * 1000);
+    }
+    kinds.setValueCount(n);
+    root.setRowCount(n);
+    return Batch.changelog(root, kinds);
+  }
+
+  private void write(Sink s, Object... rows) throws ConnectorException {
+    try (Batch b = batch(allocator, rows)) {
+      s.write(b);
+    }
+  }
+
+  private List<List<String>> rows() throws Exception {
+    return db.query("SELECT id, name, price, ts FROM " + table + " ORDER BY id");
+  }
+
+  @Test
+  void appendInsertsEveryRowWithEscapesAndNulls() throws Exception {
+    try (Sink s = sink("append", Map.of(), DeliveryGuarantee.AT_LEAST_ONCE)) {
+      s.check();
+      s.open(0);
+      write(s, RowKind.INSERT, 1, "tab\there", RowKind.INSERT, 2, "back\\slash\nnewline", RowKind.INSERT, 3, null);
+      s.prepareCommit(1);
+      s.commit(1);
+    }
+    assertEquals(List.of(List.of("1", "tab\there", "0.5", "1970-01-01 00:00:01.000"),
+        List.of("2", "back\\slash\nnewline", "1", "1970-01-01 00:00:02.000"),
+        java.util.Arrays.asList("3", null, "1.5", "1970-01-01 00:00:03.000")), rows());
+  }
+
+  @Test
+  void appendRefusesUpdatesAndDeletes() throws Exception {
+    try (Sink s = sink("append", Map.of(), DeliveryGuarantee.AT_LEAST_ONCE)) {
+      s.open(0);
+      ConnectorException e = assertThrows(ConnectorException.class, () -> write(s, RowKind.DELETE, 1, "x"));
+      assertTrue(e.getMessage().contains("write.mode = \"upsert\""), e.getMessage());
+    }
+  }
+
+  @Test
+  void upsertAppliesTheLastChangePerKeyAndDeletesByKey() throws Exception {
+    db.exec("INSERT INTO " + table + " VALUES (5, 'old', 0, now())");
+    // batch.size = 2: the collapsed changes go out in several multi-row statements
+    try (Sink s = sink("upsert", Map.of("write.mode", "upsert", "batch.size", 2), DeliveryGuarantee.AT_LEAST_ONCE)) {
+      s.check();
+      s.open(0);
+      write(s, RowKind.INSERT, 1, "a", RowKind.INSERT, 2, "b", RowKind.UPDATE_BEFORE, 1, "a",
+          RowKind.UPDATE_AFTER, 1, "a2", RowKind.DELETE, 2, null, RowKind.DELETE, 5, null, RowKind.INSERT, 3, "c",
+          RowKind.DELETE, 3, null, RowKind.INSERT, 3, "c2");
+      s.prepareCommit(1);
+      write(s, RowKind.UPDATE_AFTER, 3, "c3");
+      s.prepareCommit(2);
+    }
+    assertEquals(List.of(List.of("1", "a2", "0.5", "1970-01-01 00:00:01.000"), List.of("3", "c3", "1.5", "1970-01-01 00:00:03.000")),
+        rows());
+  }
+
+  @Test
+  void exactlyOnceCommitsPreparedEpochsTheCheckpointCoversAndRollsBackTheRest() throws Exception {
+    Map<String, Object> upsert = Map.of("write.mode", "upsert");
+    try (Sink s = sink("eo", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.check();
+      s.open(0);
+      write(s, RowKind.INSERT, 1, "epoch1");
+      s.prepareCommit(1);
+      s.commit(1);
+      write(s, RowKind.INSERT, 2, "epoch2");
+      s.prepareCommit(2); // the checkpoint of epoch 2 becomes durable, then the server dies before commit(2)
+      write(s, RowKind.INSERT, 3, "epoch3");
+      // dies here: epoch 3 never prepared
+    }
+    assertEquals(List.of(List.of("1", "epoch1", "0.5", "1970-01-01 00:00:01.000")), rows(), "epoch 2 is only prepared");
+    try (Sink s = sink("eo", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.open(2);
+      assertEquals(2, rows().size(), "the restart committed prepared epoch 2");
+      write(s, RowKind.INSERT, 3, "epoch3");
+      s.prepareCommit(3); // prepared, but its checkpoint never completes
+    }
+    try (Sink s = sink("eo", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.open(2);
+      assertEquals(2, rows().size(), "epoch 3 was rolled back: its checkpoint is not durable");
+      write(s, RowKind.INSERT, 3, "epoch3 again");
+      s.prepareCommit(3);
+      s.commit(3);
+    }
+    assertEquals("epoch3 again", rows().get(2).get(1));
+    assertEquals(List.of(List.of("1"), List.of("2"), List.of("3")),
+        db.query("SELECT epoch FROM laminar_sink_epochs WHERE sink_id = 'test/eo' ORDER BY epoch"));
+    assertEquals(0, db.query("XA RECOVER").size(), "no XA transaction is left prepared");
+    assertEquals(0, db.count("SELECT count(*) FROM laminar_sink_xa WHERE sink_id = 'test/eo'"));
+  }
+
+  @Test
+  void aNewRunWithoutACheckpointIsNotMistakenForEpochsAlreadyApplied() throws Exception {
+    Map<String, Object> upsert = Map.of("write.mode", "upsert");
+    try (Sink s = sink("rerun", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.open(0);
+      write(s, RowKind.INSERT, 1, "first run");
+      s.prepareCommit(1);
+      s.commit(1);
+    }
+    try (Sink s = sink("rerun", upsert, DeliveryGuarantee.EXACTLY_ONCE)) {
+      s.open(0); // the checkpoints are gone: a new run, whose epoch 1 is new
+      write(s, RowKind.INSERT, 2, "second run");
+      s.prepareCommit(1);
+      s.commit(1);
+    }
+    assertEquals(List.of("first run", "second run"), rows().stream().map(r -> r.get(1)).toList());
+  }
+
+  @Test
+  void schemaProblemsNameTheColumns() throws Exception {
+    db.exec("DROP TABLE " + table, "CREATE TABLE " + table + " (id bigint, nme text, price int, ts datetime(3))");
+    try (Sink s = sink("bad", Map.of("write.mode", "upsert"), DeliveryGuarantee.AT_LEAST_ONCE)) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertTrue(e.getMessage().contains("column 'name' does not exist") && e.getMessage().contains("did you mean 'nme'"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("column 'price' is int(11)"), e.getMessage());
+      assertTrue(e.getMessage().contains("needs a primary key"), e.getMessage());
+    }
+    try (Sink s = sink("missing", Map.of("table", "no_such_table"), DeliveryGuarantee.AT_LEAST_ONCE)) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("auto.create.table"), e.getMessage());
+    }
+  }
+
+  @Test
+  void autoCreateMakesTheTableFromThePipelineSchema() throws Exception {
+    String created = Fixtures.unique("created");
+    try (Sink s = sink("auto", Map.of("table", created, "auto.create.table", true, "write.mode", "upsert",
+        "primary.key", "id"), DeliveryGuarantee.AT_LEAST_ONCE)) {
+      s.check();
+      s.open(0);
+      write(s, RowKind.INSERT, 7, "seven");
+      s.prepareCommit(1);
+    }
+    assertEquals(List.of(List.of("7", "seven")), db.query("SELECT id, name FROM " + created));
+  }
+}
