@@ -57,6 +57,12 @@ final class PostgresCdcSource implements Source {
   private static final int QUEUE_CAPACITY = 16_384;
   private static final long PROGRESS_LOG_INTERVAL_MS = 10_000;
   private static final String HEARTBEAT_TOPIC_PREFIX = "__laminar_heartbeat";
+  /**
+   * Debezium's notifications (its "sink" channel) arrive as records of this topic, in order with the
+   * data: the initial snapshot's COMPLETED is how an {@code initial_only} source knows it has read
+   * everything, even of an empty table.
+   */
+  private static final String NOTIFICATION_TOPIC = "__laminar_notifications";
 
   private final ConnectorContext context;
   private final CdcSettings settings;
@@ -71,6 +77,11 @@ final class PostgresCdcSource implements Source {
   private final ConnectorMetrics.Counter changes;
   private final AtomicLong snapshotRows = new AtomicLong();
   private volatile long estimatedRows = -1;
+  /** When the first snapshot row was read, and when the snapshot ended; -1 until then. */
+  private volatile long snapshotStartMs = -1;
+  private volatile long snapshotEndMs = -1;
+  /** The initial snapshot was read to its end (or a restored checkpoint says so). */
+  private volatile boolean snapshotCompleted;
 
   private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
   private ExecutorService engineThread;
@@ -84,7 +95,6 @@ final class PostgresCdcSource implements Source {
   private byte[] lastEncoded;
   private ChangeEvent<SourceRecord, SourceRecord> carry;
   private boolean snapshotting;
-  private long snapshotStartMs;
   private long lastProgressLogMs;
   private Map<Schema, int[]> fieldIndexes = new IdentityHashMap<>();
   private boolean truncateWarned;
@@ -103,6 +113,9 @@ final class PostgresCdcSource implements Source {
     m.gauge("snapshot_rows", "Rows read by the initial snapshot so far", snapshotRows::get);
     m.gauge("snapshot_rows_estimated", "The table's estimated row count (pg_class.reltuples) at start",
         () -> estimatedRows);
+    m.gauge("snapshot_rows_per_second", "Snapshot rows read per second (over the whole snapshot once it is done)",
+        () -> snapshotProgress().rowsPerSecond());
+    m.gauge("snapshot_completed", "1 once the initial snapshot has been read to its end", () -> snapshotCompleted ? 1 : 0);
     m.gauge("queued_records", "Change events read from PostgreSQL, not yet polled", queue::size);
   }
 
@@ -116,9 +129,37 @@ final class PostgresCdcSource implements Source {
     CdcCheck.run(settings, context.schema());
   }
 
+  /** The initial snapshot's progress, as the metrics and the log show it. */
+  record SnapshotProgress(long rows, long estimatedRows, double rowsPerSecond, boolean completed) {
+  }
+
+  SnapshotProgress snapshotProgress() {
+    long rows = snapshotRows.get();
+    long start = snapshotStartMs;
+    long end = snapshotEndMs >= 0 ? snapshotEndMs : System.currentTimeMillis();
+    double rate = start < 0 ? 0 : rows / Math.max(0.001, (end - start) / 1000.0);
+    return new SnapshotProgress(rows, estimatedRows, rate, snapshotCompleted);
+  }
+
+  /** The periodic progress line: rows so far, rows/s and, when known, the estimate and share done. */
+  static String progressLine(String table, long rows, double seconds, long estimated) {
+    String line = "snapshot of " + table + ": " + rows + " rows so far (" + Math.round(rows / Math.max(0.001, seconds))
+        + " rows/s)";
+    if (estimated > 0) {
+      line += ", about " + estimated + " in total (" + Math.min(100, rows * 100 / estimated) + " %)";
+    }
+    return line;
+  }
+
   @Override
   public void open(byte[] restoredOffsets) throws ConnectorException {
     restored = restoredOffsets == null || restoredOffsets.length == 0 ? null : restoredOffsets;
+    if (restored != null && settings.snapshotMode().equals("initial_only") && snapshotDone(restored)) {
+      snapshotCompleted = true; // nothing is left to read: no engine, no connection, no slot
+      log.info("snapshot of {} was already read (snapshot.mode initial_only): nothing to do",
+          settings.table().display());
+      return;
+    }
     prepareServer();
     seedKey = UUID.randomUUID().toString();
     if (restored != null) {
@@ -153,8 +194,18 @@ final class PostgresCdcSource implements Source {
       return t;
     });
     engineThread.execute(engine);
-    snapshotStartMs = System.currentTimeMillis();
-    lastProgressLogMs = snapshotStartMs;
+    lastProgressLogMs = System.currentTimeMillis();
+  }
+
+  /** Whether checkpointed offsets lie past the initial snapshot's last row. */
+  private boolean snapshotDone(byte[] offsets) throws ConnectorException {
+    Map<String, ?> offset;
+    try {
+      offset = offsetCodec.decode(offsets).offset();
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw ConnectorException.runtime("the checkpoint's postgres_cdc offsets cannot be read: " + e.getMessage(), e);
+    }
+    return !offset.containsKey("snapshot") || Boolean.TRUE.equals(offset.get("last_snapshot_record"));
   }
 
   /**
@@ -219,6 +270,8 @@ final class PostgresCdcSource implements Source {
     p.setProperty("time.precision.mode", "connect");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("heartbeat.interval.ms", "1000");
+    p.setProperty("notification.enabled.channels", "sink");
+    p.setProperty("notification.sink.topic.name", NOTIFICATION_TOPIC);
     p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
     p.setProperty("max.batch.size", "4096");
     p.setProperty("max.queue.size", "16384");
@@ -257,6 +310,11 @@ final class PostgresCdcSource implements Source {
     int budget = Math.max(2, maxRows);
     while (next != null) {
       SourceRecord record = next.value();
+      if (NOTIFICATION_TOPIC.equals(record.topic())) {
+        notified(record); // carries no position: never a checkpoint's offset
+        next = writer.rows() >= budget ? null : queue.poll();
+        continue;
+      }
       int needed = rowsFor(record);
       if (writer.rows() > 0 && writer.rows() + needed > budget) {
         carry = next;
@@ -275,6 +333,24 @@ final class PostgresCdcSource implements Source {
     }
     logSnapshotProgress(false);
     return finishBatch();
+  }
+
+  private void notified(SourceRecord record) throws ConnectorException {
+    if (!(record.value() instanceof Struct n) || !"Initial Snapshot".equals(n.getString("aggregate_type"))) {
+      return;
+    }
+    if ("STARTED".equals(n.getString("type")) && !snapshotCompleted) {
+      snapshotStartMs = System.currentTimeMillis(); // before the first row: the rate counts the first query too
+      lastProgressLogMs = snapshotStartMs;
+    } else if ("COMPLETED".equals(n.getString("type")) && !snapshotCompleted) {
+      if (snapshotStartMs < 0) { // an empty table: no row started the count
+        snapshotStartMs = System.currentTimeMillis();
+      }
+      snapshotting = true;
+      logSnapshotProgress(true);
+    } else if ("ABORTED".equals(n.getString("type")) && !closing) {
+      throw ConnectorException.runtime("the initial snapshot of " + settings.table().display() + " was aborted", null);
+    }
   }
 
   private void throwIfFailed() throws ConnectorException {
@@ -330,10 +406,12 @@ final class PostgresCdcSource implements Source {
     changes.increment(1);
     switch (op) {
       case "r" -> {
-        if (!snapshotting) {
+        if (!snapshotting && !snapshotCompleted) {
           snapshotting = true;
-          snapshotStartMs = System.currentTimeMillis();
-          lastProgressLogMs = snapshotStartMs;
+          if (snapshotStartMs < 0) {
+            snapshotStartMs = System.currentTimeMillis();
+            lastProgressLogMs = snapshotStartMs;
+          }
         }
         snapshotRows.incrementAndGet();
         row(RowKind.INSERT, after, op, lsn, commitMs);
@@ -399,19 +477,22 @@ final class PostgresCdcSource implements Source {
     double seconds = Math.max(0.001, (now - snapshotStartMs) / 1000.0);
     if (done) {
       snapshotting = false;
-      log.info("snapshot of {} done: {} rows in {} s ({} rows/s); streaming changes", settings.table().display(),
-          rows, String.format("%.1f", seconds), Math.round(rows / seconds));
+      snapshotEndMs = now;
+      snapshotCompleted = true;
+      log.info("snapshot of {} done: {} rows in {} s ({} rows/s); {}", settings.table().display(), rows,
+          String.format("%.1f", seconds), Math.round(rows / seconds),
+          settings.snapshotMode().equals("initial_only") ? "not streaming (snapshot.mode initial_only)"
+              : "streaming changes");
     } else if (now - lastProgressLogMs >= PROGRESS_LOG_INTERVAL_MS) {
       lastProgressLogMs = now;
-      log.info("snapshot of {}: {} rows so far ({} rows/s){}", settings.table().display(), rows,
-          Math.round(rows / seconds), estimatedRows > 0 ? ", about " + estimatedRows + " in total" : "");
+      log.info(progressLine(settings.table().display(), rows, seconds, estimatedRows));
     }
   }
 
   @Override
   public boolean isExhausted() {
-    return engineStopped && failure == null && carry == null && queue.isEmpty()
-        && settings.snapshotMode().equals("initial_only");
+    return settings.snapshotMode().equals("initial_only") && (snapshotCompleted || engineStopped) && failure == null
+        && carry == null && queue.isEmpty();
   }
 
   @Override

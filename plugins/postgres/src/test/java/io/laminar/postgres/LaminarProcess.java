@@ -37,4 +37,9 @@ final class LaminarProcess {
   static ServerProcess.Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
     return LAUNCHER.run(logs, timeoutSeconds, args);
   }
+
+  static ServerProcess.Result run(Path logs, java.util.Map<String, String> env, long timeoutSeconds, String... args)
+      throws Exception {
+    return LAUNCHER.run(logs, env, timeoutSeconds, args);
+  }
 }
