@@ -75,6 +75,8 @@ final class PostgresCdcSource implements Source {
   /** Checkpointed positions not yet acknowledged, with the record that produced each. */
   private final Deque<Map.Entry<byte[], ChangeEvent<SourceRecord, SourceRecord>>> unacknowledged = new ArrayDeque<>();
   private final ConnectorMetrics.Counter changes;
+  /** snapshot.mode = initial_only: every row is a snapshot read, an INSERT. */
+  private final boolean appendOnly;
   private final AtomicLong snapshotRows = new AtomicLong();
   private volatile long estimatedRows = -1;
   /** When the first snapshot row was read, and when the snapshot ended; -1 until then. */
@@ -82,6 +84,19 @@ final class PostgresCdcSource implements Source {
   private volatile long snapshotEndMs = -1;
   /** The initial snapshot was read to its end (or a restored checkpoint says so). */
   private volatile boolean snapshotCompleted;
+  /**
+   * An interrupted snapshot is being read again: the checkpoint was taken during one (or during the
+   * catch-up before the repeated one). Goes into every checkpointed position until the snapshot ends.
+   */
+  private boolean snapshotPending;
+  /**
+   * While {@link #snapshotPending} and its snapshot has not begun: Debezium streams the catch-up up
+   * to the WAL position it noted, and only notices it got there on a later message. A logical
+   * decoding message every {@link #CATCH_UP_NUDGE_MS} (no table is touched) makes sure one comes.
+   */
+  private Connection catchUpNudge;
+  private long lastNudgeMs;
+  private static final long CATCH_UP_NUDGE_MS = 500;
 
   private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
   private ExecutorService engineThread;
@@ -108,6 +123,7 @@ final class PostgresCdcSource implements Source {
     this.columnNames = fields.stream().map(Field::getName).toArray(String[]::new);
     this.engineName = "laminar-" + settings.slotName();
     this.offsetCodec = new CdcOffsets(engineName);
+    this.appendOnly = settings.snapshotMode().equals("initial_only");
     ConnectorMetrics m = context.metrics();
     this.changes = m.counter("changes_total", "Change events read (snapshot rows included)");
     m.gauge("snapshot_rows", "Rows read by the initial snapshot so far", snapshotRows::get);
@@ -121,7 +137,8 @@ final class PostgresCdcSource implements Source {
 
   @Override
   public ChangelogMode changelogMode() {
-    return ChangelogMode.ALL; // UPDATE_BEFORE images come with REPLICA IDENTITY FULL
+    // initial_only reads the table and no change: inserts only, so an append sink can take it
+    return appendOnly ? ChangelogMode.APPEND_ONLY : ChangelogMode.ALL; // UPDATE_BEFORE with REPLICA IDENTITY FULL
   }
 
   @Override
@@ -163,6 +180,11 @@ final class PostgresCdcSource implements Source {
     prepareServer();
     seedKey = UUID.randomUUID().toString();
     if (restored != null) {
+      snapshotPending = settings.snapshotMode().equals("initial") && !snapshotDone(restored);
+      if (snapshotPending) {
+        log.info("the checkpoint was taken during the initial snapshot of {}: replaying the changes since it began,"
+            + " then reading the table again", settings.table().display());
+      }
       try {
         CheckpointOffsetStore.seed(seedKey, offsetCodec.storeEntries(restored));
       } catch (IllegalArgumentException e) {
@@ -197,15 +219,17 @@ final class PostgresCdcSource implements Source {
     lastProgressLogMs = System.currentTimeMillis();
   }
 
-  /** Whether checkpointed offsets lie past the initial snapshot's last row. */
+  /** Whether checkpointed offsets lie past the initial snapshot's last row (and none is owed). */
   private boolean snapshotDone(byte[] offsets) throws ConnectorException {
-    Map<String, ?> offset;
+    CdcOffsets.Position position;
     try {
-      offset = offsetCodec.decode(offsets).offset();
+      position = offsetCodec.decode(offsets);
     } catch (IllegalArgumentException | ClassCastException e) {
       throw ConnectorException.runtime("the checkpoint's postgres_cdc offsets cannot be read: " + e.getMessage(), e);
     }
-    return !offset.containsKey("snapshot") || Boolean.TRUE.equals(offset.get("last_snapshot_record"));
+    Map<String, ?> offset = position.offset();
+    return !position.snapshotPending()
+        && (!offset.containsKey("snapshot") || Boolean.TRUE.equals(offset.get("last_snapshot_record")));
   }
 
   /**
@@ -265,7 +289,12 @@ final class PostgresCdcSource implements Source {
     p.setProperty("publication.autocreate.mode", "filtered");
     String table = settings.table().schema() + "." + settings.table().name();
     p.setProperty("table.include.list", table.replace(".", "\\."));
-    p.setProperty("snapshot.mode", settings.debeziumSnapshotMode());
+    if (snapshotPending) {
+      p.setProperty("snapshot.mode", "custom");
+      p.setProperty("snapshot.mode.custom.name", LaminarSnapshotter.NAME);
+    } else {
+      p.setProperty("snapshot.mode", settings.debeziumSnapshotMode());
+    }
     p.setProperty("decimal.handling.mode", "double");
     p.setProperty("time.precision.mode", "connect");
     p.setProperty("tombstones.on.delete", "false");
@@ -292,6 +321,7 @@ final class PostgresCdcSource implements Source {
   @Override
   public Batch poll(int maxRows, Duration timeout) throws ConnectorException {
     throwIfFailed();
+    nudgeCatchUp();
     ChangeEvent<SourceRecord, SourceRecord> next = carry;
     carry = null;
     try {
@@ -327,12 +357,51 @@ final class PostgresCdcSource implements Source {
         throw ConnectorException.runtime("cannot convert a change of " + settings.table().display() + " at offset "
             + record.sourceOffset() + ": " + e, e);
       }
-      lastEvent = next;
-      lastEncoded = null;
+      if (!snapshotPending || rowsFor(record) > 0) {
+        // In a run that repeats an interrupted snapshot, only data changes are positions: a heartbeat's
+        // or the catch-up message's offset pairs the repeated snapshot's LSN with the catch-up's last
+        // commit, from which Debezium cannot find its way back into the WAL after a restart.
+        lastEvent = next;
+        lastEncoded = null;
+      }
       next = writer.rows() >= budget ? null : queue.poll();
     }
     logSnapshotProgress(false);
     return finishBatch();
+  }
+
+  private void nudgeCatchUp() throws ConnectorException {
+    if (!snapshotPending || snapshotStartMs >= 0 || snapshotCompleted) {
+      closeNudge();
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (now - lastNudgeMs < CATCH_UP_NUDGE_MS) {
+      return;
+    }
+    lastNudgeMs = now;
+    try {
+      if (catchUpNudge == null) {
+        catchUpNudge = settings.connection().connect("laminar-" + context.name() + "-catch-up");
+      }
+      try (PreparedStatement st = catchUpNudge.prepareStatement("SELECT pg_logical_emit_message(true, ?, '')")) {
+        st.setString(1, "laminar_catch_up");
+        st.execute();
+      }
+    } catch (SQLException e) {
+      throw settings.connection().failure(e);
+    }
+  }
+
+  private void closeNudge() {
+    if (catchUpNudge != null) {
+      try {
+        catchUpNudge.close();
+      } catch (SQLException e) {
+        log.debug("closing the catch-up connection: {}", e.getMessage());
+      }
+      catchUpNudge = null;
+    }
   }
 
   private void notified(SourceRecord record) throws ConnectorException {
@@ -375,6 +444,9 @@ final class PostgresCdcSource implements Source {
       return null;
     }
     VectorSchemaRoot data = writer.finish();
+    if (appendOnly) {
+      return Batch.of(data);
+    }
     TinyIntVector kinds = new TinyIntVector("$row_kind", context.allocator());
     kinds.allocateNew(rows);
     for (int i = 0; i < rows; i++) {
@@ -390,7 +462,8 @@ final class PostgresCdcSource implements Source {
     if (!(record.value() instanceof Struct v) || v.schema().field("op") == null) {
       return 0;
     }
-    return "u".equals(v.getString("op")) && v.get("before") != null ? 2 : 1;
+    String op = v.getString("op");
+    return "m".equals(op) ? 0 : "u".equals(op) && v.get("before") != null ? 2 : 1;
   }
 
   private void append(SourceRecord record) {
@@ -398,6 +471,9 @@ final class PostgresCdcSource implements Source {
       return; // a heartbeat: it only moves the position
     }
     String op = value.getString("op");
+    if ("m".equals(op)) {
+      return; // a logical decoding message (the catch-up's, or anyone's): not a change of the table
+    }
     Struct source = value.getStruct("source");
     Long lsn = source.getInt64("lsn");
     Long commitMs = source.getInt64("ts_ms");
@@ -479,6 +555,7 @@ final class PostgresCdcSource implements Source {
       snapshotting = false;
       snapshotEndMs = now;
       snapshotCompleted = true;
+      lastEncoded = null; // the position of the last row, encoded again: no snapshot owed any more
       log.info("snapshot of {} done: {} rows in {} s ({} rows/s); {}", settings.table().display(), rows,
           String.format("%.1f", seconds), Math.round(rows / seconds),
           settings.snapshotMode().equals("initial_only") ? "not streaming (snapshot.mode initial_only)"
@@ -502,7 +579,18 @@ final class PostgresCdcSource implements Source {
     }
     if (lastEncoded == null) {
       SourceRecord r = lastEvent.value();
-      lastEncoded = offsetCodec.encode(new CdcOffsets.Position(r.sourcePartition(), r.sourceOffset()));
+      Map<String, ?> offset = r.sourceOffset();
+      if (snapshotPending && offset.containsKey("snapshot")) {
+        // A row of the repeated snapshot: its offset still names the catch-up's last commit, which
+        // Debezium would look for (and skip past the next transactions) on a restart. The snapshot's
+        // own LSN is where streaming continues.
+        Map<String, Object> clean = new java.util.HashMap<>(offset);
+        clean.remove("lsn_commit");
+        clean.remove("lsn_proc");
+        offset = clean;
+      }
+      lastEncoded = offsetCodec.encode(new CdcOffsets.Position(r.sourcePartition(), offset,
+          snapshotPending && !snapshotCompleted));
       synchronized (unacknowledged) {
         unacknowledged.addLast(Map.entry(lastEncoded, lastEvent));
         while (unacknowledged.size() > 8) {
@@ -542,6 +630,7 @@ final class PostgresCdcSource implements Source {
   @Override
   public void close() throws ConnectorException {
     closing = true;
+    closeNudge();
     writer.discard();
     try {
       if (engine != null) {
