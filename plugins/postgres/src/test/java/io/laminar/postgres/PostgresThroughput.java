@@ -50,6 +50,12 @@ public final class PostgresThroughput {
           "INSERT INTO src SELECT g, g % 100, g * 0.25, 'row ' || g FROM generate_series(1, " + rows + ") g",
           "CREATE TABLE dst (id bigint PRIMARY KEY, qty int, price float8, note text)");
       source(db, allocator, rows);
+      db.exec("TRUNCATE dst");
+      rawCopy(db, rows);
+      db.exec("TRUNCATE dst");
+      rawUpsert(db, rows);
+      rawUpsert(db, rows); // every row conflicts
+      db.exec("TRUNCATE dst");
       sink(db, allocator, rows, "append");
       db.exec("TRUNCATE dst");
       sink(db, allocator, rows, "upsert");
@@ -81,6 +87,59 @@ public final class PostgresThroughput {
       double streaming = (System.nanoTime() - t1) / 1e9;
       System.out.printf("postgres_cdc streaming: %d changes in %.2f s = %.0f changes/s (one %d-row transaction)%n",
           n, streaming, n / streaming, rows);
+    }
+  }
+
+  /** pgjdbc alone: COPY ... FROM STDIN (text) of the same rows, one stream. */
+  private static void rawCopy(TestDatabase db, int rows) throws Exception {
+    try (java.sql.Connection c = db.connect()) {
+      long t0 = System.nanoTime();
+      org.postgresql.copy.CopyIn in = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+          .copyIn("COPY dst (id, qty, price, note) FROM STDIN");
+      StringBuilder b = new StringBuilder();
+      for (long id = 1; id <= rows; id++) {
+        b.append(id).append('\t').append(id % 100).append('\t').append(id * 0.5).append("\tnote ").append(id).append('\n');
+        if (b.length() > 1 << 16) {
+          byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+          in.writeToCopy(bytes, 0, bytes.length);
+          b.setLength(0);
+        }
+      }
+      byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+      in.writeToCopy(bytes, 0, bytes.length);
+      in.endCopy();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("pgjdbc alone, COPY: %d rows in %.2f s = %.0f rows/s%n", rows, seconds, rows / seconds);
+    }
+  }
+
+  /** pgjdbc alone: INSERT ... ON CONFLICT DO UPDATE in batches of 5000 (reWriteBatchedInserts). */
+  private static void rawUpsert(TestDatabase db, int rows) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", TestDatabase.USER);
+    p.setProperty("reWriteBatchedInserts", "true");
+    try (java.sql.Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://" + TestDatabase.HOST + ":"
+        + TestDatabase.PORT + "/" + db.name, p)) {
+      c.setAutoCommit(false);
+      long t0 = System.nanoTime();
+      try (java.sql.PreparedStatement st = c.prepareStatement("INSERT INTO dst (id, qty, price, note) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty, price = EXCLUDED.price, note = EXCLUDED.note")) {
+        for (long id = 1; id <= rows; id++) {
+          st.setLong(1, id);
+          st.setInt(2, (int) (id % 100));
+          st.setDouble(3, id * 0.5);
+          st.setString(4, "note " + id);
+          st.addBatch();
+          if (id % BATCH == 0) {
+            st.executeBatch();
+          }
+        }
+        st.executeBatch();
+      }
+      c.commit();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("pgjdbc alone, upsert batches of %d: %d rows in %.2f s = %.0f rows/s%n", BATCH, rows, seconds,
+          rows / seconds);
     }
   }
 
