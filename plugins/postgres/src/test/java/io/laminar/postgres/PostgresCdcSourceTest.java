@@ -262,6 +262,23 @@ class PostgresCdcSourceTest {
   }
 
   @Test
+  void logicalDecodingMessagesOfOtherClientsAreNotChangesOfTheTable() throws Exception {
+    try (Source s = source(ORDERS, Map.of("snapshot.mode", "never"))) {
+      s.open(null);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!slotActive()) {
+        assertTrue(System.nanoTime() < deadline, "the slot was never created");
+        assertNull(s.poll(1024, Duration.ofMillis(100)));
+      }
+      db.exec("SELECT pg_logical_emit_message(true, 'someone', 'hello')",
+          "SELECT pg_logical_emit_message(false, 'someone', 'hello')", "INSERT INTO " + table + " (id) VALUES (7)");
+      List<Fixtures.Row> rows = Fixtures.pollUntil(s, WAIT, r -> !r.isEmpty());
+      assertEquals(List.of(List.of(RowKind.INSERT, 7L)),
+          rows.stream().map(r -> List.of(r.kind(), r.get(0))).collect(Collectors.toList()));
+    }
+  }
+
+  @Test
   void snapshotModeInitialOnlyReadsTheTableThenEndsWithoutASlotAndStaysEndedAfterARestart() throws Exception {
     db.exec("INSERT INTO " + table + " (id, qty) SELECT g, g FROM generate_series(1, 300) g");
     byte[] offsets;
