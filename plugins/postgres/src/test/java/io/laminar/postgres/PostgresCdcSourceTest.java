@@ -191,13 +191,13 @@ class PostgresCdcSourceTest {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (target.size() < 500) { // part of the snapshot: batches up to the rows still wanted
         assertTrue(System.nanoTime() < deadline, "no snapshot rows");
-        try (io.laminar.api.Batch b = s.poll(500 - target.size(), Duration.ofMillis(200))) {
+        try (io.laminar.api.Batch b = s.poll(500, Duration.ofMillis(200))) {
           if (b != null) {
             apply(target, Fixtures.rows(b));
           }
         }
       }
-      assertEquals(500, target.size());
+      assertTrue(target.size() < 1000, "only part of the 5000-row snapshot was read: " + target.size());
       offsets = s.snapshotOffsets(); // a checkpoint in the middle of the snapshot; then the server dies
       s.checkpointCompleted(offsets);
     }
