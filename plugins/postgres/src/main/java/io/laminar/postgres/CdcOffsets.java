@@ -18,7 +18,8 @@ import org.apache.kafka.connect.json.JsonConverter;
  * {@code [engine name, partition]}), so the restored bytes can be put straight into the offset store.
  */
 final class CdcOffsets {
-  private static final int VERSION = 1;
+  /** 2 adds the snapshot-pending flag; 1 (no flag) is still read. */
+  private static final int VERSION = 2;
 
   private final String engineName;
   private final JsonConverter converter = new JsonConverter();
@@ -28,8 +29,11 @@ final class CdcOffsets {
     converter.configure(Map.of("schemas.enable", "false", "converter.type", "key"), true);
   }
 
-  /** A position: the record's source partition and source offset. */
-  record Position(Map<String, ?> partition, Map<String, ?> offset) {
+  /**
+   * A position: the record's source partition and source offset, and whether an initial snapshot
+   * is still owed (one was interrupted: its rows must all be read again, see {@link LaminarSnapshotter}).
+   */
+  record Position(Map<String, ?> partition, Map<String, ?> offset, boolean snapshotPending) {
   }
 
   byte[] encode(Position p) {
@@ -42,6 +46,7 @@ final class CdcOffsets {
       out.write(key);
       out.writeInt(value.length);
       out.write(value);
+      out.writeBoolean(p.snapshotPending());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -59,23 +64,25 @@ final class CdcOffsets {
   @SuppressWarnings("unchecked")
   Position decode(byte[] encoded) {
     byte[][] kv = split(encoded);
+    boolean pending = kv[2][0] != 0;
     java.util.List<Object> key = (java.util.List<Object>) converter.toConnectData(engineName, kv[0]).value();
     Map<String, ?> partition = (Map<String, ?>) key.get(1);
     Map<String, ?> offset = (Map<String, ?>) converter.toConnectData(engineName, kv[1]).value();
-    return new Position(partition, offset);
+    return new Position(partition, offset, pending);
   }
 
   private static byte[][] split(byte[] encoded) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new IllegalArgumentException("unknown postgres_cdc offset format version " + version);
       }
       byte[] key = new byte[in.readInt()];
       in.readFully(key);
       byte[] value = new byte[in.readInt()];
       in.readFully(value);
-      return new byte[][] {key, value};
+      byte[] pending = {(byte) (version >= 2 && in.readBoolean() ? 1 : 0)};
+      return new byte[][] {key, value, pending};
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt postgres_cdc offsets: " + e.getMessage(), e);
     }

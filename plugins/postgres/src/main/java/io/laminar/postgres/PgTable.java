@@ -77,9 +77,14 @@ record PgTable(String schema, String name) {
     return key;
   }
 
-  /** The planner's row estimate ({@code pg_class.reltuples}); negative when never analysed. */
+  /**
+   * The planner's row estimate ({@code pg_class.reltuples}); for a table never vacuumed or analysed
+   * (reltuples -1) the statistics' live-row count instead; -1 if neither is known.
+   */
   long estimatedRows(Connection c) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+    try (PreparedStatement st = c.prepareStatement("SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint"
+        + " ELSE coalesce(s.n_live_tup, -1) END FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+        + " WHERE c.oid = to_regclass(?)")) {
       st.setString(1, sql());
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;

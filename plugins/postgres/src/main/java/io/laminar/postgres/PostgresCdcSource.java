@@ -57,6 +57,12 @@ final class PostgresCdcSource implements Source {
   private static final int QUEUE_CAPACITY = 16_384;
   private static final long PROGRESS_LOG_INTERVAL_MS = 10_000;
   private static final String HEARTBEAT_TOPIC_PREFIX = "__laminar_heartbeat";
+  /**
+   * Debezium's notifications (its "sink" channel) arrive as records of this topic, in order with the
+   * data: the initial snapshot's COMPLETED is how an {@code initial_only} source knows it has read
+   * everything, even of an empty table.
+   */
+  private static final String NOTIFICATION_TOPIC = "__laminar_notifications";
 
   private final ConnectorContext context;
   private final CdcSettings settings;
@@ -69,8 +75,28 @@ final class PostgresCdcSource implements Source {
   /** Checkpointed positions not yet acknowledged, with the record that produced each. */
   private final Deque<Map.Entry<byte[], ChangeEvent<SourceRecord, SourceRecord>>> unacknowledged = new ArrayDeque<>();
   private final ConnectorMetrics.Counter changes;
+  /** snapshot.mode = initial_only: every row is a snapshot read, an INSERT. */
+  private final boolean appendOnly;
   private final AtomicLong snapshotRows = new AtomicLong();
   private volatile long estimatedRows = -1;
+  /** When the first snapshot row was read, and when the snapshot ended; -1 until then. */
+  private volatile long snapshotStartMs = -1;
+  private volatile long snapshotEndMs = -1;
+  /** The initial snapshot was read to its end (or a restored checkpoint says so). */
+  private volatile boolean snapshotCompleted;
+  /**
+   * An interrupted snapshot is being read again: the checkpoint was taken during one (or during the
+   * catch-up before the repeated one). Goes into every checkpointed position until the snapshot ends.
+   */
+  private boolean snapshotPending;
+  /**
+   * While {@link #snapshotPending} and its snapshot has not begun: Debezium streams the catch-up up
+   * to the WAL position it noted, and only notices it got there on a later message. A logical
+   * decoding message every {@link #CATCH_UP_NUDGE_MS} (no table is touched) makes sure one comes.
+   */
+  private Connection catchUpNudge;
+  private long lastNudgeMs;
+  private static final long CATCH_UP_NUDGE_MS = 500;
 
   private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
   private ExecutorService engineThread;
@@ -84,7 +110,6 @@ final class PostgresCdcSource implements Source {
   private byte[] lastEncoded;
   private ChangeEvent<SourceRecord, SourceRecord> carry;
   private boolean snapshotting;
-  private long snapshotStartMs;
   private long lastProgressLogMs;
   private Map<Schema, int[]> fieldIndexes = new IdentityHashMap<>();
   private boolean truncateWarned;
@@ -98,17 +123,22 @@ final class PostgresCdcSource implements Source {
     this.columnNames = fields.stream().map(Field::getName).toArray(String[]::new);
     this.engineName = "laminar-" + settings.slotName();
     this.offsetCodec = new CdcOffsets(engineName);
+    this.appendOnly = settings.snapshotMode().equals("initial_only");
     ConnectorMetrics m = context.metrics();
     this.changes = m.counter("changes_total", "Change events read (snapshot rows included)");
     m.gauge("snapshot_rows", "Rows read by the initial snapshot so far", snapshotRows::get);
     m.gauge("snapshot_rows_estimated", "The table's estimated row count (pg_class.reltuples) at start",
         () -> estimatedRows);
+    m.gauge("snapshot_rows_per_second", "Snapshot rows read per second (over the whole snapshot once it is done)",
+        () -> snapshotProgress().rowsPerSecond());
+    m.gauge("snapshot_completed", "1 once the initial snapshot has been read to its end", () -> snapshotCompleted ? 1 : 0);
     m.gauge("queued_records", "Change events read from PostgreSQL, not yet polled", queue::size);
   }
 
   @Override
   public ChangelogMode changelogMode() {
-    return ChangelogMode.ALL; // UPDATE_BEFORE images come with REPLICA IDENTITY FULL
+    // initial_only reads the table and no change: inserts only, so an append sink can take it
+    return appendOnly ? ChangelogMode.APPEND_ONLY : ChangelogMode.ALL; // UPDATE_BEFORE with REPLICA IDENTITY FULL
   }
 
   @Override
@@ -116,12 +146,45 @@ final class PostgresCdcSource implements Source {
     CdcCheck.run(settings, context.schema());
   }
 
+  /** The initial snapshot's progress, as the metrics and the log show it. */
+  record SnapshotProgress(long rows, long estimatedRows, double rowsPerSecond, boolean completed) {
+  }
+
+  SnapshotProgress snapshotProgress() {
+    long rows = snapshotRows.get();
+    long start = snapshotStartMs;
+    long end = snapshotEndMs >= 0 ? snapshotEndMs : System.currentTimeMillis();
+    double rate = start < 0 ? 0 : rows / Math.max(0.001, (end - start) / 1000.0);
+    return new SnapshotProgress(rows, estimatedRows, rate, snapshotCompleted);
+  }
+
+  /** The periodic progress line: rows so far, rows/s and, when known, the estimate and share done. */
+  static String progressLine(String table, long rows, double seconds, long estimated) {
+    String line = "snapshot of " + table + ": " + rows + " rows so far (" + Math.round(rows / Math.max(0.001, seconds))
+        + " rows/s)";
+    if (estimated > 0) {
+      line += ", about " + estimated + " in total (" + Math.min(100, rows * 100 / estimated) + " %)";
+    }
+    return line;
+  }
+
   @Override
   public void open(byte[] restoredOffsets) throws ConnectorException {
     restored = restoredOffsets == null || restoredOffsets.length == 0 ? null : restoredOffsets;
+    if (restored != null && settings.snapshotMode().equals("initial_only") && snapshotDone(restored)) {
+      snapshotCompleted = true; // nothing is left to read: no engine, no connection, no slot
+      log.info("snapshot of {} was already read (snapshot.mode initial_only): nothing to do",
+          settings.table().display());
+      return;
+    }
     prepareServer();
     seedKey = UUID.randomUUID().toString();
     if (restored != null) {
+      snapshotPending = settings.snapshotMode().equals("initial") && !snapshotDone(restored);
+      if (snapshotPending) {
+        log.info("the checkpoint was taken during the initial snapshot of {}: replaying the changes since it began,"
+            + " then reading the table again", settings.table().display());
+      }
       try {
         CheckpointOffsetStore.seed(seedKey, offsetCodec.storeEntries(restored));
       } catch (IllegalArgumentException e) {
@@ -153,8 +216,20 @@ final class PostgresCdcSource implements Source {
       return t;
     });
     engineThread.execute(engine);
-    snapshotStartMs = System.currentTimeMillis();
-    lastProgressLogMs = snapshotStartMs;
+    lastProgressLogMs = System.currentTimeMillis();
+  }
+
+  /** Whether checkpointed offsets lie past the initial snapshot's last row (and none is owed). */
+  private boolean snapshotDone(byte[] offsets) throws ConnectorException {
+    CdcOffsets.Position position;
+    try {
+      position = offsetCodec.decode(offsets);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw ConnectorException.runtime("the checkpoint's postgres_cdc offsets cannot be read: " + e.getMessage(), e);
+    }
+    Map<String, ?> offset = position.offset();
+    return !position.snapshotPending()
+        && (!offset.containsKey("snapshot") || Boolean.TRUE.equals(offset.get("last_snapshot_record")));
   }
 
   /**
@@ -214,11 +289,18 @@ final class PostgresCdcSource implements Source {
     p.setProperty("publication.autocreate.mode", "filtered");
     String table = settings.table().schema() + "." + settings.table().name();
     p.setProperty("table.include.list", table.replace(".", "\\."));
-    p.setProperty("snapshot.mode", settings.debeziumSnapshotMode());
+    if (snapshotPending) {
+      p.setProperty("snapshot.mode", "custom");
+      p.setProperty("snapshot.mode.custom.name", LaminarSnapshotter.NAME);
+    } else {
+      p.setProperty("snapshot.mode", settings.debeziumSnapshotMode());
+    }
     p.setProperty("decimal.handling.mode", "double");
     p.setProperty("time.precision.mode", "connect");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("heartbeat.interval.ms", "1000");
+    p.setProperty("notification.enabled.channels", "sink");
+    p.setProperty("notification.sink.topic.name", NOTIFICATION_TOPIC);
     p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
     p.setProperty("max.batch.size", "4096");
     p.setProperty("max.queue.size", "16384");
@@ -239,6 +321,7 @@ final class PostgresCdcSource implements Source {
   @Override
   public Batch poll(int maxRows, Duration timeout) throws ConnectorException {
     throwIfFailed();
+    nudgeCatchUp();
     ChangeEvent<SourceRecord, SourceRecord> next = carry;
     carry = null;
     try {
@@ -257,6 +340,11 @@ final class PostgresCdcSource implements Source {
     int budget = Math.max(2, maxRows);
     while (next != null) {
       SourceRecord record = next.value();
+      if (NOTIFICATION_TOPIC.equals(record.topic())) {
+        notified(record); // carries no position: never a checkpoint's offset
+        next = writer.rows() >= budget ? null : queue.poll();
+        continue;
+      }
       int needed = rowsFor(record);
       if (writer.rows() > 0 && writer.rows() + needed > budget) {
         carry = next;
@@ -269,12 +357,69 @@ final class PostgresCdcSource implements Source {
         throw ConnectorException.runtime("cannot convert a change of " + settings.table().display() + " at offset "
             + record.sourceOffset() + ": " + e, e);
       }
-      lastEvent = next;
-      lastEncoded = null;
+      if (!snapshotPending || rowsFor(record) > 0) {
+        // In a run that repeats an interrupted snapshot, only data changes are positions: a heartbeat's
+        // or the catch-up message's offset pairs the repeated snapshot's LSN with the catch-up's last
+        // commit, from which Debezium cannot find its way back into the WAL after a restart.
+        lastEvent = next;
+        lastEncoded = null;
+      }
       next = writer.rows() >= budget ? null : queue.poll();
     }
     logSnapshotProgress(false);
     return finishBatch();
+  }
+
+  private void nudgeCatchUp() throws ConnectorException {
+    if (!snapshotPending || snapshotStartMs >= 0 || snapshotCompleted) {
+      closeNudge();
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (now - lastNudgeMs < CATCH_UP_NUDGE_MS) {
+      return;
+    }
+    lastNudgeMs = now;
+    try {
+      if (catchUpNudge == null) {
+        catchUpNudge = settings.connection().connect("laminar-" + context.name() + "-catch-up");
+      }
+      try (PreparedStatement st = catchUpNudge.prepareStatement("SELECT pg_logical_emit_message(true, ?, '')")) {
+        st.setString(1, "laminar_catch_up");
+        st.execute();
+      }
+    } catch (SQLException e) {
+      throw settings.connection().failure(e);
+    }
+  }
+
+  private void closeNudge() {
+    if (catchUpNudge != null) {
+      try {
+        catchUpNudge.close();
+      } catch (SQLException e) {
+        log.debug("closing the catch-up connection: {}", e.getMessage());
+      }
+      catchUpNudge = null;
+    }
+  }
+
+  private void notified(SourceRecord record) throws ConnectorException {
+    if (!(record.value() instanceof Struct n) || !"Initial Snapshot".equals(n.getString("aggregate_type"))) {
+      return;
+    }
+    if ("STARTED".equals(n.getString("type")) && !snapshotCompleted) {
+      snapshotStartMs = System.currentTimeMillis(); // before the first row: the rate counts the first query too
+      lastProgressLogMs = snapshotStartMs;
+    } else if ("COMPLETED".equals(n.getString("type")) && !snapshotCompleted) {
+      if (snapshotStartMs < 0) { // an empty table: no row started the count
+        snapshotStartMs = System.currentTimeMillis();
+      }
+      snapshotting = true;
+      logSnapshotProgress(true);
+    } else if ("ABORTED".equals(n.getString("type")) && !closing) {
+      throw ConnectorException.runtime("the initial snapshot of " + settings.table().display() + " was aborted", null);
+    }
   }
 
   private void throwIfFailed() throws ConnectorException {
@@ -299,6 +444,9 @@ final class PostgresCdcSource implements Source {
       return null;
     }
     VectorSchemaRoot data = writer.finish();
+    if (appendOnly) {
+      return Batch.of(data);
+    }
     TinyIntVector kinds = new TinyIntVector("$row_kind", context.allocator());
     kinds.allocateNew(rows);
     for (int i = 0; i < rows; i++) {
@@ -314,7 +462,8 @@ final class PostgresCdcSource implements Source {
     if (!(record.value() instanceof Struct v) || v.schema().field("op") == null) {
       return 0;
     }
-    return "u".equals(v.getString("op")) && v.get("before") != null ? 2 : 1;
+    String op = v.getString("op");
+    return "m".equals(op) ? 0 : "u".equals(op) && v.get("before") != null ? 2 : 1;
   }
 
   private void append(SourceRecord record) {
@@ -322,6 +471,9 @@ final class PostgresCdcSource implements Source {
       return; // a heartbeat: it only moves the position
     }
     String op = value.getString("op");
+    if ("m".equals(op)) {
+      return; // a logical decoding message (the catch-up's, or anyone's): not a change of the table
+    }
     Struct source = value.getStruct("source");
     Long lsn = source.getInt64("lsn");
     Long commitMs = source.getInt64("ts_ms");
@@ -330,10 +482,12 @@ final class PostgresCdcSource implements Source {
     changes.increment(1);
     switch (op) {
       case "r" -> {
-        if (!snapshotting) {
+        if (!snapshotting && !snapshotCompleted) {
           snapshotting = true;
-          snapshotStartMs = System.currentTimeMillis();
-          lastProgressLogMs = snapshotStartMs;
+          if (snapshotStartMs < 0) {
+            snapshotStartMs = System.currentTimeMillis();
+            lastProgressLogMs = snapshotStartMs;
+          }
         }
         snapshotRows.incrementAndGet();
         row(RowKind.INSERT, after, op, lsn, commitMs);
@@ -399,19 +553,23 @@ final class PostgresCdcSource implements Source {
     double seconds = Math.max(0.001, (now - snapshotStartMs) / 1000.0);
     if (done) {
       snapshotting = false;
-      log.info("snapshot of {} done: {} rows in {} s ({} rows/s); streaming changes", settings.table().display(),
-          rows, String.format("%.1f", seconds), Math.round(rows / seconds));
+      snapshotEndMs = now;
+      snapshotCompleted = true;
+      lastEncoded = null; // the position of the last row, encoded again: no snapshot owed any more
+      log.info("snapshot of {} done: {} rows in {} s ({} rows/s); {}", settings.table().display(), rows,
+          String.format("%.1f", seconds), Math.round(rows / seconds),
+          settings.snapshotMode().equals("initial_only") ? "not streaming (snapshot.mode initial_only)"
+              : "streaming changes");
     } else if (now - lastProgressLogMs >= PROGRESS_LOG_INTERVAL_MS) {
       lastProgressLogMs = now;
-      log.info("snapshot of {}: {} rows so far ({} rows/s){}", settings.table().display(), rows,
-          Math.round(rows / seconds), estimatedRows > 0 ? ", about " + estimatedRows + " in total" : "");
+      log.info(progressLine(settings.table().display(), rows, seconds, estimatedRows));
     }
   }
 
   @Override
   public boolean isExhausted() {
-    return engineStopped && failure == null && carry == null && queue.isEmpty()
-        && settings.snapshotMode().equals("initial_only");
+    return settings.snapshotMode().equals("initial_only") && (snapshotCompleted || engineStopped) && failure == null
+        && carry == null && queue.isEmpty();
   }
 
   @Override
@@ -421,7 +579,18 @@ final class PostgresCdcSource implements Source {
     }
     if (lastEncoded == null) {
       SourceRecord r = lastEvent.value();
-      lastEncoded = offsetCodec.encode(new CdcOffsets.Position(r.sourcePartition(), r.sourceOffset()));
+      Map<String, ?> offset = r.sourceOffset();
+      if (snapshotPending && offset.containsKey("snapshot")) {
+        // A row of the repeated snapshot: its offset still names the catch-up's last commit, which
+        // Debezium would look for (and skip past the next transactions) on a restart. The snapshot's
+        // own LSN is where streaming continues.
+        Map<String, Object> clean = new java.util.HashMap<>(offset);
+        clean.remove("lsn_commit");
+        clean.remove("lsn_proc");
+        offset = clean;
+      }
+      lastEncoded = offsetCodec.encode(new CdcOffsets.Position(r.sourcePartition(), offset,
+          snapshotPending && !snapshotCompleted));
       synchronized (unacknowledged) {
         unacknowledged.addLast(Map.entry(lastEncoded, lastEvent));
         while (unacknowledged.size() > 8) {
@@ -461,6 +630,7 @@ final class PostgresCdcSource implements Source {
   @Override
   public void close() throws ConnectorException {
     closing = true;
+    closeNudge();
     writer.discard();
     try {
       if (engine != null) {

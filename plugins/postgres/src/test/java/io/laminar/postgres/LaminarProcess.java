@@ -34,7 +34,16 @@ final class LaminarProcess {
     return LAUNCHER.start(logs, args);
   }
 
+  static ServerProcess start(Path logs, java.util.Map<String, String> env, String... args) throws IOException {
+    return LAUNCHER.start(logs, env, args);
+  }
+
   static ServerProcess.Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
     return LAUNCHER.run(logs, timeoutSeconds, args);
+  }
+
+  static ServerProcess.Result run(Path logs, java.util.Map<String, String> env, long timeoutSeconds, String... args)
+      throws Exception {
+    return LAUNCHER.run(logs, env, timeoutSeconds, args);
   }
 }

@@ -139,6 +139,210 @@ class PostgresCdcSourceTest {
     }
   }
 
+  private boolean slotActive() throws Exception {
+    return db.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active") > 0;
+  }
+
+  private long slots() throws Exception {
+    return db.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+  }
+
+  /** Polls until the source says it is exhausted; every row read on the way is returned. */
+  private static List<Fixtures.Row> pollUntilExhausted(Source s) throws Exception {
+    List<Fixtures.Row> rows = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!s.isExhausted()) {
+      assertTrue(System.nanoTime() < deadline, "never exhausted after " + rows.size() + " rows");
+      try (io.laminar.api.Batch b = s.poll(1024, Duration.ofMillis(200))) {
+        if (b != null) {
+          rows.addAll(Fixtures.rows(b));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Applies rows as an upsert sink would, keyed by the first column; values: the second. */
+  private static void apply(Map<Object, Object> target, List<Fixtures.Row> rows) {
+    for (Fixtures.Row r : rows) {
+      if (r.kind() == RowKind.DELETE || r.kind() == RowKind.UPDATE_BEFORE) {
+        target.remove(r.get(0));
+      } else {
+        target.put(r.get(0), r.get(1));
+      }
+    }
+  }
+
+  private Map<Object, Object> tableContents() throws Exception {
+    Map<Object, Object> m = new HashMap<>();
+    for (List<String> row : db.query("SELECT id, qty FROM " + table)) {
+      m.put(Long.parseLong(row.get(0)), row.get(1) == null ? null : Integer.parseInt(row.get(1)));
+    }
+    return m;
+  }
+
+  @Test
+  void aRestartFromACheckpointTakenDuringTheSnapshotAlsoDeliversTheDeletesOfRowsAlreadyRead() throws Exception {
+    db.exec("INSERT INTO " + table + " (id, qty) SELECT g, g FROM generate_series(1, 5000) g");
+    Map<Object, Object> target = new HashMap<>();
+    byte[] offsets;
+    try (Source s = source(ORDERS, Map.of())) {
+      s.open(null);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (target.size() < 500) { // part of the snapshot: batches up to the rows still wanted
+        assertTrue(System.nanoTime() < deadline, "no snapshot rows");
+        try (io.laminar.api.Batch b = s.poll(500, Duration.ofMillis(200))) {
+          if (b != null) {
+            apply(target, Fixtures.rows(b));
+          }
+        }
+      }
+      assertTrue(target.size() < 1000, "only part of the 5000-row snapshot was read: " + target.size());
+      offsets = s.snapshotOffsets(); // a checkpoint in the middle of the snapshot; then the server dies
+      s.checkpointCompleted(offsets);
+    }
+    Object deleted = target.keySet().iterator().next();
+    db.exec("DELETE FROM " + table + " WHERE id = " + deleted, "UPDATE " + table + " SET qty = -1 WHERE id = 4999",
+        "INSERT INTO " + table + " (id, qty) VALUES (6001, 1)");
+    try (Source s = source(ORDERS, Map.of())) {
+      s.open(offsets);
+      Map<Object, Object> expected = tableContents();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!target.equals(expected)) {
+        assertTrue(System.nanoTime() < deadline, "the target never matched the table; still holds row " + deleted
+            + ": " + target.containsKey(deleted) + ", rows " + target.size() + " of " + expected.size());
+        try (io.laminar.api.Batch b = s.poll(1024, Duration.ofMillis(200))) {
+          if (b != null) {
+            apply(target, Fixtures.rows(b));
+          }
+        }
+      }
+      // and once the snapshot is done, a checkpoint says so: a later restart reads no snapshot again
+      Fixtures.pollUntil(s, WAIT, r -> ((PostgresCdcSource) s).snapshotProgress().completed());
+      offsets = s.snapshotOffsets();
+    }
+    db.exec("UPDATE " + table + " SET qty = 7 WHERE id = 4000");
+    try (Source s = source(ORDERS, Map.of())) {
+      s.open(offsets);
+      Map<Object, Object> expected = tableContents();
+      List<Fixtures.Row> after = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!Integer.valueOf(7).equals(target.get(4000L)) || !target.equals(expected)) {
+        assertTrue(System.nanoTime() < deadline, "the change after the restart never arrived: " + after);
+        try (io.laminar.api.Batch b = s.poll(1024, Duration.ofMillis(200))) {
+          if (b != null) {
+            List<Fixtures.Row> rows = Fixtures.rows(b);
+            after.addAll(rows);
+            apply(target, rows);
+          }
+        }
+      }
+      // the catch-up's changes may come again (at least once, converging), but no snapshot row
+      assertTrue(after.stream().noneMatch(r -> "r".equals(r.get(7))), after.toString());
+    }
+  }
+
+  @Test
+  void snapshotModeNeverStreamsOnlyChangesMadeAfterTheSlotExists() throws Exception {
+    db.exec("INSERT INTO " + table + " (id, qty) SELECT g, g FROM generate_series(1, 200) g");
+    try (Source s = source(ORDERS, Map.of("snapshot.mode", "never"))) {
+      s.check();
+      s.open(null);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!slotActive()) { // the slot's creation is the point from which changes are kept
+        assertTrue(System.nanoTime() < deadline, "the slot was never created");
+        assertNull(s.poll(1024, Duration.ofMillis(100)), "no snapshot rows with snapshot.mode = never");
+      }
+      db.exec("INSERT INTO " + table + " (id, qty) VALUES (1001, 5)", "UPDATE " + table + " SET qty = 6 WHERE id = 1");
+      List<Fixtures.Row> rows = Fixtures.pollUntil(s, WAIT, r -> r.size() >= 2);
+      assertEquals(List.of(List.of(RowKind.INSERT, 1001L, 5, "c"), List.of(RowKind.UPDATE_AFTER, 1L, 6, "u")),
+          rows.stream().map(r -> List.of(r.kind(), r.get(0), r.get(1), r.get(7))).collect(Collectors.toList()));
+      assertTrue(!s.isExhausted(), "snapshot.mode = never streams until stopped");
+    }
+  }
+
+  @Test
+  void logicalDecodingMessagesOfOtherClientsAreNotChangesOfTheTable() throws Exception {
+    try (Source s = source(ORDERS, Map.of("snapshot.mode", "never"))) {
+      s.open(null);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!slotActive()) {
+        assertTrue(System.nanoTime() < deadline, "the slot was never created");
+        assertNull(s.poll(1024, Duration.ofMillis(100)));
+      }
+      db.exec("SELECT pg_logical_emit_message(true, 'someone', 'hello')",
+          "SELECT pg_logical_emit_message(false, 'someone', 'hello')", "INSERT INTO " + table + " (id) VALUES (7)");
+      List<Fixtures.Row> rows = Fixtures.pollUntil(s, WAIT, r -> !r.isEmpty());
+      assertEquals(List.of(List.of(RowKind.INSERT, 7L)),
+          rows.stream().map(r -> List.of(r.kind(), r.get(0))).collect(Collectors.toList()));
+    }
+  }
+
+  @Test
+  void snapshotModeInitialOnlyReadsTheTableThenEndsWithoutASlotAndStaysEndedAfterARestart() throws Exception {
+    db.exec("INSERT INTO " + table + " (id, qty) SELECT g, g FROM generate_series(1, 300) g");
+    byte[] offsets;
+    try (Source s = source(ORDERS, Map.of("snapshot.mode", "initial_only"))) {
+      s.check();
+      s.open(null);
+      List<Fixtures.Row> rows = pollUntilExhausted(s);
+      assertEquals(300, rows.size());
+      assertEquals(java.util.stream.LongStream.rangeClosed(1, 300).boxed().collect(Collectors.toSet()),
+          rows.stream().map(r -> (Long) r.get(0)).collect(Collectors.toSet()));
+      assertTrue(rows.stream().allMatch(r -> r.kind() == RowKind.INSERT && "r".equals(r.get(7))));
+      offsets = s.snapshotOffsets();
+      assertEquals(0, slots(), "initial_only keeps no replication slot (it would hold WAL forever)");
+    }
+    db.exec("INSERT INTO " + table + " (id, qty) VALUES (1001, 1)");
+    try (Source s = source(ORDERS, Map.of("snapshot.mode", "initial_only"))) {
+      s.open(offsets);
+      assertEquals(List.of(), pollUntilExhausted(s), "a restart after the snapshot reads nothing again");
+    }
+    assertEquals(0, slots());
+  }
+
+  @Test
+  void snapshotModeInitialOnlyOfAnEmptyTableEnds() throws Exception {
+    try (Source s = source(ORDERS, Map.of("snapshot.mode", "initial_only"))) {
+      s.open(null);
+      assertEquals(List.of(), pollUntilExhausted(s));
+    }
+  }
+
+  @Test
+  void snapshotProgressCountsRowsAndRateAgainstTheTablesEstimate() throws Exception {
+    db.exec("INSERT INTO " + table + " (id, qty) SELECT g, g FROM generate_series(1, 2000) g", "ANALYZE " + table);
+    try (Source s = source(ORDERS, Map.of())) {
+      PostgresCdcSource source = (PostgresCdcSource) s;
+      s.open(null);
+      assertEquals(2000, source.snapshotProgress().estimatedRows(), "pg_class.reltuples after ANALYZE");
+      Fixtures.pollUntil(s, WAIT, r -> r.size() >= 2000);
+      PostgresCdcSource.SnapshotProgress p = source.snapshotProgress();
+      assertEquals(2000, p.rows());
+      assertTrue(p.completed(), "the last snapshot row marks the snapshot completed");
+      assertTrue(p.rowsPerSecond() > 0, "a rate once rows were read: " + p);
+    }
+  }
+
+  @Test
+  void theProgressLineHasRowsRateAndEstimate() {
+    assertEquals("snapshot of public.orders: 1500 rows so far (750 rows/s), about 10000 in total (15 %)",
+        PostgresCdcSource.progressLine("public.orders", 1500, 2.0, 10_000));
+    assertEquals("snapshot of public.orders: 1500 rows so far (750 rows/s)",
+        PostgresCdcSource.progressLine("public.orders", 1500, 2.0, -1));
+  }
+
+  @Test
+  void walLevelOtherThanLogicalIsRefusedSayingHowToFixIt() {
+    assertNull(CdcCheck.walLevelProblem("logical", "db:5432"));
+    for (String level : List.of("replica", "minimal")) {
+      ConnectorException e = CdcCheck.walLevelProblem(level, "db:5432");
+      assertEquals(ConnectorException.Kind.CONNECTION_FAILED, e.kind());
+      assertEquals("PostgreSQL at db:5432 has wal_level = " + level + "; change data capture needs wal_level = logical."
+          + " As a superuser run ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL", e.getMessage());
+    }
+  }
+
   @Test
   void schemaMismatchNamesEveryColumnWithTheTablesType() throws Exception {
     Schema wrong = Fixtures.schema(col("id", INT), col("qtty", INT), col("amount", DOUBLE), col("$opp", VARCHAR));

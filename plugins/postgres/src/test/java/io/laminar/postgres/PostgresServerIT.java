@@ -195,6 +195,13 @@ class PostgresServerIT {
     return r.body();
   }
 
+  /** A gauge of the one source in an /api/v1/sources answer. */
+  private static double gauge(String sources, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":([0-9.E-]+)").matcher(sources);
+    assertTrue(m.find(), name + " is not shown: " + sources);
+    return Double.parseDouble(m.group(1));
+  }
+
   /** How many times (across restarts sharing a log) the source began capturing. */
   private static int captureStarts(String log) {
     Matcher m = Pattern.compile("(starting|resuming) change data capture").matcher(log);
@@ -232,9 +239,14 @@ class PostgresServerIT {
     awaitEqual(server, source, target);
     String sources = httpGet(server.stderr(), "/api/v1/sources");
     // changes committed before the snapshot's transaction began are part of the snapshot
-    Matcher shown = Pattern.compile("\"snapshot_rows\":([0-9.]+)").matcher(sources);
-    assertTrue(shown.find() && Double.parseDouble(shown.group(1)) >= SNAPSHOT_ROWS, "snapshot progress is shown: "
-        + sources);
+    assertTrue(gauge(sources, "snapshot_rows") >= SNAPSHOT_ROWS, "snapshot progress is shown: " + sources);
+    assertEquals(1, gauge(sources, "snapshot_completed"), sources);
+    assertTrue(gauge(sources, "snapshot_rows_per_second") > 0, sources);
+    // the table was just filled: no ANALYZE yet, so the estimate is the statistics' live-row count
+    assertTrue(gauge(sources, "snapshot_rows_estimated") > 0, sources);
+    Matcher done = Pattern.compile("snapshot of public\\." + source + " done: (\\d+) rows in [0-9.]+ s \\((\\d+) rows/s\\);"
+        + " streaming changes").matcher(server.stderr());
+    assertTrue(done.find() && Long.parseLong(done.group(1)) >= SNAPSHOT_ROWS, server.stderr());
     assertEquals(0, server.stop(60), server.stderr());
     assertEquals(1, snapshotsTaken(server.stderr()), server.stderr());
     assertTrue(server.stderr().contains("laminar: stopped."), server.stderr());
@@ -292,6 +304,25 @@ class PostgresServerIT {
     assertTrue(db.count("SELECT count(*) FROM laminar_sink_epochs WHERE sink_id = '" + sinkId + "'") > 0);
     assertEquals(0, db.count("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"),
         "no prepared transaction is left behind");
+  }
+
+  @Test
+  void initialOnlyCopiesTheTableIntoAnAppendSinkThenTheRunEndsByItselfLeavingNoSlot() throws Exception {
+    String source = Fixtures.unique("orders");
+    String target = Fixtures.unique("target");
+    String slot = Fixtures.unique("slot");
+    tables(source, target);
+    Path config = dir.resolve("once.toml");
+    Files.writeString(config, config("once", dir.resolve("cp"), source, target, slot)
+        .replace("publication = \"" + slot + "\"", "publication = \"" + slot + "\"\n\"snapshot.mode\" = \"initial_only\"")
+        .replace("\"write.mode\" = \"upsert\"", "\"write.mode\" = \"append\""));
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("once"), 240, run(config));
+    assertEquals(0, r.exit(), r.stderr());
+    assertEquals(0, difference(source, target));
+    assertTrue(r.stderr().contains("not streaming (snapshot.mode initial_only)"), r.stderr());
+    assertEquals(0, db.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'"),
+        "no slot is left holding WAL");
+
   }
 
   @Test

@@ -50,6 +50,13 @@ public final class PostgresThroughput {
           "INSERT INTO src SELECT g, g % 100, g * 0.25, 'row ' || g FROM generate_series(1, " + rows + ") g",
           "CREATE TABLE dst (id bigint PRIMARY KEY, qty int, price float8, note text)");
       source(db, allocator, rows);
+      debeziumAlone(db, 2 * rows, rows);
+      db.exec("TRUNCATE dst");
+      rawCopy(db, rows);
+      db.exec("TRUNCATE dst");
+      rawUpsert(db, rows);
+      rawUpsert(db, rows); // every row conflicts
+      db.exec("TRUNCATE dst");
       sink(db, allocator, rows, "append");
       db.exec("TRUNCATE dst");
       sink(db, allocator, rows, "upsert");
@@ -81,6 +88,125 @@ public final class PostgresThroughput {
       double streaming = (System.nanoTime() - t1) / 1e9;
       System.out.printf("postgres_cdc streaming: %d changes in %.2f s = %.0f changes/s (one %d-row transaction)%n",
           n, streaming, n / streaming, rows);
+    }
+  }
+
+  /**
+   * Debezium's embedded engine alone on the same table (now 2 x rows): the same connector settings,
+   * a handler that only counts change records (Connect SourceRecord format, no conversion).
+   */
+  private static void debeziumAlone(TestDatabase db, int snapshotRows, int changes) throws Exception {
+    String slot = Fixtures.unique("bench_dbz");
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("name", "bench-" + slot);
+    p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+    p.setProperty("offset.flush.interval.ms", "0");
+    p.setProperty("database.hostname", TestDatabase.HOST);
+    p.setProperty("database.port", Integer.toString(TestDatabase.PORT));
+    p.setProperty("database.user", TestDatabase.USER);
+    p.setProperty("database.dbname", db.name);
+    p.setProperty("topic.prefix", "bench");
+    p.setProperty("plugin.name", "pgoutput");
+    p.setProperty("slot.name", slot);
+    p.setProperty("publication.name", slot);
+    p.setProperty("publication.autocreate.mode", "filtered");
+    p.setProperty("table.include.list", "public\\.src");
+    p.setProperty("decimal.handling.mode", "double");
+    p.setProperty("max.batch.size", "4096");
+    p.setProperty("max.queue.size", "16384");
+    java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+    try (io.debezium.engine.DebeziumEngine<io.debezium.engine.ChangeEvent<org.apache.kafka.connect.source.SourceRecord,
+        org.apache.kafka.connect.source.SourceRecord>> engine = io.debezium.engine.DebeziumEngine
+            .create(io.debezium.embedded.Connect.class).using(p).notifying((records, committer) -> {
+              for (var r : records) {
+                if (r.value().value() instanceof org.apache.kafka.connect.data.Struct v && v.schema().field("op") != null) {
+                  n.incrementAndGet();
+                }
+                committer.markProcessed(r);
+              }
+              committer.markBatchFinished();
+            }).build()) {
+      java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+      long t0 = System.nanoTime();
+      runner.execute(engine);
+      awaitCount(n, snapshotRows);
+      double snapshot = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("Debezium alone, snapshot: %d rows in %.2f s = %.0f rows/s (from engine start)%n", snapshotRows,
+          snapshot, snapshotRows / snapshot);
+      db.exec("INSERT INTO src SELECT g, 1, 1.0, 'new' FROM generate_series(" + (snapshotRows + 1) + ", "
+          + (snapshotRows + changes) + ") g");
+      long t1 = System.nanoTime();
+      awaitCount(n, snapshotRows + changes);
+      double streaming = (System.nanoTime() - t1) / 1e9;
+      System.out.printf("Debezium alone, streaming: %d changes in %.2f s = %.0f changes/s (one %d-row transaction)%n",
+          changes, streaming, changes / streaming, changes);
+      runner.shutdown();
+    }
+    db.exec("SELECT pg_drop_replication_slot('" + slot + "') FROM pg_replication_slots WHERE slot_name = '" + slot
+        + "' AND NOT active");
+  }
+
+  private static void awaitCount(java.util.concurrent.atomic.AtomicLong n, long wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (n.get() < wanted) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + n.get() + " of " + wanted + " records");
+      }
+      Thread.sleep(5); // a harness waiting on another thread's count, not a test
+    }
+  }
+
+  /** pgjdbc alone: COPY ... FROM STDIN (text) of the same rows, one stream. */
+  private static void rawCopy(TestDatabase db, int rows) throws Exception {
+    try (java.sql.Connection c = db.connect()) {
+      long t0 = System.nanoTime();
+      org.postgresql.copy.CopyIn in = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+          .copyIn("COPY dst (id, qty, price, note) FROM STDIN");
+      StringBuilder b = new StringBuilder();
+      for (long id = 1; id <= rows; id++) {
+        b.append(id).append('\t').append(id % 100).append('\t').append(id * 0.5).append("\tnote ").append(id).append('\n');
+        if (b.length() > 1 << 16) {
+          byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+          in.writeToCopy(bytes, 0, bytes.length);
+          b.setLength(0);
+        }
+      }
+      byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+      in.writeToCopy(bytes, 0, bytes.length);
+      in.endCopy();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("pgjdbc alone, COPY: %d rows in %.2f s = %.0f rows/s%n", rows, seconds, rows / seconds);
+    }
+  }
+
+  /** pgjdbc alone: INSERT ... ON CONFLICT DO UPDATE in batches of 5000 (reWriteBatchedInserts). */
+  private static void rawUpsert(TestDatabase db, int rows) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", TestDatabase.USER);
+    p.setProperty("reWriteBatchedInserts", "true");
+    try (java.sql.Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://" + TestDatabase.HOST + ":"
+        + TestDatabase.PORT + "/" + db.name, p)) {
+      c.setAutoCommit(false);
+      long t0 = System.nanoTime();
+      try (java.sql.PreparedStatement st = c.prepareStatement("INSERT INTO dst (id, qty, price, note) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty, price = EXCLUDED.price, note = EXCLUDED.note")) {
+        for (long id = 1; id <= rows; id++) {
+          st.setLong(1, id);
+          st.setInt(2, (int) (id % 100));
+          st.setDouble(3, id * 0.5);
+          st.setString(4, "note " + id);
+          st.addBatch();
+          if (id % BATCH == 0) {
+            st.executeBatch();
+          }
+        }
+        st.executeBatch();
+      }
+      c.commit();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("pgjdbc alone, upsert batches of %d: %d rows in %.2f s = %.0f rows/s%n", BATCH, rows, seconds,
+          rows / seconds);
     }
   }
 
