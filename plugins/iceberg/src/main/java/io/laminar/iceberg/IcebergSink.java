@@ -280,6 +280,7 @@ final class IcebergSink implements Sink {
     converter = new RowConverter(table.schema(), fields);
     stateDir = context.dataDir();
     try {
+      Files.createDirectories(stateDir);
       runId = runId(lastCommittedEpoch);
       committedEpoch = lastEpochInTable();
       recover(lastCommittedEpoch);
