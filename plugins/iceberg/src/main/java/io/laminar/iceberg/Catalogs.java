@@ -14,7 +14,6 @@ import org.apache.iceberg.catalog.Catalog;
 
 /** Opens the configured Iceberg catalog, and names its endpoint for error messages. */
 final class Catalogs {
-  static final String CATALOG_NAME = "laminar";
   private static final Pattern JDBC_HOST = Pattern.compile("^jdbc:[a-z0-9]+://([^/?;]+)", Pattern.CASE_INSENSITIVE);
 
   private Catalogs() {
@@ -47,7 +46,7 @@ final class Catalogs {
       // DriverManager only hands out drivers the caller's loader can see: register ours.
       loadDriver(s.catalogUri().orElseThrow());
     }
-    return CatalogUtil.buildIcebergCatalog(CATALOG_NAME, props, hadoopConf());
+    return CatalogUtil.buildIcebergCatalog(s.catalogName(), props, hadoopConf());
   }
 
   private static void loadDriver(String url) {

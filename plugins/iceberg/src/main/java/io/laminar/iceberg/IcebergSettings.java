@@ -13,11 +13,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code iceberg} sink's properties, validated (no I/O). */
-record IcebergSettings(String catalogType, Optional<String> catalogUri, Optional<String> catalogUser,
+record IcebergSettings(String catalogType, String catalogName, Optional<String> catalogUri, Optional<String> catalogUser,
     Optional<Secret> catalogPassword, String warehouse, String namespace, String tableName, boolean createIfMissing,
     Optional<String> partitionSpec, boolean upsert, List<String> primaryKey, String writerId, long targetFileSize,
     String parquetCompression) {
   static final String CATALOG_TYPE = "catalog.type";
+  static final String CATALOG_NAME = "catalog.name";
   static final String CATALOG_URI = "catalog.uri";
   static final String CATALOG_USER = "catalog.user";
   static final String CATALOG_PASSWORD = "catalog.password";
@@ -39,6 +40,8 @@ record IcebergSettings(String catalogType, Optional<String> catalogUri, Optional
     specs.add(PropertySpec.builder(CATALOG_TYPE, PropertyType.ENUM).allowedValues("hadoop", "jdbc", "rest")
         .defaultValue("hadoop").doc("hadoop: tables in a warehouse directory; jdbc: a JDBC database holds the"
             + " catalog (PostgreSQL); rest: an Iceberg REST catalog").build());
+    specs.add(PropertySpec.builder(CATALOG_NAME, PropertyType.STRING).defaultValue("laminar")
+        .doc("The catalog's name; a JDBC catalog keeps it in every row, so other engines must use the same").build());
     specs.add(PropertySpec.builder(CATALOG_URI, PropertyType.STRING)
         .doc("The catalog's JDBC URL (jdbc:postgresql://host:5432/db) or REST URL; required for jdbc and rest").build());
     specs.add(PropertySpec.builder(CATALOG_USER, PropertyType.STRING).doc("The JDBC catalog's user").build());
@@ -115,7 +118,8 @@ record IcebergSettings(String catalogType, Optional<String> catalogUri, Optional
     }
     String writerId = p.string(WRITER_ID).map(String::trim).filter(s -> !s.isEmpty())
         .orElse(context.serverName() + "/" + context.name());
-    return new IcebergSettings(type, uri, p.string(CATALOG_USER), p.secret(CATALOG_PASSWORD), warehouse, namespace,
+    String catalogName = p.string(CATALOG_NAME).map(String::trim).filter(n -> !n.isEmpty()).orElse("laminar");
+    return new IcebergSettings(type, catalogName, uri, p.string(CATALOG_USER), p.secret(CATALOG_PASSWORD), warehouse, namespace,
         table, p.string(CREATE).orElse("if_missing").equalsIgnoreCase("if_missing"),
         p.string(PARTITION_SPEC).map(String::trim).filter(s -> !s.isEmpty()), upsert, key, writerId, target,
         p.string(PARQUET_COMPRESSION).orElse("zstd").toLowerCase(Locale.ROOT));
