@@ -23,6 +23,9 @@ final class Catalogs {
   static Configuration hadoopConf() {
     Configuration conf = new Configuration(true);
     conf.setClassLoader(Catalogs.class.getClassLoader());
+    // Hadoop's FileSystem cache registers a JVM shutdown hook whose classes would be loaded from this
+    // plugin's loader after the host has closed it; local files need no cache.
+    conf.setBoolean("fs.file.impl.disable.cache", true);
     return conf;
   }
 

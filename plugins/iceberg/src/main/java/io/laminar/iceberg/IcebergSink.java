@@ -7,6 +7,7 @@ import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorMetrics;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.RowKind;
+import io.laminar.api.SchemaMismatchException;
 import io.laminar.api.Sink;
 import java.io.Closeable;
 import java.io.IOException;
@@ -217,18 +218,19 @@ final class IcebergSink implements Sink {
     } catch (RuntimeException e) {
       throw Catalogs.failure(settings, "loading table " + settings.display(), e);
     }
-    List<String> problems = TableSchemas.differences(settings.display(), t.schema(), t.spec(), pipelineSchema,
-        wantedSpec);
+    List<SchemaMismatchException.Problem> problems = new ArrayList<>(TableSchemas.differences(settings.display(),
+        t.schema(), t.spec(), pipelineSchema, wantedSpec));
     int format = EpochWriter.formatVersion(t);
     if (settings.upsert() && format < 2) {
-      problems.add("write.mode = upsert writes equality deletes, which need format version 2, and table "
-          + settings.display() + " has version " + format + ": upgrade it (ALTER TABLE … SET TBLPROPERTIES"
-          + " ('format-version' = '2')) or use write.mode = \"append\"");
+      problems.add(new SchemaMismatchException.Problem("", "write.mode = upsert writes equality deletes, which need"
+          + " format version 2, and table " + settings.display() + " has version " + format + ": upgrade it"
+          + " (ALTER TABLE … SET TBLPROPERTIES ('format-version' = '2')) or use write.mode = \"append\""));
     }
     if (!problems.isEmpty()) {
-      throw new ConnectorException(ConnectorException.Kind.INVALID_PROPERTY, IcebergSettings.TABLE_NAME,
-          "table " + settings.display() + " in the " + Catalogs.target(settings) + " does not fit the pipeline: "
-              + String.join("; ", problems), null);
+      // one error per difference, reported at the sink; a config problem (exit 78), not an outage
+      throw new SchemaMismatchException(problems.stream().map(p -> new SchemaMismatchException.Problem(p.column(),
+          "table " + settings.display() + " (" + Catalogs.target(settings) + ") does not fit the pipeline: "
+              + p.message())).toList());
     }
     if (settings.upsert()) {
       key = settings.primaryKey();

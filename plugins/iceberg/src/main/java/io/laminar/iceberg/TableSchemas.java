@@ -1,5 +1,6 @@
 package io.laminar.iceberg;
 
+import io.laminar.api.SchemaMismatchException.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -83,29 +84,29 @@ final class TableSchemas {
    * lacks or cannot hold, required table columns the pipeline does not fill, and a partition spec
    * other than the one configured.
    */
-  static List<String> differences(String table, Schema existing, PartitionSpec existingSpec, Schema pipeline,
+  static List<Problem> differences(String table, Schema existing, PartitionSpec existingSpec, Schema pipeline,
       PartitionSpec wanted) {
-    List<String> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     List<String> names = existing.columns().stream().map(Types.NestedField::name).toList();
     for (Types.NestedField f : pipeline.columns()) {
       Types.NestedField col = existing.findField(f.name());
       if (col == null) {
-        problems.add("column '" + f.name() + "' (" + f.type() + ") is not in table " + table + Names.didYouMean(f.name(),
-            names));
+        problems.add(new Problem(f.name(), "column '" + f.name() + "' (" + f.type() + ") is not in table " + table
+            + Names.didYouMean(f.name(), names)));
       } else if (!col.type().isPrimitiveType() || !writable(col.type(), f.type())) {
-        problems.add("column '" + f.name() + "' is " + col.type() + " in table " + table + " and cannot hold the"
-            + " pipeline's " + f.type());
+        problems.add(new Problem(f.name(), "column '" + f.name() + "' is " + col.type() + " in table " + table
+            + " and cannot hold the pipeline's " + f.type()));
       }
     }
     for (Types.NestedField col : existing.columns()) {
       if (col.isRequired() && pipeline.findField(col.name()) == null) {
-        problems.add("table " + table + " has the required column '" + col.name() + "' (" + col.type()
-            + "), which the pipeline does not write");
+        problems.add(new Problem(col.name(), "table " + table + " has the required column '" + col.name() + "' ("
+            + col.type() + "), which the pipeline does not write"));
       }
     }
     if (wanted != null && !describe(wanted, pipeline).equals(describe(existingSpec, existing))) {
-      problems.add("table " + table + " is partitioned by [" + describe(existingSpec, existing)
-          + "], but partition.spec asks for [" + describe(wanted, pipeline) + "]");
+      problems.add(new Problem("", "table " + table + " is partitioned by [" + describe(existingSpec, existing)
+          + "], but partition.spec asks for [" + describe(wanted, pipeline) + "]"));
     }
     return problems;
   }
