@@ -85,6 +85,7 @@ final class IcebergSink implements Sink {
   private final ConnectorMetrics.Counter commitsMetric;
   private final ConnectorMetrics.Counter commitMillisMetric;
   private volatile long lastCommitMillis;
+  private volatile long maxCommitMillis;
   private volatile long committedEpoch;
 
   private Catalog catalog;
@@ -126,6 +127,7 @@ final class IcebergSink implements Sink {
     this.commitsMetric = m.counter("commits_total", "Iceberg commits (one per epoch with data)");
     this.commitMillisMetric = m.counter("commit_latency_ms_total", "Milliseconds spent in Iceberg commits");
     m.gauge("commit_latency_ms", "Duration of the last Iceberg commit", () -> lastCommitMillis);
+    m.gauge("commit_latency_ms_max", "Duration of the slowest Iceberg commit so far", () -> maxCommitMillis);
     m.gauge("committed_epoch", "The last epoch committed to the table", () -> committedEpoch);
   }
 
@@ -486,6 +488,7 @@ final class IcebergSink implements Sink {
       txn.commitTransaction();
       long millis = (System.nanoTime() - t0) / 1_000_000;
       lastCommitMillis = millis;
+      maxCommitMillis = Math.max(maxCommitMillis, millis);
       committedEpoch = p.epoch();
       commitsMetric.increment(1);
       commitMillisMetric.increment(millis);
