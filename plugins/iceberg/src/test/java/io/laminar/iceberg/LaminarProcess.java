@@ -16,10 +16,14 @@ final class LaminarProcess {
 
   private static final ServerProcess.Launcher LAUNCHER = new ServerProcess.Launcher(ICEBERG_PLUGIN,
       List.of("/org/apache/iceberg/", "/org/apache/hadoop/", "/org/apache/parquet/", "/org/apache/orc/",
-          "/org/postgresql/", "/org/roaringbitmap/", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/",
+          "/org/postgresql/", "/org/roaringbitmap/", "/org/apache/kafka/", "/org/scala-lang/", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/",
           "/laminar-plugin-testkit/"));
 
   private LaminarProcess() {
+  }
+
+  static ServerProcess.Launcher launcher() {
+    return LAUNCHER;
   }
 
   static ServerProcess start(Path logs, String... args) throws IOException {
