@@ -38,6 +38,33 @@ class IcebergBesideKafkaIT {
       "target/other-plugins/kafka"));
   @TempDir Path dir;
 
+  private Path pluginsDir() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.createSymbolicLink(plugins.resolve("iceberg"), LaminarProcess.ICEBERG_PLUGIN.toAbsolutePath());
+    Files.createSymbolicLink(plugins.resolve("kafka"), KAFKA_PLUGIN.toAbsolutePath());
+    return plugins;
+  }
+
+  private void removeLinks() throws Exception {
+    // the links point at the build's plugin directories, which must outlive the test
+    Files.deleteIfExists(dir.resolve("plugins").resolve("iceberg"));
+    Files.deleteIfExists(dir.resolve("plugins").resolve("kafka"));
+  }
+
+  @Test
+  void theKafkaToIcebergExampleValidates() throws Exception {
+    Path example = Path.of(System.getProperty("user.dir")).resolve("../../examples/kafka-to-iceberg.toml").normalize();
+    Path copy = dir.resolve("kafka-to-iceberg.toml");
+    Files.copy(example, copy);
+    try {
+      ServerProcess.Result r = LaminarProcess.launcher().run(dir.resolve("example"), 120, "validate", "--offline",
+          "--plugins", pluginsDir().toString(), "-c", copy.toString());
+      assertEquals(0, r.exit(), r.stdout() + r.stderr());
+    } finally {
+      removeLinks();
+    }
+  }
+
   @Test
   void onePipelineWritesIntoIcebergAndKafkaFromOneServer() throws Exception {
     try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
@@ -53,9 +80,7 @@ class IcebergBesideKafkaIT {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
       }
-      Path plugins = Files.createDirectories(dir.resolve("plugins"));
-      Files.createSymbolicLink(plugins.resolve("iceberg"), LaminarProcess.ICEBERG_PLUGIN.toAbsolutePath());
-      Files.createSymbolicLink(plugins.resolve("kafka"), KAFKA_PLUGIN.toAbsolutePath());
+      Path plugins = pluginsDir();
       Path warehouse = dir.resolve("warehouse");
       String sinks = """
           warehouse = "%s"
@@ -105,9 +130,7 @@ class IcebergBesideKafkaIT {
       assertEquals(ROWS, records, "kafka records");
       assertEquals(ROWS, ids.size(), "each row once in kafka");
     } finally {
-      // the links point at the build's plugin directories, which must outlive the test
-      Files.deleteIfExists(dir.resolve("plugins").resolve("iceberg"));
-      Files.deleteIfExists(dir.resolve("plugins").resolve("kafka"));
+      removeLinks();
     }
   }
 }
