@@ -182,4 +182,16 @@ class IcebergServerIT {
     assertFalse(r.stderr().contains("s3cret-pw"), r.stderr());
     assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
   }
+
+  @Test
+  void anUnreachableRestCatalogExits69NamingHostAndPort() throws Exception {
+    Path config = dir.resolve("rest.toml");
+    Files.writeString(config, config("rest", dir.resolve("cp"), "\"catalog.type\" = \"rest\"\n"
+        + "\"catalog.uri\" = \"http://127.0.0.1:1/catalog\"\nwarehouse = \"lake\"\nnamespace = \"lake\"\n"
+        + "\"table.name\" = \"t\"\n"));
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("rest"), 120, LaminarProcess.args("run", config));
+    assertEquals(69, r.exit(), r.stderr());
+    assertTrue(r.stderr().contains("rest catalog at 127.0.0.1:1"), r.stderr());
+    assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
+  }
 }

@@ -273,6 +273,53 @@ class IcebergSinkTest {
   }
 
   @Test
+  void twoWritersCommittingIntoOneTableAtOnceAreRetriedByIcebergAndLoseNothing() throws Exception {
+    int epochs = 15;
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    Sink first = sink(Fixtures.hadoopProps(dir.resolve("warehouse"), "shared"), "a");
+    first.open(0); // creates the table before both race
+    for (int w = 0; w < 2; w++) {
+      int writer = w;
+      Map<String, Object> props = Fixtures.hadoopProps(dir.resolve("warehouse"), "shared");
+      props.put("writer.id", "writer-" + w);
+      threads.add(new Thread(() -> {
+        try (Sink s = sink(props, "state-" + writer)) {
+          s.open(0);
+          for (long e = 1; e <= epochs; e++) {
+            write(s, List.of(of("+I", writer * 1000 + e, "w" + writer, 0)));
+            s.prepareCommit(e);
+            together.await(); // both commit at the same moment: one of them has to retry
+            s.commit(e);
+          }
+        } catch (Throwable t) {
+          failures.add(t);
+          together.reset();
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(120_000);
+    }
+    first.close();
+    assertEquals(List.of(), failures);
+    Table t = Fixtures.load(catalog, "shared");
+    assertEquals(2 * epochs, Fixtures.read(t).size());
+    for (int w = 0; w < 2; w++) {
+      String id = "writer-" + w;
+      List<Long> own = new ArrayList<>();
+      t.snapshots().forEach(s -> {
+        if (id.equals(s.summary().get("laminar.writer-id"))) {
+          own.add(Long.parseLong(s.summary().get("laminar.epoch")));
+        }
+      });
+      assertEquals(java.util.stream.LongStream.rangeClosed(1, epochs).boxed().toList(), own, id);
+    }
+  }
+
+  @Test
   void upsertWithoutAKeyAndAKeyThatIsNotAColumnAreRefused() {
     Map<String, Object> props = upsertProps("nokey");
     props.put("primary.key", "idd");
