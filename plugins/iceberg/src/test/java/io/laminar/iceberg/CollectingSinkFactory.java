@@ -22,6 +22,8 @@ import org.apache.arrow.vector.util.Text;
 final class CollectingSinkFactory implements SinkFactory {
   static final Map<String, List<Map<String, Object>>> ROWS = new ConcurrentHashMap<>();
   static final Map<String, List<Long>> COMMITS = new ConcurrentHashMap<>();
+  /** The committed epochs that carried rows. */
+  static final Map<String, List<Long>> EPOCHS_WITH_ROWS = new ConcurrentHashMap<>();
 
   @Override
   public ConnectorSpec spec() {
@@ -32,7 +34,12 @@ final class CollectingSinkFactory implements SinkFactory {
   public Sink create(ConnectorContext context) {
     List<Map<String, Object>> rows = ROWS.computeIfAbsent(context.name(), k -> Collections.synchronizedList(new ArrayList<>()));
     List<Long> commits = COMMITS.computeIfAbsent(context.name(), k -> Collections.synchronizedList(new ArrayList<>()));
+    List<Long> withRows = EPOCHS_WITH_ROWS.computeIfAbsent(context.name(),
+        k -> Collections.synchronizedList(new ArrayList<>()));
     return new Sink() {
+      private boolean rowsSincePrepare;
+      private final java.util.Set<Long> preparedWithRows = new java.util.HashSet<>();
+
       @Override
       public DeliveryGuarantee maxGuarantee() {
         return DeliveryGuarantee.EXACTLY_ONCE;
@@ -57,16 +64,24 @@ final class CollectingSinkFactory implements SinkFactory {
             row.put(v.getName(), o instanceof Text t ? t.toString() : o);
           }
           rows.add(row);
+          rowsSincePrepare = true;
         }
       }
 
       @Override
       public void prepareCommit(long epoch) {
+        if (rowsSincePrepare) {
+          preparedWithRows.add(epoch);
+        }
+        rowsSincePrepare = false;
       }
 
       @Override
       public void commit(long epoch) {
         commits.add(epoch);
+        if (preparedWithRows.remove(epoch)) {
+          withRows.add(epoch);
+        }
       }
 
       @Override
