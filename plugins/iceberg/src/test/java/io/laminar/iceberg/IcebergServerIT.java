@@ -14,18 +14,26 @@ import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real server (a child JVM running {@code laminar run}) with the packaged iceberg plugin: a
- * bounded generator → the {@code iceberg} sink on a Hadoop catalog, SIGKILLed at three random
+ * bounded generator → the {@code iceberg} sink on a Hadoop catalog and on a JDBC catalog in a
+ * PostgreSQL database the test creates and drops, SIGKILLed at three random
  * moments and restarted each time; at the end every row is in the table exactly once and no epoch
  * has two snapshots. Also: a table of another schema is refused by {@code laminar validate} (exit
  * 78, no stack trace) and an unreachable JDBC catalog exits 69 naming host:port.
@@ -99,11 +107,35 @@ class IcebergServerIT {
     return n;
   }
 
-  @Test
-  void sigkillAtThreeRandomMomentsStillWritesEveryRowExactlyOnce() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"hadoop", "jdbc"})
+  void sigkillAtThreeRandomMomentsStillWritesEveryRowExactlyOnce(String catalogType) throws Exception {
+    String db = Fixtures.unique("iceberg_crash");
+    boolean jdbc = catalogType.equals("jdbc");
+    if (jdbc) {
+      try (Connection c = DriverManager.getConnection(IcebergEngineTest.PG + "postgres", "postgres", "");
+          Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + db);
+      }
+    }
+    try {
+      crashThreeTimes(jdbc, db);
+    } finally {
+      if (jdbc) {
+        try (Connection c = DriverManager.getConnection(IcebergEngineTest.PG + "postgres", "postgres", "");
+            Statement st = c.createStatement()) {
+          st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+      }
+    }
+  }
+
+  private void crashThreeTimes(boolean jdbc, String db) throws Exception {
     Path warehouse = dir.resolve("warehouse");
     Path config = dir.resolve("crash.toml");
-    Files.writeString(config, config("crash", dir.resolve("cp"), hadoop(warehouse, "trades")));
+    String catalog = jdbc ? "\"catalog.type\" = \"jdbc\"\n\"catalog.uri\" = \"" + IcebergEngineTest.PG + db
+        + "\"\n\"catalog.user\" = \"postgres\"\n" : "";
+    Files.writeString(config, config("crash", dir.resolve("cp"), catalog + hadoop(warehouse, "trades")));
     Path logs = dir.resolve("crash");
     Random random = new Random(20261202);
     for (int kill = 0; kill < 3; kill++) {
@@ -118,8 +150,11 @@ class IcebergServerIT {
     assertTrue(last.waitFor(300), "the bounded run ends");
     assertEquals(0, last.exitValue(), last.stderr());
 
-    try (var catalog = Fixtures.hadoopCatalog(warehouse)) {
-      Table t = catalog.loadTable(TableIdentifier.of("lake", "trades"));
+    Catalog reader = jdbc ? CatalogUtil.buildIcebergCatalog("laminar", Map.of("type", "jdbc", "uri",
+        IcebergEngineTest.PG + db, "jdbc.user", "postgres", "warehouse", warehouse.toUri().toString()),
+        new org.apache.hadoop.conf.Configuration()) : Fixtures.hadoopCatalog(warehouse);
+    try {
+      Table t = reader.loadTable(TableIdentifier.of("lake", "trades"));
       List<Map<String, Object>> rows = Fixtures.read(t);
       Set<Long> ids = new HashSet<>();
       long sum = 0;
@@ -139,6 +174,8 @@ class IcebergServerIT {
       List<Long> epochs = Fixtures.epochs(t);
       assertEquals(epochs.stream().distinct().count(), epochs.size(), "no epoch committed twice: " + epochs);
       assertTrue(epochs.size() > 3, "several epochs: " + epochs);
+    } finally {
+      ((java.io.Closeable) reader).close();
     }
     assertTrue(last.stderr().contains("laminar: "), last.stderr());
   }
