@@ -1,7 +1,6 @@
 package io.laminar.iceberg;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

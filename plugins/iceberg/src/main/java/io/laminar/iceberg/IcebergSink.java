@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.iceberg.AppendFiles;
@@ -48,7 +47,6 @@ import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.WriteResult;
-import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 
 /**
@@ -563,11 +561,5 @@ final class IcebergSink implements Sink {
         log.warn("closing the Iceberg catalog: {}", e.getMessage());
       }
     }
-  }
-
-  /** For messages and tests: the table's columns. */
-  String describeTable() {
-    return table == null ? "" : table.schema().columns().stream().map(Types.NestedField::name)
-        .collect(Collectors.joining(", "));
   }
 }
