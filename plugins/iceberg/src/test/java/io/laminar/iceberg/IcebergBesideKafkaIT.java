@@ -67,12 +67,14 @@ class IcebergBesideKafkaIT {
 
   @Test
   void onePipelineWritesIntoIcebergAndKafkaFromOneServer() throws Exception {
-    try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+    // closed in finally: its close() may throw InterruptedException, which try-with-resources warns about
+    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
         .setNumBrokerNodes(1).setNumControllerNodes(1).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("auto.create.topics.enable", "false").build()) {
+        .setConfigProp("auto.create.topics.enable", "false").build();
+    try {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
@@ -131,6 +133,7 @@ class IcebergBesideKafkaIT {
       assertEquals(ROWS, ids.size(), "each row once in kafka");
     } finally {
       removeLinks();
+      cluster.close();
     }
   }
 }
