@@ -58,7 +58,11 @@ public interface Sink extends AutoCloseable {
   default void commit(long epoch) throws ConnectorException {
   }
 
-  /** Discards {@code epoch}'s uncommitted output. */
+  /**
+   * Discards {@code epoch}'s uncommitted output. The engine calls it when a checkpoint fails after
+   * this sink prepared it, then restarts the pipeline from the last completed checkpoint with a new
+   * sink instance and replays the input since then: nothing of the epoch may be carried forward.
+   */
   default void abort(long epoch) throws ConnectorException {
   }
 

@@ -94,9 +94,6 @@ final class IcebergSink implements Sink {
   private String runId;
   private Path stateDir;
   private final TreeMap<Long, PendingEpoch> pending = new TreeMap<>();
-  /** Parts of epochs whose checkpoint was aborted: their rows go out with the next epoch. */
-  private final List<PendingEpoch.Part> carried = new ArrayList<>();
-  private long carriedRows;
 
   IcebergSink(ConnectorContext context, IcebergSettings settings) throws ConnectorException {
     this.context = context;
@@ -405,12 +402,12 @@ final class IcebergSink implements Sink {
 
   @Override
   public void prepareCommit(long epoch) throws ConnectorException {
-    if (writer == null && carried.isEmpty()) {
+    if (writer == null) {
       return;
     }
     try {
-      List<PendingEpoch.Part> parts = new ArrayList<>(carried);
-      long rows = carriedRows;
+      List<PendingEpoch.Part> parts = new ArrayList<>();
+      long rows = 0;
       if (writer != null) {
         WriteResult result = writer.complete();
         rows += writer.rows();
@@ -425,8 +422,6 @@ final class IcebergSink implements Sink {
       PendingEpoch p = new PendingEpoch(epoch, runId, parts, rows);
       p.save(stateDir);
       pending.put(epoch, p);
-      carried.clear();
-      carriedRows = 0;
     } catch (IOException | RuntimeException e) {
       throw ConnectorException.runtime("preparing epoch " + epoch + " of table " + settings.display() + " failed: "
           + Catalogs.message(e), e);
@@ -521,20 +516,19 @@ final class IcebergSink implements Sink {
 
   @Override
   public void abort(long epoch) throws ConnectorException {
-    // The engine goes on after a failed checkpoint without replaying anything, so the epoch's rows
-    // must not be lost: its files go out with the next epoch, and a writer still open stays open.
+    // After an aborted checkpoint the engine restarts the pipeline from the last completed one and
+    // replays its input into a new sink instance, so the epoch's files are deleted, never carried.
     PendingEpoch p = pending.remove(epoch);
     if (p != null) {
-      carried.addAll(p.parts());
-      carriedRows += p.rows();
       try {
+        p.discard(table);
         PendingEpoch.remove(stateDir, epoch);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw ConnectorException.runtime("aborting epoch " + epoch + " of table " + settings.display() + " failed: "
             + e.getMessage(), e);
       }
-      log.info("checkpoint {} was aborted: its {} rows go into table {} with the next epoch", epoch, p.rows(),
-          settings.display());
+      log.info("checkpoint {} was aborted: its {} rows were discarded from table {} (they are replayed)", epoch,
+          p.rows(), settings.display());
     }
   }
 
