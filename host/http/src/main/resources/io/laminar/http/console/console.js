@@ -74,6 +74,7 @@
     var out = d ? d + 'd ' + h + 'h' : h ? h + 'h ' + m + 'm' : m ? m + 'm ' + (s % 60) + 's' : ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
     return neg ? '-' + out : out;
   }
+  function fmtMetric(v) { return Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(3); }
   function fmtBytes(b) {
     if (b == null || !isFinite(b)) { return '–'; }
     var u = ['B', 'KiB', 'MiB', 'GiB'], i = 0;
@@ -174,9 +175,10 @@
     var w = 160, hgt = 28, s = svg('svg', { 'class': 'spark', viewBox: '0 0 ' + w + ' ' + hgt, preserveAspectRatio: 'none' });
     if (rates.length < 2) { return s; }
     var max = Math.max.apply(null, rates.map(function (r) { return r.rowsIn; })) || 1;
-    var t0 = rates[rates.length - 1].t - HISTORY_MS;
+    /* The x axis spans what has been seen, up to HISTORY_MS: a fresh page fills the whole width. */
+    var t0 = rates[0].t, span = Math.max(1, rates[rates.length - 1].t - t0);
     var pts = rates.map(function (r) {
-      return ((r.t - t0) / HISTORY_MS * w).toFixed(1) + ',' + (hgt - 1 - r.rowsIn / max * (hgt - 2)).toFixed(1);
+      return ((r.t - t0) / span * w).toFixed(1) + ',' + (hgt - 1 - r.rowsIn / max * (hgt - 2)).toFixed(1);
     });
     s.appendChild(svg('polyline', { points: pts.join(' ') }));
     s.appendChild(el('title', {}, ['max ' + fmtRate(max) + ' rows/s over the last ' + fmtDuration(Date.now() - rates[0].t)]));
@@ -230,6 +232,15 @@
     var colW = 230, rowH = 44, boxW = 210, boxH = 30, pad = 10;
     var rows = {};
     var all = nodes.slice();
+    /* A lookup join reads its lookup table: shown as one more input of that step. */
+    nodes.forEach(function (n) {
+      var m = /lookup=([A-Za-z0-9_]+)/.exec(n.label);
+      if (m) {
+        var l = { label: 'lookup ' + m[1], depth: n.depth + 1, inputs: [], lookup: true };
+        n.inputs.push(l); all.push(l);
+        maxDepth = Math.max(maxDepth, l.depth);
+      }
+    });
     sinks.forEach(function (s) { all.push({ label: 'sink ' + s, depth: -1, inputs: nodes.length ? [nodes[0]] : [], sink: true }); });
     all.forEach(function (n) {
       n.col = maxDepth - n.depth;
@@ -246,7 +257,7 @@
       });
     });
     all.forEach(function (n) {
-      var kind = n.sink ? 'sink' : n.inputs.length === 0 ? 'source' : 'step';
+      var kind = n.sink ? 'sink' : n.lookup ? 'lookup' : n.inputs.length === 0 ? 'source' : 'step';
       var grp = svg('g', { 'class': 'plan-node ' + kind });
       grp.appendChild(svg('rect', { x: n.x, y: n.y, width: boxW, height: boxH, rx: 4, 'class': kind }));
       var t = svg('text', { x: n.x + 6, y: n.y + 19 });
@@ -278,7 +289,8 @@
   function kvList(obj, progress) {
     var ul = el('ul', { 'class': 'kv' });
     Object.keys(obj || {}).sort().forEach(function (k) {
-      var v = obj[k], li = el('li', {}, [k + ' = ' + (typeof v === 'number' ? fmtInt(v) : String(v))]);
+      var v = obj[k], shown = progress && typeof v === 'number' ? fmtMetric(v) : String(v);
+      var li = el('li', {}, [k + ' = ' + shown]);
       if (progress && /progress|ratio/.test(k) && typeof v === 'number' && v >= 0 && v <= 1) {
         var bar = el('span', { 'class': 'progress', title: (v * 100).toFixed(1) + '%' }, [el('span', {})]);
         bar.firstChild.style.width = (v * 100).toFixed(1) + '%';
