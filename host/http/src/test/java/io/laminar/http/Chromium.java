@@ -50,7 +50,6 @@ final class Chromium implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final List<PageError> errors = new CopyOnWriteArrayList<>();
-  private final List<String> stderr = new CopyOnWriteArrayList<>();
 
   /** The browser executable, if one is installed. */
   static Optional<Path> find() {
@@ -116,7 +115,6 @@ final class Chromium implements AutoCloseable {
       WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
           .buildAsync(URI.create(pageUrl), listener).get(30, TimeUnit.SECONDS);
       Chromium c = new Chromium(process, ws, listener);
-      c.stderr.addAll(lines);
       c.call("Runtime.enable", Map.of());
       c.call("Log.enable", Map.of());
       c.call("Page.enable", Map.of());
@@ -199,6 +197,28 @@ final class Chromium implements AutoCloseable {
     return List.copyOf(errors);
   }
 
+  /** Waits until the page reported an error whose text contains {@code text}. */
+  synchronized PageError awaitError(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (PageError e : errors) {
+        if (e.text().contains(text)) {
+          return e;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no page error containing '" + text + "'; got " + errors);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
+  private synchronized void addError(PageError e) {
+    errors.add(e);
+    notifyAll();
+  }
+
   private void onMessage(JsonNode msg) {
     if (msg.has("id")) {
       CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asLong());
@@ -211,7 +231,7 @@ final class Chromium implements AutoCloseable {
     switch (msg.path("method").asText()) {
       case "Runtime.exceptionThrown" -> {
         JsonNode d = p.path("exceptionDetails");
-        errors.add(new PageError("exception", d.path("exception").path("description").asText(d.path("text").asText())
+        addError(new PageError("exception", d.path("exception").path("description").asText(d.path("text").asText())
             + " at " + d.path("url").asText() + ":" + d.path("lineNumber").asInt()));
       }
       case "Runtime.consoleAPICalled" -> {
@@ -219,13 +239,13 @@ final class Chromium implements AutoCloseable {
         if (type.equals("error") || type.equals("assert")) {
           List<String> args = new ArrayList<>();
           p.path("args").forEach(a -> args.add(a.path("value").asText(a.path("description").asText())));
-          errors.add(new PageError("console." + type, String.join(" ", args)));
+          addError(new PageError("console." + type, String.join(" ", args)));
         }
       }
       case "Log.entryAdded" -> {
         JsonNode e = p.path("entry");
         if (e.path("level").asText().equals("error")) {
-          errors.add(new PageError("log:" + e.path("source").asText(), e.path("text").asText() + " "
+          addError(new PageError("log:" + e.path("source").asText(), e.path("text").asText() + " "
               + e.path("url").asText()));
         }
       }
@@ -285,7 +305,7 @@ final class Chromium implements AutoCloseable {
       try {
         c.onMessage(JSON.readTree(text));
       } catch (IOException e) {
-        c.errors.add(new PageError("protocol", "unreadable DevTools message: " + e.getMessage()));
+        c.addError(new PageError("protocol", "unreadable DevTools message: " + e.getMessage()));
       }
     }
   }

@@ -124,6 +124,11 @@ class ConsoleBrowserTest {
       assertTrue(Files.size(SCREENSHOT) > 0);
       List<Chromium.PageError> errors = browser.errors().stream().filter(e -> !expected401(e)).toList();
       assertEquals(List.of(), errors, "JavaScript errors on the page");
+
+      // The collector sees what it must: an uncaught exception and console.error.
+      browser.eval("setTimeout(() => { throw new Error('collector probe 1'); }, 0); console.error('collector probe 2')");
+      assertEquals("exception", browser.awaitError("collector probe 1", WAIT).kind());
+      assertEquals("console.error", browser.awaitError("collector probe 2", WAIT).kind());
     }
   }
 
