@@ -1,5 +1,6 @@
 package io.laminar.http;
 
+import io.laminar.common.Suggestions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ final class ConsoleAssets {
   /** One file under {@code /console/}, or a 404 naming the files there are. */
   Reply file(String name, Request request) {
     return serve(name, request).orElseGet(() -> Reply.error(404, "not_found", "No console file '" + name + "'."
-        + io.laminar.common.Suggestions.didYouMean(name, FILES.keySet().stream().sorted().toList())));
+        + Suggestions.didYouMean(name, FILES.keySet().stream().sorted().toList())));
   }
 
   private Optional<Reply> serve(String name, Request request) {

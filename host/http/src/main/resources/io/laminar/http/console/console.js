@@ -192,6 +192,7 @@
       var wm = p.watermark ? Date.parse(p.watermark) : null;
       var workers = metric('laminar_pipeline_workers', { pipeline: p.name });
       var stateCell = el('td', { 'class': 'state' }, [p.state || '–']);
+      if (p.restarts != null) { stateCell.appendChild(document.createTextNode(' (' + fmtInt(p.restarts) + ' restarts)')); }
       if (p.last_error) { stateCell.appendChild(el('div', { 'class': 'error' }, [String(p.last_error)])); }
       var row = el('tr', { 'class': 'clickable' + (state.selected === p.name ? ' selected' : ''), 'data-pipeline': p.name, title: 'show the plan' }, [
         el('td', {}, [p.name]), stateCell,
