@@ -121,8 +121,15 @@ class ConsoleBrowserTest {
       assertEquals(LaminarFixture.uri(api, "/").toString(), browser.eval("location.href").asText());
 
       browser.screenshot(SCREENSHOT);
+
+      // Once the engine stops, readiness turns and says why; the pipelines show their new state.
+      fx.stopEngine();
+      browser.await("document.getElementById('ready-badge').textContent === 'not ready'", WAIT);
+      String ready = browser.eval("document.getElementById('ov-ready').textContent").asText();
+      assertTrue(ready.startsWith("not ready: ") && ready.contains("pipeline cheap is "), ready);
+      browser.await("document.querySelector('tr[data-pipeline=\"cheap\"] .state').textContent !== 'RUNNING'", WAIT);
       assertTrue(Files.size(SCREENSHOT) > 0);
-      List<Chromium.PageError> errors = browser.errors().stream().filter(e -> !expected401(e)).toList();
+      List<Chromium.PageError> errors = browser.errors().stream().filter(e -> !expectedStatus(e)).toList();
       assertEquals(List.of(), errors, "JavaScript errors on the page");
 
       // The collector sees what it must: an uncaught exception and console.error.
@@ -143,8 +150,12 @@ class ConsoleBrowserTest {
     return java.util.stream.StreamSupport.stream(r.spliterator(), false).map(JsonNode::asText).toList();
   }
 
-  /** The browser logs every 401 the page received; the test provoked those on purpose. */
-  private static boolean expected401(Chromium.PageError e) {
-    return e.kind().equals("log:network") && e.text().contains("status of 401");
+  /**
+   * The browser logs every error status the page received: the 401s the test provoked on purpose,
+   * and the 503 of {@code /ready} once the engine stopped.
+   */
+  private static boolean expectedStatus(Chromium.PageError e) {
+    return e.kind().equals("log:network") && (e.text().contains("status of 401")
+        || e.text().contains("status of 503") && e.text().endsWith("/ready"));
   }
 }
