@@ -32,6 +32,7 @@ final class Endpoints {
 
   private final ServerContext ctx;
   private final MetricsExporter metrics;
+  private final ConsoleAssets console = new ConsoleAssets();
 
   Endpoints(ServerContext ctx, MetricsExporter metrics) {
     this.ctx = ctx;
@@ -56,7 +57,10 @@ final class Endpoints {
         .add("GET", "/api/v1/sinks", (p, r) -> Reply.json(200, sinks()))
         .add("GET", "/api/v1/connectors", (p, r) -> Reply.json(200, connectors()))
         .add("GET", "/api/v1/plugins", (p, r) -> Reply.json(200, plugins()))
-        .add("POST", "/api/v1/checkpoint", (p, r) -> checkpoint(r));
+        .add("POST", "/api/v1/checkpoint", (p, r) -> checkpoint(r))
+        .add("GET", "/api/v1/server", (p, r) -> Reply.json(200, server()))
+        .add("GET", "/", (p, r) -> console.index(r))
+        .add("GET", "/console/{file}", (p, r) -> console.file(p.get("file"), r));
   }
 
   private Reply health() {
@@ -76,6 +80,19 @@ final class Endpoints {
     boolean ready = engine.state() == Engine.State.RUNNING && engine.ready();
     List<Views.Component> components = engine.components().stream().map(Views.Component::of).toList();
     return Reply.json(ready ? 200 : 503, new Views.Ready(ready, components));
+  }
+
+  /** What the console's overview needs beyond /health: the server's name, checkpoint interval, SQL positions. */
+  private Views.Server server() {
+    var config = ctx.engine().builder().config();
+    Map<String, Views.ServerPipeline> pipelines = new LinkedHashMap<>();
+    config.pipelines().forEach(p -> pipelines.put(p.name(), new Views.ServerPipeline(p.sqlPosition().toString(),
+        p.position().toString(), p.parallelism().orElse(null))));
+    Long interval = config.checkpoint() == null || config.checkpoint().interval() == null ? null
+        : config.checkpoint().interval().toMillis();
+    long uptime = Math.max(0, Duration.between(ctx.startedAt(), Instant.now()).toMillis());
+    return new Views.Server(config.server().name(), ctx.version(), uptime, config.server().workers(), interval,
+        ctx.checkpoints() != null, ctx.authToken().isPresent(), pipelines);
   }
 
   private Optional<PipelineStatus> pipeline(String name) {

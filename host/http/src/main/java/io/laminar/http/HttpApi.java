@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API server: health, readiness, Prometheus metrics and the {@code /api/v1} introspection
- * and checkpoint endpoints, on a Jetty 12 core handler (no servlets).
+ * and checkpoint endpoints, and the web console at {@code /} ({@link ConsoleAssets}), on a Jetty 12
+ * core handler (no servlets).
  *
  * <p>Threads: one acceptor and one selector multiplex every connection (idle keep-alive connections
  * cost no thread), requests run on a small bounded pool sized for a 2-core machine. {@link #close()}

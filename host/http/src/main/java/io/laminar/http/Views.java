@@ -66,4 +66,24 @@ final class Views {
 
   record Checkpoint(long checkpointId, long durationMs, long sizeBytes) {
   }
+
+  /**
+   * {@code GET /api/v1/server}: what the web console's overview shows beyond {@code /health}.
+   *
+   * @param checkpointIntervalMs the periodic checkpoint interval; null without {@code [checkpoint]}
+   * @param checkpointsEnabled whether {@code POST /api/v1/checkpoint} can take one
+   * @param authRequired whether {@code /api/*} needs the bearer token (always true when this is read
+   *     with one)
+   */
+  record Server(String name, String version, long uptimeMs, int workers, Long checkpointIntervalMs,
+      boolean checkpointsEnabled, boolean authRequired, Map<String, ServerPipeline> pipelines) {
+  }
+
+  /**
+   * Where a pipeline is declared: {@code file:line:col} of its SQL text and of its {@code [[pipeline]]},
+   * and its own {@code parallelism} if it sets one.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ServerPipeline(String sqlPosition, String position, Integer parallelism) {
+  }
 }
