@@ -347,8 +347,10 @@ public final class CalcCompiler {
 
   private String literal(Expr.Literal lit) {
     Object v = lit.value();
-    return switch (lit.type()) {
+    return switch (lit.type().kind()) {
       case BOOLEAN -> v.toString();
+      case DECIMAL -> lit.type().isLongDecimal()
+          ? "(" + ((java.math.BigDecimal) v).unscaledValue().longValueExact() + "L)" : constant(v);
       case INT, DATE -> "(" + v + ")";
       case BIGINT, TIMESTAMP, INTERVAL -> "(" + v + "L)";
       case FLOAT -> "Float.intBitsToFloat(" + Float.floatToIntBits((Float) v) + ")";
@@ -384,12 +386,12 @@ public final class CalcCompiler {
     List<Expr> values = call.args().subList(1, call.args().size());
     boolean anyNullValue = values.stream().anyMatch(v -> ((Expr.Literal) v).value() == null);
     String probe;
-    if (x.type == SqlType.VARCHAR) {
-      java.util.Set<String> set = new java.util.HashSet<>();
+    if (x.type == SqlType.VARCHAR || (x.type.isDecimal() && !x.type.isLongDecimal())) {
+      java.util.Set<Object> set = new java.util.HashSet<>();
       for (Expr v : values) {
         Object o = ((Expr.Literal) v).value();
         if (o != null) {
-          set.add((String) o);
+          set.add(o);
         }
       }
       probe = constant(set, "java.util.Set") + ".contains(" + x.value + ")";
@@ -397,7 +399,7 @@ public final class CalcCompiler {
       long[] keys = values.stream().map(v -> ((Expr.Literal) v).value()).filter(java.util.Objects::nonNull)
           .mapToLong(o -> inKey(o, x.type)).toArray();
       String set = constant(new LongHashSet(keys));
-      String key = switch (x.type) {
+      String key = switch (x.type.kind()) {
         case FLOAT, DOUBLE -> "Double.doubleToLongBits(" + x.value + " == 0 ? 0d : (double) " + x.value + ")";
         case BOOLEAN -> "(" + x.value + " ? 1L : 0L)";
         default -> "(long) " + x.value;
@@ -414,7 +416,8 @@ public final class CalcCompiler {
 
   /** The set key of an IN constant of a non-string type: numbers and booleans as longs, floating point by bits. */
   private static long inKey(Object value, SqlType type) {
-    return switch (type) {
+    return switch (type.kind()) {
+      case DECIMAL -> ((java.math.BigDecimal) value).unscaledValue().longValueExact();
       case FLOAT, DOUBLE -> {
         double d = ((Number) value).doubleValue();
         yield Double.doubleToLongBits(d == 0 ? 0d : d);
@@ -508,6 +511,16 @@ public final class CalcCompiler {
   private String expression(Expr.Call call, List<Val> a) {
     SqlType t = call.type();
     String jt = javaType(t);
+    if (t.isDecimal()) {
+      switch (call.op()) {
+        case PLUS, MINUS, TIMES, DIVIDE, MOD, NEGATE, ABS -> {
+          return decimalArithmetic(call, a);
+        }
+        default -> {
+          // CAST, CASE … below
+        }
+      }
+    }
     return switch (call.op()) {
       case PLUS, MINUS -> arithmetic(call, a);
       case TIMES -> exactBinary(call, a, "multiply", " * ");
@@ -548,6 +561,82 @@ public final class CalcCompiler {
     };
   }
 
+  /**
+   * DECIMAL + - * / MOD, negation and ABS at exactly the derived result type: unscaled longs when
+   * the result and every operand have at most 18 digits (and no digit is cut), BigDecimal otherwise.
+   */
+  private String decimalArithmetic(Expr.Call call, List<Val> a) {
+    SqlType t = call.type();
+    int p = t.precision();
+    int s = t.scale();
+    String d = "io.laminar.runtime.Decimals.";
+    boolean compact = t.isLongDecimal();
+    for (Val v : a) {
+      compact &= v.type.isLongDecimal() || v.type == SqlType.INT || v.type == SqlType.BIGINT;
+      compact &= v.type.scale() <= s;
+    }
+    Op op = call.op();
+    if (compact && (op == Op.PLUS || op == Op.MINUS)) {
+      String site = site(call);
+      return d + (op == Op.PLUS ? "add" : "subtract") + "(" + unscaled(a.get(0), s, site) + ", "
+          + unscaled(a.get(1), s, site) + ", " + p + ", " + s + ", " + site + ")";
+    }
+    if (compact && op == Op.TIMES && a.get(0).type.scale() + a.get(1).type.scale() == s) {
+      return d + "multiply((long) " + a.get(0).value + ", " + a.get(0).type.scale() + ", (long) " + a.get(1).value
+          + ", " + a.get(1).type.scale() + ", " + p + ", " + site(call) + ")";
+    }
+    if (compact && (op == Op.NEGATE || op == Op.ABS) && a.get(0).type == t) {
+      return op == Op.NEGATE ? "(-" + a.get(0).value + ")" : "Math.abs(" + a.get(0).value + ")";
+    }
+    String big = switch (op) {
+      case NEGATE -> big(a.get(0)) + ".negate()";
+      case ABS -> big(a.get(0)) + ".abs()";
+      default -> {
+        String method = switch (op) {
+          case PLUS -> "add";
+          case MINUS -> "subtract";
+          case TIMES -> "multiply";
+          case DIVIDE -> "divide";
+          default -> "mod";
+        };
+        yield d + method + "(" + big(a.get(0)) + ", " + big(a.get(1)) + ", " + p + ", " + s + ", " + site(call) + ")";
+      }
+    };
+    if (op == Op.NEGATE || op == Op.ABS) {
+      big = d + "fit(" + big + ", " + p + ", " + s + ", " + site(call) + ")";
+    }
+    return t.isLongDecimal() ? big + ".unscaledValue().longValue()" : big;
+  }
+
+  /** An exact operand (a DECIMAL of at most 18 digits, or an integer) as an unscaled long at {@code scale}. */
+  private static String unscaled(Val v, int scale, String site) {
+    int from = v.type.scale();
+    if (from == scale) {
+      return "(long) " + v.value;
+    }
+    return "io.laminar.runtime.Decimals.up((long) " + v.value + ", " + from + ", " + scale + ", " + site + ")";
+  }
+
+  /** An exact operand (a DECIMAL or an integer) as a BigDecimal. */
+  private static String big(Val v) {
+    if (v.type.isLongDecimal()) {
+      return "io.laminar.runtime.Decimals.big(" + v.value + ", " + v.type.scale() + ")";
+    }
+    if (v.type.isDecimal()) {
+      return v.value;
+    }
+    if (v.type == SqlType.FLOAT || v.type == SqlType.DOUBLE) {
+      return "java.math.BigDecimal.valueOf((double) " + v.value + ")";
+    }
+    return "java.math.BigDecimal.valueOf((long) " + v.value + ")";
+  }
+
+  /** A DECIMAL value as a double. */
+  private static String decimalToDouble(String value, SqlType from) {
+    return from.isLongDecimal() ? "io.laminar.runtime.Decimals.toDouble(" + value + ", " + from.scale() + ")"
+        : value + ".doubleValue()";
+  }
+
   private String arithmetic(Expr.Call call, List<Val> a) {
     SqlType t = call.type();
     String sign = call.op() == Op.PLUS ? " + " : " - ";
@@ -584,8 +673,11 @@ public final class CalcCompiler {
       return value;
     }
     String e = "io.laminar.runtime.Exact.";
+    if (from.isDecimal() || to.isDecimal()) {
+      return decimalCast(value, from, to, site(call));
+    }
     if (from == SqlType.VARCHAR) {
-      String parse = switch (to) {
+      String parse = switch (to.kind()) {
         case INT -> "parseInt";
         case BIGINT, INTERVAL -> "parseLong";
         case FLOAT -> "parseFloat";
@@ -610,9 +702,50 @@ public final class CalcCompiler {
     return convert(value, from, to);
   }
 
+  /**
+   * CAST to or from a DECIMAL (HALF_UP where digits are cut; a value beyond the target's range is
+   * an error).
+   */
+  private String decimalCast(String value, SqlType from, SqlType to, String site) {
+    String d = "io.laminar.runtime.Decimals.";
+    if (to.isDecimal()) {
+      int p = to.precision();
+      int s = to.scale();
+      boolean compact = to.isLongDecimal();
+      String args = ", " + p + ", " + s + ", " + site + ")";
+      if (from == SqlType.VARCHAR) {
+        return d + (compact ? "parse(" : "parseBig(") + value + args;
+      }
+      if (from == SqlType.FLOAT || from == SqlType.DOUBLE) {
+        return d + (compact ? "fromDouble((double) " : "fromDoubleBig((double) ") + value + args;
+      }
+      if (compact && (from.isLongDecimal() || from == SqlType.INT || from == SqlType.BIGINT)) {
+        return d + "fit(" + d + "rescale((long) " + value + ", " + from.scale() + ", " + s + ", " + site + ")" + args;
+      }
+      if (from.isDecimal() || from == SqlType.INT || from == SqlType.BIGINT) {
+        return d + (compact ? "fitLong(" : "fit(") + big(new Val("false", value, from)) + args;
+      }
+      throw new IllegalArgumentException("CAST from " + from + " to " + to);
+    }
+    boolean compact = from.isLongDecimal();
+    return switch (to.kind()) {
+      case VARCHAR -> compact ? d + "toString(" + value + ", " + from.scale() + ")" : value + ".toPlainString()";
+      case DOUBLE -> decimalToDouble(value, from);
+      case FLOAT -> "(float) " + decimalToDouble(value, from);
+      case INT -> compact ? d + "toInt(" + value + ", " + from.scale() + ", " + site + ")" : d + "toInt(" + value + ", "
+          + site + ")";
+      case BIGINT -> compact ? d + "toLong(" + value + ", " + from.scale() + ", " + site + ")" : d + "toLong(" + value
+          + ", " + site + ")";
+      default -> throw new IllegalArgumentException("CAST from " + from + " to " + to);
+    };
+  }
+
   /** An operand widened to the result type so Java arithmetic matches SQL's. */
   private static String operand(Val v, SqlType result) {
-    return switch (result) {
+    if (v.type.isDecimal() && !result.isDecimal()) {
+      return "((" + javaType(result) + ") " + decimalToDouble(v.value, v.type) + ")";
+    }
+    return switch (result.kind()) {
       case DOUBLE -> "((double) " + v.value + ")";
       case FLOAT -> "((float) " + v.value + ")";
       case BIGINT, TIMESTAMP, INTERVAL -> "((long) " + v.value + ")";
@@ -629,6 +762,23 @@ public final class CalcCompiler {
       case GT -> ">";
       default -> ">=";
     };
+    if (a.type.isDecimal() || b.type.isDecimal()) {
+      boolean floating = a.type == SqlType.FLOAT || a.type == SqlType.DOUBLE || b.type == SqlType.FLOAT
+          || b.type == SqlType.DOUBLE;
+      if (floating) {
+        return "(" + operand(a, SqlType.DOUBLE) + " " + sym + " " + operand(b, SqlType.DOUBLE) + ")";
+      }
+      boolean compact = (a.type.isLongDecimal() || a.type == SqlType.INT || a.type == SqlType.BIGINT)
+          && (b.type.isLongDecimal() || b.type == SqlType.INT || b.type == SqlType.BIGINT);
+      if (compact && a.type.scale() == b.type.scale()) {
+        return "(" + a.value + " " + sym + " " + b.value + ")";
+      }
+      if (compact) {
+        return "(io.laminar.runtime.Decimals.compare((long) " + a.value + ", " + a.type.scale() + ", (long) " + b.value
+            + ", " + b.type.scale() + ") " + sym + " 0)";
+      }
+      return "(" + big(a) + ".compareTo(" + big(b) + ") " + sym + " 0)";
+    }
     if (a.type == SqlType.VARCHAR || b.type == SqlType.VARCHAR) {
       return "(" + a.value + ".compareTo(" + b.value + ") " + sym + " 0)";
     }
@@ -645,12 +795,15 @@ public final class CalcCompiler {
   }
 
   /** Java code converting {@code value} of type {@code from} to {@code to} (CAST semantics). */
-  private static String convert(String value, SqlType from, SqlType to) {
+  private String convert(String value, SqlType from, SqlType to) {
     if (from == to) {
       return value;
     }
+    if (from.isDecimal() || to.isDecimal()) {
+      return decimalCast(value, from, to, constant(new ExprSite(Op.CAST, to, null)));
+    }
     if (to == SqlType.VARCHAR) {
-      return switch (from) {
+      return switch (from.kind()) {
         case BOOLEAN -> "io.laminar.runtime.Functions.booleanToString(" + value + ")";
         case TIMESTAMP -> "io.laminar.runtime.Functions.timestampToString(" + value + ")";
         case DATE -> "io.laminar.runtime.Functions.dateToString(" + value + ")";
@@ -658,7 +811,7 @@ public final class CalcCompiler {
       };
     }
     if (from == SqlType.VARCHAR) {
-      return switch (to) {
+      return switch (to.kind()) {
         case INT -> "Integer.parseInt(" + value + ".trim())";
         case BIGINT, INTERVAL -> "Long.parseLong(" + value + ".trim())";
         case FLOAT -> "Float.parseFloat(" + value + ".trim())";
@@ -682,8 +835,9 @@ public final class CalcCompiler {
   }
 
   static String javaType(SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "boolean";
+      case DECIMAL -> t.isLongDecimal() ? "long" : "java.math.BigDecimal";
       case INT, DATE -> "int";
       case BIGINT, TIMESTAMP, INTERVAL -> "long";
       case FLOAT -> "float";
@@ -693,8 +847,9 @@ public final class CalcCompiler {
   }
 
   private static String defaultValue(SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "false";
+      case DECIMAL -> t.isLongDecimal() ? "0L" : "null";
       case INT, DATE -> "0";
       case BIGINT, TIMESTAMP, INTERVAL -> "0L";
       case FLOAT -> "0f";
@@ -704,8 +859,9 @@ public final class CalcCompiler {
   }
 
   static String vectorClass(SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "BitVector";
+      case DECIMAL -> "DecimalVector";
       case INT -> "IntVector";
       case BIGINT, INTERVAL -> "BigIntVector";
       case FLOAT -> "Float4Vector";
@@ -718,8 +874,10 @@ public final class CalcCompiler {
 
   /** Reads row i; fixed-width values straight from the data buffer (the null check is already done). */
   private static String read(String vec, SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "(" + vec + ".get(i) != 0)";
+      // a DECIMAL of at most 18 digits is the low 8 bytes of its little-endian 16
+      case DECIMAL -> t.isLongDecimal() ? vec + "d.getLong(((long) i) << 4)" : vec + ".getObject(i)";
       case VARCHAR -> "new String(" + vec + ".get(i), java.nio.charset.StandardCharsets.UTF_8)";
       case INT, DATE -> vec + "d.getInt(((long) i) << 2)";
       case FLOAT -> vec + "d.getFloat(((long) i) << 2)";
@@ -729,7 +887,7 @@ public final class CalcCompiler {
   }
 
   private static String write(String vec, SqlType t, String value) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> vec + ".set(j, " + value + " ? 1 : 0)";
       case VARCHAR -> vec + ".setSafe(j, " + value + ".getBytes(java.nio.charset.StandardCharsets.UTF_8))";
       default -> vec + ".set(j, " + value + ")";

@@ -79,7 +79,8 @@ final class TestTables {
           ColumnWriter.setNull(v, i);
           continue;
         }
-        switch (t) {
+        switch (t.kind()) {
+          case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(i, (java.math.BigDecimal) o);
           case BIGINT -> ((BigIntVector) v).setSafe(i, ((Number) o).longValue());
           case INT -> ((IntVector) v).setSafe(i, ((Number) o).intValue());
           case DOUBLE -> ((Float8Vector) v).setSafe(i, ((Number) o).doubleValue());

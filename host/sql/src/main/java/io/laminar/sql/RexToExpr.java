@@ -87,8 +87,16 @@ final class RexToExpr {
     if (literal.isNull()) {
       return new Expr.Literal(null, t);
     }
-    Object value = switch (t) {
+    Object value = switch (t.kind()) {
       case BOOLEAN -> literal.getValueAs(Boolean.class);
+      case DECIMAL -> {
+        BigDecimal d = decimalValue(literal.getValueAs(BigDecimal.class), t);
+        if (d == null) {
+          throw new PlanningException("the constant " + literal + " does not fit its type " + t,
+              positions.find(c -> false));
+        }
+        yield d;
+      }
       case INT -> literal.getValueAs(BigDecimal.class).intValueExact();
       case BIGINT -> literal.getValueAs(BigDecimal.class).longValueExact();
       case FLOAT -> literal.getValueAs(BigDecimal.class).floatValue();
@@ -381,8 +389,9 @@ final class RexToExpr {
   /** A search point in the plan's literal representation, or null if it has none. */
   private static Object pointValue(Object v, SqlType t) {
     try {
-      return switch (t) {
+      return switch (t.kind()) {
         case INT -> v instanceof BigDecimal d ? (Object) d.intValueExact() : null;
+        case DECIMAL -> v instanceof BigDecimal d ? decimalValue(d, t) : null;
         case BIGINT, INTERVAL -> v instanceof BigDecimal d ? (Object) d.longValueExact() : null;
         case DOUBLE -> v instanceof BigDecimal d ? (Object) d.doubleValue() : v instanceof Double d ? d : null;
         case FLOAT -> v instanceof BigDecimal d ? (Object) d.floatValue() : null;
@@ -392,6 +401,19 @@ final class RexToExpr {
         case TIMESTAMP -> v instanceof TimestampString ts
             ? (Object) ts.getMillisSinceEpoch() : null;
       };
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A DECIMAL literal's value at its type's scale, or null (no plan literal) if it does not fit
+   * exactly.
+   */
+  private static BigDecimal decimalValue(BigDecimal d, SqlType t) {
+    try {
+      BigDecimal v = d.setScale(t.scale());
+      return v.precision() - v.scale() <= t.precision() - t.scale() ? v : null;
     } catch (ArithmeticException e) {
       return null;
     }
