@@ -20,6 +20,8 @@ public enum ColumnType {
   DOUBLE,
   /** 32-bit floating point. */
   FLOAT,
+  /** Exact decimal DECIMAL(p, s), an Arrow Decimal128: p ≤ 38 digits, s of them after the point. */
+  DECIMAL,
   /** UTF-8 string. */
   VARCHAR,
   /** true/false. */
@@ -31,10 +33,83 @@ public enum ColumnType {
 
   /** Every spelling {@link #parse} accepts, in the order error messages list them. */
   public static final List<String> SPELLINGS = List.of("INT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT8", "FLOAT",
-      "FLOAT4", "VARCHAR", "STRING", "TEXT", "BOOLEAN", "BOOL", "TIMESTAMP", "DATE");
+      "FLOAT4", "DECIMAL", "NUMERIC", "DEC", "VARCHAR", "STRING", "TEXT", "BOOLEAN", "BOOL", "TIMESTAMP", "DATE");
 
-  // An optional length/precision: VARCHAR(255), TIMESTAMP(3).
-  private static final Pattern TYPE = Pattern.compile("([A-Za-z0-9]+)\\s*(?:\\(\\s*(\\d+)\\s*\\))?");
+  // An optional length/precision: VARCHAR(255), TIMESTAMP(3); DECIMAL(p, s) takes two.
+  private static final Pattern TYPE = Pattern.compile(
+      "([A-Za-z0-9]+)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
+
+  /** The precision of a DECIMAL written without one. */
+  public static final int DEFAULT_DECIMAL_PRECISION = 10;
+  /** The largest DECIMAL precision: what a 128-bit unscaled value holds. */
+  public static final int MAX_DECIMAL_PRECISION = 38;
+
+  /**
+   * A parsed column type: the type, and for DECIMAL its precision and scale (0 otherwise); or, when
+   * the text names a type but its parameters are wrong, {@code error} says what is wrong.
+   */
+  public record Spec(ColumnType type, int precision, int scale, String error) {
+    /** The Arrow type of the column. */
+    public ArrowType arrowType() {
+      return type == DECIMAL ? new ArrowType.Decimal(precision, scale, 128) : type.arrowType();
+    }
+
+    /** The type as SQL writes it: {@code DECIMAL(10, 2)}, {@code INT}. */
+    public String sql() {
+      return type == DECIMAL ? "DECIMAL(" + precision + ", " + scale + ")" : type.name();
+    }
+  }
+
+  /**
+   * Parses a type with its parameters: like {@link #parse}, and DECIMAL/NUMERIC/DEC with optional
+   * precision (1 to 38, default 10) and scale (0 to the precision, default 0). Empty when the text
+   * names no type; a {@link Spec} with an {@code error} when the parameters are wrong.
+   */
+  public static Optional<Spec> parseSpec(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    Matcher m = TYPE.matcher(text.strip());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    Optional<ColumnType> type = byName(m.group(1).toUpperCase(Locale.ROOT));
+    if (type.isEmpty()) {
+      return Optional.empty();
+    }
+    String first = m.group(2);
+    String second = m.group(3);
+    if (type.get() == DECIMAL) {
+      int p = first == null ? DEFAULT_DECIMAL_PRECISION : parseSmall(first);
+      int sc = second == null ? 0 : parseSmall(second);
+      if (p < 1 || p > MAX_DECIMAL_PRECISION) {
+        return Optional.of(new Spec(DECIMAL, 0, 0, "DECIMAL precision " + first + " is out of range: it must be 1 to "
+            + MAX_DECIMAL_PRECISION + " digits"));
+      }
+      if (sc > p) {
+        return Optional.of(new Spec(DECIMAL, 0, 0, "DECIMAL scale " + second + " is larger than its precision " + p
+            + ": the scale counts digits after the point, of the " + p + " digits in all"));
+      }
+      return Optional.of(new Spec(DECIMAL, p, sc, null));
+    }
+    if (second != null) {
+      return Optional.of(new Spec(type.get(), 0, 0, type.get() + " takes at most one parameter, not '" + text.strip()
+          + "'"));
+    }
+    if (first != null && type.get() == TIMESTAMP && parseSmall(first) > 3) {
+      return Optional.of(new Spec(TIMESTAMP, 0, 0, "TIMESTAMP(" + first + ") is not supported: timestamps hold "
+          + "milliseconds; use TIMESTAMP or TIMESTAMP(3)"));
+    }
+    if (first != null && type.get() != VARCHAR && type.get() != TIMESTAMP) {
+      return Optional.of(new Spec(type.get(), 0, 0, type.get() + " takes no parameter, not '" + text.strip() + "'"));
+    }
+    return Optional.of(new Spec(type.get(), 0, 0, null));
+  }
+
+  /** A non-negative number of at most 9 digits, or Integer.MAX_VALUE when longer. */
+  private static int parseSmall(String digits) {
+    return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+  }
 
   /**
    * Parses a type name case-insensitively, with aliases. A length is accepted on the string types
@@ -49,6 +124,12 @@ public enum ColumnType {
       return Optional.empty();
     }
     Optional<ColumnType> type = byName(m.group(1).toUpperCase(Locale.ROOT));
+    if (type.isPresent() && type.get() == DECIMAL) {
+      return parseSpec(text).filter(spec -> spec.error() == null).map(Spec::type);
+    }
+    if (m.group(3) != null) {
+      return Optional.empty();
+    }
     if (m.group(2) == null || type.isEmpty()) {
       return type;
     }
@@ -74,6 +155,10 @@ public enum ColumnType {
       case "FLOAT":
       case "FLOAT4":
         return Optional.of(FLOAT);
+      case "DECIMAL":
+      case "NUMERIC":
+      case "DEC":
+        return Optional.of(DECIMAL);
       case "VARCHAR":
       case "STRING":
       case "TEXT":
@@ -90,7 +175,7 @@ public enum ColumnType {
     }
   }
 
-  /** The Arrow type vectors of this column use. */
+  /** The Arrow type vectors of this column use (DECIMAL: its default, DECIMAL(10, 0); see {@link Spec}). */
   public ArrowType arrowType() {
     switch (this) {
       case INT:
@@ -101,6 +186,8 @@ public enum ColumnType {
         return new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
       case FLOAT:
         return new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+      case DECIMAL:
+        return new ArrowType.Decimal(DEFAULT_DECIMAL_PRECISION, 0, 128);
       case VARCHAR:
         return ArrowType.Utf8.INSTANCE;
       case BOOLEAN:

@@ -71,13 +71,17 @@ final class SchemaReader {
     }
     String columnLabel = name.map(n -> "column '" + n + "' of " + ownerLabel).orElse(c.label());
     TableReader col = c.relabel(columnLabel);
-    Optional<ColumnType> type = col.requiredString("type").flatMap(text -> {
-      Optional<ColumnType> parsed = ColumnType.parse(text);
+    Optional<ColumnType.Spec> type = col.requiredString("type").flatMap(text -> {
+      Optional<ColumnType.Spec> parsed = ColumnType.parseSpec(text);
       if (parsed.isEmpty()) {
         String bare = text.replaceAll("\\(.*", "").strip();
         col.error(col.valuePosition("type"), "unknown type '" + text + "' for " + columnLabel + "."
             + Suggestions.didYouMean(bare, ColumnType.SPELLINGS)
             + " Supported types: " + String.join(", ", ColumnType.SPELLINGS));
+      } else if (parsed.get().error() != null) {
+        col.error(col.valuePosition("type"), "invalid type '" + text + "' for " + columnLabel + ": "
+            + parsed.get().error());
+        return Optional.empty();
       }
       return parsed;
     });
@@ -85,7 +89,8 @@ final class SchemaReader {
     if (name.isEmpty() || type.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ColumnDef(name.get(), type.get(), nullable, col.position()));
+    return Optional.of(new ColumnDef(name.get(), type.get().type(), nullable, col.position(), type.get().precision(),
+        type.get().scale()));
   }
 
   /** The owner's watermark, checked against its (valid) columns. */

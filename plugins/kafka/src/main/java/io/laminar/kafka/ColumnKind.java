@@ -8,10 +8,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /** The column types the Kafka connector reads and writes, named as in SQL. */
 enum ColumnKind {
-  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
+  INT, BIGINT, FLOAT, DOUBLE, DECIMAL, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
 
   /** The list of supported types for messages. */
-  static final String SUPPORTED = "INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP (ms), DATE (day)";
+  static final String SUPPORTED = "INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p, s), VARCHAR, BOOLEAN, TIMESTAMP (ms), DATE (day)";
 
   /** The kind of an Arrow type, if the connector supports it. */
   static Optional<ColumnKind> of(ArrowType type) {
@@ -26,6 +26,9 @@ enum ColumnKind {
     }
     if (type instanceof ArrowType.FloatingPoint f && f.getPrecision() == FloatingPointPrecision.DOUBLE) {
       return Optional.of(DOUBLE);
+    }
+    if (type instanceof ArrowType.Decimal d && d.getBitWidth() == 128) {
+      return Optional.of(DECIMAL);
     }
     if (type instanceof ArrowType.Utf8) {
       return Optional.of(VARCHAR);

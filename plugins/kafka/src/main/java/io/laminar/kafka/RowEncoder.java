@@ -69,6 +69,9 @@ final class RowEncoder {
       writeDouble(g, fv.get(row));
     } else if (v instanceof Float4Vector fv) {
       writeDouble(g, fv.get(row));
+    } else if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      // the exact digits as a JSON number, never in exponent form
+      g.writeNumber(dv.getObject(row).toPlainString());
     } else if (v instanceof BitVector bv) {
       g.writeBoolean(bv.get(row) != 0);
     } else if (v instanceof VarCharVector sv) {
@@ -93,6 +96,9 @@ final class RowEncoder {
     }
     if (v instanceof DateDayVector dv) {
       return LocalDate.ofEpochDay(dv.get(row)).toString();
+    }
+    if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      return dv.getObject(row).toPlainString();
     }
     return String.valueOf(v.getObject(row));
   }

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -36,6 +37,9 @@ final class Cells {
       writeDouble(g, fv.get(row));
     } else if (v instanceof Float4Vector fv) {
       writeDouble(g, fv.get(row));
+    } else if (v instanceof DecimalVector dv) {
+      // the exact digits, as a JSON number (never in exponent form)
+      g.writeNumber(dv.getObject(row).toPlainString());
     } else if (v instanceof BitVector bv) {
       g.writeBoolean(bv.get(row) != 0);
     } else if (v instanceof VarCharVector sv) {
@@ -81,6 +85,9 @@ final class Cells {
     }
     if (v instanceof VarCharVector sv) {
       return new String(sv.get(row), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (v instanceof DecimalVector dv) {
+      return dv.getObject(row).toPlainString();
     }
     return String.valueOf(v.getObject(row));
   }

@@ -182,12 +182,23 @@ final class CsvLookupSource implements LookupSource {
           return parseTimestamp(text);
         case Date:
           return LocalDate.parse(text).toEpochDay();
+        case Decimal:
+          return decimal(text, (ArrowType.Decimal) t);
         default:
           return text;
       }
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+    } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
       throw bad(line, "column '" + field.getName() + "': cannot read '" + text + "' as " + t);
     }
+  }
+
+  /** The exact decimal of {@code text} at the column's scale; more digits than the column holds fail. */
+  static java.math.BigDecimal decimal(String text, ArrowType.Decimal type) {
+    java.math.BigDecimal v = new java.math.BigDecimal(text.strip()).setScale(type.getScale());
+    if (v.precision() > type.getPrecision() && v.signum() != 0) {
+      throw new ArithmeticException("more than " + type.getPrecision() + " digits");
+    }
+    return v;
   }
 
   private static long parseTimestamp(String text) {
@@ -321,6 +332,8 @@ final class CsvLookupSource implements LookupSource {
       dv.setSafe(i, (int) (long) (Long) value);
     } else if (v instanceof VarCharVector sv) {
       sv.setSafe(i, ((String) value).getBytes(StandardCharsets.UTF_8));
+    } else if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      dv.setSafe(i, (java.math.BigDecimal) value);
     }
   }
 
