@@ -511,6 +511,12 @@ public final class CalcCompiler {
   private String expression(Expr.Call call, List<Val> a) {
     SqlType t = call.type();
     String jt = javaType(t);
+    if (call.op() == Op.MOD && !t.isDecimal() && (a.get(0).type.isDecimal() || a.get(1).type.isDecimal())) {
+      // MOD(DECIMAL(p, 0), INT) is the divisor's type (Calcite's inference), and |result| < |divisor|
+      String r = "io.laminar.runtime.Decimals.mod(" + big(a.get(0)) + ", " + big(a.get(1)) + ", "
+          + SqlType.MAX_DECIMAL_PRECISION + ", 0, " + site(call) + ")";
+      return t == SqlType.INT ? r + ".intValueExact()" : r + ".longValueExact()";
+    }
     if (t.isDecimal()) {
       switch (call.op()) {
         case PLUS, MINUS, TIMES, DIVIDE, MOD, NEGATE, ABS -> {
