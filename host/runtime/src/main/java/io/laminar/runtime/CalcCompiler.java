@@ -726,7 +726,7 @@ public final class CalcCompiler {
         return d + (compact ? "fromDouble((double) " : "fromDoubleBig((double) ") + value + args;
       }
       if (compact && (from.isLongDecimal() || from == SqlType.INT || from == SqlType.BIGINT)) {
-        return d + "fit(" + d + "rescale((long) " + value + ", " + from.scale() + ", " + s + ", " + site + ")" + args;
+        return d + "cast((long) " + value + ", " + from.scale() + args;
       }
       if (from.isDecimal() || from == SqlType.INT || from == SqlType.BIGINT) {
         return d + (compact ? "fitLong(" : "fit(") + big(new Val("false", value, from)) + args;

@@ -77,6 +77,15 @@ public final class Decimals {
     return q;
   }
 
+  /** CAST of unscaled v (scale {@code from}) to DECIMAL(p ≤ 18, s): HALF_UP, and an error naming v beyond p digits. */
+  public static long cast(long v, int from, int precision, int scale, ExprSite site) {
+    long r = rescale(v, from, scale, site);
+    if (r >= POW10[precision] || r <= -POW10[precision]) {
+      throw site.decimalOverflow(BigDecimal.valueOf(v, from));
+    }
+    return r;
+  }
+
   /** a + b, both unscaled at the result's scale. */
   public static long add(long a, long b, int precision, int scale, ExprSite site) {
     long r = a + b;

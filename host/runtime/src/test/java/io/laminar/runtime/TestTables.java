@@ -80,7 +80,8 @@ final class TestTables {
           continue;
         }
         switch (t.kind()) {
-          case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(i, (java.math.BigDecimal) o);
+          case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(i,
+              ((java.math.BigDecimal) o).setScale(t.scale()));
           case BIGINT -> ((BigIntVector) v).setSafe(i, ((Number) o).longValue());
           case INT -> ((IntVector) v).setSafe(i, ((Number) o).intValue());
           case DOUBLE -> ((Float8Vector) v).setSafe(i, ((Number) o).doubleValue());
