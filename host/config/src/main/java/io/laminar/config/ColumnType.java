@@ -26,18 +26,23 @@ public enum ColumnType {
   VARCHAR,
   /** true/false. */
   BOOLEAN,
-  /** Milliseconds since the epoch, no time zone. */
+  /** Since the epoch, no time zone: TIMESTAMP(3) milliseconds (the default) or TIMESTAMP(6) microseconds. */
   TIMESTAMP,
+  /** TIMESTAMP WITH LOCAL TIME ZONE: an instant, epoch milliseconds (Arrow Timestamp(MILLISECOND, "UTC")). */
+  TIMESTAMP_LTZ,
   /** Days since the epoch. */
   DATE;
 
   /** Every spelling {@link #parse} accepts, in the order error messages list them. */
   public static final List<String> SPELLINGS = List.of("INT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT8", "FLOAT",
-      "FLOAT4", "DECIMAL", "NUMERIC", "DEC", "VARCHAR", "STRING", "TEXT", "BOOLEAN", "BOOL", "TIMESTAMP", "DATE");
+      "FLOAT4", "DECIMAL", "NUMERIC", "DEC", "VARCHAR", "STRING", "TEXT", "BOOLEAN", "BOOL", "TIMESTAMP", "TIMESTAMP_LTZ", "TIMESTAMP WITH LOCAL TIME ZONE", "DATE");
 
   // An optional length/precision: VARCHAR(255), TIMESTAMP(3); DECIMAL(p, s) takes two.
   private static final Pattern TYPE = Pattern.compile(
-      "([A-Za-z0-9]+)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
+      "([A-Za-z0-9_]+)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
+
+  private static final Pattern LOCAL_TIME_ZONE = Pattern.compile(
+      "(?i)TIMESTAMP\\s*(?:\\(\\s*(\\d+)\\s*\\))?\\s+WITH\\s+LOCAL\\s+TIME\\s+ZONE");
 
   /** The precision of a DECIMAL written without one. */
   public static final int DEFAULT_DECIMAL_PRECISION = 10;
@@ -51,12 +56,21 @@ public enum ColumnType {
   public record Spec(ColumnType type, int precision, int scale, String error) {
     /** The Arrow type of the column. */
     public ArrowType arrowType() {
-      return type == DECIMAL ? new ArrowType.Decimal(precision, scale, 128) : type.arrowType();
+      if (type == DECIMAL) {
+        return new ArrowType.Decimal(precision, scale, 128);
+      }
+      if (type == TIMESTAMP && precision == 6) {
+        return new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
+      }
+      return type.arrowType();
     }
 
-    /** The type as SQL writes it: {@code DECIMAL(10, 2)}, {@code INT}. */
+    /** The type as SQL writes it: {@code DECIMAL(10, 2)}, {@code TIMESTAMP(6)}, {@code INT}. */
     public String sql() {
-      return type == DECIMAL ? "DECIMAL(" + precision + ", " + scale + ")" : type.name();
+      if (type == DECIMAL) {
+        return "DECIMAL(" + precision + ", " + scale + ")";
+      }
+      return type == TIMESTAMP && precision == 6 ? "TIMESTAMP(6)" : type.name();
     }
   }
 
@@ -68,6 +82,11 @@ public enum ColumnType {
   public static Optional<Spec> parseSpec(String text) {
     if (text == null) {
       return Optional.empty();
+    }
+    Matcher ltz = LOCAL_TIME_ZONE.matcher(text.strip());
+    if (ltz.matches()) {
+      // TIMESTAMP[(p)] WITH LOCAL TIME ZONE is TIMESTAMP_LTZ[(p)]
+      text = "TIMESTAMP_LTZ" + (ltz.group(1) == null ? "" : "(" + ltz.group(1) + ")");
     }
     Matcher m = TYPE.matcher(text.strip());
     if (!m.matches()) {
@@ -96,11 +115,23 @@ public enum ColumnType {
       return Optional.of(new Spec(type.get(), 0, 0, type.get() + " takes at most one parameter, not '" + text.strip()
           + "'"));
     }
-    if (first != null && type.get() == TIMESTAMP && parseSmall(first) > 3) {
-      return Optional.of(new Spec(TIMESTAMP, 0, 0, "TIMESTAMP(" + first + ") is not supported: timestamps hold "
-          + "milliseconds; use TIMESTAMP or TIMESTAMP(3)"));
+    if (type.get() == TIMESTAMP) {
+      int p = first == null ? 3 : parseSmall(first);
+      if (p > 6) {
+        return Optional.of(new Spec(TIMESTAMP, 0, 0, "TIMESTAMP(" + first + ") is not supported: timestamps hold "
+            + "milliseconds (TIMESTAMP, TIMESTAMP(3)) or microseconds (TIMESTAMP(6))"));
+      }
+      // TIMESTAMP(0) to (3) are stored in milliseconds, (4) to (6) in microseconds
+      return Optional.of(new Spec(TIMESTAMP, p <= 3 ? 3 : 6, 0, null));
     }
-    if (first != null && type.get() != VARCHAR && type.get() != TIMESTAMP) {
+    if (type.get() == TIMESTAMP_LTZ) {
+      if (first != null && parseSmall(first) > 3) {
+        return Optional.of(new Spec(TIMESTAMP_LTZ, 0, 0, "TIMESTAMP_LTZ(" + first + ") is not supported: a "
+            + "TIMESTAMP WITH LOCAL TIME ZONE holds milliseconds; use TIMESTAMP_LTZ or TIMESTAMP_LTZ(3)"));
+      }
+      return Optional.of(new Spec(TIMESTAMP_LTZ, 3, 0, null));
+    }
+    if (first != null && type.get() != VARCHAR) {
       return Optional.of(new Spec(type.get(), 0, 0, type.get() + " takes no parameter, not '" + text.strip() + "'"));
     }
     return Optional.of(new Spec(type.get(), 0, 0, null));
@@ -113,33 +144,10 @@ public enum ColumnType {
 
   /**
    * Parses a type name case-insensitively, with aliases. A length is accepted on the string types
-   * ({@code VARCHAR(255)}) and a precision of at most 3 on TIMESTAMP, which stores milliseconds.
+   * ({@code VARCHAR(255)}), a precision on TIMESTAMP (up to 6) and DECIMAL; see {@link #parseSpec}.
    */
   public static Optional<ColumnType> parse(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    Matcher m = TYPE.matcher(text.strip());
-    if (!m.matches()) {
-      return Optional.empty();
-    }
-    Optional<ColumnType> type = byName(m.group(1).toUpperCase(Locale.ROOT));
-    if (type.isPresent() && type.get() == DECIMAL) {
-      return parseSpec(text).filter(spec -> spec.error() == null).map(Spec::type);
-    }
-    if (m.group(3) != null) {
-      return Optional.empty();
-    }
-    if (m.group(2) == null || type.isEmpty()) {
-      return type;
-    }
-    if (type.get() == VARCHAR) {
-      return type;
-    }
-    if (type.get() == TIMESTAMP && m.group(2).length() == 1 && Integer.parseInt(m.group(2)) <= 3) {
-      return type;
-    }
-    return Optional.empty();
+    return parseSpec(text).filter(spec -> spec.error() == null).map(Spec::type);
   }
 
   private static Optional<ColumnType> byName(String name) {
@@ -168,6 +176,8 @@ public enum ColumnType {
         return Optional.of(BOOLEAN);
       case "TIMESTAMP":
         return Optional.of(TIMESTAMP);
+      case "TIMESTAMP_LTZ":
+        return Optional.of(TIMESTAMP_LTZ);
       case "DATE":
         return Optional.of(DATE);
       default:
@@ -194,6 +204,8 @@ public enum ColumnType {
         return ArrowType.Bool.INSTANCE;
       case TIMESTAMP:
         return new ArrowType.Timestamp(TimeUnit.MILLISECOND, null);
+      case TIMESTAMP_LTZ:
+        return new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
       case DATE:
         return new ArrowType.Date(DateUnit.DAY);
       default:

@@ -21,7 +21,7 @@ class ColumnTypeTest {
   @ParameterizedTest
   @CsvSource({"INT,INT", "integer,INT", "BIGINT,BIGINT", "Double,DOUBLE", "FLOAT8,DOUBLE", "FLOAT,FLOAT",
       "float4,FLOAT", "VARCHAR,VARCHAR", "STRING,VARCHAR", "text,VARCHAR", "VARCHAR(255),VARCHAR",
-      "BOOLEAN,BOOLEAN", "bool,BOOLEAN", "TIMESTAMP,TIMESTAMP", "TIMESTAMP(3),TIMESTAMP", "date,DATE", "DECIMAL,DECIMAL", "numeric(12),DECIMAL", "DEC(38),DECIMAL"})
+      "BOOLEAN,BOOLEAN", "bool,BOOLEAN", "TIMESTAMP,TIMESTAMP", "TIMESTAMP(3),TIMESTAMP", "date,DATE", "DECIMAL,DECIMAL", "numeric(12),DECIMAL", "DEC(38),DECIMAL", "TIMESTAMP(6),TIMESTAMP", "timestamp_ltz,TIMESTAMP_LTZ"})
   void parsesEveryAliasCaseInsensitively(String text, ColumnType expected) {
     assertEquals(Optional.of(expected), ColumnType.parse(text));
   }

@@ -126,7 +126,7 @@ class MalformedConfigTest {
         + "type = \"VARCHR\"\n");
     assertOnlyError(load(f), f, 6, 8, "unknown type 'VARCHR' for column 'sym' of source 's'. Did you mean 'VARCHAR'?"
         + " Supported types: INT, INTEGER, BIGINT, DOUBLE, FLOAT8, FLOAT, FLOAT4, DECIMAL, NUMERIC, DEC, VARCHAR,"
-        + " STRING, TEXT, BOOLEAN, BOOL, TIMESTAMP, DATE");
+        + " STRING, TEXT, BOOLEAN, BOOL, TIMESTAMP, TIMESTAMP_LTZ, TIMESTAMP WITH LOCAL TIME ZONE, DATE");
   }
 
   private void assertTypeError(String type, String message) {
@@ -149,8 +149,36 @@ class MalformedConfigTest {
 
   @Test
   void subMillisecondTimestampIsRefusedAtTheType() {
-    assertTypeError("TIMESTAMP(9)", "TIMESTAMP(9) is not supported: timestamps hold milliseconds; use TIMESTAMP or"
-        + " TIMESTAMP(3)");
+    assertTypeError("TIMESTAMP(9)", "TIMESTAMP(9) is not supported: timestamps hold milliseconds (TIMESTAMP,"
+        + " TIMESTAMP(3)) or microseconds (TIMESTAMP(6))");
+    assertTypeError("TIMESTAMP_LTZ(6)", "TIMESTAMP_LTZ(6) is not supported: a TIMESTAMP WITH LOCAL TIME ZONE holds"
+        + " milliseconds; use TIMESTAMP_LTZ or TIMESTAMP_LTZ(3)");
+  }
+
+  @Test
+  void timestampPrecisionsAndLocalTimeZoneMapToArrow() {
+    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n"
+        + "schema = [{ name = \"a\", type = \"TIMESTAMP(6)\" }, { name = \"b\", type = \"timestamp(0)\" },"
+        + " { name = \"c\", type = \"TIMESTAMP_LTZ\" }, { name = \"d\", type = \"TIMESTAMP(3) WITH LOCAL TIME ZONE\" }]\n");
+    ConfigResult r = load(f);
+    assertEquals(List.of(), r.errors());
+    List<ColumnDef> columns = r.config().sources().get(0).schema();
+    assertEquals(List.of(new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+        org.apache.arrow.vector.types.TimeUnit.MICROSECOND, null),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND,
+            null),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND,
+            "UTC"),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND,
+            "UTC")), Schemas.toArrow(columns).getFields().stream().map(x -> x.getType()).toList());
+  }
+
+  @Test
+  void aMicrosecondWatermarkColumnIsRefusedWithTheReason() {
+    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n[[source.schema]]\nname = \"ts\"\n"
+        + "type = \"TIMESTAMP(6)\"\n[source.watermark]\ncolumn = \"ts\"\n");
+    assertOnlyError(load(f), f, 8, 10, "watermark column 'ts' of source 's' must be TIMESTAMP (or TIMESTAMP(3)), but it"
+        + " is TIMESTAMP(6): event time is kept in milliseconds; declare the column TIMESTAMP(3)");
   }
 
   @Test
@@ -200,7 +228,7 @@ class MalformedConfigTest {
   @Test
   void watermarkOnNonTimestampColumnIsRejected() {
     Path f = file(source("s") + "[source.watermark]\ncolumn = \"id\"\n");
-    assertOnlyError(load(f), f, 6, 10, "watermark column 'id' of source 's' must be TIMESTAMP, but it is BIGINT");
+    assertOnlyError(load(f), f, 6, 10, "watermark column 'id' of source 's' must be TIMESTAMP (or TIMESTAMP(3)), but it is BIGINT");
   }
 
   @Test

@@ -30,8 +30,15 @@ public final class SqlType {
     DECIMAL,
     /** Arrow Utf8. */
     VARCHAR,
-    /** Arrow Timestamp(MILLISECOND), no zone. */
+    /** Arrow Timestamp(MILLISECOND), no zone: TIMESTAMP(3). */
     TIMESTAMP,
+    /** Arrow Timestamp(MICROSECOND), no zone: TIMESTAMP(6), epoch microseconds. */
+    TIMESTAMP_MICROS,
+    /**
+     * Arrow Timestamp(MILLISECOND, "UTC"): TIMESTAMP(3) WITH LOCAL TIME ZONE, an instant in epoch
+     * milliseconds (shown and converted in the session time zone, which is UTC).
+     */
+    TIMESTAMP_LTZ,
     /** Arrow Date(DAY). */
     DATE,
     /** A day-time interval in milliseconds; stored as Int(64) if it ever reaches a vector. */
@@ -60,6 +67,12 @@ public final class SqlType {
   /** Arrow Timestamp(MILLISECOND), no zone. */
   public static final SqlType TIMESTAMP = new SqlType(Kind.TIMESTAMP, 3, 0,
       new ArrowType.Timestamp(TimeUnit.MILLISECOND, null));
+  /** Arrow Timestamp(MICROSECOND), no zone: TIMESTAMP(6). */
+  public static final SqlType TIMESTAMP_MICROS = new SqlType(Kind.TIMESTAMP_MICROS, 6, 0,
+      new ArrowType.Timestamp(TimeUnit.MICROSECOND, null));
+  /** Arrow Timestamp(MILLISECOND, "UTC"): TIMESTAMP WITH LOCAL TIME ZONE. */
+  public static final SqlType TIMESTAMP_LTZ = new SqlType(Kind.TIMESTAMP_LTZ, 3, 0,
+      new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC"));
   /** Arrow Date(DAY). */
   public static final SqlType DATE = new SqlType(Kind.DATE, 0, 0, new ArrowType.Date(DateUnit.DAY));
   /** A day-time interval in milliseconds. */
@@ -135,7 +148,17 @@ public final class SqlType {
 
   /** Whether values are held as a Java {@code long} at run time (DECIMALs aside). */
   public boolean isLongValued() {
-    return kind == Kind.BIGINT || kind == Kind.TIMESTAMP || kind == Kind.INTERVAL;
+    return kind == Kind.BIGINT || isTimestamp() || kind == Kind.INTERVAL;
+  }
+
+  /** Whether this is one of the timestamp types (TIMESTAMP(3), TIMESTAMP(6), WITH LOCAL TIME ZONE). */
+  public boolean isTimestamp() {
+    return kind == Kind.TIMESTAMP || kind == Kind.TIMESTAMP_MICROS || kind == Kind.TIMESTAMP_LTZ;
+  }
+
+  /** A timestamp's units per millisecond: 1000 for TIMESTAMP(6), 1 otherwise. */
+  public long unitsPerMilli() {
+    return kind == Kind.TIMESTAMP_MICROS ? 1000 : 1;
   }
 
   /** Whether values are held as a Java {@code int} at run time. */
@@ -145,7 +168,11 @@ public final class SqlType {
 
   /** The SQL name: {@code INT}, {@code DECIMAL(10, 2)}. */
   public String name() {
-    return kind == Kind.DECIMAL ? "DECIMAL(" + precision + ", " + scale + ")" : kind.name();
+    return switch (kind) {
+      case DECIMAL -> "DECIMAL(" + precision + ", " + scale + ")";
+      case TIMESTAMP_MICROS -> "TIMESTAMP(6)";
+      default -> kind.name();
+    };
   }
 
   @Override
@@ -154,8 +181,9 @@ public final class SqlType {
   }
 
   /**
-   * The plan type of an Arrow type, or {@code null} if the type is not supported. Timestamps of any
-   * zone map to TIMESTAMP but only millisecond precision is accepted; decimals must be 128-bit.
+   * The plan type of an Arrow type, or {@code null} if the type is not supported: a timestamp of
+   * milliseconds without a zone is TIMESTAMP, with one TIMESTAMP WITH LOCAL TIME ZONE (an instant),
+   * of microseconds without a zone TIMESTAMP(6); decimals must be 128-bit.
    */
   public static SqlType fromArrow(ArrowType type) {
     if (type instanceof ArrowType.Bool) {
@@ -184,7 +212,10 @@ public final class SqlType {
       return VARCHAR;
     }
     if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MILLISECOND) {
-      return TIMESTAMP;
+      return t.getTimezone() == null ? TIMESTAMP : TIMESTAMP_LTZ;
+    }
+    if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MICROSECOND && t.getTimezone() == null) {
+      return TIMESTAMP_MICROS;
     }
     if (type instanceof ArrowType.Date d && d.getUnit() == DateUnit.DAY) {
       return DATE;

@@ -352,7 +352,7 @@ public final class CalcCompiler {
       case DECIMAL -> lit.type().isLongDecimal()
           ? "(" + ((java.math.BigDecimal) v).unscaledValue().longValueExact() + "L)" : constant(v);
       case INT, DATE -> "(" + v + ")";
-      case BIGINT, TIMESTAMP, INTERVAL -> "(" + v + "L)";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "(" + v + "L)";
       case FLOAT -> "Float.intBitsToFloat(" + Float.floatToIntBits((Float) v) + ")";
       case DOUBLE -> "Double.longBitsToDouble(" + Double.doubleToLongBits((Double) v) + "L)";
       case VARCHAR -> constant(v);
@@ -653,15 +653,23 @@ public final class CalcCompiler {
       return "(int) (" + date.value + sign + "(" + interval.value + " / 86400000L))";
     }
     if (isExact(t)) {
-      return "io.laminar.runtime.Exact." + (call.op() == Op.PLUS ? "add" : "subtract") + "(" + operand(a.get(0), t)
-          + ", " + operand(a.get(1), t) + ", " + site(call) + ")";
+      return "io.laminar.runtime.Exact." + (call.op() == Op.PLUS ? "add" : "subtract") + "(" + timeOperand(a.get(0), t)
+          + ", " + timeOperand(a.get(1), t) + ", " + site(call) + ")";
     }
     return "(" + javaType(t) + ") (" + operand(a.get(0), t) + sign + operand(a.get(1), t) + ")";
   }
 
+  /** An operand of timestamp ± interval: the interval (milliseconds) in the timestamp's units. */
+  private static String timeOperand(Val v, SqlType result) {
+    if (result.unitsPerMilli() > 1 && v.type == SqlType.INTERVAL) {
+      return "Math.multiplyExact((long) " + v.value + ", " + result.unitsPerMilli() + "L)";
+    }
+    return operand(v, result);
+  }
+
   /** Integer results are checked (overflow, division by zero); floating-point ones follow IEEE 754. */
   private static boolean isExact(SqlType t) {
-    return t == SqlType.INT || t == SqlType.BIGINT || t == SqlType.TIMESTAMP || t == SqlType.INTERVAL;
+    return t == SqlType.INT || t == SqlType.BIGINT || t.isTimestamp() || t == SqlType.INTERVAL;
   }
 
   private String exactBinary(Expr.Call call, List<Val> a, String method, String symbol) {
@@ -689,7 +697,8 @@ public final class CalcCompiler {
         case FLOAT -> "parseFloat";
         case DOUBLE -> "parseDouble";
         case BOOLEAN -> "parseBoolean";
-        case TIMESTAMP -> "parseTimestamp";
+        case TIMESTAMP, TIMESTAMP_LTZ -> "parseTimestamp";
+        case TIMESTAMP_MICROS -> "parseTimestampMicros";
         case DATE -> "parseDate";
         default -> null;
       };
@@ -754,7 +763,7 @@ public final class CalcCompiler {
     return switch (result.kind()) {
       case DOUBLE -> "((double) " + v.value + ")";
       case FLOAT -> "((float) " + v.value + ")";
-      case BIGINT, TIMESTAMP, INTERVAL -> "((long) " + v.value + ")";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "((long) " + v.value + ")";
       default -> v.value;
     };
   }
@@ -791,13 +800,23 @@ public final class CalcCompiler {
     if (a.type == SqlType.BOOLEAN) {
       return "(Boolean.compare(" + a.value + ", " + b.value + ") " + sym + " 0)";
     }
-    if (a.type == SqlType.DATE && b.type == SqlType.TIMESTAMP) {
-      return "(" + a.value + " * 86400000L " + sym + " " + b.value + ")";
-    }
-    if (a.type == SqlType.TIMESTAMP && b.type == SqlType.DATE) {
-      return "(" + a.value + " " + sym + " " + b.value + " * 86400000L)";
+    boolean aTime = a.type.isTimestamp() || a.type == SqlType.DATE;
+    boolean bTime = b.type.isTimestamp() || b.type == SqlType.DATE;
+    if (aTime && bTime && a.type != b.type) {
+      // in the finer unit: microseconds if either side has them, else milliseconds
+      long units = Math.max(a.type.unitsPerMilli(), b.type.unitsPerMilli());
+      return "(" + timeIn(a, units) + " " + sym + " " + timeIn(b, units) + ")";
     }
     return "(" + a.value + " " + sym + " " + b.value + ")";
+  }
+
+  /** A date or timestamp value in {@code units} per millisecond (1 or 1000) since the epoch. */
+  private static String timeIn(Val v, long units) {
+    if (v.type == SqlType.DATE) {
+      return "((long) " + v.value + " * " + (86_400_000L * units) + "L)";
+    }
+    long factor = units / v.type.unitsPerMilli();
+    return factor == 1 ? v.value : "(" + v.value + " * " + factor + "L)";
   }
 
   /** Java code converting {@code value} of type {@code from} to {@code to} (CAST semantics). */
@@ -811,7 +830,8 @@ public final class CalcCompiler {
     if (to == SqlType.VARCHAR) {
       return switch (from.kind()) {
         case BOOLEAN -> "io.laminar.runtime.Functions.booleanToString(" + value + ")";
-        case TIMESTAMP -> "io.laminar.runtime.Functions.timestampToString(" + value + ")";
+        case TIMESTAMP, TIMESTAMP_LTZ -> "io.laminar.runtime.Functions.timestampToString(" + value + ")";
+        case TIMESTAMP_MICROS -> "io.laminar.runtime.Functions.timestampMicrosToString(" + value + ")";
         case DATE -> "io.laminar.runtime.Functions.dateToString(" + value + ")";
         default -> "String.valueOf(" + value + ")";
       };
@@ -823,16 +843,26 @@ public final class CalcCompiler {
         case FLOAT -> "Float.parseFloat(" + value + ".trim())";
         case DOUBLE -> "Double.parseDouble(" + value + ".trim())";
         case BOOLEAN -> "io.laminar.runtime.Functions.parseBoolean(" + value + ")";
-        case TIMESTAMP -> "io.laminar.runtime.Functions.parseTimestamp(" + value + ")";
+        case TIMESTAMP, TIMESTAMP_LTZ -> "io.laminar.runtime.Functions.parseTimestamp(" + value + ")";
+        case TIMESTAMP_MICROS -> "io.laminar.runtime.Functions.parseTimestampMicros(" + value + ")";
         case DATE -> "io.laminar.runtime.Functions.parseDate(" + value + ")";
         default -> throw new IllegalArgumentException("CAST to " + to);
       };
     }
-    if (from == SqlType.TIMESTAMP && to == SqlType.DATE) {
-      return "(int) Math.floorDiv(" + value + ", 86400000L)";
+    if (from.isTimestamp() && to == SqlType.DATE) {
+      return "(int) Math.floorDiv(" + value + ", " + (86_400_000L * from.unitsPerMilli()) + "L)";
     }
-    if (from == SqlType.DATE && to == SqlType.TIMESTAMP) {
-      return "(" + value + " * 86400000L)";
+    if (from == SqlType.DATE && to.isTimestamp()) {
+      return "((long) " + value + " * " + (86_400_000L * to.unitsPerMilli()) + "L)";
+    }
+    if (from.isTimestamp() && to.isTimestamp()) {
+      // TIMESTAMP and WITH LOCAL TIME ZONE differ by the session zone, UTC: only the unit changes;
+      // microseconds to milliseconds truncate toward the past (floor)
+      if (from.unitsPerMilli() == to.unitsPerMilli()) {
+        return value;
+      }
+      return from.unitsPerMilli() > to.unitsPerMilli() ? "Math.floorDiv(" + value + ", 1000L)"
+          : "Math.multiplyExact(" + value + ", 1000L)";
     }
     if (from == SqlType.BOOLEAN || to == SqlType.BOOLEAN) {
       throw new IllegalArgumentException("CAST from " + from + " to " + to);
@@ -845,7 +875,7 @@ public final class CalcCompiler {
       case BOOLEAN -> "boolean";
       case DECIMAL -> t.isLongDecimal() ? "long" : "java.math.BigDecimal";
       case INT, DATE -> "int";
-      case BIGINT, TIMESTAMP, INTERVAL -> "long";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "long";
       case FLOAT -> "float";
       case DOUBLE -> "double";
       case VARCHAR -> "String";
@@ -857,7 +887,7 @@ public final class CalcCompiler {
       case BOOLEAN -> "false";
       case DECIMAL -> t.isLongDecimal() ? "0L" : "null";
       case INT, DATE -> "0";
-      case BIGINT, TIMESTAMP, INTERVAL -> "0L";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "0L";
       case FLOAT -> "0f";
       case DOUBLE -> "0d";
       case VARCHAR -> "null";
@@ -873,7 +903,7 @@ public final class CalcCompiler {
       case FLOAT -> "Float4Vector";
       case DOUBLE -> "Float8Vector";
       case VARCHAR -> "VarCharVector";
-      case TIMESTAMP -> "TimeStampVector";
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> "TimeStampVector";
       case DATE -> "DateDayVector";
     };
   }
@@ -888,7 +918,7 @@ public final class CalcCompiler {
       case INT, DATE -> vec + "d.getInt(((long) i) << 2)";
       case FLOAT -> vec + "d.getFloat(((long) i) << 2)";
       case DOUBLE -> vec + "d.getDouble(((long) i) << 3)";
-      case BIGINT, INTERVAL, TIMESTAMP -> vec + "d.getLong(((long) i) << 3)";
+      case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> vec + "d.getLong(((long) i) << 3)";
     };
   }
 

@@ -54,7 +54,7 @@ final class ColumnBatch {
           out[i] = data.getLong((long) sel[i] << 4);
         }
       }
-      case BIGINT, INTERVAL, TIMESTAMP -> {
+      case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> {
         ArrowBuf data = v.getDataBuffer();
         for (int i = 0; i < n; i++) {
           out[i] = data.getLong((long) sel[i] << 3);

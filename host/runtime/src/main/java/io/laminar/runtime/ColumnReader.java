@@ -106,7 +106,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case TIMESTAMP -> new ColumnReader(vector, type) {
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> new ColumnReader(vector, type) {
         final TimeStampVector v = (TimeStampVector) vector;
 
         @Override

@@ -34,7 +34,7 @@ final class ColumnWriter {
       case INT -> ((IntVector) v).setSafe(row, (int) value);
       case BIGINT, INTERVAL -> ((BigIntVector) v).setSafe(row, value);
       case DATE -> ((DateDayVector) v).setSafe(row, (int) value);
-      case TIMESTAMP -> ((TimeStampVector) v).setSafe(row, value);
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> ((TimeStampVector) v).setSafe(row, value);
       case FLOAT -> ((Float4Vector) v).setSafe(row, (float) Double.longBitsToDouble(value));
       case DOUBLE -> ((Float8Vector) v).setSafe(row, Double.longBitsToDouble(value));
       case VARCHAR -> throw new IllegalArgumentException("VARCHAR from long");

@@ -34,6 +34,8 @@ final class ArrowTypes {
         case DECIMAL -> factory.createSqlType(SqlTypeName.DECIMAL, t.precision(), t.scale());
         case VARCHAR -> factory.createSqlType(SqlTypeName.VARCHAR);
         case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, 3);
+        case TIMESTAMP_MICROS -> factory.createSqlType(SqlTypeName.TIMESTAMP, 6);
+        case TIMESTAMP_LTZ -> factory.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3);
         case DATE -> factory.createSqlType(SqlTypeName.DATE);
       };
       b.add(f.getName(), factory.createTypeWithNullability(type, f.isNullable()));
@@ -51,7 +53,10 @@ final class ArrowTypes {
       case DOUBLE -> SqlType.DOUBLE;
       case DECIMAL -> decimal(type);
       case CHAR, VARCHAR -> SqlType.VARCHAR;
-      case TIMESTAMP -> SqlType.TIMESTAMP;
+      // TIMESTAMP(0) to (3) hold milliseconds, (4) to (6) microseconds; finer ones are refused
+      case TIMESTAMP -> type.getPrecision() <= 3 ? SqlType.TIMESTAMP
+          : type.getPrecision() <= 6 ? SqlType.TIMESTAMP_MICROS : null;
+      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> type.getPrecision() <= 3 ? SqlType.TIMESTAMP_LTZ : null;
       case DATE -> SqlType.DATE;
       case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR,
           INTERVAL_HOUR_MINUTE, INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND ->

@@ -102,7 +102,8 @@ final class RexToExpr {
       case FLOAT -> literal.getValueAs(BigDecimal.class).floatValue();
       case DOUBLE -> literal.getValueAs(Double.class);
       case VARCHAR -> literal.getValueAs(String.class);
-      case TIMESTAMP -> literal.getValueAs(Long.class);
+      case TIMESTAMP, TIMESTAMP_LTZ -> literal.getValueAs(Long.class);
+      case TIMESTAMP_MICROS -> micros(literal.getValueAs(TimestampString.class));
       case DATE -> literal.getValueAs(Integer.class);
       case INTERVAL -> literal.getValueAs(BigDecimal.class).longValueExact();
     };
@@ -398,8 +399,9 @@ final class RexToExpr {
         case VARCHAR -> v instanceof NlsString s ? s.getValue() : null;
         case BOOLEAN -> v instanceof Boolean b ? b : null;
         case DATE -> v instanceof DateString d ? (Object) d.getDaysSinceEpoch() : null;
-        case TIMESTAMP -> v instanceof TimestampString ts
+        case TIMESTAMP, TIMESTAMP_LTZ -> v instanceof TimestampString ts
             ? (Object) ts.getMillisSinceEpoch() : null;
+        case TIMESTAMP_MICROS -> v instanceof TimestampString ts ? (Object) micros(ts) : null;
       };
     } catch (ArithmeticException e) {
       return null;
@@ -417,6 +419,13 @@ final class RexToExpr {
     } catch (ArithmeticException e) {
       return null;
     }
+  }
+
+  /** Epoch microseconds of a timestamp literal (sub-microsecond digits dropped). */
+  static long micros(TimestampString ts) {
+    java.time.Instant i = java.time.LocalDateTime.parse(ts.toString().replace(' ', 'T'))
+        .toInstant(java.time.ZoneOffset.UTC);
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 
   private static Op byOperator(SqlOperator op) {
@@ -455,6 +464,10 @@ final class RexToExpr {
         if (!(args.size() == 2 && args.get(1) instanceof Expr.Literal)) {
           throw new PlanningException("TUMBLE(time, interval) needs a constant interval", positions.function("TUMBLE"));
         }
+        if (args.get(0).type() != SqlType.TIMESTAMP) {
+          throw new PlanningException("GROUP BY TUMBLE(time, interval) needs a TIMESTAMP(3) time, not "
+              + args.get(0).type(), positions.function("TUMBLE"));
+        }
       }
       case CAST, TRY_CAST -> {
         SqlType from = args.get(0).type();
@@ -476,7 +489,8 @@ final class RexToExpr {
     if (from.isNumeric() && to.isNumeric()) {
       return true;
     }
-    return (from == SqlType.TIMESTAMP && to == SqlType.DATE) || (from == SqlType.DATE && to == SqlType.TIMESTAMP)
-        || (from == SqlType.INTERVAL && to.isNumeric());
+    boolean fromTime = from.isTimestamp() || from == SqlType.DATE;
+    boolean toTime = to.isTimestamp() || to == SqlType.DATE;
+    return (fromTime && toTime) || (from == SqlType.INTERVAL && to.isNumeric() && !to.isDecimal());
   }
 }
