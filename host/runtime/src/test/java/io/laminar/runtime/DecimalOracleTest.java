@@ -312,6 +312,12 @@ class DecimalOracleTest {
     if (v instanceof BitVector b) {
       return b.get(r) != 0;
     }
+    if (v instanceof org.apache.arrow.vector.TimeStampVector t) {
+      return t.get(r);
+    }
+    if (v instanceof org.apache.arrow.vector.DateDayVector d) {
+      return d.get(r);
+    }
     return v.getObject(r) instanceof org.apache.arrow.vector.util.Text t ? t.toString() : v.getObject(r);
   }
 }

@@ -86,7 +86,7 @@ final class TestTables {
           case INT -> ((IntVector) v).setSafe(i, ((Number) o).intValue());
           case DOUBLE -> ((Float8Vector) v).setSafe(i, ((Number) o).doubleValue());
           case VARCHAR -> ((VarCharVector) v).setSafe(i, ((String) o).getBytes(StandardCharsets.UTF_8));
-          case TIMESTAMP -> ((TimeStampVector) v).setSafe(i, ((Number) o).longValue());
+          case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> ((TimeStampVector) v).setSafe(i, ((Number) o).longValue());
           default -> throw new IllegalArgumentException(t.name());
         }
       }

@@ -8,7 +8,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Calcite's default type system, except that SUM of an integer type is BIGINT (no silent overflow),
- * DECIMAL holds up to 38 digits (a 128-bit unscaled value, Arrow's Decimal128) and SUM of
+ * TIMESTAMP up to 6 fraction digits, DECIMAL holds up to 38 digits (a 128-bit unscaled value, Arrow's Decimal128) and SUM of
  * DECIMAL(p, s) is DECIMAL(38, s), as in Flink and SQL Server. The result precision and scale of
  * DECIMAL arithmetic are Calcite's {@code deriveDecimal*Type} rules with these limits; the runtime
  * computes each result at exactly the derived scale (HALF_UP where the scale is cut) and fails on a
@@ -22,7 +22,12 @@ final class LaminarTypeSystem extends RelDataTypeSystemImpl {
 
   @Override
   public int getMaxPrecision(SqlTypeName typeName) {
-    return typeName == SqlTypeName.DECIMAL ? SqlType.MAX_DECIMAL_PRECISION : super.getMaxPrecision(typeName);
+    return switch (typeName) {
+      case DECIMAL -> SqlType.MAX_DECIMAL_PRECISION;
+      // TIMESTAMP(6) holds microseconds (TIMESTAMP WITH LOCAL TIME ZONE milliseconds: planning refuses more)
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> 6;
+      default -> super.getMaxPrecision(typeName);
+    };
   }
 
   @Override

@@ -21,7 +21,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -141,7 +140,7 @@ final class RowDecoder {
         case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(row, decimals[c]);
         case VARCHAR -> ((VarCharVector) v).setSafe(row, strings[c]);
         case BOOLEAN -> ((BitVector) v).setSafe(row, (int) longs[c]);
-        case TIMESTAMP -> ((TimeStampMilliVector) v).setSafe(row, longs[c]);
+        case TIMESTAMP, TIMESTAMP_MICROS -> ((org.apache.arrow.vector.TimeStampVector) v).setSafe(row, longs[c]);
         case DATE -> ((DateDayVector) v).setSafe(row, (int) longs[c]);
         default -> throw new AssertionError(kinds[c]);
       }
@@ -154,14 +153,15 @@ final class RowDecoder {
       target = state[c.index()] == ABSENT ? c.index() : -1;
     } else if (timestampTarget instanceof TimestampTarget.FirstAbsent) {
       for (int c = 0; c < kinds.length && target < 0; c++) {
-        if (kinds[c] == ColumnKind.TIMESTAMP && state[c] == ABSENT) {
+        if ((kinds[c] == ColumnKind.TIMESTAMP || kinds[c] == ColumnKind.TIMESTAMP_MICROS) && state[c] == ABSENT) {
           target = c;
         }
       }
     }
     if (target >= 0 && recordTimestamp >= 0) {
       state[target] = VALUE;
-      longs[target] = recordTimestamp;
+      // the record's timestamp is in milliseconds
+      longs[target] = kinds[target] == ColumnKind.TIMESTAMP_MICROS ? recordTimestamp * 1000 : recordTimestamp;
     }
   }
 
@@ -260,6 +260,15 @@ final class RowDecoder {
           throw wrongType(c, "an ISO-8601 string or epoch milliseconds", token);
         }
       }
+      case TIMESTAMP_MICROS -> {
+        if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          longs[c] = p.getLongValue();
+        } else if (token == JsonToken.VALUE_STRING) {
+          longs[c] = timestampMicros(c, p.getText());
+        } else {
+          throw wrongType(c, "an ISO-8601 string or epoch microseconds", token);
+        }
+      }
       case DATE -> {
         if (token == JsonToken.VALUE_STRING) {
           longs[c] = date(c, p.getText());
@@ -311,6 +320,8 @@ final class RowDecoder {
         case BOOLEAN -> longs[c] = parseBoolean(text.strip(), c);
         case TIMESTAMP -> longs[c] = isDigits(text.strip()) ? Long.parseLong(text.strip())
             : timestamp(c, text.strip());
+        case TIMESTAMP_MICROS -> longs[c] = isDigits(text.strip()) ? Long.parseLong(text.strip())
+            : timestampMicros(c, text.strip());
         case DATE -> longs[c] = date(c, text.strip());
         default -> throw new AssertionError(kinds[c]);
       }
@@ -373,6 +384,14 @@ final class RowDecoder {
       return Values.parseTimestamp(text);
     } catch (DecodeException e) {
       throw new DecodeException("column '" + names[c] + "' (TIMESTAMP): " + e.getMessage());
+    }
+  }
+
+  private long timestampMicros(int c, String text) throws DecodeException {
+    try {
+      return Values.parseTimestampMicros(text);
+    } catch (DecodeException e) {
+      throw new DecodeException("column '" + names[c] + "' (TIMESTAMP(6)): " + e.getMessage());
     }
   }
 

@@ -92,7 +92,10 @@ final class RowEncoder {
 
   private static String textOf(FieldVector v, int row) {
     if (v instanceof TimeStampVector tv) {
-      return Instant.ofEpochMilli(tv.get(row)).toString();
+      // TIMESTAMP(6) vectors hold microseconds: all of them are written
+      return v instanceof org.apache.arrow.vector.TimeStampMicroVector
+          ? Instant.EPOCH.plus(tv.get(row), java.time.temporal.ChronoUnit.MICROS).toString()
+          : Instant.ofEpochMilli(tv.get(row)).toString();
     }
     if (v instanceof DateDayVector dv) {
       return LocalDate.ofEpochDay(dv.get(row)).toString();

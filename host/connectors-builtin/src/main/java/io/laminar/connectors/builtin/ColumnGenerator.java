@@ -13,7 +13,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -377,7 +376,9 @@ abstract class ColumnGenerator {
         } else if (date) {
           ((DateDayVector) v).set(i, (int) Math.floorDiv(clock.millis(row), 86_400_000L));
         } else {
-          ((TimeStampMilliVector) v).set(i, clock.millis(row));
+          // TIMESTAMP(6) columns count microseconds; TIMESTAMP and TIMESTAMP_LTZ milliseconds
+          ((org.apache.arrow.vector.TimeStampVector) v).set(i, v instanceof org.apache.arrow.vector.TimeStampMicroVector
+              ? clock.millis(row) * 1000 : clock.millis(row));
         }
       }
     }
