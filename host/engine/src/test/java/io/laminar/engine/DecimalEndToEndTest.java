@@ -73,6 +73,12 @@ class DecimalEndToEndTest {
       [[lookup.schema]]
       name = "price"
       type = "NUMERIC(12, 4)"
+      [[lookup.schema]]
+      name = "listed"
+      type = "TIMESTAMP(6)"
+      [[lookup.schema]]
+      name = "seen"
+      type = "TIMESTAMP WITH LOCAL TIME ZONE"
 
       [[pipeline]]
       name = "p"
@@ -90,7 +96,8 @@ class DecimalEndToEndTest {
   void setUp() throws Exception {
     allocator = new RootAllocator();
     CollectingSinkFactory.ROWS.clear();
-    Files.writeString(dir.resolve("prices.csv"), "sym,price\nA,0.1000\nB,12345678.9999\n");
+    Files.writeString(dir.resolve("prices.csv"), "sym,price,listed,seen\nA,0.1000,2026-01-01T09:30:00.123456Z,"
+        + "2026-01-01T09:30:00.123Z\nB,12345678.9999,2026-01-01 16:00:00.000001,2026-01-01 16:00:00\n");
   }
 
   @AfterEach
@@ -123,6 +130,18 @@ class DecimalEndToEndTest {
         "A,0.07,0.007000,0.075,0.007000", "B,0.08,987654.319992,0.085,987654.319992",
         "A,0.09,0.009000,0.095,0.009000", "B,0.10,1234567.899990,0.105,1234567.899990"),
         CollectingSinkFactory.ROWS.get("out"));
+  }
+
+  @Test
+  void microsecondTimestampsKeepTheirPrecisionEndToEnd() throws Exception {
+    Engine.Outcome o = run("SELECT o.sym, p.listed, CAST(p.listed AS VARCHAR) AS txt, p.listed + INTERVAL '1' SECOND "
+        + "AS later, p.seen, p.listed > CAST(p.seen AS TIMESTAMP(6)) AS after FROM orders AS o "
+        + "JOIN prices FOR SYSTEM_TIME AS OF o.ts AS p ON o.sym = p.sym");
+    assertEquals(Engine.State.COMPLETED, o.state(), o.failure());
+    // the collecting sink prints Arrow's values: LocalDateTime for both units
+    assertEquals(List.of("A,2026-01-01T09:30:00.123456,2026-01-01 09:30:00.123456,2026-01-01T09:30:01.123456,"
+        + "1767259800123,true", "B,2026-01-01T16:00:00.000001,2026-01-01 16:00:00.000001,2026-01-01T16:00:01.000001,"
+        + "1767283200000,true"), CollectingSinkFactory.ROWS.get("out").subList(0, 2));
   }
 
   @Test
