@@ -19,6 +19,15 @@ final class DecimalSums {
   private DecimalSums() {
   }
 
+  /** Adds {@code v}, sign-extended, to the 128-bit total (highs[g], lows[g]). */
+  static void add128(long[] lows, long[] highs, int g, long v) {
+    long low = lows[g];
+    long sum = low + v;
+    // carry out of the low word (unsigned), plus the sign extension of v
+    highs[g] += (v >> 63) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
+    lows[g] = sum;
+  }
+
   /** The exact total of a 128-bit (high, low) pair. */
   static BigInteger total(long high, long low) {
     return BigInteger.valueOf(high).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low)));
@@ -67,17 +76,10 @@ final class DecimalSums {
       counts = Arrays.copyOf(counts, c);
     }
 
-    private void addExact(int g, long v) {
-      long low = lows[g];
-      long sum = low + v;
-      highs[g] += (v >> 63) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
-      lows[g] = sum;
-    }
-
     @Override
     void add(int g, ColumnReader arg, int row) {
       if (!arg.isNull(row)) {
-        addExact(g, arg.getLong(row));
+        add128(lows, highs, g, arg.getLong(row));
         counts[g]++;
       }
     }
@@ -91,7 +93,7 @@ final class DecimalSums {
       for (int i = 0; i < n; i++) {
         if (!anyNull || !nulls[i]) {
           int g = groups[i];
-          addExact(g, values[i]);
+          add128(lows, highs, g, values[i]);
           counts[g]++;
         }
       }
@@ -179,10 +181,7 @@ final class DecimalSums {
         // |v| < 10^18, so negating never overflows
         v = -v;
       }
-      long low = lows[g];
-      long sum = low + v;
-      highs[g] += (v >> 63) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
-      lows[g] = sum;
+      add128(lows, highs, g, v);
       counts[g] += sign;
     }
 

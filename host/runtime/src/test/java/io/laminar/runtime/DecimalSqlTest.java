@@ -195,7 +195,7 @@ class DecimalSqlTest {
     assertEquals(new ArrowType.Decimal(10, 2, 128), p.outputSchema().findField("m").getType(), "AVG keeps the type");
     Map<String, List<Object>> got = new HashMap<>();
     for (List<Object> out : run(p, rows)) {
-      got.put((String) out.get(0).toString(), out.subList(1, out.size()));
+      got.put(out.get(0).toString(), out.subList(1, out.size()));
     }
     assertEquals(byKey.keySet(), got.keySet());
     byKey.forEach((k, values) -> {

@@ -431,6 +431,13 @@ final class PlanBuilder {
     int width = input.schema().getFields().size();
     int time = descriptorColumn(call.getOperands().get(0), "SESSION");
     List<Integer> partition = descriptorColumns(call.getOperands().get(1), "SESSION");
+    for (int key : partition) {
+      SqlType t = SqlType.fromArrow(input.schema().getFields().get(key).getType());
+      if (t != null && t.isDecimal() && !t.isLongDecimal()) {
+        throw new PlanningException("PARTITION BY a " + t + " is not supported yet: keys may be DECIMALs of at most 18 "
+            + "digits", positions.function("SESSION"));
+      }
+    }
     long gap = intervalMillis(call.getOperands().get(2), "SESSION");
     if (gap <= 0) {
       throw new PlanningException("the SESSION gap must be positive", positions.function("SESSION"));
