@@ -108,7 +108,7 @@ final class CanonicalForm {
   private void columns(String prefix, List<ColumnDef> columns) {
     for (int i = 0; i < columns.size(); i++) {
       ColumnDef c = columns.get(i);
-      line(prefix + "schema." + i, List.of(c.name(), c.type().name(), c.nullable()));
+      line(prefix + "schema." + i, List.of(c.name(), c.typeName(), c.nullable()));
     }
   }
 

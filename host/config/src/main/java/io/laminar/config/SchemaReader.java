@@ -71,13 +71,17 @@ final class SchemaReader {
     }
     String columnLabel = name.map(n -> "column '" + n + "' of " + ownerLabel).orElse(c.label());
     TableReader col = c.relabel(columnLabel);
-    Optional<ColumnType> type = col.requiredString("type").flatMap(text -> {
-      Optional<ColumnType> parsed = ColumnType.parse(text);
+    Optional<ColumnType.Spec> type = col.requiredString("type").flatMap(text -> {
+      Optional<ColumnType.Spec> parsed = ColumnType.parseSpec(text);
       if (parsed.isEmpty()) {
         String bare = text.replaceAll("\\(.*", "").strip();
         col.error(col.valuePosition("type"), "unknown type '" + text + "' for " + columnLabel + "."
             + Suggestions.didYouMean(bare, ColumnType.SPELLINGS)
             + " Supported types: " + String.join(", ", ColumnType.SPELLINGS));
+      } else if (parsed.get().error() != null) {
+        col.error(col.valuePosition("type"), "invalid type '" + text + "' for " + columnLabel + ": "
+            + parsed.get().error());
+        return Optional.empty();
       }
       return parsed;
     });
@@ -85,7 +89,8 @@ final class SchemaReader {
     if (name.isEmpty() || type.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ColumnDef(name.get(), type.get(), nullable, col.position()));
+    return Optional.of(new ColumnDef(name.get(), type.get().type(), nullable, col.position(), type.get().precision(),
+        type.get().scale()));
   }
 
   /** The owner's watermark, checked against its (valid) columns. */
@@ -112,9 +117,10 @@ final class SchemaReader {
           + Suggestions.didYouMean(column.get(), names) + " Columns: " + String.join(", ", names));
       return Optional.empty();
     }
-    if (def.get().type() != ColumnType.TIMESTAMP) {
-      w.error(at, "watermark column '" + def.get().name() + "' of " + owner.label() + " must be TIMESTAMP, but it is "
-          + def.get().type());
+    if (def.get().type() != ColumnType.TIMESTAMP || def.get().precision() != 3) {
+      w.error(at, "watermark column '" + def.get().name() + "' of " + owner.label() + " must be TIMESTAMP (or "
+          + "TIMESTAMP(3)), but it is " + def.get().typeName() + (def.get().precision() == 6
+          ? ": event time is kept in milliseconds; declare the column TIMESTAMP(3)" : ""));
       return Optional.empty();
     }
     return Optional.of(new WatermarkConfig(def.get().name(), lateness, at));

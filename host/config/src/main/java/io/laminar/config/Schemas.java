@@ -15,7 +15,7 @@ public final class Schemas {
   public static Schema toArrow(List<ColumnDef> columns) {
     List<Field> fields = new ArrayList<>(columns.size());
     for (ColumnDef c : columns) {
-      fields.add(new Field(c.name(), new FieldType(c.nullable(), c.type().arrowType(), null), null));
+      fields.add(new Field(c.name(), new FieldType(c.nullable(), c.arrowType(), null), null));
     }
     return new Schema(fields);
   }

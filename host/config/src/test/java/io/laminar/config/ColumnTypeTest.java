@@ -21,13 +21,13 @@ class ColumnTypeTest {
   @ParameterizedTest
   @CsvSource({"INT,INT", "integer,INT", "BIGINT,BIGINT", "Double,DOUBLE", "FLOAT8,DOUBLE", "FLOAT,FLOAT",
       "float4,FLOAT", "VARCHAR,VARCHAR", "STRING,VARCHAR", "text,VARCHAR", "VARCHAR(255),VARCHAR",
-      "BOOLEAN,BOOLEAN", "bool,BOOLEAN", "TIMESTAMP,TIMESTAMP", "TIMESTAMP(3),TIMESTAMP", "date,DATE"})
+      "BOOLEAN,BOOLEAN", "bool,BOOLEAN", "TIMESTAMP,TIMESTAMP", "TIMESTAMP(3),TIMESTAMP", "date,DATE", "DECIMAL,DECIMAL", "numeric(12),DECIMAL", "DEC(38),DECIMAL", "TIMESTAMP(6),TIMESTAMP", "timestamp_ltz,TIMESTAMP_LTZ"})
   void parsesEveryAliasCaseInsensitively(String text, ColumnType expected) {
     assertEquals(Optional.of(expected), ColumnType.parse(text));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"VARCHR", "DECIMAL", "INT(4)", "TIMESTAMP(9)", "VARCHAR(", ""})
+  @ValueSource(strings = {"VARCHR", "DECIMAL(40, 2)", "DECIMAL(5, 7)", "INT(4)", "TIMESTAMP(9)", "VARCHAR(", ""})
   void rejectsUnknownTypes(String text) {
     assertEquals(Optional.empty(), ColumnType.parse(text));
   }

@@ -125,8 +125,81 @@ class MalformedConfigTest {
     Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n[[source.schema]]\nname = \"sym\"\n"
         + "type = \"VARCHR\"\n");
     assertOnlyError(load(f), f, 6, 8, "unknown type 'VARCHR' for column 'sym' of source 's'. Did you mean 'VARCHAR'?"
-        + " Supported types: INT, INTEGER, BIGINT, DOUBLE, FLOAT8, FLOAT, FLOAT4, VARCHAR, STRING, TEXT, BOOLEAN,"
-        + " BOOL, TIMESTAMP, DATE");
+        + " Supported types: INT, INTEGER, BIGINT, DOUBLE, FLOAT8, FLOAT, FLOAT4, DECIMAL, NUMERIC, DEC, VARCHAR,"
+        + " STRING, TEXT, BOOLEAN, BOOL, TIMESTAMP, TIMESTAMP_LTZ, TIMESTAMP WITH LOCAL TIME ZONE, DATE");
+  }
+
+  private void assertTypeError(String type, String message) {
+    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n[[source.schema]]\nname = \"amount\"\n"
+        + "type = \"" + type + "\"\n");
+    assertOnlyError(load(f), f, 6, 8, "invalid type '" + type + "' for column 'amount' of source 's': " + message);
+  }
+
+  @Test
+  void decimalPrecisionBeyondThirtyEightIsRefusedAtTheType() {
+    assertTypeError("DECIMAL(40,2)", "DECIMAL precision 40 is out of range: it must be 1 to 38 digits");
+    assertTypeError("NUMERIC(0)", "DECIMAL precision 0 is out of range: it must be 1 to 38 digits");
+  }
+
+  @Test
+  void decimalScaleAbovePrecisionIsRefusedAtTheType() {
+    assertTypeError("DECIMAL(5,7)", "DECIMAL scale 7 is larger than its precision 5: the scale counts digits after"
+        + " the point, of the 5 digits in all");
+  }
+
+  @Test
+  void subMillisecondTimestampIsRefusedAtTheType() {
+    assertTypeError("TIMESTAMP(9)", "TIMESTAMP(9) is not supported: timestamps hold milliseconds (TIMESTAMP,"
+        + " TIMESTAMP(3)) or microseconds (TIMESTAMP(6))");
+    assertTypeError("TIMESTAMP_LTZ(6)", "TIMESTAMP_LTZ(6) is not supported: a TIMESTAMP WITH LOCAL TIME ZONE holds"
+        + " milliseconds; use TIMESTAMP_LTZ or TIMESTAMP_LTZ(3)");
+  }
+
+  @Test
+  void timestampPrecisionsAndLocalTimeZoneMapToArrow() {
+    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n"
+        + "schema = [{ name = \"a\", type = \"TIMESTAMP(6)\" }, { name = \"b\", type = \"timestamp(0)\" },"
+        + " { name = \"c\", type = \"TIMESTAMP_LTZ\" }, { name = \"d\", type = \"TIMESTAMP(3) WITH LOCAL TIME ZONE\" }]\n");
+    ConfigResult r = load(f);
+    assertEquals(List.of(), r.errors());
+    List<ColumnDef> columns = r.config().sources().get(0).schema();
+    assertEquals(List.of(new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+        org.apache.arrow.vector.types.TimeUnit.MICROSECOND, null),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND,
+            null),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND,
+            "UTC"),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND,
+            "UTC")), Schemas.toArrow(columns).getFields().stream().map(x -> x.getType()).toList());
+  }
+
+  @Test
+  void aMicrosecondWatermarkColumnIsRefusedWithTheReason() {
+    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n[[source.schema]]\nname = \"ts\"\n"
+        + "type = \"TIMESTAMP(6)\"\n[source.watermark]\ncolumn = \"ts\"\n");
+    assertOnlyError(load(f), f, 8, 10, "watermark column 'ts' of source 's' must be TIMESTAMP (or TIMESTAMP(3)), but it"
+        + " is TIMESTAMP(6): event time is kept in milliseconds; declare the column TIMESTAMP(3)");
+  }
+
+  @Test
+  void parametersOnOtherTypesAreRefusedAtTheType() {
+    assertTypeError("INT(4)", "INT takes no parameter, not 'INT(4)'");
+    assertTypeError("VARCHAR(1, 2)", "VARCHAR takes at most one parameter, not 'VARCHAR(1, 2)'");
+  }
+
+  @Test
+  void decimalColumnsCarryPrecisionAndScaleToArrow() {
+    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n"
+        + "schema = [{ name = \"a\", type = \"DECIMAL(12, 2)\" }, { name = \"b\", type = \"numeric\" },"
+        + " { name = \"c\", type = \"DEC(38)\" }]\n");
+    ConfigResult r = load(f);
+    assertEquals(List.of(), r.errors());
+    List<ColumnDef> columns = r.config().sources().get(0).schema();
+    assertEquals(List.of(new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(12, 2, 128),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(10, 0, 128),
+        new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(38, 0, 128)),
+        Schemas.toArrow(columns).getFields().stream().map(x -> x.getType()).toList());
+    assertEquals("DECIMAL(12, 2)", columns.get(0).typeName());
   }
 
   @Test
@@ -155,7 +228,7 @@ class MalformedConfigTest {
   @Test
   void watermarkOnNonTimestampColumnIsRejected() {
     Path f = file(source("s") + "[source.watermark]\ncolumn = \"id\"\n");
-    assertOnlyError(load(f), f, 6, 10, "watermark column 'id' of source 's' must be TIMESTAMP, but it is BIGINT");
+    assertOnlyError(load(f), f, 6, 10, "watermark column 'id' of source 's' must be TIMESTAMP (or TIMESTAMP(3)), but it is BIGINT");
   }
 
   @Test

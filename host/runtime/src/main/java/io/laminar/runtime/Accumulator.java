@@ -55,13 +55,20 @@ abstract class Accumulator {
   /** A new accumulator for {@code call}; {@code dictionary} interns strings for COUNT(DISTINCT). */
   static Accumulator create(AggCall call, BytesDictionary dictionary) {
     SqlType arg = call.argumentType();
+    if (arg != null && arg.isDecimal() && call.kind() != AggCall.Kind.COUNT) {
+      // unscaled longs (the planner refuses wider DECIMAL arguments): MIN/MAX compare them as longs
+      return switch (call.kind()) {
+        case SUM, AVG -> new DecimalSums.Sum(call, call.kind() == AggCall.Kind.AVG);
+        default -> new MinMaxLong(call.kind() == AggCall.Kind.MIN, call.resultType());
+      };
+    }
     return switch (call.kind()) {
       case COUNT -> call.distinct() ? new CountDistinct(dictionary) : new Count(call.argument() < 0);
       case SUM -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
           ? new SumDouble(call.resultType(), false) : new SumLong(call, false);
       case AVG -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
           ? new SumDouble(call.resultType(), true) : new SumLong(call, true);
-      case MIN, MAX -> switch (arg) {
+      case MIN, MAX -> switch (arg.kind()) {
         case FLOAT, DOUBLE -> new MinMaxDouble(call.kind() == AggCall.Kind.MIN, call.resultType());
         case VARCHAR -> new MinMaxString(call.kind() == AggCall.Kind.MIN);
         default -> new MinMaxLong(call.kind() == AggCall.Kind.MIN, call.resultType());

@@ -347,10 +347,12 @@ public final class CalcCompiler {
 
   private String literal(Expr.Literal lit) {
     Object v = lit.value();
-    return switch (lit.type()) {
+    return switch (lit.type().kind()) {
       case BOOLEAN -> v.toString();
+      case DECIMAL -> lit.type().isLongDecimal()
+          ? "(" + ((java.math.BigDecimal) v).unscaledValue().longValueExact() + "L)" : constant(v);
       case INT, DATE -> "(" + v + ")";
-      case BIGINT, TIMESTAMP, INTERVAL -> "(" + v + "L)";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "(" + v + "L)";
       case FLOAT -> "Float.intBitsToFloat(" + Float.floatToIntBits((Float) v) + ")";
       case DOUBLE -> "Double.longBitsToDouble(" + Double.doubleToLongBits((Double) v) + "L)";
       case VARCHAR -> constant(v);
@@ -384,12 +386,12 @@ public final class CalcCompiler {
     List<Expr> values = call.args().subList(1, call.args().size());
     boolean anyNullValue = values.stream().anyMatch(v -> ((Expr.Literal) v).value() == null);
     String probe;
-    if (x.type == SqlType.VARCHAR) {
-      java.util.Set<String> set = new java.util.HashSet<>();
+    if (x.type == SqlType.VARCHAR || (x.type.isDecimal() && !x.type.isLongDecimal())) {
+      java.util.Set<Object> set = new java.util.HashSet<>();
       for (Expr v : values) {
         Object o = ((Expr.Literal) v).value();
         if (o != null) {
-          set.add((String) o);
+          set.add(o);
         }
       }
       probe = constant(set, "java.util.Set") + ".contains(" + x.value + ")";
@@ -397,7 +399,7 @@ public final class CalcCompiler {
       long[] keys = values.stream().map(v -> ((Expr.Literal) v).value()).filter(java.util.Objects::nonNull)
           .mapToLong(o -> inKey(o, x.type)).toArray();
       String set = constant(new LongHashSet(keys));
-      String key = switch (x.type) {
+      String key = switch (x.type.kind()) {
         case FLOAT, DOUBLE -> "Double.doubleToLongBits(" + x.value + " == 0 ? 0d : (double) " + x.value + ")";
         case BOOLEAN -> "(" + x.value + " ? 1L : 0L)";
         default -> "(long) " + x.value;
@@ -414,7 +416,8 @@ public final class CalcCompiler {
 
   /** The set key of an IN constant of a non-string type: numbers and booleans as longs, floating point by bits. */
   private static long inKey(Object value, SqlType type) {
-    return switch (type) {
+    return switch (type.kind()) {
+      case DECIMAL -> ((java.math.BigDecimal) value).unscaledValue().longValueExact();
       case FLOAT, DOUBLE -> {
         double d = ((Number) value).doubleValue();
         yield Double.doubleToLongBits(d == 0 ? 0d : d);
@@ -508,6 +511,22 @@ public final class CalcCompiler {
   private String expression(Expr.Call call, List<Val> a) {
     SqlType t = call.type();
     String jt = javaType(t);
+    if (call.op() == Op.MOD && !t.isDecimal() && (a.get(0).type.isDecimal() || a.get(1).type.isDecimal())) {
+      // MOD(DECIMAL(p, 0), INT) is the divisor's type (Calcite's inference), and |result| < |divisor|
+      String r = "io.laminar.runtime.Decimals.mod(" + big(a.get(0)) + ", " + big(a.get(1)) + ", "
+          + SqlType.MAX_DECIMAL_PRECISION + ", 0, " + site(call) + ")";
+      return t == SqlType.INT ? r + ".intValueExact()" : r + ".longValueExact()";
+    }
+    if (t.isDecimal()) {
+      switch (call.op()) {
+        case PLUS, MINUS, TIMES, DIVIDE, MOD, NEGATE, ABS -> {
+          return decimalArithmetic(call, a);
+        }
+        default -> {
+          // CAST, CASE … below
+        }
+      }
+    }
     return switch (call.op()) {
       case PLUS, MINUS -> arithmetic(call, a);
       case TIMES -> exactBinary(call, a, "multiply", " * ");
@@ -548,6 +567,82 @@ public final class CalcCompiler {
     };
   }
 
+  /**
+   * DECIMAL + - * / MOD, negation and ABS at exactly the derived result type: unscaled longs when
+   * the result and every operand have at most 18 digits (and no digit is cut), BigDecimal otherwise.
+   */
+  private String decimalArithmetic(Expr.Call call, List<Val> a) {
+    SqlType t = call.type();
+    int p = t.precision();
+    int s = t.scale();
+    String d = "io.laminar.runtime.Decimals.";
+    boolean compact = t.isLongDecimal();
+    for (Val v : a) {
+      compact &= v.type.isLongDecimal() || v.type == SqlType.INT || v.type == SqlType.BIGINT;
+      compact &= v.type.scale() <= s;
+    }
+    Op op = call.op();
+    if (compact && (op == Op.PLUS || op == Op.MINUS)) {
+      String site = site(call);
+      return d + (op == Op.PLUS ? "add" : "subtract") + "(" + unscaled(a.get(0), s, site) + ", "
+          + unscaled(a.get(1), s, site) + ", " + p + ", " + s + ", " + site + ")";
+    }
+    if (compact && op == Op.TIMES && a.get(0).type.scale() + a.get(1).type.scale() == s) {
+      return d + "multiply((long) " + a.get(0).value + ", " + a.get(0).type.scale() + ", (long) " + a.get(1).value
+          + ", " + a.get(1).type.scale() + ", " + p + ", " + site(call) + ")";
+    }
+    if (compact && (op == Op.NEGATE || op == Op.ABS) && a.get(0).type == t) {
+      return op == Op.NEGATE ? "(-" + a.get(0).value + ")" : "Math.abs(" + a.get(0).value + ")";
+    }
+    String big = switch (op) {
+      case NEGATE -> big(a.get(0)) + ".negate()";
+      case ABS -> big(a.get(0)) + ".abs()";
+      default -> {
+        String method = switch (op) {
+          case PLUS -> "add";
+          case MINUS -> "subtract";
+          case TIMES -> "multiply";
+          case DIVIDE -> "divide";
+          default -> "mod";
+        };
+        yield d + method + "(" + big(a.get(0)) + ", " + big(a.get(1)) + ", " + p + ", " + s + ", " + site(call) + ")";
+      }
+    };
+    if (op == Op.NEGATE || op == Op.ABS) {
+      big = d + "fit(" + big + ", " + p + ", " + s + ", " + site(call) + ")";
+    }
+    return t.isLongDecimal() ? big + ".unscaledValue().longValue()" : big;
+  }
+
+  /** An exact operand (a DECIMAL of at most 18 digits, or an integer) as an unscaled long at {@code scale}. */
+  private static String unscaled(Val v, int scale, String site) {
+    int from = v.type.scale();
+    if (from == scale) {
+      return "(long) " + v.value;
+    }
+    return "io.laminar.runtime.Decimals.up((long) " + v.value + ", " + from + ", " + scale + ", " + site + ")";
+  }
+
+  /** An exact operand (a DECIMAL or an integer) as a BigDecimal. */
+  private static String big(Val v) {
+    if (v.type.isLongDecimal()) {
+      return "io.laminar.runtime.Decimals.big(" + v.value + ", " + v.type.scale() + ")";
+    }
+    if (v.type.isDecimal()) {
+      return v.value;
+    }
+    if (v.type == SqlType.FLOAT || v.type == SqlType.DOUBLE) {
+      return "java.math.BigDecimal.valueOf((double) " + v.value + ")";
+    }
+    return "java.math.BigDecimal.valueOf((long) " + v.value + ")";
+  }
+
+  /** A DECIMAL value as a double. */
+  private static String decimalToDouble(String value, SqlType from) {
+    return from.isLongDecimal() ? "io.laminar.runtime.Decimals.toDouble(" + value + ", " + from.scale() + ")"
+        : value + ".doubleValue()";
+  }
+
   private String arithmetic(Expr.Call call, List<Val> a) {
     SqlType t = call.type();
     String sign = call.op() == Op.PLUS ? " + " : " - ";
@@ -558,15 +653,23 @@ public final class CalcCompiler {
       return "(int) (" + date.value + sign + "(" + interval.value + " / 86400000L))";
     }
     if (isExact(t)) {
-      return "io.laminar.runtime.Exact." + (call.op() == Op.PLUS ? "add" : "subtract") + "(" + operand(a.get(0), t)
-          + ", " + operand(a.get(1), t) + ", " + site(call) + ")";
+      return "io.laminar.runtime.Exact." + (call.op() == Op.PLUS ? "add" : "subtract") + "(" + timeOperand(a.get(0), t)
+          + ", " + timeOperand(a.get(1), t) + ", " + site(call) + ")";
     }
     return "(" + javaType(t) + ") (" + operand(a.get(0), t) + sign + operand(a.get(1), t) + ")";
   }
 
+  /** An operand of timestamp ± interval: the interval (milliseconds) in the timestamp's units. */
+  private static String timeOperand(Val v, SqlType result) {
+    if (result.unitsPerMilli() > 1 && v.type == SqlType.INTERVAL) {
+      return "Math.multiplyExact((long) " + v.value + ", " + result.unitsPerMilli() + "L)";
+    }
+    return operand(v, result);
+  }
+
   /** Integer results are checked (overflow, division by zero); floating-point ones follow IEEE 754. */
   private static boolean isExact(SqlType t) {
-    return t == SqlType.INT || t == SqlType.BIGINT || t == SqlType.TIMESTAMP || t == SqlType.INTERVAL;
+    return t == SqlType.INT || t == SqlType.BIGINT || t.isTimestamp() || t == SqlType.INTERVAL;
   }
 
   private String exactBinary(Expr.Call call, List<Val> a, String method, String symbol) {
@@ -584,14 +687,18 @@ public final class CalcCompiler {
       return value;
     }
     String e = "io.laminar.runtime.Exact.";
+    if (from.isDecimal() || to.isDecimal()) {
+      return decimalCast(value, from, to, site(call));
+    }
     if (from == SqlType.VARCHAR) {
-      String parse = switch (to) {
+      String parse = switch (to.kind()) {
         case INT -> "parseInt";
         case BIGINT, INTERVAL -> "parseLong";
         case FLOAT -> "parseFloat";
         case DOUBLE -> "parseDouble";
         case BOOLEAN -> "parseBoolean";
-        case TIMESTAMP -> "parseTimestamp";
+        case TIMESTAMP, TIMESTAMP_LTZ -> "parseTimestamp";
+        case TIMESTAMP_MICROS -> "parseTimestampMicros";
         case DATE -> "parseDate";
         default -> null;
       };
@@ -610,12 +717,53 @@ public final class CalcCompiler {
     return convert(value, from, to);
   }
 
+  /**
+   * CAST to or from a DECIMAL (HALF_UP where digits are cut; a value beyond the target's range is
+   * an error).
+   */
+  private String decimalCast(String value, SqlType from, SqlType to, String site) {
+    String d = "io.laminar.runtime.Decimals.";
+    if (to.isDecimal()) {
+      int p = to.precision();
+      int s = to.scale();
+      boolean compact = to.isLongDecimal();
+      String args = ", " + p + ", " + s + ", " + site + ")";
+      if (from == SqlType.VARCHAR) {
+        return d + (compact ? "parse(" : "parseBig(") + value + args;
+      }
+      if (from == SqlType.FLOAT || from == SqlType.DOUBLE) {
+        return d + (compact ? "fromDouble((double) " : "fromDoubleBig((double) ") + value + args;
+      }
+      if (compact && (from.isLongDecimal() || from == SqlType.INT || from == SqlType.BIGINT)) {
+        return d + "cast((long) " + value + ", " + from.scale() + args;
+      }
+      if (from.isDecimal() || from == SqlType.INT || from == SqlType.BIGINT) {
+        return d + (compact ? "fitLong(" : "fit(") + big(new Val("false", value, from)) + args;
+      }
+      throw new IllegalArgumentException("CAST from " + from + " to " + to);
+    }
+    boolean compact = from.isLongDecimal();
+    return switch (to.kind()) {
+      case VARCHAR -> compact ? d + "toString(" + value + ", " + from.scale() + ")" : value + ".toPlainString()";
+      case DOUBLE -> decimalToDouble(value, from);
+      case FLOAT -> "(float) " + decimalToDouble(value, from);
+      case INT -> compact ? d + "toInt(" + value + ", " + from.scale() + ", " + site + ")" : d + "toInt(" + value + ", "
+          + site + ")";
+      case BIGINT -> compact ? d + "toLong(" + value + ", " + from.scale() + ", " + site + ")" : d + "toLong(" + value
+          + ", " + site + ")";
+      default -> throw new IllegalArgumentException("CAST from " + from + " to " + to);
+    };
+  }
+
   /** An operand widened to the result type so Java arithmetic matches SQL's. */
   private static String operand(Val v, SqlType result) {
-    return switch (result) {
+    if (v.type.isDecimal() && !result.isDecimal()) {
+      return "((" + javaType(result) + ") " + decimalToDouble(v.value, v.type) + ")";
+    }
+    return switch (result.kind()) {
       case DOUBLE -> "((double) " + v.value + ")";
       case FLOAT -> "((float) " + v.value + ")";
-      case BIGINT, TIMESTAMP, INTERVAL -> "((long) " + v.value + ")";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "((long) " + v.value + ")";
       default -> v.value;
     };
   }
@@ -629,51 +777,92 @@ public final class CalcCompiler {
       case GT -> ">";
       default -> ">=";
     };
+    if (a.type.isDecimal() || b.type.isDecimal()) {
+      boolean floating = a.type == SqlType.FLOAT || a.type == SqlType.DOUBLE || b.type == SqlType.FLOAT
+          || b.type == SqlType.DOUBLE;
+      if (floating) {
+        return "(" + operand(a, SqlType.DOUBLE) + " " + sym + " " + operand(b, SqlType.DOUBLE) + ")";
+      }
+      boolean compact = (a.type.isLongDecimal() || a.type == SqlType.INT || a.type == SqlType.BIGINT)
+          && (b.type.isLongDecimal() || b.type == SqlType.INT || b.type == SqlType.BIGINT);
+      if (compact && a.type.scale() == b.type.scale()) {
+        return "(" + a.value + " " + sym + " " + b.value + ")";
+      }
+      if (compact) {
+        return "(io.laminar.runtime.Decimals.compare((long) " + a.value + ", " + a.type.scale() + ", (long) " + b.value
+            + ", " + b.type.scale() + ") " + sym + " 0)";
+      }
+      return "(" + big(a) + ".compareTo(" + big(b) + ") " + sym + " 0)";
+    }
     if (a.type == SqlType.VARCHAR || b.type == SqlType.VARCHAR) {
       return "(" + a.value + ".compareTo(" + b.value + ") " + sym + " 0)";
     }
     if (a.type == SqlType.BOOLEAN) {
       return "(Boolean.compare(" + a.value + ", " + b.value + ") " + sym + " 0)";
     }
-    if (a.type == SqlType.DATE && b.type == SqlType.TIMESTAMP) {
-      return "(" + a.value + " * 86400000L " + sym + " " + b.value + ")";
-    }
-    if (a.type == SqlType.TIMESTAMP && b.type == SqlType.DATE) {
-      return "(" + a.value + " " + sym + " " + b.value + " * 86400000L)";
+    boolean aTime = a.type.isTimestamp() || a.type == SqlType.DATE;
+    boolean bTime = b.type.isTimestamp() || b.type == SqlType.DATE;
+    if (aTime && bTime && a.type != b.type) {
+      // in the finer unit: microseconds if either side has them, else milliseconds
+      long units = Math.max(a.type.unitsPerMilli(), b.type.unitsPerMilli());
+      return "(" + timeIn(a, units) + " " + sym + " " + timeIn(b, units) + ")";
     }
     return "(" + a.value + " " + sym + " " + b.value + ")";
   }
 
+  /** A date or timestamp value in {@code units} per millisecond (1 or 1000) since the epoch. */
+  private static String timeIn(Val v, long units) {
+    if (v.type == SqlType.DATE) {
+      return "((long) " + v.value + " * " + (86_400_000L * units) + "L)";
+    }
+    long factor = units / v.type.unitsPerMilli();
+    return factor == 1 ? v.value : "(" + v.value + " * " + factor + "L)";
+  }
+
   /** Java code converting {@code value} of type {@code from} to {@code to} (CAST semantics). */
-  private static String convert(String value, SqlType from, SqlType to) {
+  private String convert(String value, SqlType from, SqlType to) {
     if (from == to) {
       return value;
     }
+    if (from.isDecimal() || to.isDecimal()) {
+      return decimalCast(value, from, to, constant(new ExprSite(Op.CAST, to, null)));
+    }
     if (to == SqlType.VARCHAR) {
-      return switch (from) {
+      return switch (from.kind()) {
         case BOOLEAN -> "io.laminar.runtime.Functions.booleanToString(" + value + ")";
-        case TIMESTAMP -> "io.laminar.runtime.Functions.timestampToString(" + value + ")";
+        case TIMESTAMP, TIMESTAMP_LTZ -> "io.laminar.runtime.Functions.timestampToString(" + value + ")";
+        case TIMESTAMP_MICROS -> "io.laminar.runtime.Functions.timestampMicrosToString(" + value + ")";
         case DATE -> "io.laminar.runtime.Functions.dateToString(" + value + ")";
         default -> "String.valueOf(" + value + ")";
       };
     }
     if (from == SqlType.VARCHAR) {
-      return switch (to) {
+      return switch (to.kind()) {
         case INT -> "Integer.parseInt(" + value + ".trim())";
         case BIGINT, INTERVAL -> "Long.parseLong(" + value + ".trim())";
         case FLOAT -> "Float.parseFloat(" + value + ".trim())";
         case DOUBLE -> "Double.parseDouble(" + value + ".trim())";
         case BOOLEAN -> "io.laminar.runtime.Functions.parseBoolean(" + value + ")";
-        case TIMESTAMP -> "io.laminar.runtime.Functions.parseTimestamp(" + value + ")";
+        case TIMESTAMP, TIMESTAMP_LTZ -> "io.laminar.runtime.Functions.parseTimestamp(" + value + ")";
+        case TIMESTAMP_MICROS -> "io.laminar.runtime.Functions.parseTimestampMicros(" + value + ")";
         case DATE -> "io.laminar.runtime.Functions.parseDate(" + value + ")";
         default -> throw new IllegalArgumentException("CAST to " + to);
       };
     }
-    if (from == SqlType.TIMESTAMP && to == SqlType.DATE) {
-      return "(int) Math.floorDiv(" + value + ", 86400000L)";
+    if (from.isTimestamp() && to == SqlType.DATE) {
+      return "(int) Math.floorDiv(" + value + ", " + (86_400_000L * from.unitsPerMilli()) + "L)";
     }
-    if (from == SqlType.DATE && to == SqlType.TIMESTAMP) {
-      return "(" + value + " * 86400000L)";
+    if (from == SqlType.DATE && to.isTimestamp()) {
+      return "((long) " + value + " * " + (86_400_000L * to.unitsPerMilli()) + "L)";
+    }
+    if (from.isTimestamp() && to.isTimestamp()) {
+      // TIMESTAMP and WITH LOCAL TIME ZONE differ by the session zone, UTC: only the unit changes;
+      // microseconds to milliseconds truncate toward the past (floor)
+      if (from.unitsPerMilli() == to.unitsPerMilli()) {
+        return value;
+      }
+      return from.unitsPerMilli() > to.unitsPerMilli() ? "Math.floorDiv(" + value + ", 1000L)"
+          : "Math.multiplyExact(" + value + ", 1000L)";
     }
     if (from == SqlType.BOOLEAN || to == SqlType.BOOLEAN) {
       throw new IllegalArgumentException("CAST from " + from + " to " + to);
@@ -682,10 +871,11 @@ public final class CalcCompiler {
   }
 
   static String javaType(SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "boolean";
+      case DECIMAL -> t.isLongDecimal() ? "long" : "java.math.BigDecimal";
       case INT, DATE -> "int";
-      case BIGINT, TIMESTAMP, INTERVAL -> "long";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "long";
       case FLOAT -> "float";
       case DOUBLE -> "double";
       case VARCHAR -> "String";
@@ -693,10 +883,11 @@ public final class CalcCompiler {
   }
 
   private static String defaultValue(SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "false";
+      case DECIMAL -> t.isLongDecimal() ? "0L" : "null";
       case INT, DATE -> "0";
-      case BIGINT, TIMESTAMP, INTERVAL -> "0L";
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, INTERVAL -> "0L";
       case FLOAT -> "0f";
       case DOUBLE -> "0d";
       case VARCHAR -> "null";
@@ -704,32 +895,35 @@ public final class CalcCompiler {
   }
 
   static String vectorClass(SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "BitVector";
+      case DECIMAL -> "DecimalVector";
       case INT -> "IntVector";
       case BIGINT, INTERVAL -> "BigIntVector";
       case FLOAT -> "Float4Vector";
       case DOUBLE -> "Float8Vector";
       case VARCHAR -> "VarCharVector";
-      case TIMESTAMP -> "TimeStampVector";
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> "TimeStampVector";
       case DATE -> "DateDayVector";
     };
   }
 
   /** Reads row i; fixed-width values straight from the data buffer (the null check is already done). */
   private static String read(String vec, SqlType t) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> "(" + vec + ".get(i) != 0)";
+      // a DECIMAL of at most 18 digits is the low 8 bytes of its little-endian 16
+      case DECIMAL -> t.isLongDecimal() ? vec + "d.getLong(((long) i) << 4)" : vec + ".getObject(i)";
       case VARCHAR -> "new String(" + vec + ".get(i), java.nio.charset.StandardCharsets.UTF_8)";
       case INT, DATE -> vec + "d.getInt(((long) i) << 2)";
       case FLOAT -> vec + "d.getFloat(((long) i) << 2)";
       case DOUBLE -> vec + "d.getDouble(((long) i) << 3)";
-      case BIGINT, INTERVAL, TIMESTAMP -> vec + "d.getLong(((long) i) << 3)";
+      case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> vec + "d.getLong(((long) i) << 3)";
     };
   }
 
   private static String write(String vec, SqlType t, String value) {
-    return switch (t) {
+    return switch (t.kind()) {
       case BOOLEAN -> vec + ".set(j, " + value + " ? 1 : 0)";
       case VARCHAR -> vec + ".setSafe(j, " + value + ".getBytes(java.nio.charset.StandardCharsets.UTF_8))";
       default -> vec + ".set(j, " + value + ")";

@@ -37,14 +37,24 @@ final class ColumnBatch {
 
   /** The values as {@link ColumnReader#getLong} encodes them (VARCHAR excluded); NULL rows hold garbage. */
   static void longs(FieldVector v, SqlType type, int[] sel, int n, long[] out) {
-    switch (type) {
+    switch (type.kind()) {
       case INT, DATE -> {
         ArrowBuf data = v.getDataBuffer();
         for (int i = 0; i < n; i++) {
           out[i] = data.getInt((long) sel[i] << 2);
         }
       }
-      case BIGINT, INTERVAL, TIMESTAMP -> {
+      case DECIMAL -> {
+        if (!type.isLongDecimal()) {
+          throw new IllegalArgumentException(type + " as long");
+        }
+        // the unscaled value: the low 8 of 16 little-endian bytes
+        ArrowBuf data = v.getDataBuffer();
+        for (int i = 0; i < n; i++) {
+          out[i] = data.getLong((long) sel[i] << 4);
+        }
+      }
+      case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> {
         ArrowBuf data = v.getDataBuffer();
         for (int i = 0; i < n; i++) {
           out[i] = data.getLong((long) sel[i] << 3);
@@ -74,7 +84,7 @@ final class ColumnBatch {
 
   /** The values as doubles (numeric types); NULL rows hold garbage. */
   static void doubles(FieldVector v, SqlType type, int[] sel, int n, double[] out) {
-    switch (type) {
+    switch (type.kind()) {
       case DOUBLE -> {
         ArrowBuf data = v.getDataBuffer();
         for (int i = 0; i < n; i++) {
@@ -91,7 +101,7 @@ final class ColumnBatch {
         long[] longs = new long[n];
         longs(v, type, sel, n, longs);
         for (int i = 0; i < n; i++) {
-          out[i] = longs[i];
+          out[i] = type.isDecimal() ? Decimals.toDouble(longs[i], type.scale()) : longs[i];
         }
       }
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -42,12 +43,17 @@ abstract class ColumnReader {
     throw new UnsupportedOperationException(type.name());
   }
 
+  /** A DECIMAL value at its type's scale. */
+  java.math.BigDecimal getDecimal(int row) {
+    throw new UnsupportedOperationException(type.name());
+  }
+
   String getString(int row) {
     throw new UnsupportedOperationException(type.name());
   }
 
   static ColumnReader of(FieldVector vector, SqlType type) {
-    return switch (type) {
+    return switch (type.kind()) {
       case BOOLEAN -> new ColumnReader(vector, type) {
         final BitVector v = (BitVector) vector;
 
@@ -100,7 +106,7 @@ abstract class ColumnReader {
           return v.get(row);
         }
       };
-      case TIMESTAMP -> new ColumnReader(vector, type) {
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> new ColumnReader(vector, type) {
         final TimeStampVector v = (TimeStampVector) vector;
 
         @Override
@@ -111,6 +117,31 @@ abstract class ColumnReader {
         @Override
         long getLong(int row) {
           return v.get(row);
+        }
+      };
+      case DECIMAL -> new ColumnReader(vector, type) {
+        final DecimalVector v = (DecimalVector) vector;
+        final org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
+
+        @Override
+        boolean isNull(int row) {
+          return v.isNull(row);
+        }
+
+        /** The unscaled value of a DECIMAL of at most 18 digits: the low 8 of its 16 little-endian bytes. */
+        @Override
+        long getLong(int row) {
+          return data.getLong((long) row << 4);
+        }
+
+        @Override
+        double getDouble(int row) {
+          return type.isLongDecimal() ? Decimals.toDouble(getLong(row), type.scale()) : getDecimal(row).doubleValue();
+        }
+
+        @Override
+        java.math.BigDecimal getDecimal(int row) {
+          return v.getObjectNotNull(row);
         }
       };
       case FLOAT -> new ColumnReader(vector, type) {
@@ -174,7 +205,12 @@ abstract class ColumnReader {
         }
 
         @Override
-        String getString(int row) {
+        /** A DECIMAL value at its type's scale. */
+  java.math.BigDecimal getDecimal(int row) {
+    throw new UnsupportedOperationException(type.name());
+  }
+
+  String getString(int row) {
           return new String(v.get(row), StandardCharsets.UTF_8);
         }
       };

@@ -192,6 +192,14 @@ public final class Exact {
     }
   }
 
+  public static long parseTimestampMicros(String s, ExprSite site) {
+    try {
+      return Functions.parseTimestampMicros(s);
+    } catch (RuntimeException e) {
+      throw site.badCast(s, "yyyy-MM-dd HH:mm:ss[.fraction]");
+    }
+  }
+
   public static int parseDate(String s, ExprSite site) {
     try {
       return Functions.parseDate(s);

@@ -47,6 +47,31 @@ public final class ExprSite {
     return new ExpressionError("integer overflow: " + values + " is out of the range of " + type, origin);
   }
 
+  /** {@code a op b} of decimals does not fit the DECIMAL result type. */
+  public ExpressionError decimalOverflow(java.math.BigDecimal a, java.math.BigDecimal b) {
+    String values = operator.equals("MOD") ? "MOD(" + a.toPlainString() + ", " + b.toPlainString() + ")"
+        : a.toPlainString() + " " + operator + " " + b.toPlainString();
+    return new ExpressionError("decimal overflow: " + values + " is out of the range of " + type, origin);
+  }
+
+  /** A one-argument operator (negation, ABS, CAST) of decimal {@code a} does not fit the result type. */
+  public ExpressionError decimalOverflow(java.math.BigDecimal a) {
+    String text = a.toPlainString();
+    String values = switch (operator) {
+      case "-" -> "-(" + text + ")";
+      case "CAST", "TRY_CAST" -> text;
+      default -> operator + "(" + text + ")";
+    };
+    return new ExpressionError("decimal overflow: " + values + " is out of the range of " + type, origin);
+  }
+
+  /** A decimal {@code a / 0} or {@code MOD(a, 0)}. */
+  public ExpressionError decimalDivisionByZero(java.math.BigDecimal a) {
+    String text = a.toPlainString();
+    return new ExpressionError("division by zero: " + (operator.equals("MOD") ? "MOD(" + text + ", 0)" : text + " "
+        + operator + " 0"), origin);
+  }
+
   /** A floating-point {@code value} cast to an integer type is out of its range (or NaN). */
   public ExpressionError outOfRange(double value) {
     return new ExpressionError("value " + value + " is out of the range of " + type, origin);

@@ -64,6 +64,19 @@ public final class Functions {
     return t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT));
   }
 
+  /** CAST(TIMESTAMP(6) AS VARCHAR): all six fraction digits. */
+  public static String timestampMicrosToString(long micros) {
+    LocalDateTime t = LocalDateTime.ofInstant(Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS),
+        ZoneOffset.UTC);
+    return t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT));
+  }
+
+  /** CAST(varchar AS TIMESTAMP(6)): epoch microseconds (digits beyond the sixth are dropped). */
+  public static long parseTimestampMicros(String s) {
+    Instant i = LocalDateTime.parse(s.trim(), TIMESTAMP).toInstant(ZoneOffset.UTC);
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+  }
+
   /** CAST(date AS VARCHAR). */
   public static String dateToString(int days) {
     return LocalDate.ofEpochDay(days).toString();

@@ -96,8 +96,9 @@ final class LookupJoinOperator extends Operator {
 
   /** A comparable boxed value: integers of any width as Long, so INT and BIGINT keys meet. */
   private static Object value(ColumnReader r, int row) {
-    return switch (r.type) {
+    return switch (r.type.kind()) {
       case VARCHAR -> r.getString(row);
+      case DECIMAL -> r.getDecimal(row);
       case FLOAT, DOUBLE -> r.getDouble(row);
       default -> r.getLong(row);
     };
@@ -198,6 +199,8 @@ final class LookupJoinOperator extends Operator {
       ColumnWriter.setString(v, row, s);
     } else if (value instanceof Double d) {
       ColumnWriter.setDouble(v, type, row, d);
+    } else if (value instanceof java.math.BigDecimal d) {
+      ColumnWriter.setDecimal(v, row, d);
     } else {
       ColumnWriter.setLong(v, type, row, (Long) value);
     }

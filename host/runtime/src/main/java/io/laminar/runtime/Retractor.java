@@ -72,6 +72,10 @@ abstract class Retractor {
    */
   static Retractor create(AggCall call, BytesDictionary dictionary, boolean retracting) {
     SqlType arg = call.argumentType();
+    if (arg != null && arg.isDecimal() && (call.kind() == AggCall.Kind.SUM || call.kind() == AggCall.Kind.AVG)) {
+      // unscaled longs (the planner refuses wider DECIMAL arguments); MIN/MAX below compare them as longs
+      return new DecimalSums.Retracting(call, call.kind() == AggCall.Kind.AVG);
+    }
     return switch (call.kind()) {
       case COUNT -> call.distinct() ? new CountDistinct(Order.of(arg, dictionary), dictionary)
           : new Count(call.argument() < 0);
@@ -86,7 +90,7 @@ abstract class Retractor {
 
   /** Reads an argument value long-encoded: strings interned, floats as normalized double bits. */
   static long encode(ColumnReader arg, int row, BytesDictionary dictionary, byte[][] scratch) {
-    return switch (arg.type) {
+    return switch (arg.type.kind()) {
       case VARCHAR -> dictionary.intern(scratch[0], arg.getBytes(row, scratch));
       case FLOAT, DOUBLE -> Double.doubleToLongBits(ColumnReader.normalize(arg.getDouble(row)));
       default -> arg.getLong(row);

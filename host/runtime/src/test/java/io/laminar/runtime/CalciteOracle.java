@@ -57,7 +57,7 @@ final class CalciteOracle {
     public RelDataType getRowType(RelDataTypeFactory f) {
       RelDataTypeFactory.Builder b = f.builder();
       for (Field field : schema.getFields()) {
-        SqlTypeName name = switch (SqlType.fromArrow(field.getType())) {
+        SqlTypeName name = switch (SqlType.fromArrow(field.getType()).kind()) {
           case INT -> SqlTypeName.INTEGER;
           case BIGINT -> SqlTypeName.BIGINT;
           case DOUBLE -> SqlTypeName.DOUBLE;

@@ -79,12 +79,14 @@ final class TestTables {
           ColumnWriter.setNull(v, i);
           continue;
         }
-        switch (t) {
+        switch (t.kind()) {
+          case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(i,
+              ((java.math.BigDecimal) o).setScale(t.scale()));
           case BIGINT -> ((BigIntVector) v).setSafe(i, ((Number) o).longValue());
           case INT -> ((IntVector) v).setSafe(i, ((Number) o).intValue());
           case DOUBLE -> ((Float8Vector) v).setSafe(i, ((Number) o).doubleValue());
           case VARCHAR -> ((VarCharVector) v).setSafe(i, ((String) o).getBytes(StandardCharsets.UTF_8));
-          case TIMESTAMP -> ((TimeStampVector) v).setSafe(i, ((Number) o).longValue());
+          case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> ((TimeStampVector) v).setSafe(i, ((Number) o).longValue());
           default -> throw new IllegalArgumentException(t.name());
         }
       }

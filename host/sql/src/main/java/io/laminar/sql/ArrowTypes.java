@@ -25,14 +25,17 @@ final class ArrowTypes {
         throw new IllegalArgumentException("column '" + f.getName() + "' has Arrow type " + f.getType()
             + ", which SQL does not support");
       }
-      RelDataType type = switch (t) {
+      RelDataType type = switch (t.kind()) {
         case BOOLEAN -> factory.createSqlType(SqlTypeName.BOOLEAN);
         case INT -> factory.createSqlType(SqlTypeName.INTEGER);
         case BIGINT, INTERVAL -> factory.createSqlType(SqlTypeName.BIGINT);
         case FLOAT -> factory.createSqlType(SqlTypeName.REAL);
         case DOUBLE -> factory.createSqlType(SqlTypeName.DOUBLE);
+        case DECIMAL -> factory.createSqlType(SqlTypeName.DECIMAL, t.precision(), t.scale());
         case VARCHAR -> factory.createSqlType(SqlTypeName.VARCHAR);
         case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, 3);
+        case TIMESTAMP_MICROS -> factory.createSqlType(SqlTypeName.TIMESTAMP, 6);
+        case TIMESTAMP_LTZ -> factory.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3);
         case DATE -> factory.createSqlType(SqlTypeName.DATE);
       };
       b.add(f.getName(), factory.createTypeWithNullability(type, f.isNullable()));
@@ -47,15 +50,32 @@ final class ArrowTypes {
       case TINYINT, SMALLINT, INTEGER -> SqlType.INT;
       case BIGINT -> SqlType.BIGINT;
       case REAL, FLOAT -> SqlType.FLOAT;
-      case DOUBLE, DECIMAL -> SqlType.DOUBLE;
+      case DOUBLE -> SqlType.DOUBLE;
+      case DECIMAL -> decimal(type);
       case CHAR, VARCHAR -> SqlType.VARCHAR;
-      case TIMESTAMP -> SqlType.TIMESTAMP;
+      // TIMESTAMP(0) to (3) hold milliseconds, (4) to (6) microseconds; finer ones are refused
+      case TIMESTAMP -> type.getPrecision() <= 3 ? SqlType.TIMESTAMP
+          : type.getPrecision() <= 6 ? SqlType.TIMESTAMP_MICROS : null;
+      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> type.getPrecision() <= 3 ? SqlType.TIMESTAMP_LTZ : null;
       case DATE -> SqlType.DATE;
       case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR,
           INTERVAL_HOUR_MINUTE, INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND ->
           SqlType.INTERVAL;
       default -> null;
     };
+  }
+
+  /**
+   * The plan type of a Calcite DECIMAL; null beyond 38 digits or for a negative scale (which the
+   * type system does not derive).
+   */
+  private static SqlType decimal(RelDataType type) {
+    int p = type.getPrecision();
+    int s = type.getScale();
+    if (p < 1 || p > SqlType.MAX_DECIMAL_PRECISION || s < 0 || s > p) {
+      return null;
+    }
+    return SqlType.decimal(p, s);
   }
 
   /** The Arrow schema of a Calcite row type whose fields all have plan types. */

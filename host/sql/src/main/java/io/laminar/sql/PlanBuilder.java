@@ -249,6 +249,13 @@ final class PlanBuilder {
     PlanNode input = visit(aggregate.getInput());
     List<Integer> keys = aggregate.getGroupSet().asList();
     List<AggCall> aggs = aggCalls(aggregate, input.schema());
+    for (int key : keys) {
+      SqlType t = SqlType.fromArrow(input.schema().getFields().get(key).getType());
+      if (t != null && t.isDecimal() && !t.isLongDecimal()) {
+        throw new PlanningException("GROUP BY a " + t + " is not supported yet: grouping keys may be DECIMALs of at "
+            + "most 18 digits (CAST the key to DECIMAL(18, s) or VARCHAR)", positions.groupBy());
+      }
+    }
     int fireColumn = -1;
     long fireOffset = 0;
     for (int key : keys) {
@@ -363,6 +370,11 @@ final class PlanBuilder {
       if (arg >= 0 && kind != AggCall.Kind.COUNT && argType == SqlType.BOOLEAN) {
         throw new PlanningException(fn + " of a BOOLEAN is not supported", positions.function(fn));
       }
+      if (arg >= 0 && argType != null && argType.isDecimal() && !argType.isLongDecimal()
+          && (kind != AggCall.Kind.COUNT || call.isDistinct())) {
+        throw new PlanningException(fn + " of a " + argType + " is not supported yet: aggregated DECIMALs may have at "
+            + "most 18 digits (CAST the argument to DECIMAL(18, s))", positions.function(fn));
+      }
       aggs.add(new AggCall(kind, arg, call.isDistinct(), argType, result, names.get(groupCount + i),
           positions.origin(positions.function(fn))));
     }
@@ -419,6 +431,13 @@ final class PlanBuilder {
     int width = input.schema().getFields().size();
     int time = descriptorColumn(call.getOperands().get(0), "SESSION");
     List<Integer> partition = descriptorColumns(call.getOperands().get(1), "SESSION");
+    for (int key : partition) {
+      SqlType t = SqlType.fromArrow(input.schema().getFields().get(key).getType());
+      if (t != null && t.isDecimal() && !t.isLongDecimal()) {
+        throw new PlanningException("PARTITION BY a " + t + " is not supported yet: keys may be DECIMALs of at most 18 "
+            + "digits", positions.function("SESSION"));
+      }
+    }
     long gap = intervalMillis(call.getOperands().get(2), "SESSION");
     if (gap <= 0) {
       throw new PlanningException("the SESSION gap must be positive", positions.function("SESSION"));

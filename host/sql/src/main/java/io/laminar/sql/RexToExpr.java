@@ -87,14 +87,23 @@ final class RexToExpr {
     if (literal.isNull()) {
       return new Expr.Literal(null, t);
     }
-    Object value = switch (t) {
+    Object value = switch (t.kind()) {
       case BOOLEAN -> literal.getValueAs(Boolean.class);
+      case DECIMAL -> {
+        BigDecimal d = decimalValue(literal.getValueAs(BigDecimal.class), t);
+        if (d == null) {
+          throw new PlanningException("the constant " + literal + " does not fit its type " + t,
+              positions.find(c -> false));
+        }
+        yield d;
+      }
       case INT -> literal.getValueAs(BigDecimal.class).intValueExact();
       case BIGINT -> literal.getValueAs(BigDecimal.class).longValueExact();
       case FLOAT -> literal.getValueAs(BigDecimal.class).floatValue();
       case DOUBLE -> literal.getValueAs(Double.class);
       case VARCHAR -> literal.getValueAs(String.class);
-      case TIMESTAMP -> literal.getValueAs(Long.class);
+      case TIMESTAMP, TIMESTAMP_LTZ -> literal.getValueAs(Long.class);
+      case TIMESTAMP_MICROS -> micros(literal.getValueAs(TimestampString.class));
       case DATE -> literal.getValueAs(Integer.class);
       case INTERVAL -> literal.getValueAs(BigDecimal.class).longValueExact();
     };
@@ -381,20 +390,42 @@ final class RexToExpr {
   /** A search point in the plan's literal representation, or null if it has none. */
   private static Object pointValue(Object v, SqlType t) {
     try {
-      return switch (t) {
+      return switch (t.kind()) {
         case INT -> v instanceof BigDecimal d ? (Object) d.intValueExact() : null;
+        case DECIMAL -> v instanceof BigDecimal d ? decimalValue(d, t) : null;
         case BIGINT, INTERVAL -> v instanceof BigDecimal d ? (Object) d.longValueExact() : null;
         case DOUBLE -> v instanceof BigDecimal d ? (Object) d.doubleValue() : v instanceof Double d ? d : null;
         case FLOAT -> v instanceof BigDecimal d ? (Object) d.floatValue() : null;
         case VARCHAR -> v instanceof NlsString s ? s.getValue() : null;
         case BOOLEAN -> v instanceof Boolean b ? b : null;
         case DATE -> v instanceof DateString d ? (Object) d.getDaysSinceEpoch() : null;
-        case TIMESTAMP -> v instanceof TimestampString ts
+        case TIMESTAMP, TIMESTAMP_LTZ -> v instanceof TimestampString ts
             ? (Object) ts.getMillisSinceEpoch() : null;
+        case TIMESTAMP_MICROS -> v instanceof TimestampString ts ? (Object) micros(ts) : null;
       };
     } catch (ArithmeticException e) {
       return null;
     }
+  }
+
+  /**
+   * A DECIMAL literal's value at its type's scale, or null (no plan literal) if it does not fit
+   * exactly.
+   */
+  private static BigDecimal decimalValue(BigDecimal d, SqlType t) {
+    try {
+      BigDecimal v = d.setScale(t.scale());
+      return v.precision() - v.scale() <= t.precision() - t.scale() ? v : null;
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /** Epoch microseconds of a timestamp literal (sub-microsecond digits dropped). */
+  static long micros(TimestampString ts) {
+    java.time.Instant i = java.time.LocalDateTime.parse(ts.toString().replace(' ', 'T'))
+        .toInstant(java.time.ZoneOffset.UTC);
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 
   private static Op byOperator(SqlOperator op) {
@@ -433,6 +464,10 @@ final class RexToExpr {
         if (!(args.size() == 2 && args.get(1) instanceof Expr.Literal)) {
           throw new PlanningException("TUMBLE(time, interval) needs a constant interval", positions.function("TUMBLE"));
         }
+        if (args.get(0).type() != SqlType.TIMESTAMP) {
+          throw new PlanningException("GROUP BY TUMBLE(time, interval) needs a TIMESTAMP(3) time, not "
+              + args.get(0).type(), positions.function("TUMBLE"));
+        }
       }
       case CAST, TRY_CAST -> {
         SqlType from = args.get(0).type();
@@ -454,7 +489,8 @@ final class RexToExpr {
     if (from.isNumeric() && to.isNumeric()) {
       return true;
     }
-    return (from == SqlType.TIMESTAMP && to == SqlType.DATE) || (from == SqlType.DATE && to == SqlType.TIMESTAMP)
-        || (from == SqlType.INTERVAL && to.isNumeric());
+    boolean fromTime = from.isTimestamp() || from == SqlType.DATE;
+    boolean toTime = to.isTimestamp() || to == SqlType.DATE;
+    return (fromTime && toTime) || (from == SqlType.INTERVAL && to.isNumeric() && !to.isDecimal());
   }
 }

@@ -21,9 +21,9 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
@@ -76,6 +76,9 @@ final class RowDecoder {
   private final long[] longs;
   private final double[] doubles;
   private final byte[][] strings;
+  private final java.math.BigDecimal[] decimals;
+  /** Each DECIMAL column's type (null for other columns). */
+  private final ArrowType.Decimal[] decimalTypes;
 
   RowDecoder(Format format, List<Field> fields, List<ColumnKind> kinds, TimestampTarget timestampTarget) {
     this.format = format;
@@ -89,6 +92,13 @@ final class RowDecoder {
     this.longs = new long[names.length];
     this.doubles = new double[names.length];
     this.strings = new byte[names.length][];
+    this.decimals = new java.math.BigDecimal[names.length];
+    this.decimalTypes = new ArrowType.Decimal[names.length];
+    for (int i = 0; i < names.length; i++) {
+      if (fields.get(i).getType() instanceof ArrowType.Decimal d) {
+        decimalTypes[i] = d;
+      }
+    }
   }
 
   /** Decodes {@code value} into the staging row; {@code recordTimestamp} is the Kafka timestamp. */
@@ -127,9 +137,10 @@ final class RowDecoder {
         case BIGINT -> ((BigIntVector) v).setSafe(row, longs[c]);
         case FLOAT -> ((Float4Vector) v).setSafe(row, (float) doubles[c]);
         case DOUBLE -> ((Float8Vector) v).setSafe(row, doubles[c]);
+        case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(row, decimals[c]);
         case VARCHAR -> ((VarCharVector) v).setSafe(row, strings[c]);
         case BOOLEAN -> ((BitVector) v).setSafe(row, (int) longs[c]);
-        case TIMESTAMP -> ((TimeStampMilliVector) v).setSafe(row, longs[c]);
+        case TIMESTAMP, TIMESTAMP_MICROS -> ((org.apache.arrow.vector.TimeStampVector) v).setSafe(row, longs[c]);
         case DATE -> ((DateDayVector) v).setSafe(row, (int) longs[c]);
         default -> throw new AssertionError(kinds[c]);
       }
@@ -142,14 +153,15 @@ final class RowDecoder {
       target = state[c.index()] == ABSENT ? c.index() : -1;
     } else if (timestampTarget instanceof TimestampTarget.FirstAbsent) {
       for (int c = 0; c < kinds.length && target < 0; c++) {
-        if (kinds[c] == ColumnKind.TIMESTAMP && state[c] == ABSENT) {
+        if ((kinds[c] == ColumnKind.TIMESTAMP || kinds[c] == ColumnKind.TIMESTAMP_MICROS) && state[c] == ABSENT) {
           target = c;
         }
       }
     }
     if (target >= 0 && recordTimestamp >= 0) {
       state[target] = VALUE;
-      longs[target] = recordTimestamp;
+      // the record's timestamp is in milliseconds
+      longs[target] = kinds[target] == ColumnKind.TIMESTAMP_MICROS ? recordTimestamp * 1000 : recordTimestamp;
     }
   }
 
@@ -217,6 +229,16 @@ final class RowDecoder {
           throw wrongType(c, "a number", token);
         }
       }
+      case DECIMAL -> {
+        // a JSON number's exact digits (never through a double), or a string holding them
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+          decimals[c] = decimal(c, p.getText());
+        } else if (token == JsonToken.VALUE_STRING) {
+          decimals[c] = decimal(c, p.getText());
+        } else {
+          throw wrongType(c, "a decimal number", token);
+        }
+      }
       case VARCHAR -> {
         if (token != JsonToken.VALUE_STRING) {
           throw wrongType(c, "a string", token);
@@ -236,6 +258,15 @@ final class RowDecoder {
           longs[c] = timestamp(c, p.getText());
         } else {
           throw wrongType(c, "an ISO-8601 string or epoch milliseconds", token);
+        }
+      }
+      case TIMESTAMP_MICROS -> {
+        if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          longs[c] = p.getLongValue();
+        } else if (token == JsonToken.VALUE_STRING) {
+          longs[c] = timestampMicros(c, p.getText());
+        } else {
+          throw wrongType(c, "an ISO-8601 string or epoch microseconds", token);
         }
       }
       case DATE -> {
@@ -284,10 +315,13 @@ final class RowDecoder {
         case INT -> longs[c] = Integer.parseInt(text.strip());
         case BIGINT -> longs[c] = Long.parseLong(text.strip());
         case FLOAT, DOUBLE -> doubles[c] = Double.parseDouble(text.strip());
+        case DECIMAL -> decimals[c] = decimal(c, text);
         case VARCHAR -> strings[c] = text.getBytes(StandardCharsets.UTF_8);
         case BOOLEAN -> longs[c] = parseBoolean(text.strip(), c);
         case TIMESTAMP -> longs[c] = isDigits(text.strip()) ? Long.parseLong(text.strip())
             : timestamp(c, text.strip());
+        case TIMESTAMP_MICROS -> longs[c] = isDigits(text.strip()) ? Long.parseLong(text.strip())
+            : timestampMicros(c, text.strip());
         case DATE -> longs[c] = date(c, text.strip());
         default -> throw new AssertionError(kinds[c]);
       }
@@ -295,6 +329,32 @@ final class RowDecoder {
       throw new DecodeException("column '" + names[c] + "' (" + kinds[c] + "): '" + text + "' is not a valid "
           + kinds[c]);
     }
+  }
+
+  /**
+   * The exact decimal of {@code text} at column {@code c}'s scale: more digits after the point, or
+   * more digits in all, than the column holds are an error (never rounded silently).
+   */
+  private java.math.BigDecimal decimal(int c, String text) throws DecodeException {
+    ArrowType.Decimal type = decimalTypes[c];
+    java.math.BigDecimal v;
+    try {
+      v = new java.math.BigDecimal(text.strip());
+    } catch (NumberFormatException e) {
+      throw new DecodeException("column '" + names[c] + "' (DECIMAL(" + type.getPrecision() + ", " + type.getScale()
+          + ")): '" + text + "' is not a decimal number");
+    }
+    try {
+      v = v.setScale(type.getScale());
+    } catch (ArithmeticException e) {
+      throw new DecodeException("column '" + names[c] + "' (DECIMAL(" + type.getPrecision() + ", " + type.getScale()
+          + ")): '" + text + "' has more than " + type.getScale() + " digits after the point");
+    }
+    if (v.signum() != 0 && v.precision() > type.getPrecision()) {
+      throw new DecodeException("column '" + names[c] + "' (DECIMAL(" + type.getPrecision() + ", " + type.getScale()
+          + ")): '" + text + "' has more than " + type.getPrecision() + " digits");
+    }
+    return v;
   }
 
   private long parseBoolean(String text, int c) throws DecodeException {
@@ -324,6 +384,14 @@ final class RowDecoder {
       return Values.parseTimestamp(text);
     } catch (DecodeException e) {
       throw new DecodeException("column '" + names[c] + "' (TIMESTAMP): " + e.getMessage());
+    }
+  }
+
+  private long timestampMicros(int c, String text) throws DecodeException {
+    try {
+      return Values.parseTimestampMicros(text);
+    } catch (DecodeException e) {
+      throw new DecodeException("column '" + names[c] + "' (TIMESTAMP(6)): " + e.getMessage());
     }
   }
 

@@ -69,6 +69,9 @@ final class RowEncoder {
       writeDouble(g, fv.get(row));
     } else if (v instanceof Float4Vector fv) {
       writeDouble(g, fv.get(row));
+    } else if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      // the exact digits as a JSON number, never in exponent form
+      g.writeNumber(dv.getObject(row).toPlainString());
     } else if (v instanceof BitVector bv) {
       g.writeBoolean(bv.get(row) != 0);
     } else if (v instanceof VarCharVector sv) {
@@ -89,10 +92,16 @@ final class RowEncoder {
 
   private static String textOf(FieldVector v, int row) {
     if (v instanceof TimeStampVector tv) {
-      return Instant.ofEpochMilli(tv.get(row)).toString();
+      // TIMESTAMP(6) vectors hold microseconds: all of them are written
+      return v instanceof org.apache.arrow.vector.TimeStampMicroVector
+          ? Instant.EPOCH.plus(tv.get(row), java.time.temporal.ChronoUnit.MICROS).toString()
+          : Instant.ofEpochMilli(tv.get(row)).toString();
     }
     if (v instanceof DateDayVector dv) {
       return LocalDate.ofEpochDay(dv.get(row)).toString();
+    }
+    if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      return dv.getObject(row).toPlainString();
     }
     return String.valueOf(v.getObject(row));
   }

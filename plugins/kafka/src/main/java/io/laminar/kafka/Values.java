@@ -19,11 +19,26 @@ final class Values {
    * {@code …+02:00}) or without one, which is read as UTC; a space may stand for the {@code T}.
    */
   static long parseTimestamp(String text) throws DecodeException {
+    return instant(text).toEpochMilli();
+  }
+
+  /** Epoch microseconds of an ISO-8601 timestamp, as {@link #parseTimestamp} reads it. */
+  static long parseTimestampMicros(String text) throws DecodeException {
+    Instant i = instant(text);
+    try {
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+    } catch (ArithmeticException e) {
+      throw new DecodeException("'" + text + "' is out of range");
+    }
+  }
+
+  private static Instant instant(String text) throws DecodeException {
     String s = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
     try {
       TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
       Instant instant = t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
-      return instant.toEpochMilli();
+      instant.toEpochMilli(); // in range
+      return instant;
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new DecodeException("'" + text + "' is not an ISO-8601 timestamp");
     }

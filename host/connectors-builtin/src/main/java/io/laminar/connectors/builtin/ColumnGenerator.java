@@ -13,7 +13,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -92,6 +91,16 @@ abstract class ColumnGenerator {
             && fp.getPrecision() == org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE;
         return new FloatColumn(column, seq, nullRate, single, min, max);
       }
+      case Decimal: {
+        ArrowType.Decimal d = (ArrowType.Decimal) t;
+        if (d.getPrecision() > 18) {
+          throw invalid(name, "kind", kind, "the generator produces DECIMALs of at most 18 digits, not " + t);
+        }
+        long min = unscaled(name, "min", s.getOrDefault("min", "0"), d);
+        long max = unscaled(name, "max", s.getOrDefault("max", "1000"), d);
+        checkRange(name, min, max);
+        return new DecimalColumn(column, seq, nullRate, min, max, d.getScale());
+      }
       case Utf8: {
         int length = s.containsKey("length") ? (int) parseLong(name, "length", s.get("length")) : 8;
         if (length < 0 || length > 1_000_000) {
@@ -119,6 +128,47 @@ abstract class ColumnGenerator {
         return new TimeColumn(column, nullRate, t.getTypeID() == ArrowType.ArrowTypeID.Date);
       default:
         throw invalid(name, "kind", kind, "the generator cannot produce " + t);
+    }
+  }
+
+  /** A decimal setting as an unscaled long at the column's scale. */
+  private static long unscaled(String column, String attr, String text, ArrowType.Decimal d) throws ConnectorException {
+    try {
+      java.math.BigDecimal v = new java.math.BigDecimal(text.strip()).setScale(d.getScale());
+      if (v.precision() > d.getPrecision() && v.signum() != 0) {
+        throw invalid(column, attr, text, "more digits than " + d);
+      }
+      return v.unscaledValue().longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw invalid(column, attr, text, "expected a decimal number with at most " + d.getScale()
+          + " digits after the point");
+    }
+  }
+
+  /** DECIMAL(p ≤ 18, s): unscaled values from min to max (sequence: min, min + 1, … in the last digit). */
+  private static final class DecimalColumn extends ColumnGenerator {
+    private final long min;
+    private final long max;
+
+    DecimalColumn(int column, boolean seq, double nullRate, long min, long max, int scale) {
+      super(column, seq, nullRate);
+      this.min = min;
+      this.max = max;
+    }
+
+    @Override
+    void fill(FieldVector v, long seed, long firstRow, int count, EventClock clock) {
+      org.apache.arrow.vector.DecimalVector dv = (org.apache.arrow.vector.DecimalVector) v;
+      long span = max - min + 1;
+      for (int i = 0; i < count; i++) {
+        long row = firstRow + i;
+        if (isNull(seed, row)) {
+          dv.setNull(i);
+        } else {
+          long pick = sequence ? row : hash(seed, column, row);
+          dv.set(i, span <= 0 ? min + pick : min + Math.floorMod(pick, span));
+        }
+      }
     }
   }
 
@@ -326,7 +376,9 @@ abstract class ColumnGenerator {
         } else if (date) {
           ((DateDayVector) v).set(i, (int) Math.floorDiv(clock.millis(row), 86_400_000L));
         } else {
-          ((TimeStampMilliVector) v).set(i, clock.millis(row));
+          // TIMESTAMP(6) columns count microseconds; TIMESTAMP and TIMESTAMP_LTZ milliseconds
+          ((org.apache.arrow.vector.TimeStampVector) v).set(i, v instanceof org.apache.arrow.vector.TimeStampMicroVector
+              ? clock.millis(row) * 1000 : clock.millis(row));
         }
       }
     }

@@ -28,7 +28,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -179,15 +178,41 @@ final class CsvLookupSource implements LookupSource {
           }
           throw new IllegalArgumentException("expected true or false");
         case Timestamp:
-          return parseTimestamp(text);
+          return ((ArrowType.Timestamp) t).getUnit() == org.apache.arrow.vector.types.TimeUnit.MICROSECOND
+              ? parseTimestampMicros(text) : parseTimestamp(text);
         case Date:
           return LocalDate.parse(text).toEpochDay();
+        case Decimal:
+          return decimal(text, (ArrowType.Decimal) t);
         default:
           return text;
       }
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+    } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
       throw bad(line, "column '" + field.getName() + "': cannot read '" + text + "' as " + t);
     }
+  }
+
+  /** The exact decimal of {@code text} at the column's scale; more digits than the column holds fail. */
+  static java.math.BigDecimal decimal(String text, ArrowType.Decimal type) {
+    java.math.BigDecimal v = new java.math.BigDecimal(text.strip()).setScale(type.getScale());
+    if (v.precision() > type.getPrecision() && v.signum() != 0) {
+      throw new ArithmeticException("more than " + type.getPrecision() + " digits");
+    }
+    return v;
+  }
+
+  /** As {@link #parseTimestamp}, in microseconds (digits alone are epoch microseconds). */
+  private static long parseTimestampMicros(String text) {
+    if (text.chars().allMatch(Character::isDigit)) {
+      return Long.parseLong(text);
+    }
+    Instant i;
+    try {
+      i = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      i = LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 
   private static long parseTimestamp(String text) {
@@ -264,7 +289,7 @@ final class CsvLookupSource implements LookupSource {
     if (v instanceof BitVector bv) {
       return bv.get(row) != 0;
     }
-    if (v instanceof TimeStampMilliVector tv) {
+    if (v instanceof org.apache.arrow.vector.TimeStampVector tv) {
       return tv.get(row);
     }
     if (v instanceof DateDayVector dv) {
@@ -315,12 +340,14 @@ final class CsvLookupSource implements LookupSource {
       fv.setSafe(i, (float) (double) (Double) value);
     } else if (v instanceof BitVector bv) {
       bv.setSafe(i, (Boolean) value ? 1 : 0);
-    } else if (v instanceof TimeStampMilliVector tv) {
+    } else if (v instanceof org.apache.arrow.vector.TimeStampVector tv) {
       tv.setSafe(i, (Long) value);
     } else if (v instanceof DateDayVector dv) {
       dv.setSafe(i, (int) (long) (Long) value);
     } else if (v instanceof VarCharVector sv) {
       sv.setSafe(i, ((String) value).getBytes(StandardCharsets.UTF_8));
+    } else if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      dv.setSafe(i, (java.math.BigDecimal) value);
     }
   }
 

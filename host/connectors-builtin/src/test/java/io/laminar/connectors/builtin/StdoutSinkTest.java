@@ -67,6 +67,60 @@ class StdoutSinkTest {
   }
 
   @Test
+  void decimalsPrintTheirExactDigitsInEveryFormat() throws Exception {
+    org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(List.of(
+        org.apache.arrow.vector.types.pojo.Field.nullable("amount",
+            new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(38, 10, 128))));
+    for (String format : List.of("json", "table")) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      Sink sink = new StdoutSinkFactory(out).create(TestConnectorContext.builder("out", ConnectorKind.SINK)
+          .schema(schema).allocator(allocator).properties(Map.of("format", format)).build());
+      sink.open(0);
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+        root.allocateNew();
+        org.apache.arrow.vector.DecimalVector v = (org.apache.arrow.vector.DecimalVector) root.getVector(0);
+        v.setSafe(0, new java.math.BigDecimal("1234567890123456789012345678.0123456789"));
+        v.setSafe(1, new java.math.BigDecimal("-0.0000000100"));
+        v.setNull(2);
+        root.setRowCount(3);
+        sink.write(Batch.of(root));
+      }
+      sink.prepareCommit(1);
+      sink.close();
+      assertEquals(format.equals("json")
+          ? "{\"amount\":1234567890123456789012345678.0123456789}\n{\"amount\":-0.0000000100}\n{\"amount\":null}\n"
+          : "amount\n1234567890123456789012345678.0123456789\n-0.0000000100\nNULL\n",
+          out.toString(StandardCharsets.UTF_8).replaceAll(" +\n", "\n"), format);
+    }
+  }
+
+  @Test
+  void microsecondTimestampsPrintAllSixDigits() throws Exception {
+    org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(List.of(
+        org.apache.arrow.vector.types.pojo.Field.nullable("at", new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+            org.apache.arrow.vector.types.TimeUnit.MICROSECOND, null))));
+    for (String format : List.of("json", "table")) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      Sink sink = new StdoutSinkFactory(out).create(TestConnectorContext.builder("out", ConnectorKind.SINK)
+          .schema(schema).allocator(allocator).properties(Map.of("format", format)).build());
+      sink.open(0);
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+        root.allocateNew();
+        ((org.apache.arrow.vector.TimeStampMicroVector) root.getVector(0)).setSafe(0, 1_767_259_800_123_456L);
+        ((org.apache.arrow.vector.TimeStampMicroVector) root.getVector(0)).setSafe(1, 1_767_259_800_000_000L);
+        root.setRowCount(2);
+        sink.write(Batch.of(root));
+      }
+      sink.prepareCommit(1);
+      sink.close();
+      assertEquals(format.equals("json")
+          ? "{\"at\":\"2026-01-01T09:30:00.123456Z\"}\n{\"at\":\"2026-01-01T09:30:00Z\"}\n"
+          : "at\n2026-01-01T09:30:00.123456Z\n2026-01-01T09:30:00.000000Z\n",
+          out.toString(StandardCharsets.UTF_8).replaceAll(" +\n", "\n"), format);
+    }
+  }
+
+  @Test
   void jsonFormatPrintsOneEscapedObjectPerRow() throws Exception {
     assertEquals(
         "{\"symbol\":\"A\\\"B\",\"n\":3,\"avg\":1.5,\"window_start\":\"2026-01-01T00:00:01Z\"}\n"
