@@ -21,17 +21,24 @@ final class CalcOperator extends Operator {
   private final Schema outputSchema;
   private final Schema changelogSchema;
   private final BufferAllocator allocator;
+  private final List<SqlType> inputTypes;
+  private final String step;
+  private final RowErrors rowErrors;
 
   /**
    * Compiles the step keeping rows where {@code condition} (may be null) holds and computing
    * {@code projections} (null: the input columns); with {@code changelog}, also the variant that
-   * carries row kinds.
+   * carries row kinds. A batch with a row whose expression fails goes to {@code rowErrors}, which
+   * fails it or isolates the bad rows.
    */
   CalcOperator(List<SqlType> inputTypes, Expr condition, List<Expr> projections, Schema outputSchema,
-      boolean changelog, BufferAllocator allocator) {
+      boolean changelog, BufferAllocator allocator, RowErrors rowErrors) {
     this.calc = CalcCompiler.compile(inputTypes, condition, projections);
     this.outputSchema = outputSchema;
     this.allocator = allocator;
+    this.inputTypes = List.copyOf(inputTypes);
+    this.step = condition == null ? "Project" : projections == null ? "Filter" : "Filter+Project";
+    this.rowErrors = rowErrors;
     if (changelog) {
       List<SqlType> types = new ArrayList<>(inputTypes);
       // the row-kind column is only ever copied by the generated code, never read, so its declared
@@ -62,12 +69,31 @@ final class CalcOperator extends Operator {
     }
     VectorSchemaRoot out = VectorSchemaRoot.create(outputSchema, allocator);
     try {
-      out.setRowCount(calc.apply(batch, out));
+      out.setRowCount(apply(calc, batch, out));
     } catch (RuntimeException e) {
       out.close();
       throw e;
     }
     emit(out);
+  }
+
+  /**
+   * The generated loop over the whole batch; only when a row fails, and the pipeline does not fail
+   * on it, the slow path isolating the bad rows; returns the rows written to {@code out}.
+   */
+  private int apply(Calc c, VectorSchemaRoot in, VectorSchemaRoot out) {
+    try {
+      return c.apply(in, out);
+    } catch (ExpressionError e) {
+      if (rowErrors.failFast()) {
+        throw e;
+      }
+    }
+    // the failed attempt may have allocated out's vectors: release them, the slow path refills them
+    for (FieldVector v : out.getFieldVectors()) {
+      v.clear();
+    }
+    return rowErrors.applySkipping(c, in, out, inputTypes, inputTypes.size(), step, allocator);
   }
 
   private void onChangelog(VectorSchemaRoot batch, TinyIntVector rowKinds) {
@@ -77,7 +103,7 @@ final class CalcOperator extends Operator {
     VectorSchemaRoot out = VectorSchemaRoot.create(changelogSchema, allocator);
     int rows;
     try {
-      rows = changelogCalc.apply(RowKinds.view(batch, rowKinds), out);
+      rows = apply(changelogCalc, RowKinds.view(batch, rowKinds), out);
       out.setRowCount(rows);
     } catch (RuntimeException e) {
       out.close();
