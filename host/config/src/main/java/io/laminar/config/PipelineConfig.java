@@ -1,5 +1,6 @@
 package io.laminar.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,9 +16,18 @@ import java.util.Optional;
  * @param stateTtl for a GROUP BY without a window: forget groups not updated for this long
  *     (absent = keep every group)
  * @param position where the {@code [[pipeline]]} starts
+ * @param onError what a row whose expression fails at run time does ({@code on.error})
+ * @param deadLetterPath where {@code on.error = "dead_letter"} writes bad rows (absolute; set exactly then)
  */
 public record PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
-    Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position) {
+    Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position, RowErrorPolicy onError,
+    Optional<Path> deadLetterPath) {
+  /** A pipeline that fails on a bad row. */
+  public PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
+      Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position) {
+    this(name, sql, sqlPosition, parallelism, emitInterval, stateTtl, position, RowErrorPolicy.FAIL, Optional.empty());
+  }
+
   /**
    * Maps a 1-based position inside {@link #sql()} to the file: line 1 is offset by the column the SQL
    * starts at, later lines keep their column; in a basic string with escapes, through the escapes.
