@@ -135,7 +135,7 @@ public final class Engine {
       out.add(new PipelineStatus(p.name(), st, p.sql(), p.sources(), p.lookups(), sinkNames,
           m.stream().mapToLong(x -> x.rowsIn()).sum(), m.stream().mapToLong(x -> x.rowsOut()).sum(),
           m.stream().mapToLong(x -> x.lateRowsDropped()).sum(), PipelineStatus.lateRowsBySource(m), watermark(m),
-          p.explain()));
+          p.explain(), onError(p.name()).label(), m.stream().mapToLong(x -> x.rowErrors()).sum()));
     }
     return out;
   }
@@ -360,6 +360,18 @@ public final class Engine {
     metrics.functionCounter("laminar_pipeline_ignored_retractions_total", tags,
         "Updates or deletes of rows a GROUP BY never saw (or forgot), ignored",
         () -> m.stream().mapToLong(x -> x.ignoredRetractions()).sum());
+    if (onError(group.name()) != io.laminar.config.RowErrorPolicy.FAIL) {
+      metrics.functionCounter("laminar_row_errors_total",
+          Map.of("pipeline", group.name(), "action", onError(group.name()).label()),
+          "Rows whose expression failed, skipped or dead-lettered by the pipeline's on.error",
+          () -> m.stream().mapToLong(x -> x.rowErrors()).sum());
+    }
+  }
+
+  /** A pipeline's {@code on.error}. */
+  private io.laminar.config.RowErrorPolicy onError(String pipeline) {
+    return builder.config().pipelines().stream().filter(c -> c.name().equals(pipeline)).findFirst()
+        .map(c -> c.onError()).orElse(io.laminar.config.RowErrorPolicy.FAIL);
   }
 
   /** The slowest worker's watermark is the pipeline's. */

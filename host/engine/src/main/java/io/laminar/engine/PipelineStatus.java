@@ -12,10 +12,13 @@ import java.util.TreeMap;
  * @param lateRowsBySource the rows dropped as late, per source they came from (all workers together)
  * @param watermark epoch ms; {@link Long#MIN_VALUE} before the first event, {@link Long#MAX_VALUE}
  *     once all input has ended
+ * @param onError the pipeline's {@code on.error} ({@code fail}, {@code skip}, {@code dead_letter})
+ * @param rowErrors rows whose expression failed and that were skipped or dead-lettered
  */
 public record PipelineStatus(String name, String state, String sql, Set<String> sources, Set<String> lookups,
     List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped,
-    Map<String, ExecutorMetrics.LateRows> lateRowsBySource, long watermark, String explain) {
+    Map<String, ExecutorMetrics.LateRows> lateRowsBySource, long watermark, String explain, String onError,
+    long rowErrors) {
 
   /** Copies the map. */
   public PipelineStatus {
