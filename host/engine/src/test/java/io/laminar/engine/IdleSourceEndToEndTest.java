@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -85,14 +84,6 @@ class IdleSourceEndToEndTest {
     allocator.close();
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10); // polling a condition with a deadline, not a synchronisation sleep
-    }
   }
 
   private static List<String> out() {
@@ -113,26 +104,26 @@ class IdleSourceEndToEndTest {
     try {
       long t0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
       FeedSourceFactory.feed("busy", "" + (t0 + 100), "" + (t0 + 1_100), "" + (t0 + 2_100));
-      await(() -> engine.pipelines().get(0).rowsIn() == 3, "the busy source's rows are in");
+      CheckpointRecoveryTest.await(() -> engine.pipelines().get(0).rowsIn() == 3, "the busy source's rows are in");
       clock.addAndGet(4_999);
       FeedSourceFactory.feed("busy", "" + (t0 + 2_200));
-      await(() -> engine.pipelines().get(0).rowsIn() == 4, "more rows are in");
+      CheckpointRecoveryTest.await(() -> engine.pipelines().get(0).rowsIn() == 4, "more rows are in");
       assertEquals(List.of(), out(), "the silent input holds every window before its idle timeout");
 
       clock.addAndGet(1);
-      await(() -> out().size() == 2, "the windows before the busy source's watermark fired");
+      CheckpointRecoveryTest.await(() -> out().size() == 2, "the windows before the busy source's watermark fired");
       assertEquals(List.of("2026-01-01T00:00:01,1", "2026-01-01T00:00:02,1"), out());
 
       // back, behind the released watermark (2_200): its late row is dropped and counted as ever
       FeedSourceFactory.feed("quiet", "" + (t0 + 1_500));
-      await(() -> engine.pipelines().get(0).lateRowsDropped() == 1, "the late row was dropped");
+      CheckpointRecoveryTest.await(() -> engine.pipelines().get(0).lateRowsDropped() == 1, "the late row was dropped");
       // ... and it holds the watermark again: the busy source alone no longer fires windows
       FeedSourceFactory.feed("quiet", "" + (t0 + 2_500));
       FeedSourceFactory.feed("busy", "" + (t0 + 5_000));
       FeedSourceFactory.feed("quiet", "" + (t0 + 3_200));
-      await(() -> out().size() == 3, "the quiet source's watermark passed 3 s");
+      CheckpointRecoveryTest.await(() -> out().size() == 3, "the quiet source's watermark passed 3 s");
       FeedSourceFactory.feed("quiet", "" + (t0 + 6_000));
-      await(() -> out().size() == 4, "the watermark passed 4 s");
+      CheckpointRecoveryTest.await(() -> out().size() == 4, "the watermark passed 4 s");
       // 3_200 was not late: the returned input had held the watermark at 2_500 while busy was at 5_000
       assertEquals(List.of("2026-01-01T00:00:01,1", "2026-01-01T00:00:02,1", "2026-01-01T00:00:03,3",
           "2026-01-01T00:00:04,1"), out());

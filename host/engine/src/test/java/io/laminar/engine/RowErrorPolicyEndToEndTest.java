@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -196,14 +195,6 @@ class RowErrorPolicyEndToEndTest {
     assertFalse(f.counters().keySet().stream().anyMatch(k -> k.name().equals("laminar_row_errors_total")));
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10); // polling a condition with a deadline, not a synchronisation sleep
-    }
   }
 
   /**
@@ -245,7 +236,7 @@ class RowErrorPolicyEndToEndTest {
     Engine engine = new Engine(b, allocator, new EngineMetrics());
     engine.start();
     try {
-      await(() -> engine.pipelines().get(0).rowErrors() == 2, "both bad rows were seen");
+      CheckpointRecoveryTest.await(() -> engine.pipelines().get(0).rowErrors() == 2, "both bad rows were seen");
       Path file = dir.resolve("bad.jsonl");
       engine.checkpointNow();
       List<String> lines = Files.readAllLines(file);
