@@ -129,10 +129,14 @@ final class SourceRunner implements Runnable {
         Batch batch = s.poll(BATCH_ROWS, POLL_TIMEOUT);
         if (batch != null) {
           rowsRead.add(batch.rowCount());
-          if (batch.rowCount() > 0) {
+          boolean rows = batch.rowCount() > 0;
+          if (rows) {
             active();
           }
           publish(batch);
+          if (!rows) {
+            checkIdle();
+          }
         } else if (s.isExhausted()) {
           LOG.info("source '{}' is exhausted after {} rows", source.name(), rowsRead.sum());
           for (PipelineGroup p : consumers) {

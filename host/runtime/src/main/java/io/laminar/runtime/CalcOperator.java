@@ -69,7 +69,13 @@ final class CalcOperator extends Operator {
     }
     VectorSchemaRoot out = VectorSchemaRoot.create(outputSchema, allocator);
     try {
-      out.setRowCount(apply(calc, batch, out));
+      int rows;
+      try {
+        rows = calc.apply(batch, out);
+      } catch (ExpressionError e) {
+        rows = withoutBadRows(calc, batch, out, e);
+      }
+      out.setRowCount(rows);
     } catch (RuntimeException e) {
       out.close();
       throw e;
@@ -78,16 +84,13 @@ final class CalcOperator extends Operator {
   }
 
   /**
-   * The generated loop over the whole batch; only when a row fails, and the pipeline does not fail
-   * on it, the slow path isolating the bad rows; returns the rows written to {@code out}.
+   * The slow path, for a batch in which the generated loop met a bad row: rethrows {@code error}
+   * when the pipeline fails on bad rows, else writes the batch's good rows to {@code out} and
+   * returns how many.
    */
-  private int apply(Calc c, VectorSchemaRoot in, VectorSchemaRoot out) {
-    try {
-      return c.apply(in, out);
-    } catch (ExpressionError e) {
-      if (rowErrors.failFast()) {
-        throw e;
-      }
+  private int withoutBadRows(Calc c, VectorSchemaRoot in, VectorSchemaRoot out, ExpressionError error) {
+    if (rowErrors.failFast()) {
+      throw error;
     }
     // the failed attempt may have allocated out's vectors: release them, the slow path refills them
     for (FieldVector v : out.getFieldVectors()) {
@@ -103,7 +106,12 @@ final class CalcOperator extends Operator {
     VectorSchemaRoot out = VectorSchemaRoot.create(changelogSchema, allocator);
     int rows;
     try {
-      rows = apply(changelogCalc, RowKinds.view(batch, rowKinds), out);
+      VectorSchemaRoot in = RowKinds.view(batch, rowKinds);
+      try {
+        rows = changelogCalc.apply(in, out);
+      } catch (ExpressionError e) {
+        rows = withoutBadRows(changelogCalc, in, out, e);
+      }
       out.setRowCount(rows);
     } catch (RuntimeException e) {
       out.close();
