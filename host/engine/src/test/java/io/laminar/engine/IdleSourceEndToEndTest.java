@@ -84,8 +84,6 @@ class IdleSourceEndToEndTest {
     allocator.close();
   }
 
-  }
-
   private static List<String> out() {
     return List.copyOf(CollectingSinkFactory.ROWS.getOrDefault("out", List.of()));
   }

@@ -195,8 +195,6 @@ class RowErrorPolicyEndToEndTest {
     assertFalse(f.counters().keySet().stream().anyMatch(k -> k.name().equals("laminar_row_errors_total")));
   }
 
-  }
-
   /**
    * Dead letters are on disk once a checkpoint covering their rows is taken, while the run goes on
    * (a silent second input keeps the pipeline running).
