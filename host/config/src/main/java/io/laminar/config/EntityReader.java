@@ -18,7 +18,13 @@ import java.util.regex.Pattern;
 final class EntityReader {
   static final List<String> SOURCE_KEYS = List.of("name", "connector", "properties", "schema", "watermark");
   static final List<String> LOOKUP_KEYS = List.of("name", "connector", "properties", "schema", "primary_key", "cache");
-  static final List<String> PIPELINE_KEYS = List.of("name", "sql", "parallelism", "emit_interval", "state_ttl", "restart");
+  static final List<String> PIPELINE_KEYS = List.of("name", "sql", "parallelism", "emit_interval", "state_ttl", "restart",
+      "on", "dead_letter");
+  /** The pipeline's keys as users write them, for "did you mean" ({@code on_error} → {@code on.error}). */
+  private static final List<String> PIPELINE_KEYS_WRITTEN = List.of("name", "sql", "parallelism", "emit_interval",
+      "state_ttl", "restart", "on.error", "dead_letter.path");
+  static final List<String> ON_KEYS = List.of("error");
+  static final List<String> DEAD_LETTER_KEYS = List.of("path");
   static final List<String> SINK_KEYS = List.of("name", "pipeline", "connector", "delivery", "properties");
   static final List<String> CACHE_KEYS = List.of("size", "ttl");
   static final List<String> DELIVERY_VALUES = Arrays.stream(DeliveryGuarantee.values())
@@ -80,7 +86,15 @@ final class EntityReader {
     int before = problems.count();
     Optional<Located<String>> name = name(raw, "pipeline");
     TableReader t = raw.relabel(label("pipeline", name, raw.label()));
-    t.allowOnly(PIPELINE_KEYS);
+    Set<String> misspelt = new HashSet<>();
+    for (String key : t.keys()) {
+      if (!PIPELINE_KEYS.contains(key)) {
+        t.field(key).ifPresent(f -> t.error(f.keyPosition(), "unknown key '" + key + "' in " + t.label() + "."
+            + Suggestions.didYouMean(key, PIPELINE_KEYS_WRITTEN)));
+        misspelt.add(key);
+      }
+    }
+    t.allowOnly(PIPELINE_KEYS, misspelt);
     Optional<String> sql = t.requiredString("sql");
     if (sql.isPresent() && sql.get().isBlank()) {
       t.error(t.valuePosition("sql"), "'sql' in " + t.label() + " is empty");
@@ -89,10 +103,65 @@ final class EntityReader {
     Optional<Duration> emitInterval = t.positiveDuration("emit_interval");
     Optional<Duration> stateTtl = t.positiveDuration("state_ttl");
     Optional<RestartSettings> restart = RestartReader.read(t);
+    Located<RowErrorPolicy> onError = onError(t);
+    Optional<Path> deadLetter = deadLetter(t, onError);
     PipelineConfig config = problems.count() > before ? null
         : new PipelineConfig(name.get().value(), sql.get(), sqlStart(t.valuePosition("sql")), parallelism,
-            emitInterval, stateTtl, restart, t.position());
+            emitInterval, stateTtl, restart, t.position(), onError.value(), deadLetter);
     return named("pipeline", name, config, fileIndex);
+  }
+
+  /** {@code on.error = "fail" | "skip" | "dead_letter"} (default fail). */
+  private static Located<RowErrorPolicy> onError(TableReader t) {
+    Optional<TableReader> on = t.table("on", "'on' of " + t.label());
+    if (on.isEmpty()) {
+      return new Located<>(RowErrorPolicy.FAIL, t.position());
+    }
+    TableReader o = on.get();
+    o.allowOnly(ON_KEYS);
+    RowErrorPolicy policy = o.choice("error", RowErrorPolicy.labels())
+        .map(v -> RowErrorPolicy.valueOf(v.toUpperCase(Locale.ROOT)))
+        .orElse(RowErrorPolicy.FAIL);
+    return new Located<>(policy, o.has("error") ? o.valuePosition("error") : o.position());
+  }
+
+  /** {@code dead_letter.path}: required with {@code on.error = "dead_letter"}, refused otherwise. */
+  private static Optional<Path> deadLetter(TableReader t, Located<RowErrorPolicy> policy) {
+    RowErrorPolicy onError = policy.value();
+    Optional<TableReader> table = t.table("dead_letter", "'dead_letter' of " + t.label());
+    Optional<Path> path = Optional.empty();
+    Position at = t.position();
+    if (table.isPresent()) {
+      TableReader d = table.get();
+      if (d.has("sink")) {
+        d.error(d.keyPosition("sink"), "dead letters go to a file: write dead_letter.path = \"errors.jsonl\" in "
+            + t.label() + " (a sink is not supported for them)");
+      }
+      d.allowOnly(DEAD_LETTER_KEYS, Set.of("sink"));
+      at = d.has("path") ? d.valuePosition("path") : d.position();
+      Optional<String> text = d.has("sink") && !d.has("path") ? Optional.empty() : d.requiredString("path");
+      if (text.isPresent()) {
+        if (text.get().isBlank()) {
+          d.error(d.valuePosition("path"), "'dead_letter.path' in " + t.label() + " must not be empty");
+        } else {
+          try {
+            path = Optional.of(ConfigPaths.resolve(d.valuePosition("path").file(), Path.of(text.get())));
+          } catch (java.nio.file.InvalidPathException e) {
+            d.error(d.valuePosition("path"), "'dead_letter.path' in " + t.label() + " is not a valid path: "
+                + e.getReason());
+          }
+        }
+      }
+    }
+    if (onError == RowErrorPolicy.DEAD_LETTER && table.isEmpty()) {
+      t.error(policy.position(), t.label() + " has on.error = \"dead_letter\" but no dead_letter.path: add dead_letter.path = "
+          + "\"errors.jsonl\" (a file, relative to this config file)");
+    } else if (onError != RowErrorPolicy.DEAD_LETTER && table.isPresent()) {
+      t.error(at, "dead_letter.path in " + t.label() + " is only used with on.error = \"dead_letter\", but on.error"
+          + " is \"" + onError.label() + "\"");
+      return Optional.empty();
+    }
+    return path;
   }
 
   Named<SinkConfig> sink(TableReader raw, int fileIndex) {

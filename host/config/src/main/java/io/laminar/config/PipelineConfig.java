@@ -1,5 +1,6 @@
 package io.laminar.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -16,14 +17,33 @@ import java.util.Optional;
  *     (absent = keep every group)
  * @param restart this pipeline's restart strategy, if it overrides {@code [server.restart]}
  * @param position where the {@code [[pipeline]]} starts
+ * @param onError what a row whose expression fails at run time does ({@code on.error})
+ * @param deadLetterPath where {@code on.error = "dead_letter"} writes bad rows (absolute; set exactly then)
  */
 public record PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
     Optional<Duration> emitInterval, Optional<Duration> stateTtl, Optional<RestartSettings> restart,
-    Position position) {
-  /** A pipeline without a restart strategy of its own. */
+    Position position, RowErrorPolicy onError, Optional<Path> deadLetterPath) {
+  /** A pipeline without a restart strategy of its own that fails on a bad row. */
   public PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
       Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position) {
-    this(name, sql, sqlPosition, parallelism, emitInterval, stateTtl, Optional.empty(), position);
+    this(name, sql, sqlPosition, parallelism, emitInterval, stateTtl, Optional.empty(), position, RowErrorPolicy.FAIL,
+        Optional.empty());
+  }
+
+  /** A pipeline that fails on a bad row. */
+  public PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
+      Optional<Duration> emitInterval, Optional<Duration> stateTtl, Optional<RestartSettings> restart,
+      Position position) {
+    this(name, sql, sqlPosition, parallelism, emitInterval, stateTtl, restart, position, RowErrorPolicy.FAIL,
+        Optional.empty());
+  }
+
+  /** A pipeline without a restart strategy of its own. */
+  public PipelineConfig(String name, String sql, Position sqlPosition, Optional<Integer> parallelism,
+      Optional<Duration> emitInterval, Optional<Duration> stateTtl, Position position, RowErrorPolicy onError,
+      Optional<Path> deadLetterPath) {
+    this(name, sql, sqlPosition, parallelism, emitInterval, stateTtl, Optional.empty(), position, onError,
+        deadLetterPath);
   }
 
   /**

@@ -13,7 +13,7 @@ import org.tomlj.TomlTable;
 /** Reads {@code schema} arrays of tables and the watermark that refers to them. */
 final class SchemaReader {
   static final List<String> COLUMN_KEYS = List.of("name", "type", "nullable");
-  static final List<String> WATERMARK_KEYS = List.of("column", "max_out_of_orderness");
+  static final List<String> WATERMARK_KEYS = List.of("column", "max_out_of_orderness", "idle_timeout");
 
   private SchemaReader() {
   }
@@ -106,6 +106,7 @@ final class SchemaReader {
     w.allowOnly(WATERMARK_KEYS);
     Optional<String> column = w.requiredString("column");
     Duration lateness = w.duration("max_out_of_orderness").orElse(Duration.ZERO);
+    Optional<Duration> idleTimeout = w.positiveDuration("idle_timeout");
     if (column.isEmpty() || columns.isEmpty()) {
       return Optional.empty();
     }
@@ -123,6 +124,6 @@ final class SchemaReader {
           ? ": event time is kept in milliseconds; declare the column TIMESTAMP(3)" : ""));
       return Optional.empty();
     }
-    return Optional.of(new WatermarkConfig(def.get().name(), lateness, at));
+    return Optional.of(new WatermarkConfig(def.get().name(), lateness, at, idleTimeout));
   }
 }

@@ -70,6 +70,11 @@ final class TableReader {
     }
   }
 
+  /** The table's keys, in file order. */
+  java.util.Set<String> keys() {
+    return java.util.Collections.unmodifiableSet(fields.keySet());
+  }
+
   boolean has(String key) {
     return fields.containsKey(key);
   }

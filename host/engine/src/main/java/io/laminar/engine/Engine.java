@@ -197,7 +197,8 @@ public final class Engine {
           retired(r, p.name(), 1) + m.stream().mapToLong(ExecutorMetrics::rowsOut).sum(),
           retired(r, p.name(), 2) + m.stream().mapToLong(ExecutorMetrics::lateRowsDropped).sum(),
           PipelineStatus.lateRowsBySource(m), watermark(m), p.explain(), r == null ? 0 : r.restarts(),
-          r == null ? null : r.lastError()));
+          r == null ? null : r.lastError(), onError(p.name()).label(),
+          retired(r, p.name(), 5) + m.stream().mapToLong(ExecutorMetrics::rowErrors).sum()));
     }
     return out;
   }
@@ -573,6 +574,18 @@ public final class Engine {
         () -> r.state() == Region.State.RESTARTING ? 1 : 0);
     metrics.gauge("laminar_pipeline_failed", tags, "1 once the pipeline failed and is not restarted",
         () -> r.state() == Region.State.FAILED ? 1 : 0);
+    if (onError(name) != io.laminar.config.RowErrorPolicy.FAIL) {
+      metrics.functionCounter("laminar_row_errors_total",
+          Map.of("pipeline", name, "action", onError(name).label()),
+          "Rows whose expression failed, skipped or dead-lettered by the pipeline's on.error",
+          () -> r.retired(name, 5) + m.stream().mapToLong(ExecutorMetrics::rowErrors).sum());
+    }
+  }
+
+  /** A pipeline's {@code on.error}. */
+  private io.laminar.config.RowErrorPolicy onError(String pipeline) {
+    return builder.config().pipelines().stream().filter(c -> c.name().equals(pipeline)).findFirst()
+        .map(c -> c.onError()).orElse(io.laminar.config.RowErrorPolicy.FAIL);
   }
 
   /** The slowest worker's watermark is the pipeline's. */

@@ -72,6 +72,9 @@ public final class EngineBuilder {
   /** Instances whose close() was called (identity), so that none is closed twice. */
   private final Set<Object> closed = java.util.Collections.synchronizedSet(
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  private LongSupplier processingClock = System::currentTimeMillis;
+  /** Dead letter files by path, shared by the pipelines (and workers) that name one; opened on first use. */
+  private final Map<java.nio.file.Path, DeadLetterFile> deadLetters = new HashMap<>();
 
   /**
    * @param config a config the loader accepted
@@ -317,6 +320,26 @@ public final class EngineBuilder {
   }
 
   /**
+   * Reads processing time (epoch ms) from {@code millisClock} instead of the system clock: when a
+   * source counts as idle ({@code [source.watermark] idle_timeout}) and the time of a dead letter.
+   * For tests, which move time without waiting.
+   */
+  public EngineBuilder processingClock(LongSupplier millisClock) {
+    this.processingClock = millisClock;
+    return this;
+  }
+
+  /** The processing-time clock (epoch ms). */
+  public LongSupplier processingClock() {
+    return processingClock;
+  }
+
+  /** The dead letter file at {@code path}, shared by every pipeline that names it. */
+  synchronized DeadLetterFile deadLetterFile(java.nio.file.Path path) {
+    return deadLetters.computeIfAbsent(path, DeadLetterFile::new);
+  }
+
+  /**
    * Each lookup's cache settings by name: {@code [lookup.cache]} size and ttl, else
    * {@link LookupCache.Config#DEFAULT}. Every pipeline worker builds its own cache from them.
    */
@@ -473,6 +496,18 @@ public final class EngineBuilder {
     sources.clear();
     lookups.clear();
     sinks.clear();
+    closeDeadLetters();
     return stuck;
+  }
+
+  private synchronized void closeDeadLetters() {
+    for (DeadLetterFile f : deadLetters.values()) {
+      try {
+        f.close();
+      } catch (java.io.UncheckedIOException e) {
+        LOG.warn("{}", e.getMessage());
+      }
+    }
+    deadLetters.clear();
   }
 }

@@ -84,6 +84,13 @@ final class PipelineGroup {
     }
   }
 
+  /** Tells every worker that {@code source} is idle (see {@code [source.watermark] idle_timeout}). */
+  void idle(String source) throws InterruptedException {
+    for (PipelineRunner w : workers) {
+      w.offer(new PipelineRunner.IdleEvent(source));
+    }
+  }
+
   /** Tells every worker that {@code source} has ended. */
   void end(String source) throws InterruptedException {
     for (PipelineRunner w : workers) {

@@ -31,7 +31,11 @@ final class PipelineRunner implements Runnable {
   private static final int QUEUE_CAPACITY = 16;
 
   /** What a source sends: a batch, the end of its input, or (from the engine) stop. */
-  sealed interface Event permits BatchEvent, EndEvent, BarrierEvent, StopEvent {
+  sealed interface Event permits BatchEvent, EndEvent, IdleEvent, BarrierEvent, StopEvent {
+  }
+
+  /** The source produced nothing for its {@code idle_timeout}: it stops holding back the watermark. */
+  record IdleEvent(String source) implements Event {
   }
 
   /**
@@ -67,6 +71,7 @@ final class PipelineRunner implements Runnable {
   private volatile boolean failed;
   private volatile boolean completedInput;
   private LateRowWarnings lateRows;
+  private final RowErrorRecorder rowErrors;
 
   PipelineRunner(CompiledPipeline pipeline, int worker, int workers, BufferAllocator allocator,
       Map<String, LookupSource> lookups, Map<String, LookupCache.Config> lookupCaches,
@@ -92,6 +97,10 @@ final class PipelineRunner implements Runnable {
         write(batch, rowKinds);
       }
     }, lookup -> lookupCaches.getOrDefault(lookup, LookupCache.Config.DEFAULT), settings);
+    this.rowErrors = RowErrorRecorder.of(config, engine.builder());
+    if (rowErrors != null) {
+      executor.onRowErrors(rowErrors);
+    }
   }
 
   String name() {
@@ -167,7 +176,12 @@ final class PipelineRunner implements Runnable {
               b.share().release();
             }
           }
+        } else if (event instanceof IdleEvent idle) {
+          executor.onIdle(idle.source());
         } else if (event instanceof BarrierEvent barrier) {
+          if (rowErrors != null) {
+            rowErrors.sync(); // the dead letters of rows before the barrier are durable with the checkpoint
+          }
           barrier.arrived().countDown();
           barrier.release().await();
         } else if (event instanceof EndEvent e) {
@@ -185,6 +199,9 @@ final class PipelineRunner implements Runnable {
         } else {
           break;
         }
+      }
+      if (rowErrors != null) {
+        rowErrors.sync();
       }
       finished = true;
       engine.pipelineDone(this, null);

@@ -170,16 +170,17 @@ final class Region {
   synchronized void retire(Run r) {
     for (PipelineRunner w : r.workers) {
       ExecutorMetrics m = w.executor().metrics();
-      long[] t = retired.computeIfAbsent(w.name(), k -> new long[5]);
+      long[] t = retired.computeIfAbsent(w.name(), k -> new long[6]);
       t[0] += m.rowsIn();
       t[1] += m.rowsOut();
       t[2] += m.lateRowsDropped();
       t[3] += m.expiredGroups();
       t[4] += m.ignoredRetractions();
+      t[5] += m.rowErrors();
     }
   }
 
-  /** Counter {@code index} (rows in, rows out, late, expired, ignored) of earlier runs of {@code pipeline}. */
+  /** Counter {@code index} (rows in, rows out, late, expired, ignored, row errors) of earlier runs of {@code pipeline}. */
   synchronized long retired(String pipeline, int index) {
     long[] t = retired.get(pipeline);
     return t == null ? 0 : t[index];

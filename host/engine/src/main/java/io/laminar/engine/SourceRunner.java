@@ -31,6 +31,11 @@ final class SourceRunner implements Runnable {
   private boolean pauseRequested; // guarded by gate
   private boolean parked; // guarded by gate
   private boolean alive = true; // guarded by gate
+  /** {@code [source.watermark] idle_timeout} in ms; 0 = never idle. */
+  private final long idleTimeoutMillis;
+  private final java.util.function.LongSupplier clock;
+  private long lastDataMillis;
+  private boolean idle;
 
   SourceRunner(ConnectorInstance<Source> source, List<PipelineGroup> consumers, Engine engine, EngineMetrics metrics,
       org.apache.arrow.memory.BufferAllocator routingAllocator) {
@@ -38,6 +43,10 @@ final class SourceRunner implements Runnable {
     this.consumers = consumers;
     this.routingAllocator = routingAllocator;
     this.engine = engine;
+    this.clock = engine.builder().processingClock();
+    this.idleTimeoutMillis = engine.builder().config().sources().stream()
+        .filter(c -> c.name().equals(source.name())).findFirst()
+        .flatMap(c -> c.watermark()).flatMap(w -> w.idleTimeout()).map(Duration::toMillis).orElse(0L);
     this.rowsRead = metrics.counter("laminar_source_rows_read_total", java.util.Map.of("source", source.name()),
         "Rows read from the source");
   }
@@ -120,6 +129,7 @@ final class SourceRunner implements Runnable {
   public void run() {
     MDC.put("source", source.name());
     Source s = source.instance();
+    lastDataMillis = clock.getAsLong();
     try {
       while (!stopRequested) {
         parkIfRequested();
@@ -133,7 +143,14 @@ final class SourceRunner implements Runnable {
         }
         if (batch != null) {
           rowsRead.add(batch.rowCount());
+          boolean rows = batch.rowCount() > 0;
+          if (rows) {
+            active();
+          }
           publish(batch);
+          if (!rows) {
+            checkIdle();
+          }
         } else if (s.isExhausted()) {
           LOG.info("source '{}' is exhausted after {} rows", source.name(), rowsRead.sum());
           for (PipelineGroup p : consumers) {
@@ -141,6 +158,8 @@ final class SourceRunner implements Runnable {
           }
           state = "FINISHED";
           break;
+        } else {
+          checkIdle();
         }
       }
       if (!state.equals("FINISHED")) {
@@ -159,6 +178,30 @@ final class SourceRunner implements Runnable {
         alive = false;
         gate.notifyAll();
       }
+    }
+  }
+
+  /**
+   * After {@code idle_timeout} without a row, tells the pipelines the source is idle: it stops
+   * holding back the watermark of a UNION it feeds until its next batch (which holds it again).
+   */
+  private void checkIdle() throws InterruptedException {
+    if (idleTimeoutMillis <= 0 || idle || clock.getAsLong() - lastDataMillis < idleTimeoutMillis) {
+      return;
+    }
+    idle = true;
+    LOG.info("source '{}' produced nothing for {} ms (idle_timeout): it no longer holds back the watermark",
+        source.name(), idleTimeoutMillis);
+    for (PipelineGroup p : consumers) {
+      p.idle(source.name());
+    }
+  }
+
+  private void active() {
+    lastDataMillis = clock.getAsLong();
+    if (idle) {
+      idle = false;
+      LOG.info("source '{}' produces again: it holds the watermark again", source.name());
     }
   }
 

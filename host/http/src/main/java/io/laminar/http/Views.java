@@ -28,13 +28,13 @@ final class Views {
 
   record Pipeline(String name, String state, String sql, List<String> sources, List<String> lookups,
       List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped, Map<String, LateRows> lateRowsBySource,
-      String watermark, long restarts, String lastError) {
+      String watermark, long restarts, String lastError, String onError, long rowErrors) {
     static Pipeline of(PipelineStatus p) {
       Map<String, LateRows> late = new TreeMap<>();
       p.lateRowsBySource().forEach((source, l) -> late.put(source, new LateRows(l.rows(), l.maxLatenessMillis())));
       return new Pipeline(p.name(), p.state(), p.sql(), p.sources().stream().sorted().toList(),
           p.lookups().stream().sorted().toList(), p.sinks(), p.rowsIn(), p.rowsOut(), p.lateRowsDropped(), late,
-          watermark(p.watermark()), p.restarts(), p.lastError());
+          watermark(p.watermark()), p.restarts(), p.lastError(), p.onError(), p.rowErrors());
     }
 
     /** ISO-8601, or null before the first event and after the input ended (both are sentinels). */

@@ -104,6 +104,8 @@ class HttpApiTest {
     assertEquals("[\"enriched_out\"]", p.path("sinks").toString());
     assertTrue(p.path("rows_in").asLong() > 0, r.body());
     assertTrue(p.has("rows_out") && p.has("late_rows_dropped"), r.body());
+    assertEquals("fail", p.path("on_error").asText(), r.body());
+    assertEquals(0, p.path("row_errors").asLong(-1), r.body());
     // the generator's event time starts at 2026-01-01; the watermark follows it
     Instant watermark = Instant.parse(p.path("watermark").asText());
     assertTrue(watermark.isAfter(Instant.parse("2025-12-31T23:59:59Z")), r.body());

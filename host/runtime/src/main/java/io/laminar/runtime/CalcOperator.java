@@ -21,17 +21,24 @@ final class CalcOperator extends Operator {
   private final Schema outputSchema;
   private final Schema changelogSchema;
   private final BufferAllocator allocator;
+  private final List<SqlType> inputTypes;
+  private final String step;
+  private final RowErrors rowErrors;
 
   /**
    * Compiles the step keeping rows where {@code condition} (may be null) holds and computing
    * {@code projections} (null: the input columns); with {@code changelog}, also the variant that
-   * carries row kinds.
+   * carries row kinds. A batch with a row whose expression fails goes to {@code rowErrors}, which
+   * fails it or isolates the bad rows.
    */
   CalcOperator(List<SqlType> inputTypes, Expr condition, List<Expr> projections, Schema outputSchema,
-      boolean changelog, BufferAllocator allocator) {
+      boolean changelog, BufferAllocator allocator, RowErrors rowErrors) {
     this.calc = CalcCompiler.compile(inputTypes, condition, projections);
     this.outputSchema = outputSchema;
     this.allocator = allocator;
+    this.inputTypes = List.copyOf(inputTypes);
+    this.step = condition == null ? "Project" : projections == null ? "Filter" : "Filter+Project";
+    this.rowErrors = rowErrors;
     if (changelog) {
       List<SqlType> types = new ArrayList<>(inputTypes);
       // the row-kind column is only ever copied by the generated code, never read, so its declared
@@ -62,12 +69,34 @@ final class CalcOperator extends Operator {
     }
     VectorSchemaRoot out = VectorSchemaRoot.create(outputSchema, allocator);
     try {
-      out.setRowCount(calc.apply(batch, out));
+      int rows;
+      try {
+        rows = calc.apply(batch, out);
+      } catch (ExpressionError e) {
+        rows = withoutBadRows(calc, batch, out, e);
+      }
+      out.setRowCount(rows);
     } catch (RuntimeException e) {
       out.close();
       throw e;
     }
     emit(out);
+  }
+
+  /**
+   * The slow path, for a batch in which the generated loop met a bad row: rethrows {@code error}
+   * when the pipeline fails on bad rows, else writes the batch's good rows to {@code out} and
+   * returns how many.
+   */
+  private int withoutBadRows(Calc c, VectorSchemaRoot in, VectorSchemaRoot out, ExpressionError error) {
+    if (rowErrors.failFast()) {
+      throw error;
+    }
+    // the failed attempt may have allocated out's vectors: release them, the slow path refills them
+    for (FieldVector v : out.getFieldVectors()) {
+      v.clear();
+    }
+    return rowErrors.applySkipping(c, in, out, inputTypes, inputTypes.size(), step, allocator);
   }
 
   private void onChangelog(VectorSchemaRoot batch, TinyIntVector rowKinds) {
@@ -77,7 +106,12 @@ final class CalcOperator extends Operator {
     VectorSchemaRoot out = VectorSchemaRoot.create(changelogSchema, allocator);
     int rows;
     try {
-      rows = changelogCalc.apply(RowKinds.view(batch, rowKinds), out);
+      VectorSchemaRoot in = RowKinds.view(batch, rowKinds);
+      try {
+        rows = changelogCalc.apply(in, out);
+      } catch (ExpressionError e) {
+        rows = withoutBadRows(changelogCalc, in, out, e);
+      }
       out.setRowCount(rows);
     } catch (RuntimeException e) {
       out.close();

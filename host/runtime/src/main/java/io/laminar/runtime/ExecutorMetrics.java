@@ -34,6 +34,7 @@ public final class ExecutorMetrics {
   // since this process started (not checkpointed): counters a restart may reset
   private final AtomicLong expiredGroups = new AtomicLong();
   private final AtomicLong ignoredRetractions = new AtomicLong();
+  private final AtomicLong rowErrors = new AtomicLong();
 
   /** Rows fed in from sources. */
   public long rowsIn() {
@@ -81,6 +82,18 @@ public final class ExecutorMetrics {
    */
   public long ignoredRetractions() {
     return ignoredRetractions.get();
+  }
+
+  /**
+   * Rows whose expression failed and that the pipeline's row error policy skipped or dead-lettered
+   * (a row that fails the pipeline is not counted).
+   */
+  public long rowErrors() {
+    return rowErrors.get();
+  }
+
+  void addRowErrors(long n) {
+    rowErrors.addAndGet(n);
   }
 
   void addExpiredGroups(long n) {

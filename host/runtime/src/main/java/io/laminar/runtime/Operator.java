@@ -32,6 +32,14 @@ abstract class Operator implements AutoCloseable {
     emitWatermark(watermark);
   }
 
+  /**
+   * An input became idle (produced nothing for its source's {@code idle_timeout}) or active again;
+   * the default forwards it. Operators combining inputs leave idle ones out of their watermark.
+   */
+  void onIdle(int input, boolean idle) {
+    downstream.onIdle(downstreamInput, idle);
+  }
+
   /** Sends a batch of inserts downstream and then closes it. Empty batches are dropped. */
   final void emit(VectorSchemaRoot batch) {
     emit(batch, null);

@@ -51,6 +51,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final Map<String, LookupSource> lookups;
   private final OutputCallback output;
   private final ExecutorMetrics metrics = new ExecutorMetrics();
+  private final RowErrors rowErrors = new RowErrors(metrics);
   private final Map<String, SourceInput> sources = new LinkedHashMap<>();
   private final List<Operator> operators = new ArrayList<>();
   private final byte[] fingerprint;
@@ -66,6 +67,8 @@ public final class PipelineExecutor implements AutoCloseable {
     final WatermarkTracker tracker;
     final boolean changelog;
     boolean ended;
+    /** Produced nothing for its idle timeout: left out of the watermarks of the operators it feeds. */
+    boolean idle;
 
     SourceInput(int eventTimeColumn, Duration delay, boolean changelog) {
       this.eventTimeColumn = eventTimeColumn;
@@ -134,6 +137,16 @@ public final class PipelineExecutor implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * What to do with a row whose expression fails (overflow, division by zero, a failed CAST) in a
+   * filter or projection: null (the default) fails the pipeline with the {@link ExpressionError};
+   * otherwise the handler gets each bad row, and the rest of its batch goes on. Batches without a
+   * bad row take the generated loop unchanged.
+   */
+  public void onRowErrors(RowErrorHandler handler) {
+    rowErrors.handler(handler);
+  }
+
   /** Who to tell about rows dropped as late (once per source batch that had any); null = nobody. */
   public void onLateRows(LateRowListener listener) {
     this.lateRows = listener;
@@ -172,6 +185,7 @@ public final class PipelineExecutor implements AutoCloseable {
             + " row kinds for " + batch.getRowCount() + " rows");
       }
     }
+    wake(in);
     metrics.addRowsIn(batch.getRowCount());
     metrics.startBatch();
     for (ScanOperator scan : in.scans) {
@@ -196,7 +210,41 @@ public final class PipelineExecutor implements AutoCloseable {
       throw new IllegalStateException("source '" + source + "' has already ended");
     }
     started = true;
+    wake(in);
     observe(in, batch);
+  }
+
+  /**
+   * Declares that {@code source} has produced nothing for its idle timeout: until its next batch, it
+   * no longer holds back the watermark of a UNION it feeds (the other inputs' minimum rules). A
+   * pipeline that reads only this source is unaffected: its watermark stays where it is. Unknown
+   * or ended sources are ignored.
+   */
+  public void onIdle(String source) {
+    SourceInput in = sources.get(source);
+    if (in == null || in.ended || in.idle) {
+      return;
+    }
+    in.idle = true;
+    for (ScanOperator scan : in.scans) {
+      scan.onIdle(0, true);
+    }
+  }
+
+  /** Whether {@code source} is idle (see {@link #onIdle}). */
+  public boolean isIdle(String source) {
+    SourceInput in = sources.get(source);
+    return in != null && in.idle;
+  }
+
+  /** An idle source that produces again holds the watermark again, before its rows go through. */
+  private static void wake(SourceInput in) {
+    if (in.idle) {
+      in.idle = false;
+      for (ScanOperator scan : in.scans) {
+        scan.onIdle(0, false);
+      }
+    }
   }
 
   private void observe(SourceInput in, VectorSchemaRoot batch) {
@@ -230,6 +278,7 @@ public final class PipelineExecutor implements AutoCloseable {
       return;
     }
     started = true;
+    wake(in); // an ended input counts as +infinity, idle or not
     in.ended = true;
     advance(in, Long.MAX_VALUE);
   }
@@ -413,14 +462,14 @@ public final class PipelineExecutor implements AutoCloseable {
     } else if (node instanceof PlanNode.Project p && p.input() instanceof PlanNode.Filter f) {
       // filter and projection fuse into one generated loop
       op = new CalcOperator(Plans.typeList(f.schema()), f.condition(), p.expressions(), p.schema(), p.updating(),
-          allocator);
+          allocator, rowErrors);
       children = f.inputs();
     } else if (node instanceof PlanNode.Project p) {
       op = new CalcOperator(Plans.typeList(p.input().schema()), null, p.expressions(), p.schema(), p.updating(),
-          allocator);
+          allocator, rowErrors);
     } else if (node instanceof PlanNode.Filter f) {
       op = new CalcOperator(Plans.typeList(f.schema()), f.condition(), (List<Expr>) null, f.schema(), f.updating(),
-          allocator);
+          allocator, rowErrors);
     } else if (node instanceof PlanNode.WindowAssign w) {
       op = new WindowAssignOperator(w, allocator);
     } else if (node instanceof PlanNode.WindowAggregate a) {
@@ -471,6 +520,11 @@ public final class PipelineExecutor implements AutoCloseable {
     @Override
     void onWatermark(int input, long watermark) {
       metrics.setWatermark(watermark);
+    }
+
+    @Override
+    void onIdle(int input, boolean idle) {
+      // the end of the chain: idleness only matters to operators that combine inputs
     }
   }
 }

@@ -49,6 +49,19 @@ final class UnionOperator extends Operator {
     }
   }
 
+  /** An idle input stops holding the watermark back; the union is idle once all its inputs are. */
+  @Override
+  void onIdle(int input, boolean idle) {
+    boolean wasIdle = coalescer.allIdle();
+    long advanced = coalescer.idle(input, idle);
+    if (wasIdle != coalescer.allIdle()) {
+      super.onIdle(0, coalescer.allIdle());
+    }
+    if (advanced != WatermarkCoalescer.NONE) {
+      emitWatermark(advanced);
+    }
+  }
+
   @Override
   void snapshot(StateWriter out) throws IOException {
     coalescer.writeState(out);

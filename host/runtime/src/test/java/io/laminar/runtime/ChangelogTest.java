@@ -119,6 +119,21 @@ class ChangelogTest {
   }
 
   @Test
+  void aSkippedBadRowOfAChangelogTakesOnlyItsOwnKindAlong() {
+    Collector out = new Collector();
+    List<RowError> errors = new ArrayList<>();
+    try (PipelineExecutor e = new PipelineExecutor(compile("SELECT id, 100 / v AS q FROM events"), allocator,
+        Map.of(), out)) {
+      e.onRowErrors(errors::add);
+      feed(e, "events", new RowKind[] {I, UB, UA, D}, row(1, "a", 5, B), row(1, "a", 5, B), row(1, "a", 0, B),
+          row(1, "a", 4, B));
+    }
+    assertEquals(List.of("+I 1, 20", "-U 1, 20", "-D 1, 25"), out.rows);
+    assertEquals(1, errors.size());
+    assertEquals(0, errors.get(0).row().get("v"));
+  }
+
+  @Test
   void filterWithoutProjectionAndPureProjectionCarryKinds() {
     Collector filtered = new Collector();
     Collector projected = new Collector();

@@ -43,4 +43,30 @@ class WatermarkTest {
     WatermarkTracker t = new WatermarkTracker(Duration.ofNanos(1_500_000));
     assertEquals(998, t.observe(1_000));
   }
+
+  @Test
+  void anIdleInputIsLeftOutOfTheMinimumUntilItIsActiveAgain() {
+    WatermarkCoalescer c = new WatermarkCoalescer(2);
+    assertEquals(WatermarkCoalescer.NONE, c.update(0, 100));
+    assertEquals(100, c.idle(1, true));
+    assertEquals(200, c.update(0, 200));
+    assertEquals(WatermarkCoalescer.NONE, c.idle(1, false));
+    // back behind the combined watermark: it holds it until it catches up
+    assertEquals(WatermarkCoalescer.NONE, c.update(1, 150));
+    assertEquals(WatermarkCoalescer.NONE, c.update(0, 300));
+    assertEquals(200, c.current());
+    assertEquals(250, c.update(1, 250));
+  }
+
+  @Test
+  void whileEveryInputIsIdleTheWatermarkStays() {
+    WatermarkCoalescer c = new WatermarkCoalescer(2);
+    c.update(0, 100);
+    c.update(1, 50);
+    c.idle(0, true);
+    assertEquals(WatermarkCoalescer.NONE, c.idle(1, true));
+    assertEquals(true, c.allIdle());
+    assertEquals(50, c.current());
+    assertEquals(100, c.idle(0, false));
+  }
 }

@@ -1,0 +1,89 @@
+package io.laminar.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.laminar.config.PipelineConfig;
+import io.laminar.config.RowErrorPolicy;
+import io.laminar.plan.Expr;
+import io.laminar.runtime.RowError;
+import io.laminar.runtime.RowErrorHandler;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pipeline worker's {@code on.error} policy for rows whose expression fails: {@code skip} logs
+ * the row (the first 10, then every 10,000th) and drops it; {@code dead_letter} also writes it as
+ * one JSON line to the pipeline's {@link DeadLetterFile}:
+ *
+ * <pre>{"time":"…","pipeline":"p","step":"Project","expression":"CAST(s AS INT)",
+ * "position":"laminar.toml:14:11","error":"cannot cast 'x' to INT (…)","row":{"id":3,"s":"x"}}</pre>
+ *
+ * The runtime counts the rows ({@code ExecutorMetrics.rowErrors()}).
+ */
+final class RowErrorRecorder implements RowErrorHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RowErrorRecorder.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int LOG_FIRST = 10;
+  private static final int LOG_EVERY = 10_000;
+
+  private final PipelineConfig pipeline;
+  private final DeadLetterFile deadLetters;
+  private final LongSupplier clock;
+  private long seen;
+
+  private RowErrorRecorder(PipelineConfig pipeline, DeadLetterFile deadLetters, LongSupplier clock) {
+    this.pipeline = pipeline;
+    this.deadLetters = deadLetters;
+    this.clock = clock;
+  }
+
+  /** The recorder of a pipeline's policy; null for {@code fail} (the runtime's default). */
+  static RowErrorRecorder of(PipelineConfig pipeline, EngineBuilder builder) {
+    if (pipeline == null || pipeline.onError() == RowErrorPolicy.FAIL) {
+      return null;
+    }
+    DeadLetterFile file = pipeline.onError() == RowErrorPolicy.DEAD_LETTER
+        ? builder.deadLetterFile(pipeline.deadLetterPath().orElseThrow()) : null;
+    return new RowErrorRecorder(pipeline, file, builder.processingClock());
+  }
+
+  @Override
+  public void onRowError(RowError error) {
+    Expr.Origin origin = error.error().origin();
+    String position = origin == null ? null : pipeline.positionInFile(origin.line(), origin.column()).toString();
+    seen++;
+    if (seen <= LOG_FIRST || seen % LOG_EVERY == 0) {
+      LOG.warn("pipeline '{}': {} a row ({} so far in this worker): {}{} {}", pipeline.name(),
+          deadLetters == null ? "skipped" : "dead-lettered", seen,
+          position == null ? "" : position + ": ", error.error().problem()
+              + (origin == null ? "" : " in `" + origin.text() + "`"), error.row());
+    }
+    if (deadLetters == null) {
+      return;
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("time", Instant.ofEpochMilli(clock.getAsLong()).toString());
+    line.put("pipeline", pipeline.name());
+    line.put("step", error.step());
+    line.put("expression", origin == null ? null : origin.text());
+    line.put("position", position);
+    line.put("error", error.error().problem());
+    line.put("row", error.row());
+    try {
+      deadLetters.append(JSON.writeValueAsString(line));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a dead letter as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Makes this worker's dead letters durable (at a checkpoint barrier, and when the worker ends). */
+  void sync() {
+    if (deadLetters != null) {
+      deadLetters.sync();
+    }
+  }
+}
