@@ -137,14 +137,18 @@ final class RowErrors {
   }
 
   private static Object value(FieldVector v, int r, SqlType type) {
-    return switch (type) {
+    return switch (type.kind()) {
       case BOOLEAN -> ((BitVector) v).get(r) != 0;
       case INT -> ((IntVector) v).get(r);
       case BIGINT, INTERVAL -> ((BigIntVector) v).get(r);
       case FLOAT -> ((Float4Vector) v).get(r);
       case DOUBLE -> ((Float8Vector) v).get(r);
       case VARCHAR -> new String(((VarCharVector) v).get(r), java.nio.charset.StandardCharsets.UTF_8);
-      case TIMESTAMP -> Instant.ofEpochMilli(((TimeStampVector) v).get(r)).toString();
+      case TIMESTAMP, TIMESTAMP_LTZ -> Instant.ofEpochMilli(((TimeStampVector) v).get(r)).toString();
+      case TIMESTAMP_MICROS -> Instant.EPOCH.plus(((TimeStampVector) v).get(r), java.time.temporal.ChronoUnit.MICROS)
+          .toString();
+      // Exact digits: a JSON number would go through a double in most readers.
+      case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).getObject(r).toPlainString();
       case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(r)).toString();
     };
   }
