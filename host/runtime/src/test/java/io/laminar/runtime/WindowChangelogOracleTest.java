@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laminar.api.RowKind;
 import io.laminar.plan.CompiledPipeline;
+import io.laminar.runtime.Changes.Change;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
 import io.laminar.sql.SqlCompiler;
@@ -14,7 +15,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +81,6 @@ class WindowChangelogOracleTest {
   void noLeaks() {
     assertEquals(0, allocator.getAllocatedMemory(), "outstanding Arrow memory");
     allocator.close();
-  }
-
-  private record Change(RowKind kind, Object[] row) {
   }
 
   /**
@@ -185,20 +182,20 @@ class WindowChangelogOracleTest {
           watermark = Long.MAX_VALUE;
         } else {
           List<Change> batch = batches.get(b);
-          feed(executor, batch);
+          Changes.feed(executor, batch, allocator);
           for (Change c : batch) {
-            long ts = (Long) c.row[4];
-            for (long end = q.where.test(c.row) ? firstEnd(ts, q) : Long.MAX_VALUE; end <= ts + q.size;
+            long ts = (Long) c.row()[4];
+            for (long end = q.where.test(c.row()) ? firstEnd(ts, q) : Long.MAX_VALUE; end <= ts + q.size;
                 end += q.slide) {
               boolean late = end <= watermark;
               expectedLate += late ? 1 : 0;
-              appliedRetractions += !late && (c.kind == RowKind.DELETE || c.kind == RowKind.UPDATE_BEFORE) ? 1 : 0;
+              appliedRetractions += !late && (c.kind() == RowKind.DELETE || c.kind() == RowKind.UPDATE_BEFORE) ? 1 : 0;
             }
             maxTime = Math.max(maxTime, ts);
-            if (c.kind == RowKind.INSERT || c.kind == RowKind.UPDATE_AFTER) {
-              table.put((Long) c.row[0], c.row);
+            if (c.kind() == RowKind.INSERT || c.kind() == RowKind.UPDATE_AFTER) {
+              table.put((Long) c.row()[0], c.row());
             } else {
-              table.remove((Long) c.row[0]);
+              table.remove((Long) c.row()[0]);
             }
           }
           watermark = Math.max(watermark, maxTime - DELAY);
@@ -218,7 +215,8 @@ class WindowChangelogOracleTest {
             }
           }
         }
-        assertEquals(sorted(expected), sorted(out.rows), "windows fired after batch " + b + " of " + q.sql);
+        assertEquals(Changes.sorted(expected), Changes.sorted(out.rows),
+            "windows fired after batch " + b + " of " + q.sql);
         firedRows += expected.size();
         out.rows.clear();
         if (b == batches.size() / 2) {
@@ -255,44 +253,6 @@ class WindowChangelogOracleTest {
     // counters start from zero in a new process; carry this one's over so the total stays checkable
     restored.metrics().addLateRows(late, 0, 0);
     return restored;
-  }
-
-  private void feed(PipelineExecutor e, List<Change> batch) {
-    List<Object[]> rows = new ArrayList<>();
-    batch.forEach(c -> rows.add(c.row));
-    try (VectorSchemaRoot root = TestTables.batch(TestTables.EVENTS, rows, allocator);
-        TinyIntVector kinds = new TinyIntVector("kind", allocator)) {
-      kinds.allocateNew(rows.size());
-      for (int i = 0; i < rows.size(); i++) {
-        kinds.set(i, batch.get(i).kind.code());
-      }
-      kinds.setValueCount(rows.size());
-      e.onBatch("events", root, kinds);
-    }
-  }
-
-  private static List<List<Object>> sorted(List<List<Object>> rows) {
-    List<List<Object>> copy = new ArrayList<>(rows);
-    copy.sort(ROWS);
-    return copy;
-  }
-
-  private static final Comparator<List<Object>> ROWS = (a, b) -> {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = compare(a.get(i), b.get(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
-  };
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static int compare(Object a, Object b) {
-    if (a == null || b == null) {
-      return a == null ? (b == null ? 0 : -1) : 1;
-    }
-    return ((Comparable) a).compareTo(b);
   }
 
   /** The rows emitted since the last batch; a window's output must be append-only. */

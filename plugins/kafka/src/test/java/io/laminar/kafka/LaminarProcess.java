@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -64,5 +65,10 @@ final class LaminarProcess {
 
   static ServerProcess.Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
     return LAUNCHER.run(logs, timeoutSeconds, args);
+  }
+
+  static ServerProcess.Result run(Path logs, Map<String, String> env, long timeoutSeconds, String... args)
+      throws Exception {
+    return LAUNCHER.run(logs, env, timeoutSeconds, args);
   }
 }
