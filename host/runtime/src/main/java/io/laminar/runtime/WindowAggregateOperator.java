@@ -96,12 +96,20 @@ final class WindowAggregateOperator extends Operator {
     }
     ColumnBatch.longs(fire, fireType, all, rows, fireTimes);
     boolean anyNull = ColumnBatch.nulls(fire, all, rows, fireNulls);
+    if (retracting) {
+      changes(keyReaders, args, rows, anyNull, rowKinds);
+    } else {
+      appends(keyReaders, args, rows, anyNull);
+    }
+  }
+
+  /** Adds rows {@code 0..rows)} to their windows (their fire times are in {@link #fireTimes}). */
+  private void appends(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull) {
+    List<AggCall> aggs = plan.aggregates();
     long offset = plan.fireOffsetMillis();
     // consecutive rows of one window (the usual case: time mostly ascends) go to its table as one run
     long runFireAt = Long.MIN_VALUE;
     GroupTable table = null;
-    RetractingGroupTable changes = null;
-    long ignored = 0;
     int run = 0;
     long late = 0;
     long maxLateness = 0;
@@ -116,20 +124,6 @@ final class WindowAggregateOperator extends Operator {
         long lateness = watermark - fireAt;
         maxLateness = Math.max(maxLateness, lateness);
         totalLateness += lateness;
-        continue;
-      }
-      if (retracting) {
-        if (changes == null || fireAt != runFireAt) {
-          if (run > 0) {
-            ignored += changes.apply(keyReaders, args, selection, signs, run, scratch);
-            run = 0;
-          }
-          changes = changing.computeIfAbsent(fireAt,
-              t -> new RetractingGroupTable(keyTypes, aggs, new BytesDictionary()));
-          runFireAt = fireAt;
-        }
-        signs[run] = rowKinds == null ? 1 : sign(rowKinds.get(r));
-        selection[run++] = r;
         continue;
       }
       if (table == null || fireAt != runFireAt) {
@@ -147,11 +141,54 @@ final class WindowAggregateOperator extends Operator {
       selection[run++] = r;
     }
     if (run > 0) {
-      if (retracting) {
-        ignored += changes.apply(keyReaders, args, selection, signs, run, scratch);
-      } else {
-        table.addBatch(keyReaders, args, selection, run, scratch);
+      table.addBatch(keyReaders, args, selection, run, scratch);
+    }
+    metrics.addLateRows(late, maxLateness, totalLateness);
+  }
+
+  /**
+   * Over a changelog: adds ({@code +I}, {@code +U}) or takes back ({@code -U}, {@code -D}; {@code
+   * rowKinds} null: all inserts) rows {@code 0..rows)} in their open windows; as {@link #appends},
+   * in runs of one window.
+   */
+  private void changes(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull,
+      TinyIntVector rowKinds) {
+    List<AggCall> aggs = plan.aggregates();
+    long offset = plan.fireOffsetMillis();
+    long runFireAt = Long.MIN_VALUE;
+    RetractingGroupTable table = null;
+    int run = 0;
+    long ignored = 0;
+    long late = 0;
+    long maxLateness = 0;
+    long totalLateness = 0;
+    for (int r = 0; r < rows; r++) {
+      if (anyNull && fireNulls[r]) {
+        continue;
       }
+      long fireAt = fireTimes[r] + offset;
+      if (fireAt <= watermark) {
+        // the window has fired: its result stands, the change is late like any row
+        late++;
+        long lateness = watermark - fireAt;
+        maxLateness = Math.max(maxLateness, lateness);
+        totalLateness += lateness;
+        continue;
+      }
+      if (table == null || fireAt != runFireAt) {
+        if (run > 0) {
+          ignored += table.apply(keyReaders, args, selection, signs, run, scratch);
+          run = 0;
+        }
+        table = changing.computeIfAbsent(fireAt,
+            t -> new RetractingGroupTable(keyTypes, aggs, new BytesDictionary()));
+        runFireAt = fireAt;
+      }
+      signs[run] = rowKinds == null ? 1 : sign(rowKinds.get(r));
+      selection[run++] = r;
+    }
+    if (run > 0) {
+      ignored += table.apply(keyReaders, args, selection, signs, run, scratch);
     }
     metrics.addLateRows(late, maxLateness, totalLateness);
     if (ignored > 0) {

@@ -241,10 +241,11 @@ final class KafkaSource implements Source {
     VectorSchemaRoot root = null;
     TinyIntVector kinds = null;
     int rows = 0;
-    // a change event may give two rows (an update's before and after), which stay in one batch
+    // a change event may give two rows (an update's before and after), which stay in one batch (so
+    // with maxRows = 1 an update still comes as its two rows)
     int perRecord = changes != null ? 2 : 1;
     try {
-      while (rows == 0 || rows + perRecord <= maxRows) {
+      while (rows < maxRows && (rows == 0 || rows + perRecord <= maxRows)) {
         if (buffered == null || !buffered.hasNext()) {
           ConsumerRecords<byte[], byte[]> records;
           if (rows > 0) {
