@@ -173,7 +173,7 @@ class KafkaBadInputIT {
   }
 
   @Test
-  void aMisspeltFormatExits78AtItsLineWithDidYouMean() throws Exception {
+  void aMisspeltFormatExits78AtItsLineListingTheFormats() throws Exception {
     Path config = config("format", kafka.bootstrapServers(), "trades", "format = \"debezium\"", BLACKHOLE);
     int line = Files.readAllLines(config).indexOf("format = \"debezium\"") + 1;
 
@@ -181,8 +181,8 @@ class KafkaBadInputIT {
         config.toString());
 
     assertEquals(78, r.exit(), r.stderr());
-    assertTrue(r.stderr().contains(config + ":" + line + ":"), r.stderr());
-    assertTrue(r.stderr().contains("Did you mean 'debezium-json'?"), r.stderr());
+    assertTrue(r.stderr().contains(config + ":" + line + ":1: error: property 'format' of source 'trades' (connector "
+        + "kafka) must be one of json, csv, debezium-json, got \"debezium\""), r.stderr());
   }
 
   @Test
