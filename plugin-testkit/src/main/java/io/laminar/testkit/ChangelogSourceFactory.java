@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -39,7 +40,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * milliseconds or ISO-8601; DATE as ISO-8601). It hands out {@code batch_rows} changes per poll and is
  * bounded: it ends after the last line. Its offset is the number of changes handed out, so a restart
  * from a checkpoint continues after them. With {@code inserts_as_plain = true}, a batch of only
- * inserts comes without a row-kind vector, as a CDC source sends its snapshot.
+ * inserts comes without a row-kind vector, as a CDC source sends its snapshot. {@code batch_interval}
+ * paces a run (at most one batch per interval), so an end-to-end test can stop or kill the server
+ * while it is still reading.
  *
  * <p>Test scope only (not a connector users get): register it in a test's registry.
  */
@@ -54,6 +57,8 @@ public final class ChangelogSourceFactory implements SourceFactory {
           .doc("Changes per batch").build())
       .property(PropertySpec.builder("inserts_as_plain", PropertyType.BOOLEAN).defaultValue("false")
           .doc("Send a batch of only inserts without a row-kind vector").build())
+      .property(PropertySpec.builder("batch_interval", PropertyType.DURATION).defaultValue("0s")
+          .doc("The least time between two batches, to pace a run").build())
       .build();
 
   @Override
@@ -83,7 +88,8 @@ public final class ChangelogSourceFactory implements SourceFactory {
     }
     int batchRows = context.properties().integer("batch_rows").orElse(1000);
     boolean plain = context.properties().bool("inserts_as_plain").orElse(false);
-    return new ScriptSource(lines, batchRows, plain, context.schema(), context.allocator());
+    Duration interval = context.properties().duration("batch_interval").orElse(Duration.ZERO);
+    return new ScriptSource(lines, batchRows, plain, interval, context.schema(), context.allocator());
   }
 
   /** The row kind of Flink's short notation ({@code +I -U +U -D}). */
@@ -100,15 +106,19 @@ public final class ChangelogSourceFactory implements SourceFactory {
     private final List<String[]> lines;
     private final int batchRows;
     private final boolean insertsAsPlain;
+    private final long intervalNanos;
+    private long nextDueNanos;
     private final Schema schema;
     private final BufferAllocator allocator;
     private int next;
 
-    ScriptSource(List<String[]> lines, int batchRows, boolean insertsAsPlain, Schema schema,
+    ScriptSource(List<String[]> lines, int batchRows, boolean insertsAsPlain, Duration interval, Schema schema,
         BufferAllocator allocator) {
       this.lines = lines;
       this.batchRows = Math.max(1, batchRows);
       this.insertsAsPlain = insertsAsPlain;
+      this.intervalNanos = interval.toNanos();
+      this.nextDueNanos = System.nanoTime();
       this.schema = schema;
       this.allocator = allocator;
     }
@@ -128,6 +138,21 @@ public final class ChangelogSourceFactory implements SourceFactory {
       int n = Math.min(Math.min(batchRows, maxRows), lines.size() - next);
       if (n <= 0) {
         return null;
+      }
+      if (intervalNanos > 0) {
+        long wait = nextDueNanos - System.nanoTime();
+        if (wait > 0) {
+          try {
+            TimeUnit.NANOSECONDS.sleep(Math.min(wait, timeout.toNanos())); // pacing, like a rate limit
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+          }
+          if (System.nanoTime() - nextDueNanos < 0) {
+            return null;
+          }
+        }
+        nextDueNanos = System.nanoTime() + intervalNanos;
       }
       VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
       TinyIntVector kinds = new TinyIntVector("row_kind", allocator);

@@ -262,10 +262,15 @@ public final class EngineBuilder {
                 .append("), a changelog (connector '").append(src.connector().type()).append("')"));
       }
     });
-    boolean aggregate = pipeline.updatingStep().orElse(null) instanceof PlanNode.GroupAggregate;
-    why.append(". Write it to a sink that takes a changelog or upserts (stdout and blackhole do), or ")
-        .append(aggregate ? "aggregate over a window (TUMBLE, HOP, SESSION), whose results are final"
-            : "read an append-only source");
+    PlanNode step = pipeline.updatingStep().orElse(null);
+    why.append(". Write it to a sink that takes a changelog or upserts (stdout and blackhole do), or ");
+    if (step instanceof PlanNode.GroupAggregate a) {
+      // SESSION cannot take rows back, so it is no way out for an aggregate over a changelog
+      why.append("aggregate over a window (TUMBLE, HOP").append(a.retracting() ? "" : ", SESSION")
+          .append("), whose results are final");
+    } else {
+      why.append("read an append-only source, or aggregate over a TUMBLE or HOP window, whose results are final");
+    }
     errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.position(), why.toString()));
   }
 

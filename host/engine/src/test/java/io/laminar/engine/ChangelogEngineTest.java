@@ -162,6 +162,73 @@ class ChangelogEngineTest {
   }
 
   @Test
+  void aWindowOverAChangelogIsAppendOnlyAndTakesBackWhatChangedBeforeItFired() throws Exception {
+    Path file = dir.resolve("laminar.toml");
+    Files.writeString(file, """
+        [state]
+        path = "%1$s/state"
+
+        [[source]]
+        name = "orders"
+        connector = "test_changelog"
+        [source.properties]
+        batch_rows = 2
+        rows = \"""
+        +I,1,apple,5,1000
+        +I,2,pear,3,1500
+        -U,1,apple,5,1000
+        +U,1,apple,9,1000
+        -D,2,pear,3,1500
+        +I,3,apple,1,2500
+        +I,4,fig,1,9000
+        +I,5,kiwi,2,9500
+        -D,3,apple,1,2500
+        \"""
+        [[source.schema]]
+        name = "id"
+        type = "BIGINT"
+        [[source.schema]]
+        name = "name"
+        type = "VARCHAR"
+        [[source.schema]]
+        name = "qty"
+        type = "INT"
+        [[source.schema]]
+        name = "ts"
+        type = "TIMESTAMP"
+        [source.watermark]
+        column = "ts"
+        max_out_of_orderness = "1s"
+
+        [[pipeline]]
+        name = "per_second"
+        sql = "SELECT name, window_start, COUNT(*) AS n, SUM(qty) AS qty FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY name, window_start, window_end"
+
+        [[sink]]
+        name = "ledger"
+        pipeline = "per_second"
+        connector = "collect"
+        """.formatted(dir));
+    ConfigResult loaded = ConfigLoader.load(List.of(file), Map.of());
+    assertTrue(loaded.ok(), () -> loaded.errors().toString());
+    EngineBuilder b = new EngineBuilder(loaded.config(), REGISTRY, allocator, new EngineMetrics());
+    assertTrue(b.construct().ok(), () -> b.construct().errors().toString());
+    EngineMetrics metrics = new EngineMetrics();
+    Engine engine = new Engine(b, allocator, metrics);
+    engine.start();
+    Engine.Outcome outcome = engine.awaitTermination();
+    assertEquals(Engine.State.COMPLETED, outcome.state(), outcome.failure());
+    // [1s, 2s): apple updated to 9, pear deleted before the window fired; [2s, 3s): its only row is
+    // deleted after the watermark passed 3s (fig at 9s), so that delete is late and apple's 1 stands
+    List<String> rows = new ArrayList<>(CollectingSinkFactory.ROWS.get("ledger"));
+    rows.sort(null); // workers emit in any order
+    assertEquals(List.of("apple,1970-01-01T00:00:01,1,9", "apple,1970-01-01T00:00:02,1,1",
+        "fig,1970-01-01T00:00:09,1,1", "kiwi,1970-01-01T00:00:09,1,2"), rows);
+    assertEquals(1L, metrics.counterValues().get(new EngineMetrics.Key("laminar_pipeline_late_rows_dropped_total",
+        Map.of("pipeline", "per_second"))), "the late delete is counted");
+  }
+
+  @Test
   void aGroupByIntoAnAppendOnlySinkIsRefusedAtItsGroupBy() throws Exception {
     Path file = dir.resolve("laminar.toml");
     // an append-only source: the GROUP BY is what makes the output updating
@@ -209,6 +276,7 @@ class ChangelogEngineTest {
         + "(inserts), but pipeline 'stock' (" + file + ":" + pipelineLine + ":1) produces updates and deletes: "
         + "step Scan(source=orders, changelog) reads source 'orders' (" + file + ":" + sourceLine + ":1), a "
         + "changelog (connector 'test_changelog'). Write it to a sink that takes a changelog or upserts "
-        + "(stdout and blackhole do), or read an append-only source", e.format());
+        + "(stdout and blackhole do), or read an append-only source, or aggregate over a TUMBLE or HOP window, "
+        + "whose results are final", e.format());
   }
 }

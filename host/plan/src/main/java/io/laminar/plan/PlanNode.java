@@ -131,7 +131,9 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
    * Groups rows by {@code groupKeys} and aggregates them; the output is the group keys in order,
    * then the aggregates. A group is emitted (and forgotten) once the watermark reaches the value of
    * input column {@code fireColumn} plus {@code fireOffsetMillis} — its window end; rows of a group
-   * already emitted are late, counted and dropped.
+   * already emitted are late, counted and dropped. Over an updating input ({@code retracting})
+   * updates and deletes take their row back from windows still open; the output is append-only
+   * either way, since each window is emitted once.
    */
   record WindowAggregate(PlanNode input, List<Integer> groupKeys, List<AggCall> aggregates, int fireColumn,
       long fireOffsetMillis, Schema schema) implements PlanNode {
@@ -139,6 +141,11 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     public WindowAggregate {
       groupKeys = List.copyOf(groupKeys);
       aggregates = List.copyOf(aggregates);
+    }
+
+    /** Whether rows may be taken back (the input is updating). */
+    public boolean retracting() {
+      return input.updating();
     }
 
     @Override
@@ -154,7 +161,8 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
     @Override
     public String describe() {
       return "WindowAggregate(keys=" + groupKeys + ", aggs=" + aggregates + ", fireAt=$" + fireColumn
-          + (fireOffsetMillis == 0 ? "" : "+" + Duration.ofMillis(fireOffsetMillis)) + ")";
+          + (fireOffsetMillis == 0 ? "" : "+" + Duration.ofMillis(fireOffsetMillis))
+          + (retracting() ? ", retract" : "") + ")";
     }
   }
 

@@ -343,13 +343,7 @@ final class GroupAggregateOperator extends Operator {
   }
 
   private void writeValue(FieldVector v, SqlType type, int row, long value) {
-    if (type == SqlType.VARCHAR) {
-      int id = (int) value;
-      ColumnWriter.setBytes(v, row, dictionary.arena(), dictionary.start(id), dictionary.length(id));
-    } else {
-      // floating values are double bits, which setLong decodes for FLOAT and DOUBLE columns
-      ColumnWriter.setLong(v, type, row, value);
-    }
+    Retractor.writeEncoded(v, type, row, value, dictionary);
   }
 
   /** Forgets every live group not changed since {@code cutoff}; its last emitted row stands. */

@@ -4,6 +4,7 @@ import io.laminar.plan.AggCall;
 import io.laminar.plan.SqlType;
 import java.io.IOException;
 import java.util.Arrays;
+import org.apache.arrow.vector.FieldVector;
 
 /**
  * The state of one aggregate of an updating GROUP BY, for many groups, in primitive arrays indexed by
@@ -60,6 +61,29 @@ abstract class Retractor {
 
   /** Approximate heap bytes held. */
   abstract long sizeBytes();
+
+  /**
+   * Writes group {@code g}'s result as {@code type} to row {@code row} of {@code out} (NULL when
+   * {@link #isNull}); a string result is an id in {@code dictionary}.
+   */
+  final void write(int g, SqlType type, BytesDictionary dictionary, FieldVector out, int row) {
+    if (isNull(g)) {
+      ColumnWriter.setNull(out, row);
+    } else {
+      writeEncoded(out, type, row, result(g), dictionary);
+    }
+  }
+
+  /** Writes a long-encoded value (see the class comment) as {@code type}. */
+  static void writeEncoded(FieldVector out, SqlType type, int row, long value, BytesDictionary dictionary) {
+    if (type == SqlType.VARCHAR) {
+      int id = (int) value;
+      ColumnWriter.setBytes(out, row, dictionary.arena(), dictionary.start(id), dictionary.length(id));
+    } else {
+      // floating values are double bits, which setLong decodes for FLOAT and DOUBLE columns
+      ColumnWriter.setLong(out, type, row, value);
+    }
+  }
 
   /** Whether results of {@code type} are encoded as double bits. */
   static boolean floating(SqlType type) {

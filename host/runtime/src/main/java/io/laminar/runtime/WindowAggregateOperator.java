@@ -1,5 +1,6 @@
 package io.laminar.runtime;
 
+import io.laminar.api.RowKind;
 import io.laminar.plan.AggCall;
 import io.laminar.plan.PlanNode;
 import io.laminar.plan.SqlType;
@@ -15,6 +16,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * Windowed GROUP BY: one {@link GroupTable} per window end ("fire time"), emitted and dropped once
  * the watermark reaches it. Rows of a window already emitted are late: counted and dropped.
+ *
+ * <p>Over a changelog ({@link PlanNode.WindowAggregate#retracting()}) each window is a
+ * {@link RetractingGroupTable} instead: inserts and UPDATE_AFTERs add their row to its windows,
+ * UPDATE_BEFOREs and DELETEs take it back while the window is open. A change for a window already
+ * emitted is late like any row (the window's result stands). A window still fires once, so the
+ * output stays append-only; only groups that hold rows when it fires are emitted, so a window whose
+ * rows were all taken back emits nothing.
  */
 final class WindowAggregateOperator extends Operator {
   private final PlanNode.WindowAggregate plan;
@@ -25,6 +33,10 @@ final class WindowAggregateOperator extends Operator {
   private final int[] keyOutColumns;
   private final int[] aggOutColumns;
   private final TreeMap<Long, GroupTable> windows = new TreeMap<>();
+  /** Over a changelog: the open windows, which can take rows back ({@link #windows} stays empty). */
+  private final boolean retracting;
+  private final TreeMap<Long, RetractingGroupTable> changing = new TreeMap<>();
+  private int[] signs = new int[0];
   private long watermark = WatermarkCoalescer.NONE;
   private final BatchScratch scratch = new BatchScratch();
   /** Per-batch arrays, reused: the identity selection, fire times and their NULL flags, one run's rows. */
@@ -38,6 +50,7 @@ final class WindowAggregateOperator extends Operator {
     this.allocator = allocator;
     this.metrics = metrics;
     this.inputTypes = Plans.types(plan.input().schema());
+    this.retracting = plan.retracting();
     List<Integer> keys = plan.groupKeys();
     this.keyTypes = new SqlType[keys.size()];
     this.keyOutColumns = new int[keys.size()];
@@ -53,9 +66,9 @@ final class WindowAggregateOperator extends Operator {
 
   @Override
   void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
-    if (rowKinds != null) {
-      // the planner refuses changelog input to window aggregates; never count a delete as an insert
-      throw new IllegalStateException("a window aggregate received row kinds (updates or deletes)");
+    if (rowKinds != null && !retracting) {
+      // planned for an append-only input: never count a delete as an insert
+      throw new IllegalStateException("a window aggregate planned for appends received row kinds (updates or deletes)");
     }
     List<Integer> keys = plan.groupKeys();
     ColumnReader[] keyReaders = new ColumnReader[keys.size()];
@@ -79,9 +92,20 @@ final class WindowAggregateOperator extends Operator {
       fireTimes = new long[rows];
       fireNulls = new boolean[rows];
       selection = new int[rows];
+      signs = retracting ? new int[rows] : signs;
     }
     ColumnBatch.longs(fire, fireType, all, rows, fireTimes);
     boolean anyNull = ColumnBatch.nulls(fire, all, rows, fireNulls);
+    if (retracting) {
+      changes(keyReaders, args, rows, anyNull, rowKinds);
+    } else {
+      appends(keyReaders, args, rows, anyNull);
+    }
+  }
+
+  /** Adds rows {@code 0..rows)} to their windows (their fire times are in {@link #fireTimes}). */
+  private void appends(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull) {
+    List<AggCall> aggs = plan.aggregates();
     long offset = plan.fireOffsetMillis();
     // consecutive rows of one window (the usual case: time mostly ascends) go to its table as one run
     long runFireAt = Long.MIN_VALUE;
@@ -122,6 +146,61 @@ final class WindowAggregateOperator extends Operator {
     metrics.addLateRows(late, maxLateness, totalLateness);
   }
 
+  /**
+   * Over a changelog: adds ({@code +I}, {@code +U}) or takes back ({@code -U}, {@code -D}; {@code
+   * rowKinds} null: all inserts) rows {@code 0..rows)} in their open windows; as {@link #appends},
+   * in runs of one window.
+   */
+  private void changes(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull,
+      TinyIntVector rowKinds) {
+    List<AggCall> aggs = plan.aggregates();
+    long offset = plan.fireOffsetMillis();
+    long runFireAt = Long.MIN_VALUE;
+    RetractingGroupTable table = null;
+    int run = 0;
+    long ignored = 0;
+    long late = 0;
+    long maxLateness = 0;
+    long totalLateness = 0;
+    for (int r = 0; r < rows; r++) {
+      if (anyNull && fireNulls[r]) {
+        continue;
+      }
+      long fireAt = fireTimes[r] + offset;
+      if (fireAt <= watermark) {
+        // the window has fired: its result stands, the change is late like any row
+        late++;
+        long lateness = watermark - fireAt;
+        maxLateness = Math.max(maxLateness, lateness);
+        totalLateness += lateness;
+        continue;
+      }
+      if (table == null || fireAt != runFireAt) {
+        if (run > 0) {
+          ignored += table.apply(keyReaders, args, selection, signs, run, scratch);
+          run = 0;
+        }
+        table = changing.computeIfAbsent(fireAt,
+            t -> new RetractingGroupTable(keyTypes, aggs, new BytesDictionary()));
+        runFireAt = fireAt;
+      }
+      signs[run] = rowKinds == null ? 1 : sign(rowKinds.get(r));
+      selection[run++] = r;
+    }
+    if (run > 0) {
+      ignored += table.apply(keyReaders, args, selection, signs, run, scratch);
+    }
+    metrics.addLateRows(late, maxLateness, totalLateness);
+    if (ignored > 0) {
+      metrics.addIgnoredRetractions(ignored);
+    }
+  }
+
+  /** +1 for a row kind that adds its row (INSERT, UPDATE_AFTER), -1 for one that takes it back. */
+  private static int sign(byte kind) {
+    return kind == RowKind.UPDATE_BEFORE.code() || kind == RowKind.DELETE.code() ? -1 : 1;
+  }
+
   @Override
   void onWatermark(int input, long wm) {
     if (wm <= watermark) {
@@ -132,7 +211,26 @@ final class WindowAggregateOperator extends Operator {
       Map.Entry<Long, GroupTable> e = windows.pollFirstEntry();
       emitTable(e.getValue());
     }
+    while (!changing.isEmpty() && changing.firstKey() <= wm) {
+      emitLive(changing.pollFirstEntry().getValue());
+    }
     emitWatermark(wm);
+  }
+
+  private void emitLive(RetractingGroupTable table) {
+    if (table.live() == 0) {
+      return; // every row was taken back: nothing to say about this window
+    }
+    VectorSchemaRoot out = VectorSchemaRoot.create(plan.schema(), allocator);
+    try {
+      out.allocateNew();
+      table.writeLive(out, keyOutColumns, aggOutColumns, 0);
+      out.setRowCount(table.live());
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    emit(out);
   }
 
   private void emitTable(GroupTable table) {
@@ -151,6 +249,15 @@ final class WindowAggregateOperator extends Operator {
   @Override
   void snapshot(StateWriter out) throws IOException {
     out.writeLong(watermark);
+    if (retracting) {
+      out.writeInt(changing.size());
+      for (Map.Entry<Long, RetractingGroupTable> e : changing.entrySet()) {
+        out.writeLong(e.getKey());
+        e.getValue().dictionary().writeState(out);
+        e.getValue().writeState(out);
+      }
+      return;
+    }
     out.writeInt(windows.size());
     for (Map.Entry<Long, GroupTable> e : windows.entrySet()) {
       out.writeLong(e.getKey());
@@ -163,6 +270,17 @@ final class WindowAggregateOperator extends Operator {
   void restore(StateReader in) throws IOException {
     watermark = in.readLong();
     int n = in.readCount("window count");
+    if (retracting) {
+      for (int i = 0; i < n; i++) {
+        long fireAt = in.readLong();
+        BytesDictionary dictionary = new BytesDictionary();
+        dictionary.readState(in);
+        RetractingGroupTable table = new RetractingGroupTable(keyTypes, plan.aggregates(), dictionary);
+        table.readState(in);
+        changing.put(fireAt, table);
+      }
+      return;
+    }
     for (int i = 0; i < n; i++) {
       long fireAt = in.readLong();
       BytesDictionary dictionary = new BytesDictionary();
@@ -179,16 +297,20 @@ final class WindowAggregateOperator extends Operator {
     for (GroupTable t : windows.values()) {
       bytes += t.sizeBytes() + t.dictionary().sizeBytes();
     }
+    for (RetractingGroupTable t : changing.values()) {
+      bytes += t.sizeBytes() + t.dictionary().sizeBytes();
+    }
     return bytes;
   }
 
   @Override
   public void close() {
     windows.clear();
+    changing.clear();
   }
 
   /** Open windows, for metrics. */
   int openWindows() {
-    return windows.size();
+    return windows.size() + changing.size();
   }
 }

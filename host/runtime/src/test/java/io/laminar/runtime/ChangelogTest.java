@@ -105,6 +105,28 @@ class ChangelogTest {
   private static final RowKind D = RowKind.DELETE;
 
   @Test
+  void aWindowOverAChangelogTakesRowsBackUntilItFiresAndCountsLaterChangesAsLate() {
+    Collector out = new Collector();
+    try (PipelineExecutor e = new PipelineExecutor(compile("SELECT k, window_start, COUNT(*) AS n, SUM(v) AS s, "
+        + "MIN(v) AS low FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY k, window_start, window_end"), allocator, Map.of(), out)) {
+      // window [B, B+1s): group a gets 3 and 5, then its minimum 3 becomes 9; group b comes and goes
+      feed(e, "events", new RowKind[] {I, I, I, UB, UA, D}, row(1, "a", 3, B), row(2, "a", 5, B + 100),
+          row(3, "b", 4, B + 200), row(1, "a", 3, B), row(1, "a", 9, B), row(3, "b", 4, B + 200));
+      // window [B+1s, B+2s): its only row is deleted again, so it emits nothing
+      feed(e, "events", new RowKind[] {I, D}, row(4, "c", 1, B + 1100), row(4, "c", 1, B + 1100));
+      // the watermark passes B+2s: both windows fire
+      feedInserts(e, "events", row(5, "d", 1, B + 2500));
+      assertEquals(List.of("+I a, " + B + ", 2, 14, 5"), out.rows);
+      // row 2's window has fired: deleting it now is late, and the emitted result stands
+      feed(e, "events", new RowKind[] {D}, row(2, "a", 5, B + 100));
+      assertEquals(1, e.metrics().lateRowsDropped());
+      e.onEndOfInput("events");
+    }
+    assertEquals(List.of("+I a, " + B + ", 2, 14, 5", "+I d, " + (B + 2000) + ", 1, 1, 1"), out.rows);
+  }
+
+  @Test
   void filterAndProjectionKeepTheKindOfEverySurvivingRow() {
     Collector out = new Collector();
     try (PipelineExecutor e = new PipelineExecutor(compile("SELECT id, v * 2 AS w FROM events WHERE v > 0"),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.laminar.api.RowKind;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.plan.PlanNode;
+import io.laminar.runtime.Changes.Change;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
 import io.laminar.sql.SqlCompiler;
@@ -16,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,10 +66,6 @@ class UpdatingAggregateOracleTest {
   void noLeaks() {
     assertEquals(0, allocator.getAllocatedMemory(), "outstanding Arrow memory");
     allocator.close();
-  }
-
-  /** One change of the input: a row and its kind. */
-  private record Change(RowKind kind, Object[] row) {
   }
 
   /** The changelog: random batches of changes over a table of at most a few hundred rows. */
@@ -138,19 +134,19 @@ class UpdatingAggregateOracleTest {
     try {
       for (int b = 0; b < batches.size(); b++) {
         List<Change> batch = batches.get(b);
-        feed(executor, batch);
+        Changes.feed(executor, batch, allocator);
         for (Change c : batch) {
-          if (c.kind == RowKind.INSERT || c.kind == RowKind.UPDATE_AFTER) {
-            table.put((Long) c.row[0], c.row);
+          if (c.kind() == RowKind.INSERT || c.kind() == RowKind.UPDATE_AFTER) {
+            table.put((Long) c.row()[0], c.row());
           } else {
-            table.remove((Long) c.row[0]);
+            table.remove((Long) c.row()[0]);
           }
         }
         String oracleSql = keyWidth == 0 ? sql + " HAVING COUNT(*) > 0" : sql;
         List<List<Object>> expected = CalciteOracle.query(
             Map.of("events", new CalciteOracle.RowsTable(TestTables.EVENTS, new ArrayList<>(table.values()), -1)),
             oracleSql);
-        assertEquals(sorted(expected), out.rows(), "after batch " + b + " of " + sql);
+        assertEquals(Changes.sorted(expected), out.rows(), "after batch " + b + " of " + sql);
         if (b == batches.size() / 2) {
           // halfway: continue in a fresh executor restored from a snapshot, as after a restart
           executor = restart(executor, pipeline, out);
@@ -182,44 +178,6 @@ class UpdatingAggregateOracleTest {
       return a;
     }
     return groupAggregate(node.inputs().get(0));
-  }
-
-  private void feed(PipelineExecutor e, List<Change> batch) {
-    List<Object[]> rows = new ArrayList<>();
-    batch.forEach(c -> rows.add(c.row));
-    try (VectorSchemaRoot root = TestTables.batch(TestTables.EVENTS, rows, allocator);
-        TinyIntVector kinds = new TinyIntVector("kind", allocator)) {
-      kinds.allocateNew(rows.size());
-      for (int i = 0; i < rows.size(); i++) {
-        kinds.set(i, batch.get(i).kind.code());
-      }
-      kinds.setValueCount(rows.size());
-      e.onBatch("events", root, kinds);
-    }
-  }
-
-  private static List<List<Object>> sorted(List<List<Object>> rows) {
-    List<List<Object>> copy = new ArrayList<>(rows);
-    copy.sort(ROWS);
-    return copy;
-  }
-
-  private static final Comparator<List<Object>> ROWS = (a, b) -> {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = compare(a.get(i), b.get(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
-  };
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static int compare(Object a, Object b) {
-    if (a == null || b == null) {
-      return a == null ? (b == null ? 0 : -1) : 1;
-    }
-    return ((Comparable) a).compareTo(b);
   }
 
   /** The output changelog applied to a table keyed by the first {@code keyWidth} columns. */
@@ -260,7 +218,7 @@ class UpdatingAggregateOracleTest {
     }
 
     List<List<Object>> rows() {
-      TreeMap<List<Object>, List<Object>> byKey = new TreeMap<>(ROWS);
+      TreeMap<List<Object>, List<Object>> byKey = new TreeMap<>(Changes.ROWS);
       byKey.putAll(rows);
       return new ArrayList<>(byKey.values());
     }

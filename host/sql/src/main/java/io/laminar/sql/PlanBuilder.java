@@ -276,19 +276,19 @@ final class PlanBuilder {
       return new PlanNode.GroupAggregate(input, keys, aggs, schemaOf(aggregate), at == null ? 0 : at.getLineNum(),
           at == null ? 0 : at.getColumnNum());
     }
-    refuseChangelog(input);
     return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
   }
 
   /**
-   * Window aggregates add each row to its window and cannot take one back, so an update or delete
-   * would be counted as one more insert: refused rather than computed wrongly.
+   * A session's bounds are made by its rows, so taking a row back may shrink a session or split it
+   * in two, which only keeping every row of every open session could compute: refused rather than
+   * computed wrongly. (TUMBLE and HOP windows have fixed bounds and take rows back.)
    */
   private void refuseChangelog(PlanNode input) {
     if (input.updating()) {
-      throw new PlanningException("a windowed aggregate cannot read the changelog of source '"
-          + changelogSource(input) + "' yet: its updates and deletes would be counted as inserts. "
-          + "Aggregate an append-only source, or filter and project the changelog without GROUP BY",
+      throw new PlanningException("a SESSION aggregate cannot read the changelog of source '"
+          + changelogSource(input) + "': taking back a row may shrink or split a session, which needs every row "
+          + "of it. Aggregate the changelog over TUMBLE or HOP windows, or with a GROUP BY without a window",
           positions.groupBy());
     }
   }

@@ -1,6 +1,7 @@
 package io.laminar.kafka;
 
 import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorMetrics;
@@ -17,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -59,6 +61,8 @@ final class KafkaSource implements Source {
   private final KafkaSourceSettings settings;
   private final Logger log;
   private final RowDecoder decoder;
+  /** For {@code format = "debezium-json"}: each record gives 0 to 2 row changes; null otherwise. */
+  private final DebeziumDecoder changes;
   private final ConnectorMetrics.Counter skipped;
   private final String clientId;
 
@@ -81,9 +85,16 @@ final class KafkaSource implements Source {
     this.log = ctx.logger();
     this.decoder = new RowDecoder(settings.format(), ctx.schema().getFields(), settings.kinds(),
         settings.timestampTarget());
+    this.changes = settings.format() == RowDecoder.Format.DEBEZIUM_JSON
+        ? new DebeziumDecoder(ctx.schema().getFields(), settings.kinds(), settings.timestampTarget()) : null;
     this.skipped = ctx.metrics().counter("records_skipped_total", "Kafka records that could not be decoded and were skipped");
     ctx.metrics().gauge("lag_records", "Records in the assigned partitions not yet handed out", () -> lag);
     this.clientId = ClientConfig.clientId(ctx.serverName(), ctx.name());
+  }
+
+  @Override
+  public ChangelogMode changelogMode() {
+    return changes != null ? ChangelogMode.ALL : ChangelogMode.APPEND_ONLY;
   }
 
   @Override
@@ -228,9 +239,13 @@ final class KafkaSource implements Source {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, Long> advanced = new HashMap<>();
     VectorSchemaRoot root = null;
+    TinyIntVector kinds = null;
     int rows = 0;
+    // a change event may give two rows (an update's before and after), which stay in one batch (so
+    // with maxRows = 1 an update still comes as its two rows)
+    int perRecord = changes != null ? 2 : 1;
     try {
-      while (rows < maxRows) {
+      while (rows < maxRows && (rows == 0 || rows + perRecord <= maxRows)) {
         if (buffered == null || !buffered.hasNext()) {
           ConsumerRecords<byte[], byte[]> records;
           if (rows > 0) {
@@ -252,8 +267,13 @@ final class KafkaSource implements Source {
         ConsumerRecord<byte[], byte[]> r = buffered.next();
         bufferedCount--;
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        int produced = 1;
         try {
-          decoder.decode(r.value(), r.timestamp());
+          if (changes != null) {
+            produced = changes.decode(r.value(), r.timestamp());
+          } else {
+            decoder.decode(r.value(), r.timestamp());
+          }
         } catch (DecodeException e) {
           if (!settings.skipErrors()) {
             failure = ConnectorException.runtime("cannot decode the record at topic " + r.topic() + ", partition "
@@ -266,28 +286,44 @@ final class KafkaSource implements Source {
           advanced.put(tp, r.offset() + 1);
           continue;
         }
+        advanced.put(tp, r.offset() + 1);
+        if (produced == 0) {
+          continue; // a tombstone: nothing to hand out, but the position moves past it
+        }
         if (root == null) {
           root = newRoot(maxRows);
+          if (changes != null) {
+            kinds = new TinyIntVector("$row_kind", ctx.allocator());
+            kinds.allocateNew(Math.min(maxRows, 1024));
+          }
         }
-        decoder.writeTo(root, rows++);
-        advanced.put(tp, r.offset() + 1);
+        if (changes != null) {
+          changes.writeTo(root, kinds, rows);
+        } else {
+          decoder.writeTo(root, rows);
+        }
+        rows += produced;
       }
     } catch (KafkaException e) {
-      closeQuietly(root);
+      closeQuietly(root, kinds);
       failure = ConnectorException.runtime("kafka consumer failed: " + e.getMessage(), e);
       throw failure;
     } catch (ConnectorException | RuntimeException e) {
-      closeQuietly(root);
+      closeQuietly(root, kinds);
       throw e;
     }
     next.putAll(advanced);
     updateLag();
     if (rows == 0) {
-      closeQuietly(root);
+      closeQuietly(root, kinds);
       return null;
     }
     root.setRowCount(rows);
-    return Batch.of(root);
+    if (kinds == null) {
+      return Batch.of(root);
+    }
+    kinds.setValueCount(rows);
+    return Batch.changelog(root, kinds);
   }
 
   private VectorSchemaRoot newRoot(int maxRows) {
@@ -304,9 +340,12 @@ final class KafkaSource implements Source {
     }
   }
 
-  private static void closeQuietly(VectorSchemaRoot root) {
+  private static void closeQuietly(VectorSchemaRoot root, TinyIntVector kinds) {
     if (root != null) {
       root.close();
+    }
+    if (kinds != null) {
+      kinds.close();
     }
   }
 

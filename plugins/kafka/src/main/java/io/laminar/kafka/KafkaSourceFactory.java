@@ -12,7 +12,8 @@ import org.pf4j.Extension;
 
 /**
  * The {@code kafka} source: reads assigned partitions (no consumer-group rebalancing) and keeps its
- * position in laminar's checkpoints, decoding JSON or CSV records into the configured schema.
+ * position in laminar's checkpoints, decoding JSON or CSV records into the configured schema, or
+ * Debezium change events into a changelog ({@link DebeziumDecoder}).
  */
 @Extension
 public final class KafkaSourceFactory implements SourceFactory {
@@ -33,7 +34,7 @@ public final class KafkaSourceFactory implements SourceFactory {
   static final String KAFKA_TIMESTAMP = "$kafka.timestamp";
 
   private static final ConnectorSpec SPEC = ConnectorSpec.builder("kafka", ConnectorKind.SOURCE)
-      .description("Reads JSON or CSV records from Kafka topics; offsets are kept in laminar checkpoints.")
+      .description("Reads JSON, CSV or Debezium JSON records from Kafka topics; offsets are kept in laminar checkpoints.")
       .property(PropertySpec.requiredString(BOOTSTRAP_SERVERS, "Kafka brokers, host:port[,host:port…]"))
       .property(PropertySpec.builder(TOPIC, PropertyType.STRING)
           .doc("The topic to read (or use 'topics'; exactly one of the two)").build())
@@ -46,9 +47,12 @@ public final class KafkaSourceFactory implements SourceFactory {
           .doc("Where a fresh start (no checkpoint) begins reading").build())
       .property(PropertySpec.builder(STARTUP_TIMESTAMP, PropertyType.LONG)
           .doc("Epoch milliseconds to start from; required when startup.mode = timestamp").build())
-      .property(PropertySpec.builder(FORMAT, PropertyType.ENUM).allowedValues("json", "csv").defaultValue("json")
-          .doc("Record format: a JSON object per record, or a CSV line with the schema's columns in order"
-              + " (trailing columns may be left out; they are null)").build())
+      .property(PropertySpec.builder(FORMAT, PropertyType.ENUM).allowedValues("json", "csv", "debezium-json")
+          .defaultValue("json")
+          .doc("Record format: a JSON object per record, a CSV line with the schema's columns in order"
+              + " (trailing columns may be left out; they are null), or a Debezium change event (JSON, with or"
+              + " without the schema/payload wrapper), which makes the source a changelog of inserts, updates"
+              + " and deletes").build())
       .property(PropertySpec.builder(ON_ERROR, PropertyType.ENUM).allowedValues("skip", "fail").defaultValue("fail")
           .doc("A record that cannot be decoded: skip it (counted in records_skipped_total) or fail the source").tuning().build())
       .property(PropertySpec.builder(TS_COLUMN, PropertyType.STRING)

@@ -100,7 +100,7 @@ record KafkaSourceSettings(
           "required when startup.mode = group-offsets"));
     }
 
-    RowDecoder.Format format = RowDecoder.Format.valueOf(p.requireString(FORMAT).toUpperCase(Locale.ROOT));
+    RowDecoder.Format format = RowDecoder.Format.parse(p.requireString(FORMAT));
     boolean skip = p.requireString(ON_ERROR).equalsIgnoreCase("skip");
 
     List<Field> fields = ctx.schema().getFields();

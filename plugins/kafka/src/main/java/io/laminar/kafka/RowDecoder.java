@@ -56,12 +56,17 @@ final class RowDecoder {
     }
   }
 
-  /** The two record formats. */
+  /** The record formats: plain rows as JSON or CSV, or Debezium change events ({@link DebeziumDecoder}). */
   enum Format {
-    JSON, CSV
+    JSON, CSV, DEBEZIUM_JSON;
+
+    /** The format named by a {@code format} property value ({@code debezium-json} → DEBEZIUM_JSON). */
+    static Format parse(String value) {
+      return valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
   }
 
-  private static final JsonFactory JSON = new JsonFactory();
+  static final JsonFactory JSON = new JsonFactory();
   /** Without a CSV schema and with WRAP_AS_ARRAY, {@code readValues} yields each line as strings. */
   private static final ObjectReader CSV = new CsvMapper().readerFor(String[].class)
       .with(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -165,37 +170,57 @@ final class RowDecoder {
     }
   }
 
+  /**
+   * Decodes the JSON object whose START_OBJECT {@code p} is on (a Debezium {@code before} or
+   * {@code after} row) into the staging row, up to its END_OBJECT.
+   */
+  void decodeObject(JsonParser p, long recordTimestamp) throws IOException, DecodeException {
+    Arrays.fill(state, ABSENT);
+    Arrays.fill(strings, null);
+    objectFields(p);
+    fillTimestamp(recordTimestamp);
+  }
+
   private void decodeJson(byte[] value) throws DecodeException {
     try (JsonParser p = JSON.createParser(value)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new DecodeException("expected a JSON object, got " + describe(p.currentToken()));
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken token = p.nextToken();
-        Integer c = index.get(name);
-        if (c == null) {
-          p.skipChildren();
-          continue;
-        }
-        if (state[c] != ABSENT) {
-          throw new DecodeException("field '" + name + "' appears twice");
-        }
-        if (token == JsonToken.VALUE_NULL) {
-          state[c] = NULL;
-        } else {
-          jsonValue(p, token, c);
-          state[c] = VALUE;
-        }
-      }
+      objectFields(p);
       if (p.nextToken() != null) {
         throw new DecodeException("unexpected content after the JSON object");
       }
     } catch (JsonProcessingException e) {
-      throw new DecodeException("malformed JSON: " + withoutSource(e.getOriginalMessage())
-          + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
+      throw malformed(e);
     } catch (IOException e) {
       throw new DecodeException("unreadable JSON: " + e.getMessage());
+    }
+  }
+
+  /** A malformed-JSON error with Jackson's message, without its source description. */
+  static DecodeException malformed(JsonProcessingException e) {
+    return new DecodeException("malformed JSON: " + withoutSource(e.getOriginalMessage())
+        + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
+  }
+
+  private void objectFields(JsonParser p) throws IOException, DecodeException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      Integer c = index.get(name);
+      if (c == null) {
+        p.skipChildren();
+        continue;
+      }
+      if (state[c] != ABSENT) {
+        throw new DecodeException("field '" + name + "' appears twice");
+      }
+      if (token == JsonToken.VALUE_NULL) {
+        state[c] = NULL;
+      } else {
+        jsonValue(p, token, c);
+        state[c] = VALUE;
+      }
     }
   }
 
@@ -412,7 +437,7 @@ final class RowDecoder {
     return new DecodeException("column '" + names[c] + "' (" + kinds[c] + "): " + text + " is out of range");
   }
 
-  private static String describe(JsonToken token) {
+  static String describe(JsonToken token) {
     if (token == null) {
       return "nothing";
     }

@@ -171,4 +171,38 @@ class KafkaBadInputIT {
     assertTrue(r.stderr().contains("startup.mod"), r.stderr());
     assertTrue(r.stderr().contains("Did you mean 'startup.mode'?"), r.stderr());
   }
+
+  @Test
+  void aMisspeltFormatExits78AtItsLineListingTheFormats() throws Exception {
+    Path config = config("format", kafka.bootstrapServers(), "trades", "format = \"debezium\"", BLACKHOLE);
+    int line = Files.readAllLines(config).indexOf("format = \"debezium\"") + 1;
+
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("format"), 60, "validate", "--plugins", plugins(), "-c",
+        config.toString());
+
+    assertEquals(78, r.exit(), r.stderr());
+    assertTrue(r.stderr().contains(config + ":" + line + ":1: error: property 'format' of source 'trades' (connector "
+        + "kafka) must be one of json, csv, debezium-json, got \"debezium\""), r.stderr());
+  }
+
+  @Test
+  void aDebeziumSourceIntoAnAppendOnlyKafkaSinkExits78NamingTheChangelogSource() throws Exception {
+    String sink = """
+        connector = "kafka"
+        [sink.properties]
+        "bootstrap.servers" = "%s"
+        topic = "copy"
+        """.formatted(kafka.bootstrapServers());
+    Path config = config("append", kafka.bootstrapServers(), "trades", "format = \"debezium-json\"", sink);
+    List<String> lines = Files.readAllLines(config);
+
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("append"), 60, "validate", "--offline", "--plugins",
+        plugins(), "-c", config.toString());
+
+    assertEquals(78, r.exit(), r.stderr());
+    assertTrue(r.stderr().contains(config + ":" + (lines.indexOf("[[sink]]") + 1) + ":1: error: sink 'out' "
+        + "(connector 'kafka') takes only appends"), r.stderr());
+    assertTrue(r.stderr().contains("reads source 'trades' (" + config + ":" + (lines.indexOf("[[source]]") + 1)
+        + ":1), a changelog (connector 'kafka')"), r.stderr());
+  }
 }

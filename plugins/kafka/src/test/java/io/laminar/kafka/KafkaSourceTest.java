@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.api.Batch;
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.Source;
@@ -197,6 +199,66 @@ class KafkaSourceTest {
     rows.addAll(Fixtures.drain(source, Duration.ofMillis(300)));
 
     assertEquals(Set.of(3L, 4L, 5L), idsOf(rows));
+  }
+
+  /** Polls until {@code expected} changes arrived, each as "op id,name,qty". */
+  private static List<String> changes(Source source, int expected) throws ConnectorException {
+    List<String> out = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (out.size() < expected && System.nanoTime() < deadline) {
+      try (Batch b = source.poll(100, Duration.ofMillis(200))) {
+        if (b == null) {
+          continue;
+        }
+        List<Map<String, Object>> rows = Fixtures.rows(b.data());
+        for (int r = 0; r < rows.size(); r++) {
+          Map<String, Object> row = rows.get(r);
+          out.add(b.rowKind(r).shortString() + " " + row.get("id") + "," + row.get("name") + "," + row.get("qty"));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void debeziumChangeEventsBecomeRowKindsWithOrWithoutTheSchemaWrapper() throws Exception {
+    String topic = kafka.createTopic("dbz", 1);
+    String source = ",\"source\":{\"connector\":\"postgresql\",\"lsn\":1},\"ts_ms\":1767225600000";
+    kafka.sendAll(topic, 0, List.of(
+        "{\"before\":null,\"after\":{\"id\":1,\"name\":\"apple\",\"qty\":5},\"op\":\"r\"" + source + "}",
+        "{\"schema\":{\"type\":\"struct\",\"fields\":[]},\"payload\":{\"before\":null,"
+            + "\"after\":{\"id\":2,\"name\":\"pear\",\"qty\":3},\"op\":\"c\"" + source + "}}",
+        "{\"op\":\"u\",\"before\":{\"id\":1,\"name\":\"apple\",\"qty\":5},"
+            + "\"after\":{\"id\":1,\"name\":\"apple\",\"qty\":7}" + source + "}",
+        // an update without a before image (PostgreSQL's default replica identity): only the new row
+        "{\"before\":null,\"after\":{\"id\":2,\"name\":\"pear\",\"qty\":4},\"op\":\"u\"}",
+        "{\"before\":{\"id\":2,\"name\":\"pear\",\"qty\":4},\"after\":null,\"op\":\"d\"}"));
+    kafka.send(topic, 0, null, null); // the tombstone Debezium writes after a delete
+    kafka.send(topic, 0, null, "{\"schema\":null,\"payload\":null}");
+    kafka.send(topic, 0, null, "{\"before\":null,\"after\":{\"id\":3,\"name\":null,\"qty\":null},\"op\":\"c\"}");
+    Schema schema = Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("qty", INT));
+    Source s = open(context(schema, Map.of("topic", topic, "format", "debezium-json")), null);
+    assertEquals(ChangelogMode.ALL, s.changelogMode());
+
+    assertEquals(List.of("+I 1,apple,5", "+I 2,pear,3", "-U 1,apple,5", "+U 1,apple,7", "+U 2,pear,4",
+        "-D 2,pear,4", "+I 3,null,null"), changes(s, 7));
+    // the position is past the tombstones too
+    assertEquals("{\"" + topic + "\":{\"0\":8}}", new String(s.snapshotOffsets(), StandardCharsets.UTF_8));
+    Source plain = open(context(schema, Map.of("topic", topic)), null);
+    assertEquals(ChangelogMode.APPEND_ONLY, plain.changelogMode());
+  }
+
+  @Test
+  void aDebeziumDeleteWithoutItsBeforeRowIsSkippedAndCountedWithOnErrorSkip() throws Exception {
+    String topic = kafka.createTopic("dbz-skip", 1);
+    kafka.sendAll(topic, 0, List.of("{\"before\":null,\"after\":null,\"op\":\"d\"}",
+        "{\"after\":{\"id\":1},\"op\":\"x\"}", "{\"after\":{\"id\":\"one\"},\"op\":\"c\"}",
+        "{\"id\":1}", "{\"after\":{\"id\":9},\"op\":\"c\"}"));
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic, "format", "debezium-json", "on.error", "skip"));
+    Source s = open(ctx, null);
+    List<Map<String, Object>> rows = Fixtures.read(s, 1, WAIT);
+    assertEquals(Set.of(9L), idsOf(rows));
+    assertEquals(4, ctx.metrics().counter("records_skipped_total"));
   }
 
   @Test

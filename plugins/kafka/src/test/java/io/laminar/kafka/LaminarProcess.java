@@ -2,8 +2,11 @@ package io.laminar.kafka;
 
 import io.laminar.testkit.ServerProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The real server in a child JVM for this module's tests ({@link ServerProcess}). Its class path is
@@ -26,6 +29,32 @@ final class LaminarProcess {
   private LaminarProcess() {
   }
 
+  /**
+   * A plugins directory under {@code dir} with copies of the packaged kafka plugin and of the named
+   * test plugins (unpacked under {@link #TEST_PLUGINS}).
+   */
+  static Path pluginsDir(Path dir, String... testPlugins) throws IOException {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    copyTree(KAFKA_PLUGIN, plugins.resolve("kafka"));
+    for (String name : testPlugins) {
+      copyTree(TEST_PLUGINS.resolve("laminar-test-plugin-" + name + "-plugin"), plugins.resolve(name));
+    }
+    return plugins;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+
   static String classPath() {
     return LAUNCHER.classPath();
   }
@@ -36,5 +65,10 @@ final class LaminarProcess {
 
   static ServerProcess.Result run(Path logs, long timeoutSeconds, String... args) throws Exception {
     return LAUNCHER.run(logs, timeoutSeconds, args);
+  }
+
+  static ServerProcess.Result run(Path logs, Map<String, String> env, long timeoutSeconds, String... args)
+      throws Exception {
+    return LAUNCHER.run(logs, env, timeoutSeconds, args);
   }
 }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,28 +35,6 @@ class PluginConflictIT {
   private static final int PER_PARTITION = 200;
 
   @TempDir Path dir;
-
-  /** A plugins directory with copies of the packaged kafka plugin and the unpacked jackson-old plugin. */
-  private Path pluginsDir() throws IOException {
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    copyTree(LaminarProcess.KAFKA_PLUGIN, plugins.resolve("kafka"));
-    copyTree(LaminarProcess.TEST_PLUGINS.resolve("laminar-test-plugin-jackson-old-plugin"),
-        plugins.resolve("jackson-old"));
-    return plugins;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-  }
 
   @Test
   void kafkaAndAnOldJacksonPluginRunInOneServerEachWithItsOwnLibraries() throws Exception {
@@ -128,7 +105,7 @@ class PluginConflictIT {
           """.formatted(dir.resolve("cp"), kafka.bootstrapServers(), in, lines, kafka.bootstrapServers(), out));
 
       int total = PER_PARTITION * CODECS.size();
-      Path plugins = pluginsDir();
+      Path plugins = LaminarProcess.pluginsDir(dir, "jackson-old");
       ServerProcess server = LaminarProcess.start(dir.resolve("conflict"), "run", "--plugins", plugins.toString(),
           "-c", config.toString());
       server.await(total + " rows in both outputs", 60,
