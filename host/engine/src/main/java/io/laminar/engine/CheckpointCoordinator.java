@@ -204,8 +204,12 @@ final class CheckpointCoordinator {
           && parts.stream().allMatch(p -> p.dropped == null);
       CompletedCheckpoint done = write(id, complete, parts);
       inputCompleted |= complete;
-      commitSinks(parts, id, deadlineNanos);
-      acknowledgeSources(parts, id, deadlineNanos);
+      // The checkpoint is durable, so its epoch must be committed: a sink that hung in prepareCommit
+      // must not use up the other regions' time, so committing gets a budget of its own.
+      long commitDeadline = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+          : System.nanoTime() + Math.max(0, deadlineNanos - t0);
+      commitSinks(parts, id, commitDeadline);
+      acknowledgeSources(parts, id, commitDeadline);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       count.increment();
