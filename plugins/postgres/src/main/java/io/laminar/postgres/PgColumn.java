@@ -88,8 +88,10 @@ record PgColumn(String name, String typeName, String displayType, boolean notNul
   /** The message for a configured column that cannot read this one. */
   String readMismatch(String configured, LaminarType type) {
     if (typeName.equals("numeric") && type == LaminarType.DOUBLE) {
+      int[] ps = numericPrecisionScale();
       return "column '" + configured + "' is " + displayType + " in PostgreSQL; DOUBLE would lose precision."
-          + " Set numeric.mode = \"double\" to accept that";
+          + (ps != null && ps[0] <= 38 ? " Declare it DECIMAL(" + ps[0] + ", " + ps[1] + "), or set" : " Set")
+          + " numeric.mode = \"double\" to accept that";
     }
     Set<LaminarType> ok = readableAs(true);
     return "column '" + configured + "' is declared " + type + " but is " + displayType + " in PostgreSQL"
