@@ -166,19 +166,10 @@ abstract class Accumulator {
       counts = Arrays.copyOf(counts, c);
     }
 
-    /** Adds {@code v}, sign-extended, to the 128-bit total of group {@code g}. */
-    private void addExact(int g, long v) {
-      long low = sums[g];
-      long sum = low + v;
-      // carry out of the low word (unsigned), plus the sign extension of v
-      highs[g] += (v >> 63) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
-      sums[g] = sum;
-    }
-
     @Override
     void add(int g, ColumnReader arg, int row) {
       if (!arg.isNull(row)) {
-        addExact(g, arg.getLong(row));
+        DecimalSums.add128(sums, highs, g, arg.getLong(row));
         counts[g]++;
       }
     }
@@ -192,7 +183,7 @@ abstract class Accumulator {
       for (int i = 0; i < n; i++) {
         if (!anyNull || !nulls[i]) {
           int g = groups[i];
-          addExact(g, values[i]);
+          DecimalSums.add128(sums, highs, g, values[i]);
           counts[g]++;
         }
       }
@@ -208,9 +199,21 @@ abstract class Accumulator {
       counts[g] += o.counts[og];
     }
 
-    private java.math.BigInteger total(int g) {
-      return java.math.BigInteger.valueOf(highs[g]).shiftLeft(64)
-          .add(new java.math.BigInteger(Long.toUnsignedString(sums[g])));
+    /** The error of a SUM of {@code count} values whose 128-bit total (high, low) does not fit {@code call}'s result. */
+    static ExpressionError overflow(AggCall call, long count, long high, long low) {
+      return new ExpressionError("integer overflow: the SUM of " + count + " values is " + DecimalSums.total(high, low)
+          + ", out of the range of " + call.resultType(), call.origin());
+    }
+
+    /** SQL AVG of an integer type from its 128-bit total: an integer, truncated toward zero (it always fits a long). */
+    static long average(long high, long low, long count) {
+      return high == (low >> 63) ? low / count
+          : DecimalSums.total(high, low).divide(java.math.BigInteger.valueOf(count)).longValue();
+    }
+
+    /** AVG of an integer type as a floating result. */
+    static double floatingAverage(long high, long low, long count) {
+      return (high == (low >> 63) ? (double) low : DecimalSums.total(high, low).doubleValue()) / count;
     }
 
     @Override
@@ -220,17 +223,13 @@ abstract class Accumulator {
         ColumnWriter.setNull(out, row);
       } else if (!average) {
         if (!fitsLong) {
-          throw new ExpressionError("integer overflow: the SUM of " + counts[g] + " values is " + total(g)
-              + ", out of the range of " + result, call.origin());
+          throw overflow(call, counts[g], highs[g], sums[g]);
         }
         ColumnWriter.setLong(out, result, row, sums[g]);
       } else if (result == SqlType.FLOAT || result == SqlType.DOUBLE) {
-        double sum = fitsLong ? (double) sums[g] : total(g).doubleValue();
-        ColumnWriter.setDouble(out, result, row, sum / counts[g]);
+        ColumnWriter.setDouble(out, result, row, floatingAverage(highs[g], sums[g], counts[g]));
       } else {
-        // SQL AVG of an integer type is an integer, truncated toward zero; an average of longs fits a long
-        long avg = fitsLong ? sums[g] / counts[g] : total(g).divide(java.math.BigInteger.valueOf(counts[g])).longValue();
-        ColumnWriter.setLong(out, result, row, avg);
+        ColumnWriter.setLong(out, result, row, average(highs[g], sums[g], counts[g]));
       }
     }
 

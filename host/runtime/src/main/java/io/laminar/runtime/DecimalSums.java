@@ -28,6 +28,14 @@ final class DecimalSums {
     lows[g] = sum;
   }
 
+  /** Subtracts {@code v}, sign-extended, from the 128-bit total (highs[g], lows[g]); exact for every long. */
+  static void subtract128(long[] lows, long[] highs, int g, long v) {
+    long low = lows[g];
+    // borrow out of the low word (unsigned), minus the sign extension of v
+    highs[g] -= (v >> 63) + (Long.compareUnsigned(low, v) < 0 ? 1 : 0);
+    lows[g] = low - v;
+  }
+
   /** The exact total of a 128-bit (high, low) pair. */
   static BigInteger total(long high, long low) {
     return BigInteger.valueOf(high).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low)));

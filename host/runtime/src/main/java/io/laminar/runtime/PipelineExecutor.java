@@ -41,8 +41,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public final class PipelineExecutor implements AutoCloseable {
   /** "LMNS": laminar state. */
   private static final int MAGIC = 0x4C4D4E53;
-  /** Bump whenever the layout of any operator's state changes (2: integer SUM/AVG totals are 128-bit). */
-  private static final int FORMAT_VERSION = 2;
+  /**
+   * Bump whenever the layout of any operator's state changes (2: the window's integer SUM/AVG totals
+   * are 128-bit; 3: so are the updating GROUP BY's).
+   */
+  private static final int FORMAT_VERSION = 3;
   /** Written last, so a stream cut exactly between sections is still noticed. */
   private static final int END_MARKER = 0x454E4421;
 

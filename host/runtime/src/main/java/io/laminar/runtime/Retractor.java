@@ -105,7 +105,7 @@ abstract class Retractor {
           : new Count(call.argument() < 0);
       case SUM, AVG -> floating(arg)
           ? new SumDouble(call.kind() == AggCall.Kind.AVG, call.resultType())
-          : new SumLong(call.kind() == AggCall.Kind.AVG, call.resultType());
+          : new SumLong(call, call.kind() == AggCall.Kind.AVG);
       case MIN, MAX -> retracting
           ? new MinMax(call.kind() == AggCall.Kind.MIN, Order.of(arg, dictionary), dictionary)
           : new Extreme(call.kind() == AggCall.Kind.MIN, Order.of(arg, dictionary), dictionary);
@@ -202,28 +202,42 @@ abstract class Retractor {
     }
   }
 
-  /** SUM and AVG of integer types: exact, as long as the sum fits in a long. */
+  /**
+   * SUM and AVG of integer types, exact like the window's {@link Accumulator.SumLong}: each total is a
+   * 128-bit integer, so neither adding nor taking back a BIGINT wraps around. A SUM whose total does
+   * not fit its result type when the group's result is read is an error; an AVG always fits.
+   */
   static final class SumLong extends Retractor {
+    private final AggCall call;
     private final boolean average;
     private final SqlType result;
+    /** The low 64 bits of each total. */
     private long[] sums = new long[0];
+    /** The high 64 bits of each total. */
+    private long[] highs = new long[0];
     private long[] counts = new long[0];
 
-    SumLong(boolean average, SqlType result) {
+    SumLong(AggCall call, boolean average) {
+      this.call = call;
       this.average = average;
-      this.result = result;
+      this.result = call.resultType();
     }
 
     @Override
     protected void grow(int c) {
       sums = Arrays.copyOf(sums, c);
+      highs = Arrays.copyOf(highs, c);
       counts = Arrays.copyOf(counts, c);
     }
 
     @Override
     void apply(int g, ColumnReader arg, int row, int sign) {
       if (!arg.isNull(row)) {
-        sums[g] += sign * arg.getLong(row);
+        if (sign < 0) {
+          DecimalSums.subtract128(sums, highs, g, arg.getLong(row));
+        } else {
+          DecimalSums.add128(sums, highs, g, arg.getLong(row));
+        }
         counts[g] += sign;
       }
     }
@@ -236,20 +250,26 @@ abstract class Retractor {
     @Override
     long result(int g) {
       if (!average) {
+        if (highs[g] != (sums[g] >> 63)) {
+          throw Accumulator.SumLong.overflow(call, counts[g], highs[g], sums[g]);
+        }
         return sums[g];
       }
-      return floating(result) ? Double.doubleToLongBits((double) sums[g] / counts[g]) : sums[g] / counts[g];
+      return floating(result) ? Double.doubleToLongBits(Accumulator.SumLong.floatingAverage(highs[g], sums[g], counts[g]))
+          : Accumulator.SumLong.average(highs[g], sums[g], counts[g]);
     }
 
     @Override
     void clear(int g) {
       sums[g] = 0;
+      highs[g] = 0;
       counts[g] = 0;
     }
 
     @Override
     void move(int from, int to) {
       sums[to] = sums[from];
+      highs[to] = highs[from];
       counts[to] = counts[from];
       clear(from);
     }
@@ -257,18 +277,20 @@ abstract class Retractor {
     @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeLongs(sums, groups);
+      out.writeLongs(highs, groups);
       out.writeLongs(counts, groups);
     }
 
     @Override
     void readState(StateReader in, int groups) throws IOException {
       in.readLongs(sums, groups);
+      in.readLongs(highs, groups);
       in.readLongs(counts, groups);
     }
 
     @Override
     long sizeBytes() {
-      return (long) sums.length * 16;
+      return (long) sums.length * 24;
     }
   }
 

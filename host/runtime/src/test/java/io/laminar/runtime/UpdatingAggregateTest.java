@@ -1,6 +1,7 @@
 package io.laminar.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laminar.api.RowKind;
@@ -8,6 +9,7 @@ import io.laminar.plan.CompiledPipeline;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
 import io.laminar.sql.SqlCompiler;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +114,72 @@ class UpdatingAggregateTest {
       // MAX stays NULL while the count moves
       inserts(e, "appends", row(6, "c", null));
       assertEquals(List.of("-U c, 1, null", "+U c, 2, null"), out.take());
+    }
+  }
+
+  /** A row whose BIGINT id is {@code id}, at a fixed time (so any long fits). */
+  private static Object[] big(long id) {
+    return new Object[] {id, "a", 1, 1.0, B};
+  }
+
+  /** The exact sum of {@code values}. */
+  private static BigInteger exactSum(long... values) {
+    BigInteger sum = BigInteger.ZERO;
+    for (long v : values) {
+      sum = sum.add(BigInteger.valueOf(v));
+    }
+    return sum;
+  }
+
+  @Test
+  void aBigintSumPastTheLongRangeIsANamedErrorNotAWrappedValue() {
+    long max = Long.MAX_VALUE;
+    for (String source : List.of("appends", "changes")) {
+      Changes out = new Changes();
+      try (PipelineExecutor e = executor("SELECT k, SUM(id) AS s FROM " + source + " GROUP BY k", out,
+          Duration.ZERO, Duration.ZERO)) {
+        inserts(e, source, big(max));
+        assertEquals(List.of("+I a, " + max), out.take());
+        ExpressionError error = assertThrows(ExpressionError.class, () -> inserts(e, source, big(1)));
+        assertEquals("integer overflow: the SUM of 2 values is " + exactSum(max, 1) + ", out of the range of BIGINT",
+            error.problem());
+        assertEquals("SUM(id)", error.origin().text());
+        assertEquals(11, error.origin().column());
+      }
+    }
+  }
+
+  @Test
+  void integerSumsAndAveragesStayExactAsBigintRowsAreTakenBack() {
+    long max = Long.MAX_VALUE;
+    long min = Long.MIN_VALUE;
+    Changes out = new Changes();
+    try (PipelineExecutor e = executor("SELECT k, SUM(id) AS s, AVG(id) AS m, COUNT(*) AS n FROM changes GROUP BY k",
+        out, Duration.ZERO, Duration.ZERO)) {
+      // within one batch the total passes 2^63 and comes back: the SUM is read only after the batch
+      feed(e, "changes", new RowKind[] {I, I, D}, big(max), big(max), big(max));
+      assertEquals(List.of("+I a, " + max + ", " + max + ", 1"), out.take());
+      feed(e, "changes", new RowKind[] {D, I, I}, big(max), big(min), big(1));
+      BigInteger total = exactSum(min, 1);
+      assertEquals(List.of("-U a, " + max + ", " + max + ", 1",
+          "+U a, " + total.longValue() + ", " + total.divide(BigInteger.TWO).longValue() + ", 2"), out.take());
+      // taking back Long.MIN_VALUE itself is exact too
+      feed(e, "changes", new RowKind[] {D}, big(min));
+      assertEquals(List.of("-U a, " + total.longValue() + ", " + total.divide(BigInteger.TWO).longValue() + ", 2",
+          "+U a, 1, 1, 1"), out.take());
+    }
+    // an AVG whose total is beyond the long range, before and after a row is taken back
+    try (PipelineExecutor e = executor("SELECT k, AVG(id) AS m, COUNT(*) AS n FROM changes GROUP BY k", out,
+        Duration.ZERO, Duration.ZERO)) {
+      feed(e, "changes", new RowKind[] {I, I, I}, big(max), big(max), big(max - 3));
+      long avg = exactSum(max, max, max - 3).divide(BigInteger.valueOf(3)).longValue();
+      assertEquals(List.of("+I a, " + avg + ", 3"), out.take());
+      feed(e, "changes", new RowKind[] {D, I, I}, big(max - 3), big(min), big(min));
+      long after = exactSum(max, max, min, min).divide(BigInteger.valueOf(4)).longValue();
+      assertEquals(List.of("-U a, " + avg + ", 3", "+U a, " + after + ", 4"), out.take());
+      feed(e, "changes", new RowKind[] {D, D, I}, big(max), big(max), big(min + 2));
+      long last = exactSum(min, min, min + 2).divide(BigInteger.valueOf(3)).longValue();
+      assertEquals(List.of("-U a, " + after + ", 4", "+U a, " + last + ", 3"), out.take());
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -159,6 +160,11 @@ final class ArrowBatch implements ColumnarBatch {
     @Override
     public double getDouble(int rowId) {
       return ((Float8Vector) vector).get(rowId);
+    }
+
+    @Override
+    public java.math.BigDecimal getDecimal(int rowId) {
+      return ((DecimalVector) vector).getObject(rowId);
     }
 
     @Override

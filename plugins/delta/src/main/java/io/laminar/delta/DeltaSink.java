@@ -24,6 +24,7 @@ import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
 import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StructType;
@@ -58,6 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -409,6 +411,9 @@ final class DeltaSink implements Sink {
     if (v instanceof DateDayVector d) {
       return Integer.toString(d.get(row));
     }
+    if (v instanceof DecimalVector d) {
+      return d.getObject(row).toPlainString();
+    }
     return String.valueOf(v.getObject(row));
   }
 
@@ -430,6 +435,8 @@ final class DeltaSink implements Sink {
         lit = Literal.ofDate(Integer.parseInt(v));
       } else if (type instanceof TimestampType) {
         lit = Literal.ofTimestamp(Long.parseLong(v));
+      } else if (type instanceof DecimalType d) {
+        lit = Literal.ofDecimal(new java.math.BigDecimal(v), d.getPrecision(), d.getScale());
       } else {
         lit = Literal.ofString(v);
       }

@@ -3,6 +3,7 @@ package io.laminar.delta;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
 import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.FloatType;
 import io.delta.kernel.types.IntegerType;
@@ -29,6 +30,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * laminar's column types as Delta types. TIMESTAMP (epoch milliseconds, an instant) is written as
  * Delta {@code timestamp} — microseconds since the epoch in UTC, which Spark, delta-rs and Trino read
  * as an instant — not {@code timestamp_ntz}, which would need a table feature (writer version 7).
+ * DECIMAL(p, s) is Delta {@code decimal(p,s)} (p ≤ 38, as in Delta).
  */
 final class DeltaTypes {
   private DeltaTypes() {
@@ -54,6 +56,9 @@ final class DeltaTypes {
     }
     if (type instanceof ArrowType.Date d && d.getUnit() == DateUnit.DAY) {
       return Optional.of(DateType.DATE);
+    }
+    if (type instanceof ArrowType.Decimal d && d.getBitWidth() == 128) {
+      return Optional.of(new DecimalType(d.getPrecision(), d.getScale()));
     }
     return Optional.empty();
   }

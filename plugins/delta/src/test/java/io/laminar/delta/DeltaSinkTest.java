@@ -540,4 +540,61 @@ class DeltaSinkTest {
     assertTrue(counters.containsKey("commit_latency_ms_total"));
     assertTrue(gauges.get("last_commit_latency_ms").getAsDouble() >= 0);
   }
+
+  @Test
+  void decimalsAreDeltaDecimalsReadBackExactlyAndCanPartition() throws Exception {
+    Schema decimals = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true)),
+        Field.nullable("balance", new ArrowType.Decimal(38, 10, 128)),
+        Field.nullable("price", new ArrowType.Decimal(10, 2, 128))));
+    String[] balances = {"1234567890123456789012345678.0123456789", "-0.0000000001", null, "0E-10"};
+    // (no NULL price: a NULL partition value fails the sink today, decimal or not)
+    String[] prices = {"12.50", "-0.01", "12.50", "3.00"};
+    for (String partition : List.of("", "price")) {
+      Path at = tmp.resolve("decimals" + partition);
+      Map<String, Object> props = new HashMap<>();
+      props.put(DeltaSettings.TABLE_PATH, at.toString());
+      props.put(DeltaSettings.WRITER_ID, "test-writer");
+      if (!partition.isEmpty()) {
+        props.put(DeltaSettings.PARTITION_COLUMNS, partition);
+      }
+      TestConnectorContext ctx = TestConnectorContext.builder("out", ConnectorKind.SINK).schema(decimals)
+          .properties(props).allocator(allocator).dataDir(tmp.resolve("data" + partition)).build();
+      try (DeltaSink sink = (DeltaSink) new DeltaSinkFactory().create(ctx)) {
+        sink.check();
+        sink.open(0);
+        VectorSchemaRoot root = VectorSchemaRoot.create(decimals, allocator);
+        root.allocateNew();
+        for (int i = 0; i < balances.length; i++) {
+          ((BigIntVector) root.getVector("id")).setSafe(i, i);
+          org.apache.arrow.vector.DecimalVector b = (org.apache.arrow.vector.DecimalVector) root.getVector("balance");
+          org.apache.arrow.vector.DecimalVector p = (org.apache.arrow.vector.DecimalVector) root.getVector("price");
+          if (balances[i] == null) {
+            b.setNull(i);
+          } else {
+            b.setSafe(i, new java.math.BigDecimal(balances[i]));
+          }
+          if (prices[i] == null) {
+            p.setNull(i);
+          } else {
+            p.setSafe(i, new java.math.BigDecimal(prices[i]));
+          }
+        }
+        root.setRowCount(balances.length);
+        try (Batch batch = Batch.of(root)) {
+          sink.write(batch);
+        }
+        sink.prepareCommit(1);
+        sink.commit(1);
+      }
+      io.delta.kernel.types.StructType schema = DeltaTables.snapshot(at).getSchema();
+      assertEquals(new io.delta.kernel.types.DecimalType(38, 10), schema.get("balance").getDataType());
+      assertEquals(new io.delta.kernel.types.DecimalType(10, 2), schema.get("price").getDataType());
+      List<List<Object>> expected = new ArrayList<>();
+      for (int i = 0; i < balances.length; i++) {
+        expected.add(java.util.Arrays.asList((long) i, balances[i] == null ? null : new java.math.BigDecimal(balances[i]),
+            prices[i] == null ? null : new java.math.BigDecimal(prices[i])));
+      }
+      assertEquals(expected, sorted(DeltaTables.rows(at)), partition);
+    }
+  }
 }

@@ -169,6 +169,8 @@ final class DeltaTables {
       return v.getDouble(r);
     } else if (type instanceof StringType) {
       return v.getString(r);
+    } else if (type instanceof io.delta.kernel.types.DecimalType) {
+      return v.getDecimal(r);
     }
     throw new IllegalArgumentException("type " + type);
   }

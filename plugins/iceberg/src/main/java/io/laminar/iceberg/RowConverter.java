@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -73,6 +74,8 @@ final class RowConverter {
       case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC()
           ? (v, r) -> DateTimeUtil.timestamptzFromMicros(Math.multiplyExact(((TimeStampVector) v).get(r), 1000L))
           : (v, r) -> DateTimeUtil.timestampFromMicros(Math.multiplyExact(((TimeStampVector) v).get(r), 1000L));
+      // the schema check admits only a decimal column of the vector's scale
+      case DECIMAL -> (v, r) -> ((DecimalVector) v).getObject(r);
       default -> throw new IllegalArgumentException("cannot write " + type);
     };
   }

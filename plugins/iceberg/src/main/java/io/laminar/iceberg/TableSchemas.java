@@ -46,6 +46,9 @@ final class TableSchemas {
     if (type instanceof ArrowType.Date) {
       return Types.DateType.get();
     }
+    if (type instanceof ArrowType.Decimal d && d.getBitWidth() == 128) {
+      return Types.DecimalType.of(d.getPrecision(), d.getScale());
+    }
     return null;
   }
 
@@ -75,6 +78,10 @@ final class TableSchemas {
     }
     if (written.typeId() == Type.TypeID.FLOAT) {
       return column.typeId() == Type.TypeID.DOUBLE;
+    }
+    if (written instanceof Types.DecimalType w && column instanceof Types.DecimalType c) {
+      // Iceberg's own decimal promotion: the same scale, at least as many digits
+      return c.scale() == w.scale() && c.precision() >= w.precision();
     }
     return written.typeId() == Type.TypeID.TIMESTAMP && column.typeId() == Type.TypeID.TIMESTAMP;
   }

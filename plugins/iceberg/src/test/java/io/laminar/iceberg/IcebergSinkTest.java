@@ -351,4 +351,85 @@ class IcebergSinkTest {
     assertTrue(part.getMessage().contains("needs every partition column in the primary key (id), and 'ts' is not"),
         part.getMessage());
   }
+
+  private static final org.apache.arrow.vector.types.pojo.Schema DECIMALS = new org.apache.arrow.vector.types.pojo.Schema(
+      List.of(org.apache.arrow.vector.types.pojo.Field.nullable("id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),
+          org.apache.arrow.vector.types.pojo.Field.nullable("balance",
+              new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(38, 10, 128)),
+          org.apache.arrow.vector.types.pojo.Field.nullable("price",
+              new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(10, 2, 128))));
+
+  private Sink decimalSink(String table) throws ConnectorException {
+    return new IcebergSinkFactory().create(io.laminar.testkit.TestConnectorContext.builder("out",
+        io.laminar.api.ConnectorKind.SINK).schema(DECIMALS).allocator(allocator).dataDir(dir.resolve("state-" + table))
+        .properties(Fixtures.hadoopProps(dir.resolve("warehouse"), table)).build());
+  }
+
+  @Test
+  void decimalsAreIcebergDecimalsReadBackExactly() throws Exception {
+    String[] balances = {"1234567890123456789012345678.0123456789", "-0.0000000001", null};
+    String[] prices = {"12.50", null, "-0.01"};
+    Sink sink = decimalSink("decimals");
+    sink.check();
+    sink.open(0);
+    org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.create(DECIMALS, allocator);
+    root.allocateNew();
+    for (int i = 0; i < balances.length; i++) {
+      ((org.apache.arrow.vector.BigIntVector) root.getVector("id")).setSafe(i, i);
+      org.apache.arrow.vector.DecimalVector b = (org.apache.arrow.vector.DecimalVector) root.getVector("balance");
+      org.apache.arrow.vector.DecimalVector p = (org.apache.arrow.vector.DecimalVector) root.getVector("price");
+      if (balances[i] == null) {
+        b.setNull(i);
+      } else {
+        b.setSafe(i, new java.math.BigDecimal(balances[i]));
+      }
+      if (prices[i] == null) {
+        p.setNull(i);
+      } else {
+        p.setSafe(i, new java.math.BigDecimal(prices[i]));
+      }
+    }
+    root.setRowCount(balances.length);
+    try (Batch batch = Batch.of(root)) {
+      sink.write(batch);
+    }
+    sink.prepareCommit(1);
+    sink.commit(1);
+    sink.close();
+    Table t = Fixtures.load(catalog, "decimals");
+    assertEquals(Types.DecimalType.of(38, 10), t.schema().findField("balance").type());
+    assertEquals(Types.DecimalType.of(10, 2), t.schema().findField("price").type());
+    Map<Long, List<Object>> got = new TreeMap<>();
+    for (Map<String, Object> r : Fixtures.read(t)) {
+      got.put((Long) r.get("id"), java.util.Arrays.asList(r.get("balance"), r.get("price")));
+    }
+    Map<Long, List<Object>> expected = new TreeMap<>();
+    for (int i = 0; i < balances.length; i++) {
+      expected.put((long) i, java.util.Arrays.asList(balances[i] == null ? null : new java.math.BigDecimal(balances[i]),
+          prices[i] == null ? null : new java.math.BigDecimal(prices[i])));
+    }
+    assertEquals(expected, got);
+  }
+
+  @Test
+  void anExistingDecimalColumnMustHaveTheScaleAndAtLeastTheDigits() throws Exception {
+    catalog.createNamespace(Namespace.of("db"));
+    catalog.createTable(TableIdentifier.of("db", "wider"), new Schema(
+        Types.NestedField.optional(1, "id", Types.LongType.get()),
+        Types.NestedField.optional(2, "balance", Types.DecimalType.of(38, 10)),
+        Types.NestedField.optional(3, "price", Types.DecimalType.of(12, 2))), PartitionSpec.unpartitioned());
+    Sink wider = decimalSink("wider");
+    wider.check();
+    wider.close();
+    catalog.createTable(TableIdentifier.of("db", "narrower"), new Schema(
+        Types.NestedField.optional(1, "id", Types.LongType.get()),
+        Types.NestedField.optional(2, "balance", Types.DecimalType.of(38, 9)),
+        Types.NestedField.optional(3, "price", Types.DecimalType.of(9, 2))), PartitionSpec.unpartitioned());
+    Sink narrower = decimalSink("narrower");
+    SchemaMismatchException e = assertThrows(SchemaMismatchException.class, narrower::check);
+    assertEquals(List.of("balance", "price"), e.problems().stream().map(p -> p.column()).toList());
+    assertTrue(e.getMessage().contains("column 'price' is decimal(9, 2) in table db.narrower and cannot hold the"
+        + " pipeline's decimal(10, 2)"), e.getMessage());
+    narrower.close();
+  }
 }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -37,6 +38,7 @@ final class ArrowValues {
       case BOOLEAN -> ((BitVector) v).get(row) == 1;
       case TIMESTAMP -> LocalDateTime.ofInstant(Instant.ofEpochMilli(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
       case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row));
+      case DECIMAL -> ((DecimalVector) v).getObject(row);
     };
   }
 
@@ -53,6 +55,7 @@ final class ArrowValues {
       case DOUBLE -> st.setDouble(index, ((Float8Vector) v).get(row));
       case VARCHAR -> st.setString(index, new String(((VarCharVector) v).get(row), StandardCharsets.UTF_8));
       case BOOLEAN -> st.setBoolean(index, ((BitVector) v).get(row) == 1);
+      case DECIMAL -> st.setBigDecimal(index, ((DecimalVector) v).getObject(row));
       default -> st.setObject(index, value(v, type, row));
     }
   }
@@ -75,6 +78,7 @@ final class ArrowValues {
       case BOOLEAN -> Types.BOOLEAN;
       case TIMESTAMP -> Types.TIMESTAMP;
       case DATE -> Types.DATE;
+      case DECIMAL -> Types.DECIMAL;
     };
   }
 }

@@ -5,7 +5,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /** The column types of a laminar schema, as the MySQL / MariaDB connectors map them. */
 enum LaminarType {
-  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
+  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE,
+  /** DECIMAL(p, s): an Arrow Decimal128; precision and scale are the field's. */
+  DECIMAL;
 
   static LaminarType of(ArrowType type) {
     if (type instanceof ArrowType.Int i) {
@@ -26,14 +28,18 @@ enum LaminarType {
     if (type instanceof ArrowType.Date) {
       return DATE;
     }
+    if (type instanceof ArrowType.Decimal d && d.getBitWidth() == 128) {
+      return DECIMAL;
+    }
     throw new IllegalArgumentException("unsupported column type " + type);
   }
 
   /**
    * The MySQL type {@code auto.create.table} gives a column of this type; a key column of VARCHAR
-   * gets {@code varchar(255)}, as MySQL cannot index a whole {@code longtext}.
+   * gets {@code varchar(255)}, as MySQL cannot index a whole {@code longtext}; a DECIMAL gets
+   * {@code decimal(p,s)} of its Arrow type {@code arrow}.
    */
-  String mysqlType(boolean key) {
+  String mysqlType(boolean key, ArrowType arrow) {
     switch (this) {
       case INT: return "int";
       case BIGINT: return "bigint";
@@ -43,6 +49,10 @@ enum LaminarType {
       case BOOLEAN: return "boolean";
       case TIMESTAMP: return "datetime(3)";
       case DATE: return "date";
+      case DECIMAL: {
+        ArrowType.Decimal d = (ArrowType.Decimal) arrow;
+        return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+      }
       default: throw new AssertionError(this);
     }
   }

@@ -209,7 +209,8 @@ final class MysqlCdcSource implements Source {
     p.setProperty("table.include.list", quoteRegex(settings.table().database()) + "\\." + quoteRegex(settings.table().name()));
     p.setProperty("snapshot.mode", settings.debeziumSnapshotMode());
     p.setProperty("include.schema.changes", "false");
-    p.setProperty("decimal.handling.mode", "double");
+    // decimal(p,s) as BigDecimal when the schema reads one into DECIMAL; otherwise doubles as before
+    p.setProperty("decimal.handling.mode", readsDecimal() ? "precise" : "double");
     p.setProperty("bigint.unsigned.handling.mode", "long");
     p.setProperty("time.precision.mode", "connect");
     p.setProperty("tombstones.on.delete", "false");
@@ -402,6 +403,16 @@ final class MysqlCdcSource implements Source {
       }
       writer.set(row, i, v);
     }
+  }
+
+  /** Whether the configured schema has a DECIMAL column. */
+  private boolean readsDecimal() {
+    for (int i = 0; i < writer.columns(); i++) {
+      if (writer.type(i) == LaminarType.DECIMAL) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int[] indexFor(Schema imageSchema) {

@@ -1,6 +1,9 @@
 package io.laminar.mysql;
 
 import java.util.EnumSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import java.util.Set;
 
 /**
@@ -8,6 +11,45 @@ import java.util.Set;
  * {@code COLUMN_TYPE} (e.g. {@code int(10) unsigned}, {@code tinyint(1)}), and whether it may be null.
  */
 record MysqlColumn(String name, String dataType, String columnType, boolean notNull) {
+  private static final Pattern DECIMAL = Pattern.compile("(?:decimal|numeric)\\((\\d+),(\\d+)\\).*");
+
+  /** {precision, scale} of a {@code decimal(p,s)} column, or null for any other type. */
+  int[] decimalPrecisionScale() {
+    Matcher m = DECIMAL.matcher(columnType);
+    return (dataType.equals("decimal") || dataType.equals("numeric")) && m.matches()
+        ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+  }
+
+  /** Reading into DECIMAL(p, s): null if exact (a decimal of the same scale and at most p digits), else why not. */
+  String decimalReadProblem(String configured, ArrowType.Decimal d) {
+    int[] ps = decimalPrecisionScale();
+    if (ps != null && ps[1] == d.getScale() && ps[0] <= d.getPrecision()) {
+      return null;
+    }
+    String declared = "column '" + configured + "' is declared DECIMAL(" + d.getPrecision() + ", " + d.getScale()
+        + ") but is " + columnType + " in MySQL";
+    if (ps != null && ps[0] <= 38) {
+      return declared + "; declare it as DECIMAL(" + ps[0] + ", " + ps[1] + ")";
+    }
+    if (ps != null) {
+      return declared + ", more than the 38 digits a DECIMAL holds: declare it DOUBLE with numeric.mode = \"double\"";
+    }
+    Set<LaminarType> ok = readableAs(true);
+    return declared + (ok.isEmpty() ? " (not supported)" : "; declare it as " + ok.iterator().next());
+  }
+
+  /** Writing DECIMAL(p, s): null if every value fits this column exactly, else why not. */
+  String decimalWriteProblem(ArrowType.Decimal d) {
+    int[] ps = decimalPrecisionScale();
+    if (ps == null) {
+      return "cannot hold the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale() + ")";
+    }
+    if (d.getScale() <= ps[1] && d.getPrecision() - d.getScale() <= ps[0] - ps[1] && !columnType.contains("unsigned")) {
+      return null;
+    }
+    return "cannot hold every value of the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale()
+        + ") exactly (make it decimal(" + d.getPrecision() + "," + d.getScale() + "), or CAST in the SQL)";
+  }
 
   private boolean unsigned() {
     return columnType.contains("unsigned");
@@ -69,8 +111,10 @@ record MysqlColumn(String name, String dataType, String columnType, boolean notN
   String readMismatch(String configured, LaminarType type) {
     boolean decimal = dataType.equals("decimal") || dataType.equals("numeric");
     if (decimal && type == LaminarType.DOUBLE) {
+      int[] ps = decimalPrecisionScale();
       return "column '" + configured + "' is " + columnType + " in MySQL; DOUBLE would lose precision."
-          + " Set numeric.mode = \"double\" to accept that";
+          + (ps != null && ps[0] <= 38 ? " Declare it DECIMAL(" + ps[0] + ", " + ps[1] + "), or set" : " Set")
+          + " numeric.mode = \"double\" to accept that";
     }
     Set<LaminarType> ok = readableAs(true);
     return "column '" + configured + "' is declared " + type + " but is " + columnType + " in MySQL"

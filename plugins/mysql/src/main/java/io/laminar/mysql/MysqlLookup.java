@@ -189,6 +189,7 @@ final class MysqlLookup implements LookupSource {
             Object v = switch (types[i]) {
               case TIMESTAMP -> rs.getObject(i + 1, LocalDateTime.class);
               case DATE -> rs.getObject(i + 1, LocalDate.class);
+              case DECIMAL -> rs.getBigDecimal(i + 1);
               default -> rs.getObject(i + 1);
             };
             writer.set(row, i, v);

@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ final class MysqlSink implements Sink {
   private final SinkSettings settings;
   private final Logger log;
   private final LaminarType[] types;
+  /** Each column's Arrow type (a DECIMAL's precision and scale). */
+  private final ArrowType[] arrowTypes;
   private final String[] names;
   private final String xaPrefix;
   private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -86,6 +89,7 @@ final class MysqlSink implements Sink {
     Schema schema = context.schema();
     List<Field> fields = schema.getFields();
     this.types = fields.stream().map(f -> LaminarType.of(f.getType())).toArray(LaminarType[]::new);
+    this.arrowTypes = fields.stream().map(Field::getType).toArray(ArrowType[]::new);
     this.names = fields.stream().map(Field::getName).toArray(String[]::new);
     CRC32 crc = new CRC32();
     crc.update(settings.sinkId().getBytes(StandardCharsets.UTF_8));
@@ -170,6 +174,11 @@ final class MysqlSink implements Sink {
       if (col == null) {
         problems.add("column '" + names[i] + "' does not exist in table " + table.display()
             + SchemaCheck.didYouMean(names[i], columns.get().keySet()));
+      } else if (types[i] == LaminarType.DECIMAL) {
+        String problem = col.decimalWriteProblem((ArrowType.Decimal) arrowTypes[i]);
+        if (problem != null) {
+          problems.add("column '" + names[i] + "' is " + col.columnType() + " in " + table.display() + " and " + problem);
+        }
       } else if (!col.writableFrom(types[i])) {
         problems.add("column '" + names[i] + "' is " + col.columnType() + " in " + table.display()
             + " and cannot hold the pipeline's " + types[i]);
@@ -198,7 +207,7 @@ final class MysqlSink implements Sink {
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(settings.table().sql()).append(" (");
     for (int i = 0; i < names.length; i++) {
       boolean isKey = keyColumnsWanted.contains(names[i]);
-      sql.append(i == 0 ? "" : ", ").append(MysqlTable.quote(names[i])).append(' ').append(types[i].mysqlType(isKey))
+      sql.append(i == 0 ? "" : ", ").append(MysqlTable.quote(names[i])).append(' ').append(types[i].mysqlType(isKey, arrowTypes[i]))
           .append(isKey ? " NOT NULL" : "");
     }
     if (!keyColumnsWanted.isEmpty()) {

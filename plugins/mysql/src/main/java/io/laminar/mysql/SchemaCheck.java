@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -40,6 +41,11 @@ final class SchemaCheck {
         problems.add(new SchemaMismatchException.Problem(f.getName(), "column '" + f.getName()
             + "' does not exist in table " + table.display() + didYouMean(f.getName(), columns.keySet())
             + " (columns: " + String.join(", ", columns.keySet()) + ")"));
+      } else if (type == LaminarType.DECIMAL) {
+        String problem = column.decimalReadProblem(f.getName(), (ArrowType.Decimal) f.getType());
+        if (problem != null) {
+          problems.add(new SchemaMismatchException.Problem(f.getName(), problem + " (table " + table.display() + ")"));
+        }
       } else if (!column.readableAs(numericAsDouble).contains(type)) {
         problems.add(new SchemaMismatchException.Problem(f.getName(), column.readMismatch(f.getName(), type)
             + " (table " + table.display() + ")"));

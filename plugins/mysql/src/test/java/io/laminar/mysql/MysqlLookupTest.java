@@ -15,6 +15,7 @@ import io.laminar.api.ConnectorKind;
 import io.laminar.api.LookupSource;
 import io.laminar.api.SchemaMismatchException;
 import io.laminar.testkit.TestConnectorContext;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -24,9 +25,11 @@ import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -156,6 +159,29 @@ class MysqlLookupTest {
       }
       try (VectorSchemaRoot keys = symbolKeys(allocator, (String) null); VectorSchemaRoot result = l.lookup(keys)) {
         assertEquals(0, result.getRowCount());
+      }
+    }
+  }
+
+  @Test
+  void aDecimalColumnIsReadAsAnExactDecimalAndCanBeTheKey() throws Exception {
+    ArrowType.Decimal tick = new ArrowType.Decimal(8, 4, 128);
+    Schema schema = Fixtures.schema(col("tick", tick), col("symbol", VARCHAR), col("name", VARCHAR));
+    try (LookupSource l = lookup(schema, List.of("tick"), Map.of())) {
+      l.check();
+      l.open();
+      VectorSchemaRoot keys = VectorSchemaRoot.create(Fixtures.schema(col("tick", tick)), allocator);
+      keys.allocateNew();
+      DecimalVector k = (DecimalVector) keys.getVector(0);
+      k.setSafe(0, new BigDecimal("0.0500"));
+      k.setSafe(1, new BigDecimal("0.0100"));
+      k.setSafe(2, new BigDecimal("0.0200"));
+      k.setNull(3);
+      keys.setRowCount(4);
+      try (keys; VectorSchemaRoot result = l.lookup(keys)) {
+        assertEquals(Map.of("Apple", List.of(new BigDecimal("0.0100"), "AAPL", "Apple"),
+            "Apple (venue 2)", List.of(new BigDecimal("0.0500"), "AAPL", "Apple (venue 2)"),
+            "Microsoft", List.of(new BigDecimal("0.0100"), "MSFT", "Microsoft")), byColumn(result, 2));
       }
     }
   }

@@ -235,4 +235,83 @@ class MysqlSinkTest {
     }
     assertEquals(List.of(List.of("7", "seven")), db.query("SELECT id, name FROM " + created));
   }
+
+  private static final Schema DECIMALS = Fixtures.schema(col("id", BIGINT),
+      col("amount", new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(20, 4, 128)));
+
+  private Sink decimalSink(String name, Map<String, Object> extra) throws ConnectorException {
+    Map<String, Object> props = new HashMap<>(db.connection());
+    props.put("table", table);
+    props.putAll(extra);
+    return new MysqlSinkFactory().create(TestConnectorContext.builder(name, ConnectorKind.SINK)
+        .properties(props).schema(DECIMALS).delivery(DeliveryGuarantee.AT_LEAST_ONCE).allocator(allocator).build());
+  }
+
+  /** (id, amount as text or null) pairs as an insert-only batch of {@link #DECIMALS}. */
+  private Batch decimalBatch(Object... idAmount) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(DECIMALS, allocator);
+    root.allocateNew();
+    int n = idAmount.length / 2;
+    for (int i = 0; i < n; i++) {
+      ((BigIntVector) root.getVector(0)).setSafe(i, ((Number) idAmount[2 * i]).longValue());
+      org.apache.arrow.vector.DecimalVector amount = (org.apache.arrow.vector.DecimalVector) root.getVector(1);
+      if (idAmount[2 * i + 1] == null) {
+        amount.setNull(i);
+      } else {
+        amount.setSafe(i, new java.math.BigDecimal((String) idAmount[2 * i + 1]));
+      }
+    }
+    root.setRowCount(n);
+    return Batch.of(root);
+  }
+
+  @Test
+  void decimalsAreWrittenExactlyInBothModesAndAutoCreateMakesDecimal() throws Exception {
+    String[] amounts = {"1234567890123456.7891", "-0.0001", "0.0000", "-9999999999999999.9999"};
+    for (String mode : List.of("append", "upsert")) {
+      String created = Fixtures.unique("dec_" + mode);
+      try (Sink s = decimalSink(mode, Map.of("table", created, "auto.create.table", true, "write.mode", mode,
+          "primary.key", "id"))) {
+        s.check();
+        s.open(0);
+        try (Batch b = decimalBatch(1, amounts[0], 2, amounts[1], 3, amounts[2], 4, amounts[3], 5, null)) {
+          s.write(b);
+        }
+        s.prepareCommit(1);
+        s.commit(1);
+      }
+      assertEquals(List.of(List.of("decimal(20,4)")), db.query("SELECT COLUMN_TYPE FROM information_schema.COLUMNS"
+          + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" + created + "' AND COLUMN_NAME = 'amount'"));
+      assertEquals(List.of(List.of("1", amounts[0]), List.of("2", amounts[1]), List.of("3", amounts[2]),
+          List.of("4", amounts[3]), java.util.Arrays.asList("5", null)),
+          db.query("SELECT id, amount FROM " + created + " ORDER BY id"), mode);
+    }
+  }
+
+  @Test
+  void aDecimalIsRefusedByADecimalColumnThatCannotHoldEveryValueAndByOtherTypes() throws Exception {
+    db.exec("DROP TABLE " + table, "CREATE TABLE " + table + " (id bigint, amount decimal(12,2))");
+    try (Sink s = decimalSink("narrow", Map.of())) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertTrue(e.getMessage().contains("column 'amount' is decimal(12,2)") && e.getMessage().contains(
+          "cannot hold every value of the pipeline's DECIMAL(20, 4) exactly (make it decimal(20,4)"), e.getMessage());
+    }
+    db.exec("DROP TABLE " + table, "CREATE TABLE " + table + " (id bigint, amount double)");
+    try (Sink s = decimalSink("double", Map.of())) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertTrue(e.getMessage().contains("column 'amount' is double") && e.getMessage().contains(
+          "cannot hold the pipeline's DECIMAL(20, 4)"), e.getMessage());
+    }
+    db.exec("DROP TABLE " + table, "CREATE TABLE " + table + " (id bigint, amount decimal(30,6))");
+    try (Sink s = decimalSink("wide", Map.of())) {
+      s.check();
+      s.open(0);
+      try (Batch b = decimalBatch(1, "-12.3400")) {
+        s.write(b);
+      }
+      s.prepareCommit(1);
+      s.commit(1);
+    }
+    assertEquals(List.of(List.of("-12.340000")), db.query("SELECT amount FROM " + table));
+  }
 }

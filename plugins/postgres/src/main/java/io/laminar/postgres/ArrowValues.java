@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -37,6 +38,7 @@ final class ArrowValues {
       case BOOLEAN -> ((BitVector) v).get(row) == 1;
       case TIMESTAMP -> LocalDateTime.ofInstant(Instant.ofEpochMilli(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
       case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row));
+      case DECIMAL -> ((DecimalVector) v).getObject(row);
     };
   }
 
@@ -58,6 +60,7 @@ final class ArrowValues {
       case BOOLEAN -> Types.BOOLEAN;
       case TIMESTAMP -> Types.TIMESTAMP;
       case DATE -> Types.DATE;
+      case DECIMAL -> Types.NUMERIC;
     };
   }
 
@@ -82,6 +85,7 @@ final class ArrowValues {
       case BOOLEAN -> out.append(((BitVector) v).get(row) == 1 ? 't' : 'f');
       case TIMESTAMP -> out.append(value(v, type, row));
       case DATE -> out.append(LocalDate.ofEpochDay(((DateDayVector) v).get(row)));
+      case DECIMAL -> out.append(((DecimalVector) v).getObject(row).toPlainString());
       case VARCHAR -> {
         String s = new String(((VarCharVector) v).get(row), StandardCharsets.UTF_8);
         for (int i = 0; i < s.length(); i++) {

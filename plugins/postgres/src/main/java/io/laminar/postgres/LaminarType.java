@@ -5,7 +5,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /** The column types of a laminar schema, as the PostgreSQL connectors map them. */
 enum LaminarType {
-  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
+  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE,
+  /** DECIMAL(p, s): an Arrow Decimal128; precision and scale are the field's. */
+  DECIMAL;
 
   static LaminarType of(ArrowType type) {
     if (type instanceof ArrowType.Int i) {
@@ -26,11 +28,14 @@ enum LaminarType {
     if (type instanceof ArrowType.Date) {
       return DATE;
     }
+    if (type instanceof ArrowType.Decimal d && d.getBitWidth() == 128) {
+      return DECIMAL;
+    }
     throw new IllegalArgumentException("unsupported column type " + type);
   }
 
-  /** The PostgreSQL type {@code auto.create.table} gives a column of this type. */
-  String postgresType() {
+  /** The PostgreSQL type {@code auto.create.table} gives a column of Arrow type {@code arrow} (of this type). */
+  String postgresType(ArrowType arrow) {
     switch (this) {
       case INT: return "integer";
       case BIGINT: return "bigint";
@@ -40,6 +45,10 @@ enum LaminarType {
       case BOOLEAN: return "boolean";
       case TIMESTAMP: return "timestamp";
       case DATE: return "date";
+      case DECIMAL: {
+        ArrowType.Decimal d = (ArrowType.Decimal) arrow;
+        return "numeric(" + d.getPrecision() + "," + d.getScale() + ")";
+      }
       default: throw new AssertionError(this);
     }
   }

@@ -1,6 +1,9 @@
 package io.laminar.postgres;
 
 import java.util.EnumSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import java.util.Set;
 
 /**
@@ -8,6 +11,44 @@ import java.util.Set;
  * {@code format_type} prints it, and whether it may be null.
  */
 record PgColumn(String name, String typeName, String displayType, boolean notNull) {
+  private static final Pattern NUMERIC = Pattern.compile("numeric\\((\\d+),(\\d+)\\)");
+
+  /** {precision, scale} of a {@code numeric(p,s)} column, or null (unconstrained numeric or not numeric). */
+  int[] numericPrecisionScale() {
+    Matcher m = NUMERIC.matcher(displayType);
+    return typeName.equals("numeric") && m.matches()
+        ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+  }
+
+  /** Reading into DECIMAL(p, s): null if exact (a numeric of the same scale and at most p digits), else why not. */
+  String decimalReadProblem(String configured, ArrowType.Decimal d) {
+    int[] ps = numericPrecisionScale();
+    if (ps != null && ps[1] == d.getScale() && ps[0] <= d.getPrecision()) {
+      return null;
+    }
+    if (ps != null && ps[0] <= 38) {
+      return "column '" + configured + "' is declared DECIMAL(" + d.getPrecision() + ", " + d.getScale() + ") but is "
+          + displayType + " in PostgreSQL; declare it as DECIMAL(" + ps[0] + ", " + ps[1] + ")";
+    }
+    return "column '" + configured + "' is declared DECIMAL(" + d.getPrecision() + ", " + d.getScale() + ") but is "
+        + displayType + " in PostgreSQL" + (typeName.equals("numeric")
+        ? ", which has no fixed precision and scale of at most 38 digits: declare it DOUBLE with numeric.mode = \"double\","
+            + " or give the column a type numeric(p,s)"
+        : readableAs(true).isEmpty() ? " (not supported)" : "; declare it as " + readableAs(true).iterator().next());
+  }
+
+  /** Writing DECIMAL(p, s): null if every value fits this column exactly, else why not. */
+  String decimalWriteProblem(ArrowType.Decimal d) {
+    if (!typeName.equals("numeric")) {
+      return "cannot hold the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale() + ")";
+    }
+    int[] ps = numericPrecisionScale();
+    if (ps == null || (d.getScale() <= ps[1] && d.getPrecision() - d.getScale() <= ps[0] - ps[1])) {
+      return null;
+    }
+    return "cannot hold every value of the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale()
+        + ") exactly (make it numeric(" + d.getPrecision() + "," + d.getScale() + "), or CAST in the SQL)";
+  }
 
   /** Reading: the schema types a value of this column can be delivered as without loss. */
   Set<LaminarType> readableAs(boolean numericAsDouble) {
@@ -47,8 +88,10 @@ record PgColumn(String name, String typeName, String displayType, boolean notNul
   /** The message for a configured column that cannot read this one. */
   String readMismatch(String configured, LaminarType type) {
     if (typeName.equals("numeric") && type == LaminarType.DOUBLE) {
+      int[] ps = numericPrecisionScale();
       return "column '" + configured + "' is " + displayType + " in PostgreSQL; DOUBLE would lose precision."
-          + " Set numeric.mode = \"double\" to accept that";
+          + (ps != null && ps[0] <= 38 ? " Declare it DECIMAL(" + ps[0] + ", " + ps[1] + "), or set" : " Set")
+          + " numeric.mode = \"double\" to accept that";
     }
     Set<LaminarType> ok = readableAs(true);
     return "column '" + configured + "' is declared " + type + " but is " + displayType + " in PostgreSQL"

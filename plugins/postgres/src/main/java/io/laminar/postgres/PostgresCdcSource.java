@@ -295,7 +295,9 @@ final class PostgresCdcSource implements Source {
     } else {
       p.setProperty("snapshot.mode", settings.debeziumSnapshotMode());
     }
-    p.setProperty("decimal.handling.mode", "double");
+    // numeric(p,s) as BigDecimal when the schema reads one into DECIMAL; otherwise doubles as before
+    // (numeric.mode = "double"), so an unconstrained numeric's NaN stays a double NaN
+    p.setProperty("decimal.handling.mode", readsDecimal() ? "precise" : "double");
     p.setProperty("time.precision.mode", "connect");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("heartbeat.interval.ms", "1000");
@@ -529,10 +531,31 @@ final class PostgresCdcSource implements Source {
         case "$op" -> v = op;
         case "$lsn" -> v = lsn;
         case "$commit_ts" -> v = commitMs;
-        default -> v = index == null || index[i] < 0 ? null : image.get(image.schema().fields().get(index[i]));
+        default -> v = index == null || index[i] < 0 ? null : plain(image.get(image.schema().fields().get(index[i])));
       }
       writer.set(row, i, v);
     }
+  }
+
+  /** Whether the configured schema has a DECIMAL column. */
+  private boolean readsDecimal() {
+    for (int i = 0; i < writer.columns(); i++) {
+      if (writer.type(i) == LaminarType.DECIMAL) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Debezium's {@code precise} mode hands an unconstrained numeric (read as DOUBLE) out as a
+   * VariableScaleDecimal struct (scale, unscaled bytes); everything else as it is.
+   */
+  private static Object plain(Object v) {
+    if (v instanceof Struct s && s.schema().field("scale") != null && s.schema().field("value") != null) {
+      return new java.math.BigDecimal(new java.math.BigInteger(s.getBytes("value")), s.getInt32("scale"));
+    }
+    return v;
   }
 
   private int[] indexFor(Schema imageSchema) {

@@ -186,6 +186,7 @@ final class PostgresLookup implements LookupSource {
               case TIMESTAMP -> withZone[i] ? rs.getObject(i + 1, OffsetDateTime.class)
                   : rs.getObject(i + 1, LocalDateTime.class);
               case DATE -> rs.getObject(i + 1, LocalDate.class);
+              case DECIMAL -> rs.getBigDecimal(i + 1);
               default -> rs.getObject(i + 1);
             };
             writer.set(row, i, v);
@@ -217,6 +218,7 @@ final class PostgresLookup implements LookupSource {
       case BOOLEAN -> "bool";
       case TIMESTAMP -> "timestamp";
       case DATE -> "date";
+      case DECIMAL -> "numeric";
     };
   }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.postgresql.PGConnection;
@@ -139,6 +140,11 @@ final class PostgresSink implements Sink {
       if (col == null) {
         problems.add("column '" + names[i] + "' does not exist in table " + table.display()
             + SchemaCheck.didYouMean(names[i], columns.get().keySet()));
+      } else if (types[i] == LaminarType.DECIMAL) {
+        String problem = col.decimalWriteProblem((ArrowType.Decimal) schema.getFields().get(i).getType());
+        if (problem != null) {
+          problems.add("column '" + names[i] + "' is " + col.displayType() + " in " + table.display() + " and " + problem);
+        }
       } else if (!col.writableFrom(types[i])) {
         problems.add("column '" + names[i] + "' is " + col.displayType() + " in " + table.display()
             + " and cannot hold the pipeline's " + types[i]);
@@ -165,7 +171,7 @@ final class PostgresSink implements Sink {
   private void createTable(Connection c) throws SQLException {
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(settings.table().sql()).append(" (");
     for (int i = 0; i < names.length; i++) {
-      sql.append(i == 0 ? "" : ", ").append(PgTable.quote(names[i])).append(' ').append(types[i].postgresType());
+      sql.append(i == 0 ? "" : ", ").append(PgTable.quote(names[i])).append(' ').append(types[i].postgresType(schema.getFields().get(i).getType()));
     }
     if (settings.upsert()) {
       sql.append(", PRIMARY KEY (").append(settings.primaryKey().stream().map(PgTable::quote)

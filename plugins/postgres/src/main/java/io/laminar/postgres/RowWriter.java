@@ -1,5 +1,7 @@
 package io.laminar.postgres;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -10,6 +12,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -91,6 +94,7 @@ final class RowWriter {
       case BOOLEAN -> ((BitVector) v).setSafe(row, ((Boolean) value) ? 1 : 0);
       case TIMESTAMP -> ((TimeStampVector) v).setSafe(row, epochMillis(value));
       case DATE -> ((DateDayVector) v).setSafe(row, epochDays(value));
+      case DECIMAL -> ((DecimalVector) v).setSafe(row, decimal(value, ((DecimalVector) v).getScale()));
       default -> throw new AssertionError(types[column]);
     }
   }
@@ -113,6 +117,15 @@ final class RowWriter {
       return OffsetDateTime.parse(s).toInstant().toEpochMilli();
     }
     return ((Number) value).longValue();
+  }
+
+  /**
+   * A numeric value at the column's scale. The schema check admits only numeric(p,s) columns of that
+   * scale, so no digit is lost ({@code UNNECESSARY} fails loudly otherwise).
+   */
+  static BigDecimal decimal(Object value, int scale) {
+    BigDecimal d = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
+    return d.setScale(scale, RoundingMode.UNNECESSARY);
   }
 
   static int epochDays(Object value) {

@@ -21,6 +21,7 @@ import io.laminar.api.RowKind;
 import io.laminar.api.SchemaMismatchException;
 import io.laminar.api.Source;
 import io.laminar.testkit.TestConnectorContext;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -413,6 +415,65 @@ class PostgresCdcSourceTest {
       assertEquals("slot.name", e.property().orElse(null));
       assertTrue(e.getMessage().contains("replication slot '" + slot + "'") && e.getMessage().contains("in use"),
           e.getMessage());
+    }
+  }
+
+  @Test
+  void numericColumnsWithPrecisionAndScaleAreReadAsExactDecimals() throws Exception {
+    String decimals = Fixtures.unique("decimals");
+    db.exec("CREATE TABLE " + decimals + " (id bigint PRIMARY KEY, amount numeric(10,2), big numeric(38,10),"
+        + " loose numeric)");
+    db.exec("INSERT INTO " + decimals + " VALUES (1, 12345678.91, 1234567890123456789012345678.0123456789, 1.5),"
+        + " (2, -0.01, -0.0000000001, NULL), (3, NULL, NULL, 2.25)");
+    Schema schema = Fixtures.schema(col("id", BIGINT), col("amount", new ArrowType.Decimal(10, 2, 128)),
+        col("big", new ArrowType.Decimal(38, 10, 128)), col("loose", DOUBLE));
+    Map<String, Object> props = new HashMap<>(Map.of("table", "public." + decimals, "numeric.mode", "double"));
+    try (Source s = source(schema, props)) {
+      s.check();
+      s.open(null);
+      List<Fixtures.Row> snapshot = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 3);
+      snapshot.sort(java.util.Comparator.comparing(r -> (Long) r.get(0)));
+      assertEquals(List.of(
+          java.util.Arrays.asList(1L, new BigDecimal("12345678.91"), new BigDecimal("1234567890123456789012345678.0123456789"), 1.5),
+          java.util.Arrays.asList(2L, new BigDecimal("-0.01"), new BigDecimal("-0.0000000001"), null),
+          java.util.Arrays.asList(3L, null, null, 2.25)),
+          snapshot.stream().map(Fixtures.Row::values).collect(Collectors.toList()));
+      db.exec("INSERT INTO " + decimals + " VALUES (4, 99999999.99, -9999999999999999999999999999.9999999999, 0.125)",
+          "UPDATE " + decimals + " SET amount = 0.10 WHERE id = 4");
+      List<Fixtures.Row> changes = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 2);
+      assertEquals(java.util.Arrays.asList(4L, new BigDecimal("99999999.99"),
+          new BigDecimal("-9999999999999999999999999999.9999999999"), 0.125), changes.get(0).values());
+      assertEquals(new BigDecimal("0.10"), changes.get(1).get(1));
+    } finally {
+      db.exec("DROP TABLE " + decimals); // the slot goes with the test database
+    }
+  }
+
+  @Test
+  void aDecimalIsAcceptedOnlyForANumericOfTheSameScaleAndAtMostItsDigits() throws Exception {
+    String decimals = Fixtures.unique("decimals");
+    db.exec("CREATE TABLE " + decimals + " (id bigint PRIMARY KEY, amount numeric(10,2), loose numeric, n int)");
+    try {
+      Schema wrong = Fixtures.schema(col("id", BIGINT), col("amount", new ArrowType.Decimal(10, 3, 128)),
+          col("loose", new ArrowType.Decimal(38, 10, 128)), col("n", new ArrowType.Decimal(10, 0, 128)));
+      try (Source s = source(wrong, Map.of("table", "public." + decimals))) {
+        SchemaMismatchException e = assertThrows(SchemaMismatchException.class, s::check);
+        Map<String, String> byColumn = e.problems().stream()
+            .collect(Collectors.toMap(SchemaMismatchException.Problem::column, SchemaMismatchException.Problem::message));
+        assertEquals(3, byColumn.size(), byColumn.toString());
+        assertTrue(byColumn.get("amount").contains("is numeric(10,2) in PostgreSQL; declare it as DECIMAL(10, 2)"),
+            byColumn.get("amount"));
+        assertTrue(byColumn.get("loose").contains("no fixed precision and scale")
+            && byColumn.get("loose").contains("numeric.mode"), byColumn.get("loose"));
+        assertTrue(byColumn.get("n").contains("is integer in PostgreSQL; declare it as INT"), byColumn.get("n"));
+      }
+      // more digits than the column has are fine: every value fits
+      Schema wider = Fixtures.schema(col("id", BIGINT), col("amount", new ArrowType.Decimal(20, 2, 128)));
+      try (Source s = source(wider, Map.of("table", "public." + decimals))) {
+        s.check();
+      }
+    } finally {
+      db.exec("DROP TABLE " + decimals);
     }
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -31,10 +34,13 @@ import org.apache.arrow.vector.types.pojo.Field;
  * The column types a Redis value can hold, with their text form (hash fields, string values, keys)
  * and JSON form. Text: integers and floats in decimal, booleans {@code true}/{@code false} (also
  * {@code 1}/{@code 0} when read), TIMESTAMP as ISO-8601 (epoch milliseconds also read), DATE as
- * {@code yyyy-mm-dd} (days since the epoch also read). Decoding writes straight into the vector.
+ * {@code yyyy-mm-dd} (days since the epoch also read), DECIMAL as its exact digits ({@code 12.30}, never
+ * an exponent; a JSON number of those digits). Decoding writes straight into the vector.
  */
 enum ColumnType {
-  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE;
+  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE,
+  /** DECIMAL(p, s), an Arrow Decimal128 (precision and scale are the vector's). */
+  DECIMAL;
 
   /** The type of an Arrow field, or empty if Redis values cannot be mapped to it. */
   static Optional<ColumnType> of(Field field) {
@@ -57,6 +63,9 @@ enum ColumnType {
     }
     if (t instanceof ArrowType.Date d && d.getUnit() == DateUnit.DAY) {
       return Optional.of(DATE);
+    }
+    if (t instanceof ArrowType.Decimal d && d.getBitWidth() == 128) {
+      return Optional.of(DECIMAL);
     }
     return Optional.empty();
   }
@@ -85,6 +94,7 @@ enum ColumnType {
       case BOOLEAN -> ((BitVector) v).setSafe(row, parseBoolean(bytes) ? 1 : 0);
       case TIMESTAMP -> ((TimeStampVector) v).setSafe(row, parseTimestamp(text(bytes)));
       case DATE -> ((DateDayVector) v).setSafe(row, parseDate(text(bytes)));
+      case DECIMAL -> setDecimal((DecimalVector) v, row, parseDecimal(bytes), bytes);
       default -> throw new IllegalStateException(name());
     }
   }
@@ -140,6 +150,12 @@ enum ColumnType {
           ((Float4Vector) v).setSafe(row, p.getFloatValue());
         }
       }
+      case DECIMAL -> {
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+          throw new BadValue("JSON value " + p.getText() + " is not a DECIMAL");
+        }
+        setDecimal((DecimalVector) v, row, p.getDecimalValue(), p.getText().getBytes(StandardCharsets.UTF_8));
+      }
       case BOOLEAN -> {
         if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
           throw new BadValue("JSON value " + p.getText() + " is not a BOOLEAN");
@@ -164,6 +180,7 @@ enum ColumnType {
       case TIMESTAMP -> Instant.ofEpochMilli(((TimeStampVector) v).get(row)).toString()
           .getBytes(StandardCharsets.US_ASCII);
       case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row)).toString().getBytes(StandardCharsets.US_ASCII);
+      case DECIMAL -> ((DecimalVector) v).getObject(row).toPlainString().getBytes(StandardCharsets.US_ASCII);
     };
   }
 
@@ -184,6 +201,8 @@ enum ColumnType {
       case FLOAT -> g.writeNumber(((Float4Vector) v).get(row));
       case BOOLEAN -> g.writeBoolean(((BitVector) v).get(row) != 0);
       case TIMESTAMP, DATE -> g.writeString(new String(encodeText(v, row), StandardCharsets.US_ASCII));
+      // the exact digits as a JSON number (never an exponent)
+      case DECIMAL -> g.writeNumber(((DecimalVector) v).getObject(row).toPlainString());
       default -> throw new IllegalStateException(name());
     }
   }
@@ -252,6 +271,29 @@ enum ColumnType {
     } catch (NumberFormatException e) {
       throw bad(b, "is not a number");
     }
+  }
+
+  private static BigDecimal parseDecimal(byte[] b) throws BadValue {
+    try {
+      return new BigDecimal(text(b).trim());
+    } catch (NumberFormatException e) {
+      throw bad(b, "is not a DECIMAL");
+    }
+  }
+
+  /** Sets {@code d} at the vector's scale, refusing a value with more digits than the column holds. */
+  private static void setDecimal(DecimalVector v, int row, BigDecimal d, byte[] source) throws BadValue {
+    BigDecimal scaled;
+    try {
+      scaled = d.setScale(v.getScale(), RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      throw bad(source, "has more than " + v.getScale() + " digits after the point of DECIMAL(" + v.getPrecision()
+          + ", " + v.getScale() + ")");
+    }
+    if (scaled.precision() > v.getPrecision()) {
+      throw bad(source, "is out of the range of DECIMAL(" + v.getPrecision() + ", " + v.getScale() + ")");
+    }
+    v.setSafe(row, scaled);
   }
 
   private static boolean parseBoolean(byte[] b) throws BadValue {

@@ -168,7 +168,7 @@ final class RedisSettings {
     if (!unsupported.isEmpty()) {
       throw ConnectorException.runtime("the redis connector cannot map column" + (unsupported.size() == 1 ? " " : "s ")
           + String.join(", ", unsupported) + "; supported types: INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, "
-          + "TIMESTAMP, DATE", null);
+          + "TIMESTAMP, DATE, DECIMAL", null);
     }
     Format format = Format.valueOf(p.requireString(VALUE_FORMAT).toUpperCase(Locale.ROOT));
     OnError onError = OnError.valueOf(p.requireString(ON_ERROR).toUpperCase(Locale.ROOT));

@@ -198,6 +198,40 @@ class RedisLookupTest {
   }
 
   @Test
+  void decimalValuesAreDecodedExactlyFromTextAndJsonAndTooManyDigitsAreBadValues() throws Exception {
+    org.apache.arrow.vector.types.pojo.ArrowType.Decimal type =
+        new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(30, 10, 128);
+    Schema balances = Fixtures.schema(col("symbol", VARCHAR), col("balance", type));
+    redis.sync.set(redis.prefix + "bal:AAPL", "12345678901234567890.0123456789");
+    redis.sync.set(redis.prefix + "bal:MSFT", "-0.5");
+    redis.sync.set(redis.prefix + "bal:BAD", "0.00000000001");
+    try (LookupSource source = new RedisLookupFactory().create(Fixtures.lookup("balances", props("bal:{symbol}",
+        "string"), balances, List.of("symbol"), allocator))) {
+      source.open();
+      assertEquals(List.of(row("symbol", "AAPL", "balance", new java.math.BigDecimal("12345678901234567890.0123456789")),
+          row("symbol", "MSFT", "balance", new java.math.BigDecimal("-0.5000000000"))),
+          lookup(source, symbols(allocator, "AAPL", "MSFT", "NONE")));
+      VectorSchemaRoot keys = symbols(allocator, "BAD");
+      ConnectorException e = assertThrows(ConnectorException.class, () -> source.lookup(keys));
+      keys.close();
+      assertTrue(e.getMessage().contains("'0.00000000001' has more than 10 digits after the point of DECIMAL(30, 10)"),
+          e.getMessage());
+    }
+    redis.sync.set(redis.prefix + "jbal:AAPL", "{\"balance\":12345678901234567890.0123456789}");
+    redis.sync.set(redis.prefix + "jbal:BIG", "{\"balance\":123456789012345678901.5}");
+    try (LookupSource source = new RedisLookupFactory().create(Fixtures.lookup("balances", props("jbal:{symbol}",
+        "json"), balances, List.of("symbol"), allocator))) {
+      source.open();
+      assertEquals(List.of(row("symbol", "AAPL", "balance", new java.math.BigDecimal("12345678901234567890.0123456789"))),
+          lookup(source, symbols(allocator, "AAPL")));
+      VectorSchemaRoot keys = symbols(allocator, "BIG");
+      ConnectorException e = assertThrows(ConnectorException.class, () -> source.lookup(keys));
+      keys.close();
+      assertTrue(e.getMessage().contains("is out of the range of DECIMAL(30, 10)"), e.getMessage());
+    }
+  }
+
+  @Test
   void aValueOfTheWrongTypeFailsTheLookupNamingKeyFieldAndValueByDefault() throws Exception {
     redis.sync.set(redis.prefix + "BAD", "{\"name\":\"Bad\",\"price\":\"cheap\"}");
     var ctx = Fixtures.lookup("instruments", props("{symbol}", "json"), INSTRUMENTS, List.of("symbol"), allocator);

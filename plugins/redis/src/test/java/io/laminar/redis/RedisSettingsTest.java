@@ -113,9 +113,9 @@ class RedisSettingsTest {
   @Test
   void unsupportedColumnTypesAreNamed() {
     ConnectorException e = lookupError(props("redis://localhost:6379/0", "{symbol}"), Fixtures.schema(
-        col("symbol", VARCHAR), col("amount", new ArrowType.Decimal(10, 2, 128))), List.of("symbol"));
-    assertEquals("the redis connector cannot map column 'amount' (Decimal(10, 2, 128)); supported types: INT, BIGINT, "
-        + "FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE", e.getMessage());
+        col("symbol", VARCHAR), col("amount", new ArrowType.Decimal(10, 2, 256))), List.of("symbol"));
+    assertEquals("the redis connector cannot map column 'amount' (Decimal(10, 2, 256)); supported types: INT, BIGINT, "
+        + "FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE, DECIMAL", e.getMessage());
   }
 
   @Test

@@ -251,4 +251,41 @@ class RedisSinkTest {
     assertEquals("s5", redis.sync.hget(redis.prefix + "user:49999", "segment")); // 49999 % 7
     assertFalse(redis.sync.hexists(redis.prefix + "user:50000", "segment"));
   }
+
+  @Test
+  void decimalsAreWrittenAsTheirExactDigitsInEveryFormat() throws Exception {
+    Schema balances = Fixtures.schema(col("user_id", BIGINT),
+        col("balance", new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(38, 10, 128)));
+    String[] values = {"1234567890123456789012345678.0123456789", "-0.5000000000", "0E-10"};
+    String[] plain = {"1234567890123456789012345678.0123456789", "-0.5000000000", "0.0000000000"};
+    for (String format : List.of("json", "hash", "string")) {
+      Map<String, Object> p = props(format);
+      p.put("key.pattern", redis.prefix + format + ":{user_id}");
+      try (Sink sink = new RedisSinkFactory().create(Fixtures.sink("balances", p, balances, allocator))) {
+        sink.check();
+        sink.open(0);
+        VectorSchemaRoot root = VectorSchemaRoot.create(balances, allocator);
+        root.allocateNew();
+        for (int i = 0; i < values.length; i++) {
+          ((BigIntVector) root.getVector(0)).setSafe(i, i);
+          ((org.apache.arrow.vector.DecimalVector) root.getVector(1)).setSafe(i, new java.math.BigDecimal(values[i]));
+        }
+        root.setRowCount(values.length);
+        try (Batch b = Batch.of(root)) {
+          sink.write(b);
+        }
+        sink.prepareCommit(1);
+        sink.commit(1);
+      }
+      for (int i = 0; i < values.length; i++) {
+        String key = redis.prefix + format + ":" + i;
+        switch (format) {
+          case "json" -> assertEquals("{\"user_id\":" + i + ",\"balance\":" + plain[i] + "}", redis.sync.get(key));
+          case "hash" -> assertEquals(Map.of("user_id", Integer.toString(i), "balance", plain[i]),
+              redis.sync.hgetall(key));
+          default -> assertEquals(plain[i], redis.sync.get(key));
+        }
+      }
+    }
+  }
 }
