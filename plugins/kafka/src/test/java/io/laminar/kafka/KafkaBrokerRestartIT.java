@@ -57,8 +57,9 @@ class KafkaBrokerRestartIT {
   /**
    * With producer timeouts shorter than the outage the sink's calls fail during it (a client
    * TimeoutException under the sink's error): the region restarts from the last checkpoint, its
-   * restarts keep failing while the broker is away, and the first one after its return resumes — the
-   * open transaction is aborted, so the output is still exact.
+   * restarts keep failing while the broker is away, and the first one after its return resumes: the
+   * reopened sink commits an epoch whose checkpoint was saved and aborts what came after it, so the
+   * output is still exact.
    */
   @Test
   void sinkTimeoutsShorterThanTheOutageRestartTheRegionUntilTheBrokerIsBackAndTheOutputIsExactlyOnce()
@@ -139,7 +140,8 @@ class KafkaBrokerRestartIT {
           Trades.sendFlush(producer, in, PARTITIONS);
         }
         Map<Key, Agg> expected = Trades.expected(trades);
-        server.await(expected.size() + " windows committed", 120, () -> read(broker, out, "read_committed").size() >= expected.size());
+        server.await(expected.size() + " windows committed", 120,
+            () -> read(broker, out, "read_committed").size() >= expected.size());
         assertTrue(server.isAlive(), () -> "laminar ended:\n" + server.stderr());
         assertEquals(0, server.stop(60), server.stderr());
         if (restarts) {
