@@ -148,9 +148,13 @@ final class BrokerProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (isAlive()) {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      try {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
