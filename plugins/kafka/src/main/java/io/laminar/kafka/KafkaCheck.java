@@ -80,7 +80,8 @@ final class KafkaCheck {
 
   private static ConnectorException noAnswer(String target, String servers, Duration timeout) {
     return ConnectorException.connectionFailed(target,
-        new Problem("no broker answered at " + servers + " within " + describe(timeout)));
+        new Problem("no broker answered at " + servers + " within " + describe(timeout) + " (the property "
+            + KafkaSourceFactory.CHECK_TIMEOUT + " sets this limit)"));
   }
 
   /** "5 s" or "250 ms". */

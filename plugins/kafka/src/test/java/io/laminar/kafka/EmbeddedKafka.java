@@ -222,10 +222,16 @@ final class EmbeddedKafka implements AutoCloseable {
    * ({@code read_committed} stops at the last stable offset).
    */
   List<ConsumerRecord<String, String>> readAll(String topic, String isolation) {
+    return readAll(bootstrapServers(), clientSecurity, topic, isolation);
+  }
+
+  /** As {@link #readAll(String, String)}, from any broker. */
+  static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, Map<String, String> clientSecurity,
+      String topic, String isolation) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     Map<String, Object> consumerConfig = new HashMap<>(clientSecurity);
     consumerConfig.putAll(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));

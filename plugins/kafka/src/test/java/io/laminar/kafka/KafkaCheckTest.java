@@ -113,7 +113,8 @@ class KafkaCheckTest {
     ConnectorException e = assertThrows(ConnectorException.class, source::check);
 
     assertEquals(ConnectorException.Kind.CONNECTION_FAILED, e.kind());
-    assertEquals("cannot connect to kafka at " + servers + ", topic t: no broker answered at " + servers + " within 1 s",
+    assertEquals("cannot connect to kafka at " + servers + ", topic t: no broker answered at " + servers + " within 1 s"
+        + " (the property check.timeout sets this limit)",
         e.getMessage());
     assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(4)) < 0, "bounded by the timeout");
   }

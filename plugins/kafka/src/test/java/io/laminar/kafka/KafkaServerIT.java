@@ -10,11 +10,9 @@ import io.laminar.kafka.Trades.Trade;
 import io.laminar.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -150,24 +148,6 @@ class KafkaServerIT {
   }
 
   private static void assertOutputIsExactly(Map<Key, Agg> expected, String out) {
-    List<Map.Entry<Key, Agg>> rows = Trades.parse(kafka.readAll(out, "read_committed"));
-    Map<Key, Agg> actual = new TreeMap<>();
-    List<Key> duplicates = new ArrayList<>();
-    for (Map.Entry<Key, Agg> r : rows) {
-      if (actual.put(r.getKey(), r.getValue()) != null) {
-        duplicates.add(r.getKey());
-      }
-    }
-    assertEquals(List.of(), duplicates, "windows written more than once");
-    List<Key> missing = expected.keySet().stream().filter(k -> !actual.containsKey(k)).toList();
-    List<Key> extra = actual.keySet().stream().filter(k -> !expected.containsKey(k)).toList();
-    assertEquals(List.of(), missing, "windows missing from the output");
-    assertEquals(List.of(), extra, "windows in the output that the input does not have");
-    expected.forEach((k, e) -> {
-      Agg a = actual.get(k);
-      assertEquals(e.trades(), a.trades(), () -> "COUNT of " + k);
-      assertEquals(e.volume(), a.volume(), () -> "SUM(qty) of " + k);
-      assertEquals(e.avgPrice(), a.avgPrice(), 1e-9, () -> "AVG(price) of " + k);
-    });
+    Trades.assertExactly(expected, kafka.readAll(out, "read_committed"));
   }
 }

@@ -1,5 +1,7 @@
 package io.laminar.kafka;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.laminar.api.ConnectorException;
@@ -211,5 +213,31 @@ final class Trades {
         "bootstrap.servers" = "%s"
         topic = "%s"
         """.formatted(server, checkpoints, bootstrap, inTopic, FLUSH_SYMBOL, delivery, bootstrap, outTopic);
+  }
+
+  /**
+   * Asserts that the output records hold every expected window exactly once with its aggregates, and
+   * nothing else.
+   */
+  static void assertExactly(Map<Key, Agg> expected, List<ConsumerRecord<String, String>> records) {
+    List<Map.Entry<Key, Agg>> rows = parse(records);
+    Map<Key, Agg> actual = new TreeMap<>();
+    List<Key> duplicates = new ArrayList<>();
+    for (Map.Entry<Key, Agg> r : rows) {
+      if (actual.put(r.getKey(), r.getValue()) != null) {
+        duplicates.add(r.getKey());
+      }
+    }
+    assertEquals(List.of(), duplicates, "windows written more than once");
+    List<Key> missing = expected.keySet().stream().filter(k -> !actual.containsKey(k)).toList();
+    List<Key> extra = actual.keySet().stream().filter(k -> !expected.containsKey(k)).toList();
+    assertEquals(List.of(), missing, "windows missing from the output");
+    assertEquals(List.of(), extra, "windows in the output that the input does not have");
+    expected.forEach((k, e) -> {
+      Agg a = actual.get(k);
+      assertEquals(e.trades(), a.trades(), () -> "COUNT of " + k);
+      assertEquals(e.volume(), a.volume(), () -> "SUM(qty) of " + k);
+      assertEquals(e.avgPrice(), a.avgPrice(), 1e-9, () -> "AVG(price) of " + k);
+    });
   }
 }
