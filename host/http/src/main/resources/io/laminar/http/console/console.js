@@ -192,7 +192,9 @@
       var wm = p.watermark ? Date.parse(p.watermark) : null;
       var workers = metric('laminar_pipeline_workers', { pipeline: p.name });
       var stateCell = el('td', { 'class': 'state' }, [p.state || '–']);
-      if (p.restarts != null) { stateCell.appendChild(document.createTextNode(' (' + fmtInt(p.restarts) + ' restarts)')); }
+      if (p.restarts) { // shown once the pipeline has restarted at least once
+        stateCell.appendChild(document.createTextNode(' (' + fmtInt(p.restarts) + (p.restarts === 1 ? ' restart)' : ' restarts)')));
+      }
       if (p.last_error) { stateCell.appendChild(el('div', { 'class': 'error' }, [String(p.last_error)])); }
       var row = el('tr', { 'class': 'clickable' + (state.selected === p.name ? ' selected' : ''), 'data-pipeline': p.name, title: 'show the plan' }, [
         el('td', {}, [p.name]), stateCell,
