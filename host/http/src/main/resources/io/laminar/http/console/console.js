@@ -192,7 +192,7 @@
       var wm = p.watermark ? Date.parse(p.watermark) : null;
       var workers = metric('laminar_pipeline_workers', { pipeline: p.name });
       var stateCell = el('td', { 'class': 'state' }, [p.state || '–']);
-      if (p.restarts) { // shown once the pipeline has restarted at least once
+      if (p.restarts) {
         stateCell.appendChild(document.createTextNode(' (' + fmtInt(p.restarts) + (p.restarts === 1 ? ' restart)' : ' restarts)')));
       }
       if (p.last_error) { stateCell.appendChild(el('div', { 'class': 'error' }, [String(p.last_error)])); }
