@@ -49,6 +49,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -475,7 +476,7 @@ final class DeltaSink implements Sink {
     DataWriteContext wc = Transaction.getWriteContext(engine(), txnState, values);
     w = new PartitionWriter(engine(), txnState, values, "file:" + stagingDir, wc.getStatisticsColumns(),
         "delta-writer-" + context.name() + "-" + (++writerCount));
-    writers.put(List.copyOf(key), w);
+    writers.put(Collections.unmodifiableList(new ArrayList<>(key)), w); // a NULL partition value is a null element
     return w;
   }
 
