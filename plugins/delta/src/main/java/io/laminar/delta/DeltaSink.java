@@ -406,8 +406,11 @@ final class DeltaSink implements Sink {
     if (v instanceof VarCharVector s) {
       return new String(s.get(row), StandardCharsets.UTF_8);
     }
+    if (v instanceof org.apache.arrow.vector.TimeStampMicroVector t) {
+      return Long.toString(t.get(row));
+    }
     if (v instanceof TimeStampVector t) {
-      return Long.toString(t.get(row) * 1000L);
+      return Long.toString(Math.multiplyExact(t.get(row), 1000L));
     }
     if (v instanceof DateDayVector d) {
       return Integer.toString(d.get(row));

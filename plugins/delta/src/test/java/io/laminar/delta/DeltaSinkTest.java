@@ -647,4 +647,45 @@ class DeltaSinkTest {
     assertEquals(2, nullFiles, files.toString());
     assertEquals(sorted(expected), sorted(DeltaTables.rows(at)));
   }
+
+  @Test
+  void timestampSixIsWrittenAsMicrosecondsUnpartitionedAndAsAPartition() throws Exception {
+    Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true)),
+        Field.nullable("at", new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MICROSECOND, null))));
+    long[] micros = {1_767_323_045_123_456L, -1L, 1_767_323_045_123_456L};
+    for (String partition : List.of("", "at")) {
+      Path at = tmp.resolve("micros" + partition);
+      Map<String, Object> props = new HashMap<>();
+      props.put(DeltaSettings.TABLE_PATH, at.toString());
+      props.put(DeltaSettings.WRITER_ID, "test-writer");
+      if (!partition.isEmpty()) {
+        props.put(DeltaSettings.PARTITION_COLUMNS, partition);
+      }
+      TestConnectorContext ctx = TestConnectorContext.builder("out", ConnectorKind.SINK).schema(schema)
+          .properties(props).allocator(allocator).dataDir(tmp.resolve("micros-data" + partition)).build();
+      try (DeltaSink sink = (DeltaSink) new DeltaSinkFactory().create(ctx)) {
+        assertEquals(List.of(), sink.validateSchema(schema));
+        sink.check();
+        sink.open(0);
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        root.allocateNew();
+        for (int i = 0; i < micros.length; i++) {
+          ((BigIntVector) root.getVector("id")).setSafe(i, i);
+          ((org.apache.arrow.vector.TimeStampMicroVector) root.getVector("at")).setSafe(i, micros[i]);
+        }
+        root.setRowCount(micros.length);
+        try (Batch batch = Batch.of(root)) {
+          sink.write(batch);
+        }
+        sink.prepareCommit(1);
+        sink.commit(1);
+      }
+      assertEquals(io.delta.kernel.types.TimestampType.TIMESTAMP, DeltaTables.snapshot(at).getSchema().get("at").getDataType());
+      List<List<Object>> expected = new ArrayList<>();
+      for (int i = 0; i < micros.length; i++) {
+        expected.add(List.of((long) i, micros[i]));
+      }
+      assertEquals(expected, sorted(DeltaTables.rows(at)), partition);
+    }
+  }
 }
