@@ -17,13 +17,14 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
  * A Delta Kernel {@link ColumnarBatch} over Arrow vectors the sink owns (a copy of a laminar batch),
  * columns in the table's order. Kernel's Parquet writer reads values through the getters; nothing is
- * converted up front. Timestamps go from epoch milliseconds to the microseconds Delta stores.
+ * converted up front. Timestamps go from epoch milliseconds to the microseconds Delta stores (TIMESTAMP(6) is µs already).
  *
  * <p>Reference-counted: a partitioned write hands one batch to several partition writers (each with its
  * own selection vector); the vectors are released when the last one is done.
@@ -146,6 +147,9 @@ final class ArrowBatch implements ColumnarBatch {
 
     @Override
     public long getLong(int rowId) {
+      if (vector instanceof TimeStampMicroVector t) {
+        return t.get(rowId);
+      }
       if (vector instanceof TimeStampVector t) {
         return Math.multiplyExact(t.get(rowId), 1000L);
       }

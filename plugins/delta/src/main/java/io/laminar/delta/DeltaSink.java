@@ -49,6 +49,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -405,8 +406,11 @@ final class DeltaSink implements Sink {
     if (v instanceof VarCharVector s) {
       return new String(s.get(row), StandardCharsets.UTF_8);
     }
+    if (v instanceof org.apache.arrow.vector.TimeStampMicroVector t) {
+      return Long.toString(t.get(row));
+    }
     if (v instanceof TimeStampVector t) {
-      return Long.toString(t.get(row) * 1000L);
+      return Long.toString(Math.multiplyExact(t.get(row), 1000L));
     }
     if (v instanceof DateDayVector d) {
       return Integer.toString(d.get(row));
@@ -475,7 +479,7 @@ final class DeltaSink implements Sink {
     DataWriteContext wc = Transaction.getWriteContext(engine(), txnState, values);
     w = new PartitionWriter(engine(), txnState, values, "file:" + stagingDir, wc.getStatisticsColumns(),
         "delta-writer-" + context.name() + "-" + (++writerCount));
-    writers.put(List.copyOf(key), w);
+    writers.put(Collections.unmodifiableList(new ArrayList<>(key)), w); // a NULL partition value is a null element
     return w;
   }
 

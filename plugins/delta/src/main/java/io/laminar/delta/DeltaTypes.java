@@ -51,7 +51,9 @@ final class DeltaTypes {
     if (type instanceof ArrowType.Utf8) {
       return Optional.of(StringType.STRING);
     }
-    if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MILLISECOND) {
+    // TIMESTAMP, TIMESTAMP_LTZ (ms) and TIMESTAMP(6) (µs); Delta stores µs, ArrowBatch converts by unit
+    if (type instanceof ArrowType.Timestamp t && (t.getUnit() == TimeUnit.MILLISECOND
+        || t.getUnit() == TimeUnit.MICROSECOND && t.getTimezone() == null)) {
       return Optional.of(TimestampType.TIMESTAMP);
     }
     if (type instanceof ArrowType.Date d && d.getUnit() == DateUnit.DAY) {

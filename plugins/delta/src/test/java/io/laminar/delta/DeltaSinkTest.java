@@ -547,8 +547,7 @@ class DeltaSinkTest {
         Field.nullable("balance", new ArrowType.Decimal(38, 10, 128)),
         Field.nullable("price", new ArrowType.Decimal(10, 2, 128))));
     String[] balances = {"1234567890123456789012345678.0123456789", "-0.0000000001", null, "0E-10"};
-    // (no NULL price: a NULL partition value fails the sink today, decimal or not)
-    String[] prices = {"12.50", "-0.01", "12.50", "3.00"};
+    String[] prices = {"12.50", null, "12.50", "3.00"};
     for (String partition : List.of("", "price")) {
       Path at = tmp.resolve("decimals" + partition);
       Map<String, Object> props = new HashMap<>();
@@ -593,6 +592,98 @@ class DeltaSinkTest {
       for (int i = 0; i < balances.length; i++) {
         expected.add(java.util.Arrays.asList((long) i, balances[i] == null ? null : new java.math.BigDecimal(balances[i]),
             prices[i] == null ? null : new java.math.BigDecimal(prices[i])));
+      }
+      assertEquals(expected, sorted(DeltaTables.rows(at)), partition);
+    }
+  }
+
+  @Test
+  void aNullPartitionValueIsWrittenUnderTheHiveDefaultPartitionAndReadBackAsNull() throws Exception {
+    Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true)),
+        Field.nullable("region", ArrowType.Utf8.INSTANCE)));
+    Path at = tmp.resolve("nullpartition");
+    Map<String, Object> props = new HashMap<>();
+    props.put(DeltaSettings.TABLE_PATH, at.toString());
+    props.put(DeltaSettings.WRITER_ID, "test-writer");
+    props.put(DeltaSettings.PARTITION_COLUMNS, "region");
+    String[] regions = {"eu", null, "us", null};
+    List<List<Object>> expected = new ArrayList<>();
+    for (int epoch = 1; epoch <= 2; epoch++) { // the second sink finds the table (and its null partition) there
+      TestConnectorContext ctx = TestConnectorContext.builder("out", ConnectorKind.SINK).schema(schema)
+          .properties(props).allocator(allocator).dataDir(tmp.resolve("nullpartition-data")).build();
+      try (DeltaSink sink = (DeltaSink) new DeltaSinkFactory().create(ctx)) {
+        sink.check();
+        sink.open(epoch - 1);
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        root.allocateNew();
+        for (int i = 0; i < regions.length; i++) {
+          long id = epoch * 10L + i;
+          ((BigIntVector) root.getVector("id")).setSafe(i, id);
+          if (regions[i] == null) {
+            ((VarCharVector) root.getVector("region")).setNull(i);
+          } else {
+            ((VarCharVector) root.getVector("region")).setSafe(i, regions[i].getBytes(StandardCharsets.UTF_8));
+          }
+          expected.add(java.util.Arrays.asList(id, regions[i]));
+        }
+        root.setRowCount(regions.length);
+        try (Batch batch = Batch.of(root)) {
+          sink.write(batch);
+        }
+        sink.prepareCommit(epoch);
+        sink.commit(epoch);
+      }
+    }
+    Map<String, Map<String, String>> files = DeltaTables.referencedFiles(at);
+    assertEquals(6, files.size(), "one file per region and epoch: " + files.keySet());
+    int nullFiles = 0;
+    for (Map.Entry<String, Map<String, String>> f : files.entrySet()) {
+      String region = f.getValue().get("region");
+      assertTrue(f.getValue().containsKey("region"), f.toString());
+      nullFiles += region == null ? 1 : 0;
+      assertEquals(at.resolve("region=" + (region == null ? "__HIVE_DEFAULT_PARTITION__" : region)),
+          Path.of(f.getKey()).getParent(), f.getKey());
+    }
+    assertEquals(2, nullFiles, files.toString());
+    assertEquals(sorted(expected), sorted(DeltaTables.rows(at)));
+  }
+
+  @Test
+  void timestampSixIsWrittenAsMicrosecondsUnpartitionedAndAsAPartition() throws Exception {
+    Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true)),
+        Field.nullable("at", new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MICROSECOND, null))));
+    long[] micros = {1_767_323_045_123_456L, -1L, 1_767_323_045_123_456L};
+    for (String partition : List.of("", "at")) {
+      Path at = tmp.resolve("micros" + partition);
+      Map<String, Object> props = new HashMap<>();
+      props.put(DeltaSettings.TABLE_PATH, at.toString());
+      props.put(DeltaSettings.WRITER_ID, "test-writer");
+      if (!partition.isEmpty()) {
+        props.put(DeltaSettings.PARTITION_COLUMNS, partition);
+      }
+      TestConnectorContext ctx = TestConnectorContext.builder("out", ConnectorKind.SINK).schema(schema)
+          .properties(props).allocator(allocator).dataDir(tmp.resolve("micros-data" + partition)).build();
+      try (DeltaSink sink = (DeltaSink) new DeltaSinkFactory().create(ctx)) {
+        assertEquals(List.of(), sink.validateSchema(schema));
+        sink.check();
+        sink.open(0);
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        root.allocateNew();
+        for (int i = 0; i < micros.length; i++) {
+          ((BigIntVector) root.getVector("id")).setSafe(i, i);
+          ((org.apache.arrow.vector.TimeStampMicroVector) root.getVector("at")).setSafe(i, micros[i]);
+        }
+        root.setRowCount(micros.length);
+        try (Batch batch = Batch.of(root)) {
+          sink.write(batch);
+        }
+        sink.prepareCommit(1);
+        sink.commit(1);
+      }
+      assertEquals(io.delta.kernel.types.TimestampType.TIMESTAMP, DeltaTables.snapshot(at).getSchema().get("at").getDataType());
+      List<List<Object>> expected = new ArrayList<>();
+      for (int i = 0; i < micros.length; i++) {
+        expected.add(List.of((long) i, micros[i]));
       }
       assertEquals(expected, sorted(DeltaTables.rows(at)), partition);
     }

@@ -10,6 +10,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -62,6 +63,11 @@ final class RowConverter {
     }
   }
 
+  /** Epoch microseconds of a TIMESTAMP(6) (µs) or TIMESTAMP / TIMESTAMP_LTZ (ms) value: by the vector's unit. */
+  private static long micros(TimeStampVector v, int row) {
+    return v instanceof TimeStampMicroVector ? v.get(row) : Math.multiplyExact(v.get(row), 1000L);
+  }
+
   private static Reader reader(Type type) {
     return switch (type.typeId()) {
       case BOOLEAN -> (v, r) -> ((BitVector) v).get(r) != 0;
@@ -72,8 +78,8 @@ final class RowConverter {
       case STRING -> (v, r) -> new String(((VarCharVector) v).get(r), StandardCharsets.UTF_8);
       case DATE -> (v, r) -> DateTimeUtil.dateFromDays(((DateDayVector) v).get(r));
       case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC()
-          ? (v, r) -> DateTimeUtil.timestamptzFromMicros(Math.multiplyExact(((TimeStampVector) v).get(r), 1000L))
-          : (v, r) -> DateTimeUtil.timestampFromMicros(Math.multiplyExact(((TimeStampVector) v).get(r), 1000L));
+          ? (v, r) -> DateTimeUtil.timestamptzFromMicros(micros((TimeStampVector) v, r))
+          : (v, r) -> DateTimeUtil.timestampFromMicros(micros((TimeStampVector) v, r));
       // the schema check admits only a decimal column of the vector's scale
       case DECIMAL -> (v, r) -> ((DecimalVector) v).getObject(r);
       default -> throw new IllegalArgumentException("cannot write " + type);

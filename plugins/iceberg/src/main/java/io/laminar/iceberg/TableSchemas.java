@@ -40,7 +40,9 @@ final class TableSchemas {
     if (type instanceof ArrowType.Utf8) {
       return Types.StringType.get();
     }
-    if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MILLISECOND) {
+    // TIMESTAMP, TIMESTAMP_LTZ (ms) and TIMESTAMP(6) (µs); RowConverter converts by the vector's unit
+    if (type instanceof ArrowType.Timestamp t && (t.getUnit() == TimeUnit.MILLISECOND
+        || t.getUnit() == TimeUnit.MICROSECOND && t.getTimezone() == null)) {
       return Types.TimestampType.withoutZone();
     }
     if (type instanceof ArrowType.Date) {

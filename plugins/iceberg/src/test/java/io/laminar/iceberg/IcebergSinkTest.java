@@ -366,6 +366,45 @@ class IcebergSinkTest {
   }
 
   @Test
+  void timestampSixIsWrittenWithItsMicroseconds() throws Exception {
+    org.apache.arrow.vector.types.pojo.Schema micros = new org.apache.arrow.vector.types.pojo.Schema(List.of(
+        org.apache.arrow.vector.types.pojo.Field.nullable("id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),
+        org.apache.arrow.vector.types.pojo.Field.nullable("at", new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+            org.apache.arrow.vector.types.TimeUnit.MICROSECOND, null))));
+    Sink sink = new IcebergSinkFactory().create(io.laminar.testkit.TestConnectorContext.builder("out",
+        io.laminar.api.ConnectorKind.SINK).schema(micros).allocator(allocator).dataDir(dir.resolve("state-micros"))
+        .properties(Fixtures.hadoopProps(dir.resolve("warehouse"), "micros")).build());
+    assertEquals(List.of(), sink.validateSchema(micros));
+    sink.check();
+    sink.open(0);
+    long[] values = {1_767_323_045_123_456L, -1L};
+    org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.create(micros, allocator);
+    root.allocateNew();
+    for (int i = 0; i < values.length; i++) {
+      ((org.apache.arrow.vector.BigIntVector) root.getVector("id")).setSafe(i, i);
+      ((org.apache.arrow.vector.TimeStampMicroVector) root.getVector("at")).setSafe(i, values[i]);
+    }
+    root.setRowCount(values.length);
+    try (Batch batch = Batch.of(root)) {
+      sink.write(batch);
+    }
+    sink.prepareCommit(1);
+    sink.commit(1);
+    sink.close();
+    Table t = Fixtures.load(catalog, "micros");
+    assertEquals(Types.TimestampType.withoutZone(), t.schema().findField("at").type());
+    Map<Long, Object> got = new TreeMap<>();
+    try (CloseableIterable<org.apache.iceberg.data.Record> records = org.apache.iceberg.data.IcebergGenerics.read(t)
+        .build()) {
+      for (org.apache.iceberg.data.Record r : records) { // raw values: Fixtures.read rounds timestamps to ms
+        got.put((Long) r.getField("id"), r.getField("at"));
+      }
+    }
+    assertEquals(Map.of(0L, java.time.LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000),
+        1L, java.time.LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000)), got);
+  }
+
+  @Test
   void decimalsAreIcebergDecimalsReadBackExactly() throws Exception {
     String[] balances = {"1234567890123456789012345678.0123456789", "-0.0000000001", null};
     String[] prices = {"12.50", null, "-0.01"};

@@ -36,7 +36,10 @@ final class ArrowValues {
       case DOUBLE -> ((Float8Vector) v).get(row);
       case VARCHAR -> new String(((VarCharVector) v).get(row), StandardCharsets.UTF_8);
       case BOOLEAN -> ((BitVector) v).get(row) == 1;
-      case TIMESTAMP -> LocalDateTime.ofInstant(Instant.ofEpochMilli(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
+      // the sessions run in UTC, so a MySQL timestamp (an instant) takes the UTC wall-clock time too
+      case TIMESTAMP, TIMESTAMP_LTZ ->
+          LocalDateTime.ofInstant(Instant.ofEpochMilli(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
+      case TIMESTAMP_MICROS -> LocalDateTime.ofInstant(ofEpochMicros(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
       case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row));
       case DECIMAL -> ((DecimalVector) v).getObject(row);
     };
@@ -76,9 +79,14 @@ final class ArrowValues {
       case DOUBLE -> Types.DOUBLE;
       case VARCHAR -> Types.VARCHAR;
       case BOOLEAN -> Types.BOOLEAN;
-      case TIMESTAMP -> Types.TIMESTAMP;
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> Types.TIMESTAMP;
       case DATE -> Types.DATE;
       case DECIMAL -> Types.DECIMAL;
     };
+  }
+
+  /** The instant {@code micros} microseconds after the epoch (floor division for times before 1970). */
+  static Instant ofEpochMicros(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 }

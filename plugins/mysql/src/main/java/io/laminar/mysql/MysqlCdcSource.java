@@ -212,7 +212,10 @@ final class MysqlCdcSource implements Source {
     // decimal(p,s) as BigDecimal when the schema reads one into DECIMAL; otherwise doubles as before
     p.setProperty("decimal.handling.mode", readsDecimal() ? "precise" : "double");
     p.setProperty("bigint.unsigned.handling.mode", "long");
-    p.setProperty("time.precision.mode", "connect");
+    // datetime columns as io.debezium.time.(Micro)Timestamp longs, so TIMESTAMP(6) keeps its
+    // microseconds ("connect" truncates them to java.util.Date milliseconds); timeValue() turns them
+    // into Instants by the field's schema name, so the unit is never guessed
+    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("heartbeat.interval.ms", "1000");
     p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
@@ -399,10 +402,32 @@ final class MysqlCdcSource implements Source {
         case "$binlog_pos" -> v = pos.pos();
         case "$gtid" -> v = pos.gtid();
         case "$commit_ts" -> v = commitMs;
-        default -> v = index == null || index[i] < 0 ? null : image.get(image.schema().fields().get(index[i]));
+        default -> v = index == null || index[i] < 0 ? null : timeValue(image, image.schema().fields().get(index[i]));
       }
       writer.set(row, i, v);
     }
+  }
+
+  /**
+   * A field's value; {@code adaptive_time_microseconds} hands datetimes out as epoch millis or micros
+   * by the column's precision, named by the field's schema, and they become Instants here.
+   */
+  static Object timeValue(Struct image, org.apache.kafka.connect.data.Field field) {
+    Object v = image.get(field);
+    if (v instanceof Long l && field.schema().name() != null) {
+      switch (field.schema().name()) {
+        case "io.debezium.time.Timestamp" -> {
+          return java.time.Instant.ofEpochMilli(l);
+        }
+        case "io.debezium.time.MicroTimestamp" -> {
+          return ArrowValues.ofEpochMicros(l);
+        }
+        default -> {
+          return v;
+        }
+      }
+    }
+    return v;
   }
 
   /** Whether the configured schema has a DECIMAL column. */

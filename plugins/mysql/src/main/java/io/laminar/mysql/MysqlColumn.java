@@ -80,7 +80,8 @@ record MysqlColumn(String name, String dataType, String columnType, boolean notN
       case "enum": case "set":
         return EnumSet.of(LaminarType.VARCHAR);
       case "date": return EnumSet.of(LaminarType.DATE);
-      case "datetime": case "timestamp": return EnumSet.of(LaminarType.TIMESTAMP);
+      case "datetime": return EnumSet.of(LaminarType.TIMESTAMP, LaminarType.TIMESTAMP_MICROS);
+      case "timestamp": return EnumSet.of(LaminarType.TIMESTAMP, LaminarType.TIMESTAMP_MICROS, LaminarType.TIMESTAMP_LTZ);
       default: return EnumSet.noneOf(LaminarType.class);
     }
   }
@@ -102,7 +103,8 @@ record MysqlColumn(String name, String dataType, String columnType, boolean notN
       case "enum": case "set":
         return type == LaminarType.VARCHAR;
       case "date": return type == LaminarType.DATE;
-      case "datetime": case "timestamp": return type == LaminarType.TIMESTAMP;
+      case "datetime": return type == LaminarType.TIMESTAMP || type == LaminarType.TIMESTAMP_MICROS;
+      case "timestamp": return type.isTimestamp();
       default: return false;
     }
   }

@@ -187,7 +187,7 @@ final class MysqlLookup implements LookupSource {
           int row = writer.addRow();
           for (int i = 0; i < names.length; i++) {
             Object v = switch (types[i]) {
-              case TIMESTAMP -> rs.getObject(i + 1, LocalDateTime.class);
+              case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> rs.getObject(i + 1, LocalDateTime.class);
               case DATE -> rs.getObject(i + 1, LocalDate.class);
               case DECIMAL -> rs.getBigDecimal(i + 1);
               default -> rs.getObject(i + 1);

@@ -3,6 +3,7 @@ package io.laminar.mysql;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -92,7 +93,8 @@ final class RowWriter {
       case DOUBLE -> ((Float8Vector) v).setSafe(row, ((Number) value).doubleValue());
       case VARCHAR -> ((VarCharVector) v).setSafe(row, value.toString().getBytes(StandardCharsets.UTF_8));
       case BOOLEAN -> ((BitVector) v).setSafe(row, truth(value) ? 1 : 0);
-      case TIMESTAMP -> ((TimeStampVector) v).setSafe(row, epochMillis(value));
+      case TIMESTAMP, TIMESTAMP_LTZ -> ((TimeStampVector) v).setSafe(row, epochMillis(value));
+      case TIMESTAMP_MICROS -> ((TimeStampVector) v).setSafe(row, epochMicros(value));
       case DATE -> ((DateDayVector) v).setSafe(row, epochDays(value));
       case DECIMAL -> ((DecimalVector) v).setSafe(row, decimal(value, ((DecimalVector) v).getScale()));
       default -> throw new AssertionError(types[column]);
@@ -110,12 +112,36 @@ final class RowWriter {
     return ((Number) value).longValue() != 0;
   }
 
+  /**
+   * A timestamp value as epoch microseconds (UTC for values without a zone). A bare number is refused:
+   * whether it counts milliseconds or microseconds is not known here.
+   */
+  static long epochMicros(Object value) {
+    Instant i;
+    if (value instanceof java.sql.Timestamp t) {
+      i = t.toInstant();
+    } else if (value instanceof java.util.Date d) {
+      i = d.toInstant();
+    } else if (value instanceof Instant t) {
+      i = t;
+    } else if (value instanceof LocalDateTime t) {
+      i = t.toInstant(ZoneOffset.UTC);
+    } else if (value instanceof OffsetDateTime t) {
+      i = t.toInstant();
+    } else if (value instanceof CharSequence s) {
+      i = OffsetDateTime.parse(s).toInstant();
+    } else {
+      throw new IllegalArgumentException("cannot read " + value.getClass().getName() + " as a TIMESTAMP(6)");
+    }
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+  }
+
   /** A timestamp value as epoch milliseconds (UTC for values without a zone). */
   static long epochMillis(Object value) {
     if (value instanceof java.util.Date d) {
       return d.getTime();
     }
-    if (value instanceof java.time.Instant i) {
+    if (value instanceof Instant i) {
       return i.toEpochMilli();
     }
     if (value instanceof LocalDateTime t) {

@@ -250,6 +250,36 @@ class MysqlCdcSourceTest {
   }
 
   @Test
+  void timestampSixKeepsItsMicrosecondsAndTimestampLtzIsTheInstantInSnapshotAndBinlog() throws Exception {
+    String times = Fixtures.unique("times");
+    db.exec("CREATE TABLE " + times + " (id bigint PRIMARY KEY, dt6 datetime(6), ts6 timestamp(6) NULL,"
+        + " ltz timestamp(3) NULL, ms datetime(3), old datetime(6))");
+    db.exec("SET time_zone = '+00:00'", "INSERT INTO " + times + " VALUES (1, '2026-01-02 03:04:05.123456',"
+        + " '2026-01-02 03:04:05.123456', '2026-01-02 03:04:05.123', '2026-01-02 03:04:05.123',"
+        + " '1969-12-31 23:59:59.999999')");
+    Schema schema = Fixtures.schema(col("id", BIGINT), col("dt6", Fixtures.TIMESTAMP_MICROS),
+        col("ts6", Fixtures.TIMESTAMP_MICROS), col("ltz", Fixtures.TIMESTAMP_LTZ), col("ms", TIMESTAMP),
+        col("old", Fixtures.TIMESTAMP_MICROS));
+    LocalDateTime micros = LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000);
+    List<Object> expected = List.of(1L, micros, micros, micros.withNano(123_000_000)
+        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli(), micros.withNano(123_000_000),
+        LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
+    try (Source s = source(schema, Map.of("table", times))) {
+      s.check();
+      s.open(null);
+      List<Fixtures.Row> snapshot = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 1);
+      assertEquals(List.of(expected), snapshot.stream().map(Fixtures.Row::values).collect(Collectors.toList()));
+      db.exec("INSERT INTO " + times + " SELECT 2, dt6, ts6, ltz, ms, old FROM " + times + " WHERE id = 1");
+      List<Fixtures.Row> changes = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 1);
+      List<Object> streamed = new java.util.ArrayList<>(expected);
+      streamed.set(0, 2L);
+      assertEquals(List.of(streamed), changes.stream().map(Fixtures.Row::values).collect(Collectors.toList()));
+    } finally {
+      db.exec("DROP TABLE " + times);
+    }
+  }
+
+  @Test
   void decimalColumnsAreReadAsExactDecimals() throws Exception {
     String decimals = Fixtures.unique("decimals");
     db.exec("CREATE TABLE " + decimals + " (id bigint PRIMARY KEY, amount decimal(10,2), big decimal(38,10),"

@@ -127,6 +127,71 @@ class MysqlSinkTest {
         java.util.Arrays.asList("3", null, "1.5", "1970-01-01 00:00:03.000")), rows());
   }
 
+  /** id, TIMESTAMP(6), TIMESTAMP_LTZ rows for the timestamp tests. */
+  private static final Schema TIMES = Fixtures.schema(col("id", BIGINT), col("ts6", Fixtures.TIMESTAMP_MICROS),
+      col("ltz", Fixtures.TIMESTAMP_LTZ));
+
+  private Batch times(long... idMicrosMillis) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(TIMES, allocator);
+    root.allocateNew();
+    int n = idMicrosMillis.length / 3;
+    for (int i = 0; i < n; i++) {
+      ((BigIntVector) root.getVector(0)).setSafe(i, idMicrosMillis[3 * i]);
+      ((org.apache.arrow.vector.TimeStampMicroVector) root.getVector(1)).setSafe(i, idMicrosMillis[3 * i + 1]);
+      ((org.apache.arrow.vector.TimeStampMilliTZVector) root.getVector(2)).setSafe(i, idMicrosMillis[3 * i + 2]);
+    }
+    root.setRowCount(n);
+    return Batch.of(root);
+  }
+
+  @Test
+  void timestampSixKeepsMicrosecondsAndTimestampLtzIsTheInstantInAppendUpsertAndAutoCreate() throws Exception {
+    long micros = 1_767_323_045_123_456L; // 2026-01-02 03:04:05.123456 UTC
+    for (String mode : List.of("append", "upsert")) {
+      String target = Fixtures.unique("times_" + mode);
+      Map<String, Object> props = new HashMap<>(db.connection());
+      props.putAll(Map.of("table", target, "auto.create.table", true, "write.mode", mode, "primary.key", "id"));
+      try (Sink s = new MysqlSinkFactory().create(TestConnectorContext.builder(mode, ConnectorKind.SINK)
+          .properties(props).schema(TIMES).delivery(DeliveryGuarantee.AT_LEAST_ONCE).allocator(allocator).build())) {
+        assertEquals(List.of(), s.validateSchema(TIMES));
+        s.check();
+        s.open(0);
+        try (Batch b = times(1, micros, micros / 1000, 2, -1, 1000)) {
+          s.write(b);
+        }
+        s.prepareCommit(1);
+        s.commit(1);
+      }
+      try {
+        assertEquals(List.of(List.of("id", "bigint(20)"), List.of("ts6", "datetime(6)"), List.of("ltz", "timestamp(3)")),
+            db.query("SELECT column_name, column_type FROM information_schema.columns WHERE table_schema ="
+                + " database() AND table_name = '" + target + "' ORDER BY ordinal_position"), mode);
+        assertEquals(List.of(List.of("1", "2026-01-02 03:04:05.123456", "1767323045.123"),
+            List.of("2", "1969-12-31 23:59:59.999999", "1.000")),
+            db.query("SELECT id, DATE_FORMAT(ts6, '%Y-%m-%d %H:%i:%s.%f'), UNIX_TIMESTAMP(ltz) FROM " + target
+                + " ORDER BY id"), mode);
+      } finally {
+        db.exec("DROP TABLE " + target);
+      }
+    }
+  }
+
+  @Test
+  void timestampLtzIsRefusedForADatetimeNamingTheColumn() throws Exception {
+    String target = Fixtures.unique("times");
+    db.exec("CREATE TABLE " + target + " (id bigint, ts6 datetime(6), ltz datetime(3))");
+    Map<String, Object> props = new HashMap<>(db.connection());
+    props.put("table", target);
+    try (Sink s = new MysqlSinkFactory().create(TestConnectorContext.builder("ltz", ConnectorKind.SINK)
+        .properties(props).schema(TIMES).delivery(DeliveryGuarantee.AT_LEAST_ONCE).allocator(allocator).build())) {
+      ConnectorException e = assertThrows(ConnectorException.class, s::check);
+      assertTrue(e.getMessage().contains("'ltz'") && e.getMessage().contains("TIMESTAMP_LTZ"), e.getMessage());
+      assertTrue(!e.getMessage().contains("'ts6'"), e.getMessage());
+    } finally {
+      db.exec("DROP TABLE " + target);
+    }
+  }
+
   @Test
   void appendRefusesUpdatesAndDeletes() throws Exception {
     try (Sink s = sink("append", Map.of(), DeliveryGuarantee.AT_LEAST_ONCE)) {

@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -37,6 +38,8 @@ final class ArrowValues {
       case VARCHAR -> new String(((VarCharVector) v).get(row), StandardCharsets.UTF_8);
       case BOOLEAN -> ((BitVector) v).get(row) == 1;
       case TIMESTAMP -> LocalDateTime.ofInstant(Instant.ofEpochMilli(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
+      case TIMESTAMP_MICROS -> LocalDateTime.ofInstant(ofEpochMicros(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
+      case TIMESTAMP_LTZ -> OffsetDateTime.ofInstant(Instant.ofEpochMilli(((TimeStampVector) v).get(row)), ZoneOffset.UTC);
       case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row));
       case DECIMAL -> ((DecimalVector) v).getObject(row);
     };
@@ -58,7 +61,8 @@ final class ArrowValues {
       case DOUBLE -> Types.DOUBLE;
       case VARCHAR -> Types.VARCHAR;
       case BOOLEAN -> Types.BOOLEAN;
-      case TIMESTAMP -> Types.TIMESTAMP;
+      case TIMESTAMP, TIMESTAMP_MICROS -> Types.TIMESTAMP;
+      case TIMESTAMP_LTZ -> Types.TIMESTAMP_WITH_TIMEZONE;
       case DATE -> Types.DATE;
       case DECIMAL -> Types.NUMERIC;
     };
@@ -83,7 +87,7 @@ final class ArrowValues {
       }
       case DOUBLE -> appendFloating(out, ((Float8Vector) v).get(row));
       case BOOLEAN -> out.append(((BitVector) v).get(row) == 1 ? 't' : 'f');
-      case TIMESTAMP -> out.append(value(v, type, row));
+      case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> out.append(value(v, type, row));
       case DATE -> out.append(LocalDate.ofEpochDay(((DateDayVector) v).get(row)));
       case DECIMAL -> out.append(((DecimalVector) v).getObject(row).toPlainString());
       case VARCHAR -> {
@@ -101,6 +105,11 @@ final class ArrowValues {
       }
       default -> throw new AssertionError(type);
     }
+  }
+
+  /** The instant {@code micros} microseconds after the epoch (floor division for times before 1970). */
+  static Instant ofEpochMicros(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   private static void appendFloating(StringBuilder out, double d) {

@@ -1,11 +1,19 @@
 package io.laminar.postgres;
 
 import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /** The column types of a laminar schema, as the PostgreSQL connectors map them. */
 enum LaminarType {
-  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP, DATE,
+  INT, BIGINT, FLOAT, DOUBLE, VARCHAR, BOOLEAN,
+  /** TIMESTAMP: epoch milliseconds of a UTC wall-clock time (Arrow Timestamp(ms), no zone). */
+  TIMESTAMP,
+  /** TIMESTAMP(6): epoch microseconds of a UTC wall-clock time (Arrow Timestamp(us), no zone). */
+  TIMESTAMP_MICROS,
+  /** TIMESTAMP_LTZ: an instant, epoch milliseconds (Arrow Timestamp(ms, "UTC")); PostgreSQL's timestamptz. */
+  TIMESTAMP_LTZ,
+  DATE,
   /** DECIMAL(p, s): an Arrow Decimal128; precision and scale are the field's. */
   DECIMAL;
 
@@ -22,8 +30,17 @@ enum LaminarType {
     if (type instanceof ArrowType.Bool) {
       return BOOLEAN;
     }
-    if (type instanceof ArrowType.Timestamp) {
-      return TIMESTAMP;
+    if (type instanceof ArrowType.Timestamp t) {
+      // the unit decides how the long is read: never treat microseconds as milliseconds
+      if (t.getUnit() == TimeUnit.MILLISECOND && t.getTimezone() == null) {
+        return TIMESTAMP;
+      }
+      if (t.getUnit() == TimeUnit.MICROSECOND && t.getTimezone() == null) {
+        return TIMESTAMP_MICROS;
+      }
+      if (t.getUnit() == TimeUnit.MILLISECOND && "UTC".equals(t.getTimezone())) {
+        return TIMESTAMP_LTZ;
+      }
     }
     if (type instanceof ArrowType.Date) {
       return DATE;
@@ -32,6 +49,16 @@ enum LaminarType {
       return DECIMAL;
     }
     throw new IllegalArgumentException("unsupported column type " + type);
+  }
+
+  /** The name as a laminar schema spells it (for messages). */
+  @Override
+  public String toString() {
+    return this == TIMESTAMP_MICROS ? "TIMESTAMP(6)" : name();
+  }
+
+  boolean isTimestamp() {
+    return this == TIMESTAMP || this == TIMESTAMP_MICROS || this == TIMESTAMP_LTZ;
   }
 
   /** The PostgreSQL type {@code auto.create.table} gives a column of Arrow type {@code arrow} (of this type). */
@@ -43,7 +70,8 @@ enum LaminarType {
       case DOUBLE: return "double precision";
       case VARCHAR: return "text";
       case BOOLEAN: return "boolean";
-      case TIMESTAMP: return "timestamp";
+      case TIMESTAMP: case TIMESTAMP_MICROS: return "timestamp";
+      case TIMESTAMP_LTZ: return "timestamptz";
       case DATE: return "date";
       case DECIMAL: {
         ArrowType.Decimal d = (ArrowType.Decimal) arrow;

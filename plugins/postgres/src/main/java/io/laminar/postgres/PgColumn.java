@@ -62,7 +62,8 @@ record PgColumn(String name, String typeName, String displayType, boolean notNul
         return EnumSet.of(LaminarType.VARCHAR);
       case "bool": return EnumSet.of(LaminarType.BOOLEAN);
       case "date": return EnumSet.of(LaminarType.DATE);
-      case "timestamp": case "timestamptz": return EnumSet.of(LaminarType.TIMESTAMP);
+      case "timestamp": return EnumSet.of(LaminarType.TIMESTAMP, LaminarType.TIMESTAMP_MICROS);
+      case "timestamptz": return EnumSet.of(LaminarType.TIMESTAMP, LaminarType.TIMESTAMP_MICROS, LaminarType.TIMESTAMP_LTZ);
       default: return EnumSet.noneOf(LaminarType.class);
     }
   }
@@ -76,11 +77,12 @@ record PgColumn(String name, String typeName, String displayType, boolean notNul
       case "float4": return type == LaminarType.FLOAT;
       case "float8": return type == LaminarType.FLOAT || type == LaminarType.DOUBLE || type == LaminarType.INT;
       case "numeric": return type != LaminarType.VARCHAR && type != LaminarType.BOOLEAN
-          && type != LaminarType.TIMESTAMP && type != LaminarType.DATE;
+          && !type.isTimestamp() && type != LaminarType.DATE;
       case "text": case "varchar": case "bpchar": return type == LaminarType.VARCHAR;
       case "bool": return type == LaminarType.BOOLEAN;
       case "date": return type == LaminarType.DATE;
-      case "timestamp": case "timestamptz": return type == LaminarType.TIMESTAMP;
+      case "timestamp": return type == LaminarType.TIMESTAMP || type == LaminarType.TIMESTAMP_MICROS;
+      case "timestamptz": return type.isTimestamp();
       default: return false;
     }
   }

@@ -298,7 +298,10 @@ final class PostgresCdcSource implements Source {
     // numeric(p,s) as BigDecimal when the schema reads one into DECIMAL; otherwise doubles as before
     // (numeric.mode = "double"), so an unconstrained numeric's NaN stays a double NaN
     p.setProperty("decimal.handling.mode", readsDecimal() ? "precise" : "double");
-    p.setProperty("time.precision.mode", "connect");
+    // timestamp columns as io.debezium.time.(Micro)Timestamp longs, so TIMESTAMP(6) keeps its
+    // microseconds ("connect" truncates them to java.util.Date milliseconds); plain() turns them into
+    // Instants by the field's schema name, so the unit is never guessed
+    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("heartbeat.interval.ms", "1000");
     p.setProperty("notification.enabled.channels", "sink");
@@ -531,7 +534,7 @@ final class PostgresCdcSource implements Source {
         case "$op" -> v = op;
         case "$lsn" -> v = lsn;
         case "$commit_ts" -> v = commitMs;
-        default -> v = index == null || index[i] < 0 ? null : plain(image.get(image.schema().fields().get(index[i])));
+        default -> v = index == null || index[i] < 0 ? null : plain(image, image.schema().fields().get(index[i]));
       }
       writer.set(row, i, v);
     }
@@ -549,9 +552,28 @@ final class PostgresCdcSource implements Source {
 
   /**
    * Debezium's {@code precise} mode hands an unconstrained numeric (read as DOUBLE) out as a
-   * VariableScaleDecimal struct (scale, unscaled bytes); everything else as it is.
+   * VariableScaleDecimal struct (scale, unscaled bytes); {@code adaptive_time_microseconds} hands
+   * timestamps out as epoch millis or micros by the column's precision, named by the field's schema,
+   * and they become Instants here; everything else as it is.
    */
-  private static Object plain(Object v) {
+  static Object plain(Struct image, org.apache.kafka.connect.data.Field field) {
+    Object v = image.get(field);
+    if (v instanceof Long l && field.schema().name() != null) {
+      switch (field.schema().name()) {
+        case "io.debezium.time.Timestamp" -> {
+          return java.time.Instant.ofEpochMilli(l);
+        }
+        case "io.debezium.time.MicroTimestamp" -> {
+          return ArrowValues.ofEpochMicros(l);
+        }
+        case "io.debezium.time.NanoTimestamp" -> {
+          return java.time.Instant.ofEpochSecond(Math.floorDiv(l, 1_000_000_000L), Math.floorMod(l, 1_000_000_000L));
+        }
+        default -> {
+          return v;
+        }
+      }
+    }
     if (v instanceof Struct s && s.schema().field("scale") != null && s.schema().field("value") != null) {
       return new java.math.BigDecimal(new java.math.BigInteger(s.getBytes("value")), s.getInt32("scale"));
     }

@@ -183,7 +183,7 @@ final class PostgresLookup implements LookupSource {
           int row = writer.addRow();
           for (int i = 0; i < names.length; i++) {
             Object v = switch (types[i]) {
-              case TIMESTAMP -> withZone[i] ? rs.getObject(i + 1, OffsetDateTime.class)
+              case TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> withZone[i] ? rs.getObject(i + 1, OffsetDateTime.class)
                   : rs.getObject(i + 1, LocalDateTime.class);
               case DATE -> rs.getObject(i + 1, LocalDate.class);
               case DECIMAL -> rs.getBigDecimal(i + 1);
@@ -216,7 +216,8 @@ final class PostgresLookup implements LookupSource {
       case DOUBLE -> "float8";
       case VARCHAR -> "text";
       case BOOLEAN -> "bool";
-      case TIMESTAMP -> "timestamp";
+      case TIMESTAMP, TIMESTAMP_MICROS -> "timestamp";
+      case TIMESTAMP_LTZ -> "timestamptz";
       case DATE -> "date";
       case DECIMAL -> "numeric";
     };

@@ -27,6 +27,8 @@ final class Fixtures {
   static final ArrowType VARCHAR = ArrowType.Utf8.INSTANCE;
   static final ArrowType BOOLEAN = ArrowType.Bool.INSTANCE;
   static final ArrowType TIMESTAMP = new ArrowType.Timestamp(TimeUnit.MILLISECOND, null);
+  static final ArrowType TIMESTAMP_MICROS = new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
+  static final ArrowType TIMESTAMP_LTZ = new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
   static final ArrowType DATE = new ArrowType.Date(DateUnit.DAY);
 
   private Fixtures() {

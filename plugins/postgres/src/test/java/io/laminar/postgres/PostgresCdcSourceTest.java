@@ -419,6 +419,35 @@ class PostgresCdcSourceTest {
   }
 
   @Test
+  void timestampSixKeepsItsMicrosecondsAndTimestampLtzIsTheInstantInSnapshotAndStreaming() throws Exception {
+    String times = Fixtures.unique("times");
+    db.exec("CREATE TABLE " + times + " (id bigint PRIMARY KEY, ts6 timestamp, tz6 timestamptz, ltz timestamptz,"
+        + " ms timestamp(3), old timestamp)");
+    db.exec("INSERT INTO " + times + " VALUES (1, '2026-01-02 03:04:05.123456', '2026-01-02 03:04:05.123456+02',"
+        + " '2026-01-02 03:04:05.123+02', '2026-01-02 03:04:05.123', '1969-12-31 23:59:59.999999')");
+    Schema schema = Fixtures.schema(col("id", BIGINT), col("ts6", Fixtures.TIMESTAMP_MICROS),
+        col("tz6", Fixtures.TIMESTAMP_MICROS), col("ltz", Fixtures.TIMESTAMP_LTZ), col("ms", TIMESTAMP),
+        col("old", Fixtures.TIMESTAMP_MICROS));
+    LocalDateTime micros = LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000);
+    List<Object> expected = List.of(1L, micros, micros.minusHours(2), micros.minusHours(2).withNano(123_000_000)
+        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli(), micros.withNano(123_000_000),
+        LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
+    try (Source s = source(schema, Map.of("table", "public." + times))) {
+      s.check();
+      s.open(null);
+      List<Fixtures.Row> snapshot = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 1);
+      assertEquals(List.of(expected), snapshot.stream().map(Fixtures.Row::values).collect(Collectors.toList()));
+      db.exec("INSERT INTO " + times + " SELECT 2, ts6, tz6, ltz, ms, old FROM " + times + " WHERE id = 1");
+      List<Fixtures.Row> changes = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 1);
+      List<Object> streamed = new java.util.ArrayList<>(expected);
+      streamed.set(0, 2L);
+      assertEquals(List.of(streamed), changes.stream().map(Fixtures.Row::values).collect(Collectors.toList()));
+    } finally {
+      db.exec("DROP TABLE " + times);
+    }
+  }
+
+  @Test
   void numericColumnsWithPrecisionAndScaleAreReadAsExactDecimals() throws Exception {
     String decimals = Fixtures.unique("decimals");
     db.exec("CREATE TABLE " + decimals + " (id bigint PRIMARY KEY, amount numeric(10,2), big numeric(38,10),"

@@ -187,6 +187,34 @@ class PostgresLookupTest {
   }
 
   @Test
+  void aTimestampSixKeyMatchesToTheMicrosecondAndTimestampLtzReadsTheInstant() throws Exception {
+    String times = Fixtures.unique("times");
+    db.exec("CREATE TABLE " + times + " (at timestamp, name text, tz timestamptz)");
+    db.exec("INSERT INTO " + times + " VALUES ('2026-01-02 03:04:05.123456', 'exact', '2026-01-02 03:04:05.123+02'),"
+        + " ('2026-01-02 03:04:05.123', 'millis only', NULL), ('1969-12-31 23:59:59.999999', 'before 1970', NULL)");
+    Schema schema = Fixtures.schema(col("at", Fixtures.TIMESTAMP_MICROS), col("name", VARCHAR),
+        col("tz", Fixtures.TIMESTAMP_LTZ));
+    try (LookupSource l = lookup(schema, List.of("at"), Map.of("query", "SELECT at, name, tz FROM " + times))) {
+      l.check();
+      l.open();
+      VectorSchemaRoot keys = VectorSchemaRoot.create(Fixtures.schema(col("at", Fixtures.TIMESTAMP_MICROS)), allocator);
+      keys.allocateNew();
+      org.apache.arrow.vector.TimeStampMicroVector k = (org.apache.arrow.vector.TimeStampMicroVector) keys.getVector(0);
+      k.setSafe(0, 1_767_323_045_123_456L);
+      k.setSafe(1, -1L);
+      keys.setRowCount(2);
+      try (keys; VectorSchemaRoot result = l.lookup(keys)) {
+        assertEquals(Map.of("exact", java.util.Arrays.asList(LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000), "exact",
+            LocalDateTime.of(2026, 1, 2, 1, 4, 5, 123_000_000).toInstant(java.time.ZoneOffset.UTC).toEpochMilli()),
+            "before 1970", java.util.Arrays.asList(LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000), "before 1970",
+            null)), byColumn(result, 1));
+      }
+    } finally {
+      db.exec("DROP TABLE " + times);
+    }
+  }
+
+  @Test
   void checkReportsColumnsThatDoNotMatch() throws Exception {
     Schema wrong = Fixtures.schema(col("symbol", VARCHAR), col("venue", VARCHAR), col("nam", VARCHAR));
     try (LookupSource l = lookup(wrong, List.of("symbol"), Map.of())) {
