@@ -82,6 +82,8 @@ final class MysqlCdcSource implements Source {
   private volatile Throwable failure;
   private volatile boolean engineStopped;
   private volatile boolean closing;
+  /** How long close() waits for Debezium to stop: below the host's 10 s bound on a close(). */
+  private static final long CLOSE_WAIT_MILLIS = 7_000;
   private byte[] restored;
   private ChangeEvent<SourceRecord, SourceRecord> lastEvent;
   private byte[] lastEncoded;
@@ -523,19 +525,36 @@ final class MysqlCdcSource implements Source {
   public void close() throws ConnectorException {
     closing = true;
     writer.discard();
+    queue.clear(); // a Debezium handler waiting on a full queue can return
+    // Debezium may take long to stop (e.g. while it is still starting to read the binlog); the host
+    // abandons a close() after 10 s, so wait less and let a slow engine finish on its own daemon thread.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
     try {
       if (engine != null) {
-        engine.close();
+        var stopping = engine;
+        Thread stopper = new Thread(() -> {
+          try {
+            stopping.close();
+          } catch (java.io.IOException | RuntimeException e) {
+            log.warn("stopping the Debezium engine: {}", e.getMessage());
+          }
+        }, "laminar-debezium-close");
+        stopper.setDaemon(true);
+        stopper.start();
+        stopper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        if (stopper.isAlive()) {
+          log.warn("the Debezium engine did not stop within {} s; it finishes stopping in the background",
+              CLOSE_WAIT_MILLIS / 1000);
+        }
       }
-    } catch (java.io.IOException e) {
-      log.warn("stopping the Debezium engine: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       queue.clear();
       if (engineThread != null) {
         engineThread.shutdown();
         try {
-          if (!engineThread.awaitTermination(30, TimeUnit.SECONDS)) {
-            log.warn("the Debezium engine did not stop within 30 s");
+          if (!engineThread.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             engineThread.shutdownNow();
           }
         } catch (InterruptedException e) {
@@ -548,4 +567,5 @@ final class MysqlCdcSource implements Source {
       }
     }
   }
+
 }
