@@ -1,5 +1,6 @@
 package io.laminar.api;
 
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -20,6 +21,15 @@ public interface ConnectorMetrics {
 
   /** Registers a gauge read on every scrape. */
   void gauge(String name, String description, DoubleSupplier value);
+
+  /**
+   * Registers one series of a gauge that has several, told apart by {@code tags} (lower_snake_case
+   * keys, e.g. {@code {"partition": "orders-3"}} for a per-partition {@code "lag_records"}); the host
+   * adds them as labels next to its own. Registering the same name and tags again replaces the
+   * supplier. A host that cannot label series ignores the call (the default).
+   */
+  default void gauge(String name, String description, Map<String, String> tags, DoubleSupplier value) {
+  }
 
   /** A metrics group that records nothing, for tests. */
   static ConnectorMetrics noop() {
