@@ -1,12 +1,96 @@
 #!/usr/bin/env bash
-# Whole-process throughput: generator -> SQL -> blackhole through `bin/laminar run`, events/s.
-# Build first: mvn -q -DskipTests package
+# Whole-process throughput: generator -> SQL -> blackhole through `laminar run` (JVM start included), rows/s.
+# Build first: mvn -q -DskipTests package (uses dist/target/laminar-*/), or set LAMINAR_CLASSPATH to a
+# class path holding io.laminar.cli.Main and its dependencies.
+#
+#   SUITE=classic (default): passthrough, filter_project, tumble_1s_count_avg on ROWS (50 M) rows, 1 worker.
+#   SUITE=compass: the issue-20 workloads — 100 M rows (ROWS), `id` sequence, `price` uniform 0-100,
+#     1000 rows per event-time ms, watermark lag 1 s, WORKERS (2) workers, the generator read in SPLITS (2)
+#     splits, blackhole sink: pass, filter, tumble. SPLITS=1 is the single-reader data path (one source
+#     thread feeding the workers through queues) for a before/after comparison.
+#   ONLY=name runs one workload.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-home="$(ls -d "$root"/dist/target/laminar-*/ | head -1)"
-rows="${ROWS:-50000000}"
+suite="${SUITE:-classic}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+laminar() {
+  if [ -n "${LAMINAR_CLASSPATH:-}" ]; then
+    java --add-opens=java.base/java.nio=ALL-UNNAMED -XX:+UseParallelGC ${LAMINAR_JAVA_OPTS:-} \
+      -cp "$LAMINAR_CLASSPATH" io.laminar.cli.Main "$@"
+  else
+    local home
+    home="$(ls -d "$root"/dist/target/laminar-*/ | head -1)"
+    "$home/bin/laminar" "$@"
+  fi
+}
+
+measure() { # name rows config
+  local t0 t1 ms
+  t0=$(date +%s%3N)
+  laminar run --offline --log-level warn -c "$3" 2>"$work/err" >/dev/null || { cat "$work/err"; exit 1; }
+  t1=$(date +%s%3N)
+  ms=$((t1 - t0))
+  echo "$1: $2 rows in $ms ms (whole process incl. JVM start) = $(( $2 * 1000 / ms )) rows/s" \
+    "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+if [ "$suite" = compass ]; then
+  rows="${ROWS:-100000000}"
+  workers="${WORKERS:-2}"
+  splits="${SPLITS:-2}"
+  symbol="'S' || CAST(MOD(id, 1000) AS VARCHAR)"
+  declare -A sql=(
+    [pass]="SELECT id, price FROM trades"
+    [filter]="SELECT id, $symbol AS symbol, price * 2 AS p2 FROM trades WHERE price > 50"
+    [tumble]="SELECT $symbol AS symbol, window_start, COUNT(*) AS n, AVG(price) AS avg_price FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY $symbol, window_start, window_end"
+  )
+  for name in pass filter tumble; do
+    if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then continue; fi
+    cat > "$work/$name.toml" <<TOML
+[server]
+workers = $workers
+
+[[source]]
+name = "trades"
+connector = "generator"
+[source.properties]
+max_rows = $rows
+splits = $splits
+events_per_second = 1000000
+start_time = "2026-01-01T00:00:00Z"
+"fields.id.kind" = "sequence"
+"fields.price.min" = "0"
+"fields.price.max" = "100"
+[[source.schema]]
+name = "id"
+type = "BIGINT"
+[[source.schema]]
+name = "price"
+type = "DOUBLE"
+[[source.schema]]
+name = "ts"
+type = "TIMESTAMP"
+[source.watermark]
+column = "ts"
+max_out_of_orderness = "1s"
+
+[[pipeline]]
+name = "p"
+sql = "${sql[$name]}"
+
+[[sink]]
+name = "out"
+pipeline = "p"
+connector = "blackhole"
+TOML
+    measure "$name (workers $workers, splits $splits)" "$rows" "$work/$name.toml"
+  done
+  exit 0
+fi
+
+rows="${ROWS:-50000000}"
 declare -A sql=(
   [passthrough]="SELECT * FROM trades"
   [filter_project]="SELECT symbol, price * 2 AS doubled FROM trades WHERE price > 50"
@@ -14,6 +98,7 @@ declare -A sql=(
 )
 symbols=$(seq -s, -f 'S%g' 1 1000)
 for name in passthrough filter_project tumble_1s_count_avg; do
+  if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then continue; fi
   cat > "$work/$name.toml" <<TOML
 [[source]]
 name = "trades"
@@ -50,9 +135,5 @@ name = "out"
 pipeline = "p"
 connector = "blackhole"
 TOML
-  t0=$(date +%s%3N)
-  "$home/bin/laminar" run --offline --log-level warn -c "$work/$name.toml" 2>"$work/err" || { cat "$work/err"; exit 1; }
-  t1=$(date +%s%3N)
-  ms=$((t1 - t0))
-  echo "$name: $rows rows in $ms ms (whole process incl. JVM start) = $(( rows * 1000 / ms )) events/s"
+  measure "$name" "$rows" "$work/$name.toml"
 done

@@ -157,7 +157,8 @@ final class CheckpointCoordinator {
   private static final class Part {
     final Region region;
     final Region.Run run;
-    final Map<SourceRunner, byte[]> offsets = new java.util.IdentityHashMap<>();
+    /** Per source runner (one reader of a source): its splits' offsets. */
+    final Map<SourceRunner, Map<String, byte[]>> offsets = new java.util.IdentityHashMap<>();
     final List<ConnectorInstance<Sink>> prepared = new ArrayList<>();
     CountDownLatch arrived;
     List<PipelineRunner> live = List.of();
@@ -335,7 +336,7 @@ final class CheckpointCoordinator {
       for (SourceRunner s : p.run.sources) {
         String label = "source '" + s.name() + "' snapshotOffsets()";
         activity = label;
-        p.offsets.put(s, calls.call(label, deadlineNanos, () -> s.source().snapshotOffsets()));
+        p.offsets.put(s, calls.call(label, deadlineNanos, s::snapshotOffsets));
       }
       for (ConnectorInstance<Sink> s : p.run.sinks) {
         String label = "sink '" + s.name() + "' prepareCommit(" + id + ")";
@@ -375,8 +376,16 @@ final class CheckpointCoordinator {
       for (Region r : regions) {
         Part p = parts.stream().filter(x -> x.region == r && x.dropped == null).findFirst().orElse(null);
         if (p != null) {
-          for (Map.Entry<SourceRunner, byte[]> e : p.offsets.entrySet()) {
-            writer.put(offsetsFile(e.getKey().name()), e.getValue());
+          // one file per source: the splits of all its readers
+          Map<String, Map<String, byte[]>> bySource = new java.util.LinkedHashMap<>();
+          for (SourceRunner s : p.run.sources) {
+            Map<String, byte[]> o = p.offsets.get(s);
+            if (o != null) {
+              bySource.computeIfAbsent(s.name(), k -> new java.util.LinkedHashMap<>()).putAll(o);
+            }
+          }
+          for (Map.Entry<String, Map<String, byte[]>> e : bySource.entrySet()) {
+            writer.put(offsetsFile(e.getKey()), SplitOffsets.encode(e.getValue()));
           }
           for (PipelineRunner w : p.run.workers) {
             activity = "pipeline '" + w.workerName() + "' state snapshot";
@@ -506,12 +515,12 @@ final class CheckpointCoordinator {
       if (p.dropped != null) {
         continue;
       }
-      for (Map.Entry<SourceRunner, byte[]> e : p.offsets.entrySet()) {
+      for (Map.Entry<SourceRunner, Map<String, byte[]>> e : p.offsets.entrySet()) {
         String label = "source '" + e.getKey().name() + "' checkpointCompleted(" + id + ")";
         activity = label;
         try {
           calls.call(label, deadlineNanos, () -> {
-            e.getKey().source().checkpointCompleted(e.getValue());
+            e.getKey().reader().checkpointCompleted(e.getValue());
             return null;
           });
         } catch (InterruptedException ex) {

@@ -282,7 +282,7 @@ public final class Engine {
     }
     int workers = regions.stream().mapToInt(r -> r.run().workers.size()).sum();
     LOG.info("engine started: {} sources, {} lookups, {} pipelines on {} workers in {} restart regions, {} sinks in {} ms",
-        regions.stream().mapToInt(r -> r.run().sources.size()).sum(), builder.lookups().size(),
+        regions.stream().mapToLong(r -> r.run().sourceInstances.size()).sum(), builder.lookups().size(),
         builder.pipelines().size(), workers, regions.size(),
         builder.sinks().values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
   }
@@ -395,11 +395,42 @@ public final class Engine {
       }
       ConnectorInstance<Source> s = first ? current : recreate(current);
       run.sourceInstances.add(s);
-      byte[] offsets = recovery.offsets(s.name());
-      opening(s, () -> s.instance().open(offsets));
-      run.sources.add(new SourceRunner(s, consumers, this, metrics, routingAllocator));
+      Map<String, byte[]> restored = SplitOffsets.decode(recovery.offsets(s.name()));
+      List<String> listed = listSplits(s);
+      // A source read by one pipeline that reads nothing else, whose batches need no routing between
+      // workers, and that has a split for every worker: each worker reads its own splits on its own
+      // thread and runs the pipeline there (no queue). Otherwise one reader feeds every worker's queue.
+      PipelineGroup only = consumers.size() == 1 ? consumers.get(0) : null;
+      boolean inline = only != null && only.pipeline().sources().size() == 1
+          && (only.stateless() || only.workers().size() == 1) && listed.size() >= only.workers().size();
+      // A keyed pipeline over several splits gets a reader per worker too (each routes its batches by
+      // key into every worker's queue), so reading and routing are not one thread's work.
+      int readerCount = inline ? only.workers().size()
+          : only != null ? Math.max(1, Math.min(listed.size(), only.workers().size())) : 1;
+      List<Map<String, byte[]>> slots = SourceSplits.assign(s.name(), listed, restored, readerCount);
+      SourceSplits splits = new SourceSplits(s.name(), s.instance(), slots, builder.processingClock());
+      for (int i = 0; i < readerCount; i++) {
+        Map<String, byte[]> slot = slots.get(i);
+        io.laminar.api.SplitReader[] reader = new io.laminar.api.SplitReader[1];
+        opening(s, () -> reader[0] = s.instance().createReader(slot));
+        PipelineRunner worker = null;
+        if (inline) {
+          worker = only.workers().get(i);
+          worker.inline();
+        }
+        run.sources.add(new SourceRunner(s, i, reader[0], List.copyOf(slot.keySet()), splits, consumers, worker, this,
+            metrics, routingAllocator));
+      }
     }
     return run;
+  }
+
+  /** The source's splits as it lists them at the start; a failure fails the start as a failed open does. */
+  private static List<String> listSplits(ConnectorInstance<Source> s) throws StartFailure {
+    List<List<String>> listed = new ArrayList<>();
+    opening(s, () -> listed.add(s.instance().splits()));
+    List<String> splits = listed.get(0) == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(listed.get(0)));
+    return splits;
   }
 
   private <T> ConnectorInstance<T> recreate(ConnectorInstance<T> old) throws StartFailure {
@@ -413,10 +444,19 @@ public final class Engine {
 
   private void launch(Region.Run run) {
     for (PipelineRunner p : run.workers) {
-      run.threads.add(startThread("pipeline-" + p.workerName(), p));
+      if (!p.isInline()) {
+        Thread t = startThread("pipeline-" + p.workerName(), p);
+        p.thread(t);
+        run.threads.add(t);
+      }
     }
     for (SourceRunner s : run.sources) {
-      run.threads.add(startThread("source-" + s.name(), s));
+      Thread t = newThread(s.threadName(), s);
+      if (s.inlineWorker() != null) {
+        s.inlineWorker().thread(t);
+      }
+      run.threads.add(t);
+      t.start();
     }
   }
 
@@ -484,18 +524,39 @@ public final class Engine {
       w.drainQueue();
     }
     r.retire(run);
-    for (int i = 0; i < run.workers.size(); i++) {
-      PipelineRunner w = run.workers.get(i);
-      Thread t = i < run.threads.size() ? run.threads.get(i) : null;
+    for (PipelineRunner w : run.workers) {
+      Thread t = w.thread();
       if (t == null || !t.isAlive()) {
         w.closeExecutor();
       }
     }
+    closeReaders(run);
     for (ConnectorInstance<Source> s : run.sourceInstances) {
       builder.close(s, REGION_STOP_WAIT);
     }
     for (ConnectorInstance<Sink> s : run.sinks) {
       builder.close(s, REGION_STOP_WAIT);
+    }
+  }
+
+  /**
+   * Closes a run's split readers (each once, before their sources are closed). A reader whose thread
+   * is still alive is left open: that thread may still use it, and its source's close releases it.
+   */
+  private static void closeReaders(Region.Run run) {
+    for (SourceRunner s : run.sources) {
+      if (!run.readerClosed.add(s)) {
+        continue;
+      }
+      Thread t = run.threads.stream().filter(x -> x.getName().equals(s.threadName())).findFirst().orElse(null);
+      if (t != null && t.isAlive()) {
+        continue;
+      }
+      try {
+        s.reader().close();
+      } catch (Exception e) {
+        LOG.warn("source '{}': closing its split reader failed: {}", s.name(), e.getMessage());
+      }
     }
   }
 
@@ -610,9 +671,14 @@ public final class Engine {
   }
 
   private static Thread startThread(String name, Runnable body) {
+    Thread t = newThread(name, body);
+    t.start();
+    return t;
+  }
+
+  private static Thread newThread(String name, Runnable body) {
     Thread t = new Thread(body, name);
     t.setDaemon(true);
-    t.start();
     return t;
   }
 
@@ -772,7 +838,7 @@ public final class Engine {
     }
     if (stopping) {
       LOG.info("shutdown: stopping {} sources", regions.stream().mapToInt(r -> r.run() == null ? 0
-          : r.run().sources.size()).sum());
+          : r.run().sourceInstances.size()).sum());
       for (Region r : regions) {
         Region.Run run = r.run();
         if (run != null) {
@@ -909,14 +975,14 @@ public final class Engine {
         if (run == null) {
           continue;
         }
-        for (int i = 0; i < run.workers.size(); i++) {
-          PipelineRunner w = run.workers.get(i);
+        for (PipelineRunner w : run.workers) {
           w.drainQueue();
-          Thread t = i < run.threads.size() ? run.threads.get(i) : null;
+          Thread t = w.thread();
           if (t == null || !t.isAlive()) {
             w.closeExecutor();
           }
         }
+        closeReaders(run);
       }
       stuck.addAll(calls.stuck());
       stuck.addAll(releaseResources(deadline));

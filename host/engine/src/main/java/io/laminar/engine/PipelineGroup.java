@@ -35,6 +35,10 @@ final class PipelineGroup {
     return pipeline.name();
   }
 
+  CompiledPipeline pipeline() {
+    return pipeline;
+  }
+
   List<PipelineRunner> workers() {
     return workers;
   }
@@ -48,11 +52,11 @@ final class PipelineGroup {
    * Hands {@code full} to the workers. It owns {@link #references()} references of it and hands
    * or releases every one of them, even when interrupted.
    */
-  void route(String source, SharedBatch full, BufferAllocator allocator) throws InterruptedException {
+  void route(String source, String split, SharedBatch full, BufferAllocator allocator) throws InterruptedException {
     if (stateless) {
       PipelineRunner chosen = workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
       try {
-        chosen.offer(new PipelineRunner.BatchEvent(source, full, full));
+        chosen.offer(new PipelineRunner.BatchEvent(source, split, full, full));
       } catch (InterruptedException | RuntimeException e) {
         full.release();
         throw e;
@@ -72,7 +76,7 @@ final class PipelineGroup {
         } else {
           share = handed == chosen ? full : null;
         }
-        workers.get(handed).offer(new PipelineRunner.BatchEvent(source, full, share));
+        workers.get(handed).offer(new PipelineRunner.BatchEvent(source, split, full, share));
       }
     } finally {
       for (int i = handed; i < workers.size(); i++) {
@@ -84,10 +88,29 @@ final class PipelineGroup {
     }
   }
 
-  /** Tells every worker that {@code source} is idle (see {@code [source.watermark] idle_timeout}). */
-  void idle(String source) throws InterruptedException {
+  /** Whether no worker holds keyed state: a batch goes whole to one worker. */
+  boolean stateless() {
+    return stateless;
+  }
+
+  /** Tells every worker that a split of {@code source} is idle (see {@code [source.watermark] idle_timeout}). */
+  void idle(String source, String split) throws InterruptedException {
     for (PipelineRunner w : workers) {
-      w.offer(new PipelineRunner.IdleEvent(source));
+      w.offer(new PipelineRunner.IdleEvent(source, split));
+    }
+  }
+
+  /** Tells every worker which splits of {@code source} hold its watermark (before their rows). */
+  void splits(String source, List<String> splits) throws InterruptedException {
+    for (PipelineRunner w : workers) {
+      w.offer(new PipelineRunner.SplitsEvent(source, splits));
+    }
+  }
+
+  /** Tells every worker that a split of {@code source} handed out its last row. */
+  void splitEnd(String source, String split) throws InterruptedException {
+    for (PipelineRunner w : workers) {
+      w.offer(new PipelineRunner.SplitEndEvent(source, split));
     }
   }
 

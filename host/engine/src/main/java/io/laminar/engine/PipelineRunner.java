@@ -23,19 +23,32 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Owns one pipeline's executor and sinks on a thread of its own. Sources hand it events through a
- * bounded queue, which is the engine's backpressure: a slow pipeline makes its sources wait.
+ * Owns one pipeline worker's executor and sinks. Queued (the usual case): on a thread of its own,
+ * sources hand it events through a bounded queue, which is the engine's backpressure — a slow
+ * pipeline makes its sources wait. Inline ({@link #inline}): the worker has no thread or queue; the
+ * one {@link SourceRunner} that reads its splits calls {@link #offer} and the event is processed on
+ * that thread at once, so a batch crosses no queue. Other threads offer an inline worker events only
+ * while its source thread is parked for a checkpoint or has ended.
  */
 final class PipelineRunner implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
   private static final int QUEUE_CAPACITY = 16;
 
   /** What a source sends: a batch, the end of its input, or (from the engine) stop. */
-  sealed interface Event permits BatchEvent, EndEvent, IdleEvent, BarrierEvent, StopEvent {
+  sealed interface Event permits BatchEvent, EndEvent, IdleEvent, SplitsEvent, SplitEndEvent, BarrierEvent,
+      StopEvent {
   }
 
-  /** The source produced nothing for its {@code idle_timeout}: it stops holding back the watermark. */
-  record IdleEvent(String source) implements Event {
+  /** A split produced nothing for its {@code idle_timeout}: it stops holding back the watermark. */
+  record IdleEvent(String source, String split) implements Event {
+  }
+
+  /** Splits of a source this worker will see rows of: each holds the watermark from now on. */
+  record SplitsEvent(String source, List<String> splits) implements Event {
+  }
+
+  /** A split handed out its last row: it no longer holds the watermark back. */
+  record SplitEndEvent(String source, String split) implements Event {
   }
 
   /**
@@ -51,7 +64,7 @@ final class PipelineRunner implements Runnable {
    * ({@code share == full}), its hash partition of it, or nothing ({@code null}); in every case the
    * worker observes the whole batch's event times so that all workers' watermarks move together.
    */
-  record BatchEvent(String source, SharedBatch full, SharedBatch share) implements Event {
+  record BatchEvent(String source, String split, SharedBatch full, SharedBatch share) implements Event {
   }
 
   record EndEvent(String source) implements Event {
@@ -70,6 +83,12 @@ final class PipelineRunner implements Runnable {
   private volatile boolean finished;
   private volatile boolean failed;
   private volatile boolean completedInput;
+  /** Driven by its source's thread instead of a queue of its own. */
+  private boolean inline;
+  /** The thread that runs this worker (its own, or its source's when inline). */
+  private volatile Thread thread;
+  /** Held while an inline worker handles an event (a hand-over between threads, never contended in a run). */
+  private final java.util.concurrent.locks.ReentrantLock inlineLock = new java.util.concurrent.locks.ReentrantLock();
   private LateRowWarnings lateRows;
   private final RowErrorRecorder rowErrors;
 
@@ -144,71 +163,179 @@ final class PipelineRunner implements Runnable {
     return completedInput;
   }
 
-  /** Blocks while the queue is full. */
-  void offer(Event event) throws InterruptedException {
-    queue.put(event);
+  /** Makes this worker inline: driven by the one source thread that reads its splits (before launch). */
+  void inline() {
+    this.inline = true;
   }
 
-  /** Waits at most {@code nanos} for queue space; false if there was none. */
+  boolean isInline() {
+    return inline;
+  }
+
+  /** The thread that runs this worker, once launched. */
+  Thread thread() {
+    return thread;
+  }
+
+  void thread(Thread t) {
+    this.thread = t;
+  }
+
+  /**
+   * Blocks while the queue is full; an inline worker processes the event at once, and throws
+   * {@link Stopped} to its source thread once it has failed.
+   */
+  void offer(Event event) throws InterruptedException {
+    if (inline) {
+      try {
+        inlineLock.lockInterruptibly();
+      } catch (InterruptedException e) {
+        release(event);
+        throw e;
+      }
+      boolean accepted;
+      try {
+        accepted = handleInline(event);
+      } finally {
+        inlineLock.unlock();
+      }
+      if (!accepted) {
+        throw new Stopped();
+      }
+    } else {
+      queue.put(event);
+    }
+  }
+
+  /**
+   * Waits at most {@code nanos} for queue space; false if there was none. An inline worker waits
+   * as long for its source thread to leave it, and says false once it has failed.
+   */
   boolean offer(Event event, long nanos) throws InterruptedException {
+    if (inline) {
+      // the source thread may be stuck in this worker (a sink that hangs): wait for it only so long
+      if (!inlineLock.tryLock(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        release(event);
+        return false;
+      }
+      try {
+        return handleInline(event);
+      } finally {
+        inlineLock.unlock();
+      }
+    }
     return queue.offer(event, Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * An inline worker's event, on the caller's thread; false if the worker has failed (now or
+   * before: a failure is this worker's and is reported as the pipeline's, not the source's).
+   */
+  private boolean handleInline(Event event) throws InterruptedException {
+    if (finished || failed) {
+      release(event);
+      return !failed;
+    }
+    try {
+      if (handle(event)) {
+        complete();
+      }
+      return true;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Throwable t) {
+      failed = true;
+      engine.pipelineDone(this, t);
+      return false;
+    }
   }
 
   @Override
   public void run() {
     MDC.put("pipeline", workerName);
     try {
-      while (true) {
-        Event event = queue.take();
-        if (event instanceof BatchEvent b) {
-          try {
-            if (b.share() == b.full()) {
-              executor.onBatch(b.source(), b.full().root(), b.full().rowKinds());
-            } else {
-              if (b.share() != null) {
-                executor.onBatch(b.source(), b.share().root(), b.share().rowKinds());
-              }
-              executor.observeEventTimes(b.source(), b.full().root());
-            }
-          } finally {
-            b.full().release();
-            if (b.share() != null && b.share() != b.full()) {
-              b.share().release();
-            }
-          }
-        } else if (event instanceof IdleEvent idle) {
-          executor.onIdle(idle.source());
-        } else if (event instanceof BarrierEvent barrier) {
-          if (rowErrors != null) {
-            rowErrors.sync(); // the dead letters of rows before the barrier are durable with the checkpoint
-          }
-          barrier.arrived().countDown();
-          barrier.release().await();
-        } else if (event instanceof EndEvent e) {
-          executor.onEndOfInput(e.source());
-          if (executor.isFinished()) {
-            if (lateRows != null) {
-              lateRows.flush();
-            }
-            LOG.info("pipeline '{}' processed all its input ({} rows in, {} rows out, {} late rows dropped)",
-                workerName, executor.metrics().rowsIn(), executor.metrics().rowsOut(),
-                executor.metrics().lateRowsDropped());
-            completedInput = true;
-            break;
-          }
-        } else {
-          break;
-        }
+      while (!handle(queue.take())) {
+        // every event is handled in handle()
       }
-      if (rowErrors != null) {
-        rowErrors.sync();
-      }
-      finished = true;
-      engine.pipelineDone(this, null);
+      complete();
     } catch (Throwable t) {
       failed = true;
       drainQueue();
       engine.pipelineDone(this, t);
+    }
+  }
+
+  private void complete() {
+    if (rowErrors != null) {
+      rowErrors.sync();
+    }
+    finished = true;
+    engine.pipelineDone(this, null);
+  }
+
+  /** Processes one event; true when the worker is done (its input ended, or stop). */
+  private boolean handle(Event event) throws InterruptedException {
+    if (event instanceof BatchEvent b) {
+      try {
+        if (b.share() == b.full()) {
+          executor.onBatch(b.source(), b.split(), b.full().root(), b.full().rowKinds());
+        } else {
+          if (b.share() != null) {
+            executor.onBatch(b.source(), b.split(), b.share().root(), b.share().rowKinds());
+          }
+          executor.observeEventTimes(b.source(), b.split(), b.full().root());
+        }
+      } finally {
+        release(b);
+      }
+    } else if (event instanceof IdleEvent idle) {
+      executor.onIdle(idle.source(), idle.split());
+    } else if (event instanceof SplitsEvent splits) {
+      executor.addSplits(splits.source(), splits.splits());
+    } else if (event instanceof SplitEndEvent end) {
+      executor.onSplitEnd(end.source(), end.split());
+    } else if (event instanceof BarrierEvent barrier) {
+      if (rowErrors != null) {
+        rowErrors.sync(); // the dead letters of rows before the barrier are durable with the checkpoint
+      }
+      barrier.arrived().countDown();
+      if (!inline) {
+        // an inline worker's source thread is parked until the checkpoint lets it go
+        barrier.release().await();
+      }
+    } else if (event instanceof EndEvent e) {
+      executor.onEndOfInput(e.source());
+      if (executor.isFinished()) {
+        if (lateRows != null) {
+          lateRows.flush();
+        }
+        LOG.info("pipeline '{}' processed all its input ({} rows in, {} rows out, {} late rows dropped)",
+            workerName, executor.metrics().rowsIn(), executor.metrics().rowsOut(),
+            executor.metrics().lateRowsDropped());
+        completedInput = true;
+        return true;
+      }
+    } else {
+      return true;
+    }
+    return false;
+  }
+
+  private static void release(Event e) {
+    if (e instanceof BatchEvent b) {
+      b.full().release();
+      if (b.share() != null && b.share() != b.full()) {
+        b.share().release();
+      }
+    }
+  }
+
+  /** Thrown to an inline worker's source thread when the worker has failed (it reported that itself). */
+  static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("the pipeline worker failed", null, false, false);
     }
   }
 
@@ -232,12 +359,7 @@ final class PipelineRunner implements Runnable {
   void drainQueue() {
     Event e;
     while ((e = queue.poll()) != null) {
-      if (e instanceof BatchEvent b) {
-        b.full().release();
-        if (b.share() != null && b.share() != b.full()) {
-          b.share().release();
-        }
-      }
+      release(e);
     }
   }
 

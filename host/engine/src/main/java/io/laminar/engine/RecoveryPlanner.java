@@ -173,6 +173,12 @@ final class RecoveryPlanner {
     if (!checkpoint.contains(file)) {
       String prefix = CheckpointCoordinator.statePrefix(runner.name());
       if (checkpoint.fileNames().stream().anyMatch(f -> f.startsWith(prefix))) {
+        if (!holdsState(runner.pipeline().root())) {
+          // nothing but watermarks and counters: the position is in the sources' split offsets
+          LOG.info("pipeline '{}' was checkpointed with a different number of workers; it holds no state, so "
+              + "its workers start afresh and its sources' splits resume their offsets", runner.workerName());
+          return true;
+        }
         throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, "pipeline '" + runner.name()
             + "' was checkpointed with a different number of workers, and keyed state cannot be redistributed. "
             + "Set its parallelism back, or start with --reset-state to discard the saved state.", Optional.empty()),
@@ -200,9 +206,13 @@ final class RecoveryPlanner {
     }
   }
 
-  /** Whether a plan keeps state across batches (windows, sessions), which a changed plan cannot reuse. */
+  /**
+   * Whether a plan keeps state across batches (windows, sessions, updating aggregates), which a changed
+   * plan (or another worker count) cannot reuse.
+   */
   static boolean holdsState(PlanNode node) {
-    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate) {
+    if (node instanceof PlanNode.WindowAggregate || node instanceof PlanNode.SessionAggregate
+        || node instanceof PlanNode.GroupAggregate) {
       return true;
     }
     return node.inputs().stream().anyMatch(RecoveryPlanner::holdsState);

@@ -36,6 +36,8 @@ final class Region {
     final List<ConnectorInstance<Source>> sourceInstances = new CopyOnWriteArrayList<>();
     final List<ConnectorInstance<Sink>> sinks = new CopyOnWriteArrayList<>();
     final List<SourceRunner> sources = new CopyOnWriteArrayList<>();
+    /** Runners whose reader was closed (or is being), so none is closed twice. */
+    final java.util.Set<SourceRunner> readerClosed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final List<PipelineRunner> workers = new CopyOnWriteArrayList<>();
     final List<PipelineGroup> groups = new CopyOnWriteArrayList<>();
     final List<Thread> threads = new CopyOnWriteArrayList<>();

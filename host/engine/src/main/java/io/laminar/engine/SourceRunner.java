@@ -1,9 +1,15 @@
 package io.laminar.engine;
 
 import io.laminar.api.Batch;
+import io.laminar.api.SplitBatch;
+import io.laminar.api.SplitReader;
 import io.laminar.api.Source;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -11,19 +17,39 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Polls one source on a thread of its own and hands each batch to every pipeline that reads it.
- * Stops when the source is exhausted (telling its pipelines the input ended) or when asked to.
+ * Polls one reader of a source — a set of its splits — on a thread of its own. Either it hands each
+ * batch to every pipeline that reads the source (through their workers' queues, a ref-counted
+ * {@link SharedBatch}), or, when it is the only reader of an inline worker, it runs that worker on
+ * its own thread: the batch goes through the pipeline and into its sinks before the next poll.
+ * Tracks each split's idleness and exhaustion and tells the workers, which keep a watermark per
+ * split. Ends when its splits are exhausted and the source lists no more (telling its pipelines the
+ * input ended) or when asked to.
  */
 final class SourceRunner implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SourceRunner.class);
   static final int BATCH_ROWS = 8192;
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
+  /** One split this runner reads. */
+  private static final class SplitState {
+    long lastDataMillis;
+    boolean idle;
+    boolean ended;
+  }
+
   private final ConnectorInstance<Source> source;
+  private final String label;
+  private final SplitReader reader;
+  private final SourceSplits splits;
   private final List<PipelineGroup> consumers;
+  /** Non-null: the one worker this runner drives inline (its consumers are then not used). */
+  private final PipelineRunner inlineWorker;
   private final org.apache.arrow.memory.BufferAllocator routingAllocator;
   private final Engine engine;
   private final LongAdder rowsRead;
+  private final Map<String, SplitState> assigned = new LinkedHashMap<>();
+  private final ConcurrentLinkedQueue<String> discovered = new ConcurrentLinkedQueue<>();
+  private volatile boolean splitsExhausted;
   private volatile boolean stopRequested;
   private volatile boolean abandoned;
   private volatile String state = "RUNNING";
@@ -34,13 +60,16 @@ final class SourceRunner implements Runnable {
   /** {@code [source.watermark] idle_timeout} in ms; 0 = never idle. */
   private final long idleTimeoutMillis;
   private final java.util.function.LongSupplier clock;
-  private long lastDataMillis;
-  private boolean idle;
 
-  SourceRunner(ConnectorInstance<Source> source, List<PipelineGroup> consumers, Engine engine, EngineMetrics metrics,
-      org.apache.arrow.memory.BufferAllocator routingAllocator) {
+  SourceRunner(ConnectorInstance<Source> source, int index, SplitReader reader, List<String> initialSplits,
+      SourceSplits splits, List<PipelineGroup> consumers, PipelineRunner inlineWorker, Engine engine,
+      EngineMetrics metrics, org.apache.arrow.memory.BufferAllocator routingAllocator) {
     this.source = source;
+    this.label = index == 0 ? source.name() : source.name() + "#" + index;
+    this.reader = reader;
+    this.splits = splits;
     this.consumers = consumers;
+    this.inlineWorker = inlineWorker;
     this.routingAllocator = routingAllocator;
     this.engine = engine;
     this.clock = engine.builder().processingClock();
@@ -49,10 +78,27 @@ final class SourceRunner implements Runnable {
         .flatMap(c -> c.watermark()).flatMap(w -> w.idleTimeout()).map(Duration::toMillis).orElse(0L);
     this.rowsRead = metrics.counter("laminar_source_rows_read_total", java.util.Map.of("source", source.name()),
         "Rows read from the source");
+    long now = clock.getAsLong();
+    for (String split : initialSplits) {
+      SplitState st = new SplitState();
+      st.lastDataMillis = now;
+      assigned.put(split, st);
+    }
+    splits.add(this);
   }
 
   String name() {
     return source.name();
+  }
+
+  /** The thread's name: {@code source-<name>}, with {@code #i} for the second reader on. */
+  String threadName() {
+    return "source-" + label;
+  }
+
+  /** The worker this runner drives on its own thread, or null. */
+  PipelineRunner inlineWorker() {
+    return inlineWorker;
   }
 
   /** RUNNING, FINISHED (exhausted), STOPPED or FAILED; {@code engineState} while running. */
@@ -76,15 +122,30 @@ final class SourceRunner implements Runnable {
     }
   }
 
-  /** The connector, for offsets; only touch it while this runner is paused or has ended. */
+  /** The connector, for acknowledgements at the source level; only touch it while paused or ended. */
   Source source() {
     return source.instance();
   }
 
+  /** The reader (this runner's splits); only touch it while this runner is paused or has ended. */
+  SplitReader reader() {
+    return reader;
+  }
+
+  /** Whether every split given to this runner handed out its last row (and none is waiting to be added). */
+  boolean splitsExhausted() {
+    return splitsExhausted;
+  }
+
+  /** A split found by discovery: added to the reader on this runner's thread, between two polls. */
+  void addSplit(String split) {
+    discovered.add(split);
+  }
+
   /**
    * Asks the runner to park between two polls, so that everything it read so far is in its
-   * pipelines' queues and its offsets describe exactly that. Returns false if it did not park by
-   * the deadline; true once parked or ended.
+   * pipelines' queues (or, inline, processed) and its offsets describe exactly that. Returns false
+   * if it did not park by the deadline; true once parked or ended.
    */
   boolean pause(long deadlineNanos) throws InterruptedException {
     synchronized (gate) {
@@ -127,44 +188,58 @@ final class SourceRunner implements Runnable {
 
   @Override
   public void run() {
-    MDC.put("source", source.name());
-    Source s = source.instance();
-    lastDataMillis = clock.getAsLong();
+    MDC.put("source", label);
+    if (inlineWorker != null) {
+      MDC.put("pipeline", inlineWorker.workerName());
+    }
     try {
+      announce(List.copyOf(assigned.keySet()));
       while (!stopRequested) {
         parkIfRequested();
         if (stopRequested) {
           break;
         }
-        Batch batch = s.poll(BATCH_ROWS, POLL_TIMEOUT);
-        if (batch != null && abandoned) {
-          batch.close(); // its run was stopped after a failure: the restart reads from the checkpoint
+        splits.discoverIfDue(this);
+        addDiscovered();
+        SplitBatch polled = reader.poll(BATCH_ROWS, POLL_TIMEOUT);
+        if (polled != null && abandoned) {
+          polled.batch().close(); // its run was stopped after a failure: the restart reads from the checkpoint
           break;
         }
-        if (batch != null) {
+        long now = clock.getAsLong();
+        if (polled != null) {
+          Batch batch = polled.batch();
           rowsRead.add(batch.rowCount());
-          boolean rows = batch.rowCount() > 0;
-          if (rows) {
-            active();
+          SplitState st = assigned.get(polled.split());
+          if (st == null) {
+            batch.close();
+            throw new IllegalStateException("source '" + source.name() + "' returned rows of split '"
+                + polled.split() + "', which its reader was not given");
           }
-          publish(batch);
-          if (!rows) {
-            checkIdle();
+          if (batch.rowCount() > 0) {
+            active(polled.split(), st, now);
           }
-        } else if (s.isExhausted()) {
-          LOG.info("source '{}' is exhausted after {} rows", source.name(), rowsRead.sum());
-          for (PipelineGroup p : consumers) {
-            p.end(source.name());
+          publish(polled.split(), batch);
+          checkExhausted(polled.split(), st);
+        } else {
+          for (Map.Entry<String, SplitState> e : assigned.entrySet()) {
+            checkExhausted(e.getKey(), e.getValue());
           }
+        }
+        checkIdle(now);
+        if (splitsExhausted && discovered.isEmpty() && source.instance().isExhausted()) {
+          LOG.info("source '{}' is exhausted after {} rows", label, rowsRead.sum());
+          end();
           state = "FINISHED";
           break;
-        } else {
-          checkIdle();
         }
       }
       if (!state.equals("FINISHED")) {
         state = "STOPPED";
       }
+      engine.sourceDone(this, null);
+    } catch (PipelineRunner.Stopped e) {
+      state = "STOPPED"; // the inline worker failed and reported it; the region restarts or fails
       engine.sourceDone(this, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -181,32 +256,115 @@ final class SourceRunner implements Runnable {
     }
   }
 
-  /**
-   * After {@code idle_timeout} without a row, tells the pipelines the source is idle: it stops
-   * holding back the watermark of a UNION it feeds until its next batch (which holds it again).
-   */
-  private void checkIdle() throws InterruptedException {
-    if (idleTimeoutMillis <= 0 || idle || clock.getAsLong() - lastDataMillis < idleTimeoutMillis) {
+  private void addDiscovered() throws Exception {
+    if (discovered.isEmpty()) {
       return;
     }
-    idle = true;
-    LOG.info("source '{}' produced nothing for {} ms (idle_timeout): it no longer holds back the watermark",
-        source.name(), idleTimeoutMillis);
-    for (PipelineGroup p : consumers) {
-      p.idle(source.name());
+    Map<String, byte[]> added = new LinkedHashMap<>();
+    String split;
+    while ((split = discovered.poll()) != null) {
+      added.put(split, null);
+    }
+    long now = clock.getAsLong();
+    for (String s : added.keySet()) {
+      SplitState st = new SplitState();
+      st.lastDataMillis = now;
+      assigned.put(s, st);
+    }
+    splitsExhausted = false;
+    announce(List.copyOf(added.keySet()));
+    reader.addSplits(added);
+  }
+
+  /** Tells the workers which splits will send rows, so each holds the watermark from the start. */
+  private void announce(List<String> ids) throws InterruptedException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    if (inlineWorker != null) {
+      inlineWorker.offer(new PipelineRunner.SplitsEvent(source.name(), ids));
+    } else {
+      for (PipelineGroup p : consumers) {
+        p.splits(source.name(), ids);
+      }
     }
   }
 
-  private void active() {
-    lastDataMillis = clock.getAsLong();
-    if (idle) {
-      idle = false;
-      LOG.info("source '{}' produces again: it holds the watermark again", source.name());
+  private void checkExhausted(String split, SplitState st) throws InterruptedException {
+    if (st.ended || !reader.isExhausted(split)) {
+      return;
+    }
+    st.ended = true;
+    LOG.debug("source '{}': split '{}' is exhausted", label, split);
+    if (inlineWorker != null) {
+      inlineWorker.offer(new PipelineRunner.SplitEndEvent(source.name(), split));
+    } else {
+      for (PipelineGroup p : consumers) {
+        p.splitEnd(source.name(), split);
+      }
+    }
+    splitsExhausted = assigned.values().stream().allMatch(s -> s.ended);
+  }
+
+  private void end() throws InterruptedException {
+    if (inlineWorker != null) {
+      inlineWorker.offer(new PipelineRunner.EndEvent(source.name()));
+    } else if (splits.lastToEnd()) {
+      for (PipelineGroup p : consumers) {
+        p.end(source.name());
+      }
     }
   }
 
-  private void publish(Batch batch) throws InterruptedException {
-    if (consumers.isEmpty() || batch.rowCount() == 0) {
+  /**
+   * A split that produced nothing for {@code idle_timeout} is idle: it stops holding back the
+   * watermark until its next rows (which hold it again).
+   */
+  private void checkIdle(long now) throws InterruptedException {
+    if (idleTimeoutMillis <= 0) {
+      return;
+    }
+    for (Map.Entry<String, SplitState> e : assigned.entrySet()) {
+      SplitState st = e.getValue();
+      if (st.idle || st.ended || now - st.lastDataMillis < idleTimeoutMillis) {
+        continue;
+      }
+      st.idle = true;
+      LOG.info("source '{}'{} produced nothing for {} ms (idle_timeout): it no longer holds back the watermark",
+          source.name(), splitLabel(e.getKey()), idleTimeoutMillis);
+      if (inlineWorker != null) {
+        inlineWorker.offer(new PipelineRunner.IdleEvent(source.name(), e.getKey()));
+      } else {
+        for (PipelineGroup p : consumers) {
+          p.idle(source.name(), e.getKey());
+        }
+      }
+    }
+  }
+
+  private static String splitLabel(String split) {
+    return Source.DEFAULT_SPLIT.equals(split) ? "" : " split '" + split + "'";
+  }
+
+  private void active(String split, SplitState st, long now) {
+    st.lastDataMillis = now;
+    if (st.idle) {
+      st.idle = false;
+      LOG.info("source '{}'{} produces again: it holds the watermark again", source.name(), splitLabel(split));
+    }
+  }
+
+  private void publish(String split, Batch batch) throws InterruptedException {
+    if (batch.rowCount() == 0) {
+      batch.close();
+      return;
+    }
+    if (inlineWorker != null) {
+      SharedBatch shared = new SharedBatch(batch, 1);
+      inlineWorker.offer(new PipelineRunner.BatchEvent(source.name(), split, shared, shared));
+      return;
+    }
+    if (consumers.isEmpty()) {
       batch.close();
       return;
     }
@@ -215,7 +373,7 @@ final class SourceRunner implements Runnable {
     int routed = 0;
     try {
       for (; routed < consumers.size(); routed++) {
-        consumers.get(routed).route(source.name(), shared, routingAllocator);
+        consumers.get(routed).route(source.name(), split, shared, routingAllocator);
       }
     } finally {
       // a group that was not reached still holds its references (a group that was reached
@@ -226,5 +384,15 @@ final class SourceRunner implements Runnable {
         }
       }
     }
+  }
+
+  /** Every split's offsets, from the reader (call while paused or ended). */
+  Map<String, byte[]> snapshotOffsets() {
+    return reader.snapshotOffsets();
+  }
+
+  /** Splits this runner reads, in the order it got them. */
+  List<String> splitIds() {
+    return new ArrayList<>(assigned.keySet());
   }
 }

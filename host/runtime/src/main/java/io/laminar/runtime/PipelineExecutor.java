@@ -63,20 +63,77 @@ public final class PipelineExecutor implements AutoCloseable {
   private boolean closed;
   private LateRowListener lateRows;
 
-  /** One source: its watermark and the scan leaves reading it (a source may be read twice, e.g. in a UNION ALL). */
+  /** The split of a batch that names none: a source's single default split. */
+  public static final String DEFAULT_SPLIT = io.laminar.api.Source.DEFAULT_SPLIT;
+
+  /**
+   * One source: its watermark — the minimum over its active splits' watermarks, never moving
+   * backwards — and the scan leaves reading it (a source may be read twice, e.g. in a UNION ALL).
+   */
   private static final class SourceInput {
     final List<ScanOperator> scans = new ArrayList<>();
     final int eventTimeColumn;
-    final WatermarkTracker tracker;
+    final Duration delay;
     final boolean changelog;
+    /** Per split, in the order they became known; ended and idle ones do not hold the watermark. */
+    final Map<String, SplitInput> splits = new LinkedHashMap<>();
+    long watermark = WatermarkCoalescer.NONE;
+    long maxEventTime = Long.MIN_VALUE;
     boolean ended;
-    /** Produced nothing for its idle timeout: left out of the watermarks of the operators it feeds. */
+    /** Every split produced nothing for its idle timeout: left out of the watermarks of the operators it feeds. */
     boolean idle;
 
     SourceInput(int eventTimeColumn, Duration delay, boolean changelog) {
       this.eventTimeColumn = eventTimeColumn;
-      this.tracker = new WatermarkTracker(delay);
+      this.delay = delay;
       this.changelog = changelog;
+    }
+
+    SplitInput split(String id) {
+      SplitInput s = splits.get(id);
+      if (s == null) {
+        s = new SplitInput(new WatermarkTracker(delay));
+        splits.put(id, s);
+      }
+      return s;
+    }
+
+    /** The minimum watermark of the splits that are neither idle nor ended; NONE if there is none. */
+    long activeMinimum() {
+      long min = Long.MAX_VALUE;
+      boolean any = false;
+      for (SplitInput s : splits.values()) {
+        if (!s.idle && !s.ended) {
+          min = Math.min(min, s.tracker.watermark());
+          any = true;
+        }
+      }
+      return any ? min : WatermarkCoalescer.NONE;
+    }
+
+    /** Whether no split is active while some has not ended: the source as a whole is idle. */
+    boolean allQuiet() {
+      boolean open = false;
+      for (SplitInput s : splits.values()) {
+        if (!s.ended) {
+          if (!s.idle) {
+            return false;
+          }
+          open = true;
+        }
+      }
+      return open;
+    }
+  }
+
+  /** One split of a source: its own watermark, and whether it is idle or exhausted. */
+  private static final class SplitInput {
+    final WatermarkTracker tracker;
+    boolean idle;
+    boolean ended;
+
+    SplitInput(WatermarkTracker tracker) {
+      this.tracker = tracker;
     }
   }
 
@@ -170,6 +227,15 @@ public final class PipelineExecutor implements AutoCloseable {
    * changelog may send row kinds. The caller keeps ownership of both.
    */
   public void onBatch(String source, VectorSchemaRoot batch, TinyIntVector rowKinds) {
+    onBatch(source, DEFAULT_SPLIT, batch, rowKinds);
+  }
+
+  /**
+   * As {@link #onBatch(String, VectorSchemaRoot, TinyIntVector)}, for rows of one split of the
+   * source: they advance that split's watermark; the source's is the minimum over its splits that
+   * are neither idle nor exhausted.
+   */
+  public void onBatch(String source, String split, VectorSchemaRoot batch, TinyIntVector rowKinds) {
     SourceInput in = sources.get(source);
     if (in == null || batch.getRowCount() == 0) {
       return;
@@ -188,14 +254,15 @@ public final class PipelineExecutor implements AutoCloseable {
             + " row kinds for " + batch.getRowCount() + " rows");
       }
     }
-    wake(in);
+    SplitInput part = in.split(split);
+    wake(in, part);
     metrics.addRowsIn(batch.getRowCount());
     metrics.startBatch();
     for (ScanOperator scan : in.scans) {
       scan.onBatch(0, batch, rowKinds);
     }
     metrics.endBatch(source, lateRows);
-    observe(in, batch);
+    observe(in, part, batch);
   }
 
   /**
@@ -205,6 +272,11 @@ public final class PipelineExecutor implements AutoCloseable {
    * decisions) of a single executor fed every row.
    */
   public void observeEventTimes(String source, VectorSchemaRoot batch) {
+    observeEventTimes(source, DEFAULT_SPLIT, batch);
+  }
+
+  /** As {@link #observeEventTimes(String, VectorSchemaRoot)}, for rows of one split of the source. */
+  public void observeEventTimes(String source, String split, VectorSchemaRoot batch) {
     SourceInput in = sources.get(source);
     if (in == null || batch.getRowCount() == 0) {
       return;
@@ -213,8 +285,43 @@ public final class PipelineExecutor implements AutoCloseable {
       throw new IllegalStateException("source '" + source + "' has already ended");
     }
     started = true;
-    wake(in);
-    observe(in, batch);
+    SplitInput part = in.split(split);
+    wake(in, part);
+    observe(in, part, batch);
+  }
+
+  /**
+   * Declares splits of {@code source} this executor reads before their first rows, so each holds
+   * the source's watermark back from the start (a split never heard of could not). Splits already
+   * known are left as they are; unknown sources are ignored.
+   */
+  public void addSplits(String source, java.util.Collection<String> splits) {
+    SourceInput in = sources.get(source);
+    if (in == null || in.ended) {
+      return;
+    }
+    for (String split : splits) {
+      in.split(split);
+    }
+  }
+
+  /**
+   * Declares that a split of {@code source} handed out its last row: it no longer holds back the
+   * source's watermark. The source itself ends with {@link #onEndOfInput}.
+   */
+  public void onSplitEnd(String source, String split) {
+    SourceInput in = sources.get(source);
+    if (in == null || in.ended) {
+      return;
+    }
+    SplitInput part = in.split(split);
+    if (part.ended) {
+      return;
+    }
+    started = true;
+    part.ended = true;
+    part.idle = false;
+    recombine(in);
   }
 
   /**
@@ -224,13 +331,39 @@ public final class PipelineExecutor implements AutoCloseable {
    * or ended sources are ignored.
    */
   public void onIdle(String source) {
+    onIdle(source, DEFAULT_SPLIT);
+  }
+
+  /**
+   * Declares that one split of {@code source} has produced nothing for its idle timeout: until its
+   * next rows it no longer holds back the source's watermark (the other splits' minimum rules).
+   * Once every split that has not ended is idle, the source is idle as in {@link #onIdle(String)}.
+   */
+  public void onIdle(String source, String split) {
     SourceInput in = sources.get(source);
-    if (in == null || in.ended || in.idle) {
+    if (in == null || in.ended) {
       return;
     }
-    in.idle = true;
-    for (ScanOperator scan : in.scans) {
-      scan.onIdle(0, true);
+    SplitInput part = in.split(split);
+    if (part.idle || part.ended) {
+      return;
+    }
+    part.idle = true;
+    recombine(in);
+  }
+
+  /** After a split went idle or ended: the watermark may move on, or the whole source be idle. */
+  private void recombine(SourceInput in) {
+    long w = in.activeMinimum();
+    if (w > in.watermark) {
+      in.watermark = w;
+      advance(in, w);
+    }
+    if (!in.idle && in.allQuiet()) {
+      in.idle = true;
+      for (ScanOperator scan : in.scans) {
+        scan.onIdle(0, true);
+      }
     }
   }
 
@@ -240,7 +373,12 @@ public final class PipelineExecutor implements AutoCloseable {
     return in != null && in.idle;
   }
 
-  /** An idle source that produces again holds the watermark again, before its rows go through. */
+  /** An idle split (and source) that produces again holds the watermark again, before its rows go through. */
+  private static void wake(SourceInput in, SplitInput part) {
+    part.idle = false;
+    wake(in);
+  }
+
   private static void wake(SourceInput in) {
     if (in.idle) {
       in.idle = false;
@@ -250,10 +388,9 @@ public final class PipelineExecutor implements AutoCloseable {
     }
   }
 
-  private void observe(SourceInput in, VectorSchemaRoot batch) {
+  private void observe(SourceInput in, SplitInput part, VectorSchemaRoot batch) {
     if (in.eventTimeColumn >= 0) {
       TimeStampVector time = (TimeStampVector) batch.getVector(in.eventTimeColumn);
-      long before = in.tracker.watermark();
       // the watermark only depends on the largest time, so observing the batch's maximum once
       // ends in the same state as observing every row
       long max = Long.MIN_VALUE;
@@ -267,8 +404,14 @@ public final class PipelineExecutor implements AutoCloseable {
           any = true;
         }
       }
-      long w = any ? in.tracker.observe(max) : before;
-      if (w > before) {
+      if (!any) {
+        return;
+      }
+      part.tracker.observe(max);
+      in.maxEventTime = Math.max(in.maxEventTime, max);
+      long w = in.splits.size() == 1 ? part.tracker.watermark() : in.activeMinimum();
+      if (w > in.watermark) {
+        in.watermark = w;
         advance(in, w);
       }
     }
@@ -314,8 +457,8 @@ public final class PipelineExecutor implements AutoCloseable {
     w.writeInt(sources.size());
     for (Map.Entry<String, SourceInput> e : sources.entrySet()) {
       w.writeString(e.getKey());
-      w.writeLong(e.getValue().tracker.maxEventTime());
-      w.writeLong(e.getValue().tracker.watermark());
+      w.writeLong(e.getValue().maxEventTime);
+      w.writeLong(e.getValue().watermark);
       w.writeBoolean(e.getValue().ended);
     }
     metrics.writeState(w);
@@ -370,7 +513,10 @@ public final class PipelineExecutor implements AutoCloseable {
         }
         long maxEventTime = r.readLong();
         long watermark = r.readLong();
-        e.getValue().tracker.restore(maxEventTime, watermark);
+        // Splits start afresh: the source's watermark stays where it was until every split has
+        // produced again (or gone idle), so a split that was behind cannot make rows late.
+        e.getValue().maxEventTime = maxEventTime;
+        e.getValue().watermark = watermark;
         e.getValue().ended = r.readBoolean();
       }
       metrics.readState(r);

@@ -33,15 +33,4 @@ public final class WatermarkTracker {
   public long watermark() {
     return watermark;
   }
-
-  /** The largest event time seen, {@link Long#MIN_VALUE} before the first. */
-  long maxEventTime() {
-    return maxEventTime;
-  }
-
-  /** Puts back a snapshot's {@link #maxEventTime()} and {@link #watermark()}. */
-  void restore(long maxEventTime, long watermark) {
-    this.maxEventTime = maxEventTime;
-    this.watermark = watermark;
-  }
 }

@@ -19,7 +19,8 @@ record GeneratorSettings(
     long seed,
     double eventsPerSecond,
     Long startTimeMillis,
-    List<ColumnGenerator> columns) {
+    List<ColumnGenerator> columns,
+    int splits) {
 
   private static final List<String> ATTRIBUTES = List.of("kind", "min", "max", "length", "values", "null_rate");
 
@@ -57,7 +58,12 @@ record GeneratorSettings(
       Field f = fields.get(i);
       columns.add(ColumnGenerator.create(f, i, perColumn.getOrDefault(f.getName(), Map.of())));
     }
-    return new GeneratorSettings(rps, max, seed, eps, start, List.copyOf(columns));
+    long splits = p.longValue(GeneratorSourceFactory.SPLITS).orElse(1L);
+    if (splits < 1 || splits > 4096) {
+      throw ConnectorException.invalidProperty(GeneratorSourceFactory.SPLITS, Long.toString(splits),
+          "must be between 1 and 4096");
+    }
+    return new GeneratorSettings(rps, max, seed, eps, start, List.copyOf(columns), (int) splits);
   }
 
   private static OptionalLong optionalPositive(ConnectorProperties p, String key) throws ConnectorException {

@@ -20,6 +20,7 @@ public final class GeneratorSourceFactory implements SourceFactory {
   static final String EVENTS_PER_SECOND = "events_per_second";
   static final String START_TIME = "start_time";
   static final String FIELDS = "fields.";
+  static final String SPLITS = "splits";
 
   private static final ConnectorSpec SPEC = ConnectorSpec.builder("generator", ConnectorKind.SOURCE)
       .description("Generates rows from the schema: seeded random values, sequences, value lists; "
@@ -34,6 +35,10 @@ public final class GeneratorSourceFactory implements SourceFactory {
           .doc("Event-time density: TIMESTAMP columns advance 1000/events_per_second ms per row").build())
       .property(PropertySpec.builder(START_TIME, PropertyType.STRING)
           .doc("Event time of the first row, ISO-8601 (2026-01-01T00:00:00Z); absent = the time of the first start").build())
+      .property(PropertySpec.builder(SPLITS, PropertyType.LONG).defaultValue("1")
+          .doc("Read in this many splits (parallel readers): split i of n produces the blocks of "
+              + GeneratorSource.BLOCK_ROWS + " rows i, i+n, i+2n and so on, so together they produce exactly the rows "
+              + "of one split").build())
       .property(PropertySpec.builder("fields.*", PropertyType.STRING)
           .doc("Per column: fields.<col>.kind = random|sequence, .min, .max, .length, .values (comma-separated), .null_rate")
           .build())
