@@ -42,6 +42,23 @@ abstract class ColumnGenerator {
     return nullRate > 0 && unit(hash(seed, column + 0x5151, row)) < nullRate;
   }
 
+  /**
+   * Without nulls: marks rows {@code 0..count-1} valid in bulk (whole bytes at once) so the fill
+   * loops can write the data buffer directly instead of setting one validity bit per row.
+   */
+  final boolean fillsWithoutNulls(FieldVector v, int count) {
+    if (nullRate > 0) {
+      return false;
+    }
+    org.apache.arrow.memory.ArrowBuf validity = v.getValidityBuffer();
+    int whole = count >>> 3;
+    validity.setOne(0, whole);
+    for (int i = whole << 3; i < count; i++) {
+      org.apache.arrow.vector.BitVectorHelper.setBit(validity, i);
+    }
+    return true;
+  }
+
   static long hash(long seed, int column, long row) {
     // SplitMix64 finaliser over a per-(seed, column, row) counter: fast and well mixed.
     long z = seed * 0x9E3779B97F4A7C15L + (column + 1L) * 0xBF58476D1CE4E5B9L + row * 0x94D049BB133111EBL;
@@ -247,7 +264,12 @@ abstract class ColumnGenerator {
 
     @Override
     void fill(FieldVector v, long seed, long firstRow, int count, EventClock clock) {
-      if (wide) {
+      if (wide && fillsWithoutNulls(v, count)) {
+        org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
+        for (int i = 0; i < count; i++) {
+          data.setLong((long) i << 3, value(seed, firstRow + i));
+        }
+      } else if (wide) {
         BigIntVector bv = (BigIntVector) v;
         for (int i = 0; i < count; i++) {
           long row = firstRow + i;
@@ -289,6 +311,13 @@ abstract class ColumnGenerator {
 
     @Override
     void fill(FieldVector v, long seed, long firstRow, int count, EventClock clock) {
+      if (!single && fillsWithoutNulls(v, count)) {
+        org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
+        for (int i = 0; i < count; i++) {
+          data.setDouble((long) i << 3, value(seed, firstRow + i));
+        }
+        return;
+      }
       for (int i = 0; i < count; i++) {
         long row = firstRow + i;
         if (isNull(seed, row)) {
@@ -369,6 +398,14 @@ abstract class ColumnGenerator {
 
     @Override
     void fill(FieldVector v, long seed, long firstRow, int count, EventClock clock) {
+      if (!date && fillsWithoutNulls(v, count)) {
+        long scale = v instanceof org.apache.arrow.vector.TimeStampMicroVector ? 1000 : 1;
+        org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
+        for (int i = 0; i < count; i++) {
+          data.setLong((long) i << 3, clock.millis(firstRow + i) * scale);
+        }
+        return;
+      }
       for (int i = 0; i < count; i++) {
         long row = firstRow + i;
         if (isNull(seed, row)) {
