@@ -22,16 +22,25 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * A test source with splits {@code a} and {@code b}, type {@code split_feed}, that a test feeds per
+ * A test source with splits {@code a} and {@code b} (and any a test adds to {@link #LISTED}), type
+ * {@code split_feed}, that a test feeds per
  * split while the engine runs (rows are event times in epoch ms, the schema one TIMESTAMP column);
  * a split is silent until fed. Never exhausted. A split's offset is the number of its batches read.
  */
 final class SplitFeedSourceFactory implements SourceFactory {
-  static final List<String> SPLITS = List.of("a", "b");
+  /** The splits the source lists (a test may add one: it is discovered within {@link #DISCOVERY}). */
+  static final List<String> LISTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** How often the host lists the splits again (processing time, the test's clock). */
+  static final Duration DISCOVERY = Duration.ofSeconds(10);
+  /** How often {@code splits()} was called. */
+  static final java.util.concurrent.atomic.AtomicInteger LISTINGS = new java.util.concurrent.atomic.AtomicInteger();
   private static final Map<String, BlockingQueue<long[]>> FEEDS = new ConcurrentHashMap<>();
 
   static void clear() {
     FEEDS.clear();
+    LISTED.clear();
+    LISTED.addAll(List.of("a", "b"));
+    LISTINGS.set(0);
   }
 
   private static BlockingQueue<long[]> queue(String source, String split) {
@@ -53,7 +62,13 @@ final class SplitFeedSourceFactory implements SourceFactory {
     return new Source() {
       @Override
       public List<String> splits() {
-        return SPLITS;
+        LISTINGS.incrementAndGet();
+        return List.copyOf(LISTED);
+      }
+
+      @Override
+      public Duration splitDiscoveryInterval() {
+        return DISCOVERY;
       }
 
       @Override

@@ -136,4 +136,30 @@ class SplitWatermarkEndToEndTest {
       assertEquals(Engine.State.STOPPED, o.state(), o.failure());
     }
   }
+
+  @Test
+  void aSplitDiscoveredWhileRunningIsReadAndHoldsTheWatermarkFromTheStart() throws Exception {
+    Engine engine = start("");
+    try {
+      SplitFeedSourceFactory.feed("topic", "a", T0 + 100, T0 + 1_100);
+      SplitFeedSourceFactory.feed("topic", "b", T0 + 150, T0 + 1_150);
+      CheckpointRecoveryTest.await(() -> out().size() == 1, "the first window fired");
+      assertEquals(1, SplitFeedSourceFactory.LISTINGS.get(), "the splits were listed once at the start");
+
+      SplitFeedSourceFactory.LISTED.add("c"); // a new partition
+      clock.addAndGet(SplitFeedSourceFactory.DISCOVERY.toMillis());
+      CheckpointRecoveryTest.await(() -> SplitFeedSourceFactory.LISTINGS.get() == 2, "the splits were listed again");
+      SplitFeedSourceFactory.feed("topic", "a", T0 + 5_000);
+      SplitFeedSourceFactory.feed("topic", "b", T0 + 5_000);
+      CheckpointRecoveryTest.await(() -> engine.pipelines().get(0).rowsIn() == 6, "a's and b's rows are in");
+      assertEquals(1, out().size(), "the new split holds the watermark before its first row");
+      SplitFeedSourceFactory.feed("topic", "c", T0 + 1_500, T0 + 2_600);
+      CheckpointRecoveryTest.await(() -> out().size() == 2, "the new split's rows moved the watermark");
+      assertEquals("2026-01-01T00:00:02,3", out().get(1), "1_100, 1_150 and c's 1_500: not late");
+      assertEquals(0, engine.pipelines().get(0).lateRowsDropped());
+    } finally {
+      Engine.Outcome o = engine.shutdown(Duration.ofSeconds(30));
+      assertEquals(Engine.State.STOPPED, o.state(), o.failure());
+    }
+  }
 }
