@@ -113,7 +113,10 @@ public final class Harness implements AutoCloseable {
     }
     open.remove(instance);
     try {
-      connector.close();
+      SplitReading.call(pluginLoader, () -> {
+        connector.close();
+        return null;
+      });
     } finally {
       String leak = release(instance.context);
       if (leak != null) {
@@ -132,7 +135,10 @@ public final class Harness implements AutoCloseable {
     for (Instance i : List.copyOf(open)) {
       open.remove(i);
       try {
-        i.connector.close();
+        SplitReading.call(pluginLoader, () -> {
+          i.connector.close();
+          return null;
+        });
       } catch (Exception | LinkageError e) {
         all.add(i.context.kind().label() + " '" + i.context.name() + "': close() failed: " + e);
       }

@@ -7,6 +7,8 @@ import io.laminar.api.ConnectorSpec;
 import io.laminar.api.RowKind;
 import io.laminar.api.Source;
 import io.laminar.api.SourceFactory;
+import io.laminar.api.SplitBatch;
+import io.laminar.api.SplitReader;
 import io.laminar.plugins.IsolatedSourceFactory;
 import io.laminar.testkit.TestConnectorContext;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -94,6 +97,15 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
     return Duration.ofSeconds(60);
   }
 
+  /**
+   * Called before every fresh start (an open without offsets): the reference read, each restore
+   * trial, each test. The default does nothing; a source whose fresh start changes the external
+   * system (a CDC source creating a replication slot) sets up new objects here — new names that
+   * {@link #properties()} then returns — holding the same rows.
+   */
+  protected void freshStart() throws Exception {
+  }
+
   /** How long an unbounded source is polled after its last expected row, to see that nothing follows. */
   protected Duration quietPeriod() {
     return Duration.ofMillis(500);
@@ -115,6 +127,11 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
     final ChangelogMode mode;
 
     Opened(Harness h, byte[] offsets) throws Exception {
+      if (offsets == null) {
+        freshStart();
+      }
+      Assumptions.assumeFalse(isSplitSource(h), "a source with its own splits: its readers are checked by"
+          + " splitReadersResumeExactlyWhereTheyStopped");
       TestConnectorContext context = h.context(instanceName(), ConnectorKind.SOURCE, hostProperties(h), schema(),
           List.of(), null, ChangelogMode.APPEND_ONLY);
       SourceFactory f = new IsolatedSourceFactory(factory(), h.pluginLoader());
@@ -295,6 +312,8 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
   public Stream<DynamicTest> resumesExactlyWhereItStopped() throws Exception {
     List<List<Object>> reference;
     try (Harness h = harness()) {
+      Assumptions.assumeFalse(isSplitSource(h), "a source with its own splits: its readers are checked by"
+          + " splitReadersResumeExactlyWhereTheyStopped");
       reference = readEverything(h, new Random(6));
     }
     long base = new Random().nextLong();
@@ -359,6 +378,221 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
           + repeated.size() + " row(s) repeated " + Rows.show(repeated, 5)
           + " compared with an uninterrupted read of " + reference.size() + " rows");
     }
+  }
+
+  private Boolean splitSource;
+
+  /** Whether the source lists splits of its own (then its single-reader methods are not used). */
+  private boolean isSplitSource(Harness h) throws Exception {
+    if (splitSource == null) {
+      Source s = rawOrIsolated(h);
+      try {
+        splitSource = !SplitReading.call(h.pluginLoader(), s::splits).equals(List.of(Source.DEFAULT_SPLIT));
+      } finally {
+        h.close(s);
+      }
+    }
+    return splitSource;
+  }
+
+  /**
+   * A new instance for the split SPI: through the host's wrapper once it forwards the split methods,
+   * until then the plugin's own instance (created, like every call on it, with the plugin loader as
+   * context class loader).
+   */
+  private Source rawOrIsolated(Harness h) throws Exception {
+    TestConnectorContext context = h.context(instanceName(), ConnectorKind.SOURCE, hostProperties(h), schema(),
+        List.of(), null, ChangelogMode.APPEND_ONLY);
+    Source s = SplitReading.hostWrapsSplits()
+        ? new IsolatedSourceFactory(factory(), h.pluginLoader()).create(context)
+        : SplitReading.call(h.pluginLoader(), () -> factory().create(context));
+    return h.track(s, context);
+  }
+
+  /** One instance read through its split readers, the splits dealt out at random. */
+  private final class SplitRun {
+    final Harness h;
+    final Source source;
+    final List<SplitReading.Reader> readers = new ArrayList<>();
+    final List<String> splits;
+
+    SplitRun(Harness h, Map<String, byte[]> offsets, Random random) throws Exception {
+      if (offsets == null) {
+        freshStart();
+      }
+      this.h = h;
+      this.source = rawOrIsolated(h);
+      ClassLoader loader = h.pluginLoader();
+      this.splits = new ArrayList<>(SplitReading.call(loader, source::splits));
+      if (offsets != null && !splits.containsAll(offsets.keySet())) {
+        throw new AssertionError("splits() after a restart is " + splits + ", without some of the splits the"
+            + " checkpoint has: " + offsets.keySet());
+      }
+      List<String> dealt = new ArrayList<>(splits);
+      java.util.Collections.shuffle(dealt, random);
+      int n = splits.equals(List.of(Source.DEFAULT_SPLIT)) ? 1 : 1 + random.nextInt(Math.min(3, splits.size()));
+      for (int r = 0; r < n; r++) {
+        Map<String, byte[]> mine = new java.util.LinkedHashMap<>();
+        for (int i = r; i < dealt.size(); i += n) {
+          mine.put(dealt.get(i), offsets == null ? null : offsets.get(dealt.get(i)));
+        }
+        SplitReader reader = SplitReading.call(loader, () -> source.createReader(mine));
+        readers.add(new SplitReading.Reader(reader, List.copyOf(mine.keySet()), loader, schema()));
+      }
+    }
+
+    boolean allExhausted() throws Exception {
+      for (SplitReading.Reader r : readers) {
+        for (String split : r.splits) {
+          if (!r.isExhausted(split)) {
+            return false;
+          }
+        }
+      }
+      return SplitReading.call(h.pluginLoader(), source::isExhausted);
+    }
+
+    /** One poll of each reader in turn; the rows. */
+    List<List<Object>> pollRound(Random random) throws Exception {
+      List<List<Object>> rows = new ArrayList<>();
+      for (SplitReading.Reader r : readers) {
+        SplitBatch b = r.poll(1 + random.nextInt(maxPollRows()), pollTimeout());
+        if (b != null) {
+          try {
+            rows.addAll(Rows.rows(b.batch()));
+          } finally {
+            b.batch().close();
+          }
+        }
+      }
+      return rows;
+    }
+
+    /** Reads until {@code goal} rows in all; checks exhaustion on the way. */
+    List<List<Object>> read(int before, int goal, Random random) throws Exception {
+      List<List<Object>> rows = new ArrayList<>();
+      long deadline = System.nanoTime() + readTimeout().toNanos();
+      while (before + rows.size() < goal) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the split readers delivered " + (before + rows.size()) + " of " + expectedRows()
+              + " rows, then nothing within " + readTimeout());
+        }
+        rows.addAll(pollRound(random));
+        if (allExhausted() && before + rows.size() < expectedRows()) {
+          throw new AssertionError("every split and the source say they are exhausted after "
+              + (before + rows.size()) + " of " + expectedRows() + " rows");
+        }
+      }
+      return rows;
+    }
+
+    /** Nothing more after the last row; a bounded source ends, an unbounded one never. */
+    void drained(Random random) throws Exception {
+      List<List<Object>> extra = new ArrayList<>();
+      if (bounded()) {
+        long deadline = System.nanoTime() + readTimeout().toNanos();
+        while (!allExhausted()) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("a bounded source handed out every row but its splits " + splits
+                + " were not all exhausted (or Source.isExhausted() stayed false) for " + readTimeout());
+          }
+          extra.addAll(pollRound(random));
+        }
+      } else {
+        long until = System.nanoTime() + quietPeriod().toNanos();
+        while (System.nanoTime() < until) {
+          extra.addAll(pollRound(random));
+        }
+        for (SplitReading.Reader r : readers) {
+          for (String split : r.splits) {
+            if (r.isExhausted(split)) {
+              throw new AssertionError("split '" + split + "' of an unbounded source (bounded() = false) is exhausted");
+            }
+          }
+        }
+      }
+      if (!extra.isEmpty()) {
+        throw new AssertionError("after all " + expectedRows() + " expected rows the split readers delivered "
+            + extra.size() + " more: " + Rows.show(extra, 5));
+      }
+    }
+
+    /** Every reader's offsets; each reader is told its checkpoint completed. */
+    Map<String, byte[]> checkpoint() throws Exception {
+      Map<String, byte[]> all = new java.util.LinkedHashMap<>();
+      for (SplitReading.Reader r : readers) {
+        Map<String, byte[]> mine = r.snapshotOffsets();
+        all.putAll(mine);
+        r.checkpointCompleted(mine);
+      }
+      return all;
+    }
+
+    void close() throws Exception {
+      for (SplitReading.Reader r : readers) {
+        r.close();
+      }
+      h.close(source);
+    }
+  }
+
+  @TestFactory
+  public Stream<DynamicTest> splitReadersResumeExactlyWhereTheyStopped() throws Exception {
+    List<List<Object>> reference;
+    Random first = new Random(8);
+    try (Harness h = harness()) {
+      SplitRun run = new SplitRun(h, null, first);
+      try {
+        reference = run.read(0, expectedRows(), first);
+        run.drained(first);
+      } finally {
+        run.close();
+      }
+    }
+    if (reference.size() != expectedRows()) {
+      throw new AssertionError("a fresh start through the split readers delivered " + reference.size()
+          + " rows where " + expectedRows() + " were expected");
+    }
+    long base = new Random().nextLong();
+    return IntStream.range(0, restoreTrials()).mapToObj(t -> {
+      long seed = base + t;
+      return DynamicTest.dynamicTest("trial " + t + " (seed " + seed + ")", () -> splitTrial(reference, seed));
+    });
+  }
+
+  private void splitTrial(List<List<Object>> reference, long seed) throws Exception {
+    Random random = new Random(seed);
+    int n = expectedRows();
+    TreeSet<Integer> stops = new TreeSet<>();
+    while (stops.size() < Math.min(stopsPerTrial(), n + 1)) {
+      stops.add(random.nextInt(n + 1));
+    }
+    List<List<Object>> delivered = new ArrayList<>();
+    List<String> story = new ArrayList<>();
+    try (Harness h = harness()) {
+      Map<String, byte[]> offsets = null;
+      for (int stop : stops) {
+        SplitRun run = new SplitRun(h, offsets, random);
+        try {
+          delivered.addAll(run.read(delivered.size(), stop, random));
+          offsets = run.checkpoint();
+          int after = random.nextBoolean() ? run.pollRound(random).size() : 0;
+          story.add("stop after " + delivered.size() + " rows with " + run.readers.size() + " reader(s)"
+              + (after > 0 ? " (+" + after + " polled, dropped)" : ""));
+        } finally {
+          run.close();
+        }
+      }
+      SplitRun run = new SplitRun(h, offsets, random);
+      try {
+        delivered.addAll(run.read(delivered.size(), n, random));
+        story.add("end after " + delivered.size() + " rows");
+        run.drained(random);
+      } finally {
+        run.close();
+      }
+    }
+    compare(reference, delivered, String.join(", ", story));
   }
 
   @Test

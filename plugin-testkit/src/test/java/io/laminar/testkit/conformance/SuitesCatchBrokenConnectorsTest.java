@@ -137,6 +137,36 @@ class SuitesCatchBrokenConnectorsTest {
     }
   }
 
+  static class GoodSplitSource extends MemorySourceSuite {
+    @Override
+    MemorySource.Flaw flaw() {
+      return MemorySource.Flaw.NONE;
+    }
+
+    @Override
+    protected SourceFactory factory() {
+      return new MemorySplitSource.Factory(false);
+    }
+  }
+
+  static class RepeatingSplitSource extends GoodSplitSource {
+    @Override
+    protected SourceFactory factory() {
+      return new MemorySplitSource.Factory(true);
+    }
+  }
+
+  @Test
+  void aCorrectSplitSourcePassesEveryCheckThroughItsReaders() {
+    Map<String, String> failures = failures(GoodSplitSource.class);
+    assertEquals(Map.of(), failures);
+  }
+
+  @Test
+  void aSplitSourceWhoseReadersRepeatARowAfterRestoreIsReported() {
+    onlyThese(failures(RepeatingSplitSource.class), "repeated", "splitReadersResumeExactlyWhereTheyStopped");
+  }
+
   @Test
   void aCorrectSourcePassesEveryCheck() {
     MemorySource.CONTEXT_LOADERS.clear();
@@ -147,6 +177,7 @@ class SuitesCatchBrokenConnectorsTest {
   void everyCallRunsWithTheContextClassLoaderTheHostSets() {
     MemorySource.CONTEXT_LOADERS.clear();
     failures(GoodSource.class);
+    failures(GoodSplitSource.class);
     assertTrue(!MemorySource.CONTEXT_LOADERS.isEmpty());
     for (ClassLoader l : MemorySource.CONTEXT_LOADERS) {
       assertTrue(l instanceof Harness.PluginLoader, "a call ran with context class loader " + l);
@@ -155,35 +186,41 @@ class SuitesCatchBrokenConnectorsTest {
 
   @Test
   void aSourceThatRepeatsARowAfterRestoreIsReported() {
-    onlyThese(failures(RepeatingSource.class), "repeated", List.of("resumesExactlyWhereItStopped"),
-        List.of("isExhaustedIsHonest"));
+    onlyThese(failures(RepeatingSource.class), "repeated", List.of("resumesExactlyWhereItStopped",
+        "splitReadersResumeExactlyWhereTheyStopped"), List.of("isExhaustedIsHonest"));
   }
 
   @Test
   void aSourceThatRepeatsItsLastRowWhenReopenedAtTheEndIsReported() {
     onlyThese(failures(RepeatingSource.class), "more: [[+I, 199, v199]]", List.of("isExhaustedIsHonest"),
-        List.of("resumesExactlyWhereItStopped"));
+        List.of("resumesExactlyWhereItStopped", "splitReadersResumeExactlyWhereTheyStopped"));
   }
 
   @Test
   void aSourceExhaustedTooEarlyIsReported() {
-    onlyThese(failures(EarlyExhaustedSource.class), "the source says it is done before handing out every row",
-        "readsEveryRowOnceThenNothingMore", "isExhaustedIsHonest", "batchesMatchTheConfiguredSchema",
-        "snapshotRightAfterOpenResumesFromTheStart", "resumesExactlyWhereItStopped", "closeMidStreamReleasesEveryBuffer");
+    Map<String, String> failures = failures(EarlyExhaustedSource.class);
+    onlyThese(failures, "the source says it is done before handing out every row",
+        List.of("readsEveryRowOnceThenNothingMore", "isExhaustedIsHonest", "batchesMatchTheConfiguredSchema",
+            "snapshotRightAfterOpenResumesFromTheStart", "resumesExactlyWhereItStopped",
+            "closeMidStreamReleasesEveryBuffer"), List.of("splitReadersResumeExactlyWhereTheyStopped"));
+    onlyThese(failures, "exhausted after", List.of("splitReadersResumeExactlyWhereTheyStopped"),
+        List.of("readsEveryRowOnceThenNothingMore", "isExhaustedIsHonest", "batchesMatchTheConfiguredSchema",
+            "snapshotRightAfterOpenResumesFromTheStart", "resumesExactlyWhereItStopped",
+            "closeMidStreamReleasesEveryBuffer"));
   }
 
   @Test
   void aSourceThatKeepsABufferAfterCloseIsReported() {
     onlyThese(failures(LeakingSource.class), "still holds", "readsEveryRowOnceThenNothingMore", "isExhaustedIsHonest",
         "batchesMatchTheConfiguredSchema", "snapshotRightAfterOpenResumesFromTheStart", "resumesExactlyWhereItStopped",
-        "closeMidStreamReleasesEveryBuffer");
+        "closeMidStreamReleasesEveryBuffer", "splitReadersResumeExactlyWhereTheyStopped");
   }
 
   @Test
   void aBatchThatDoesNotMatchTheConfiguredSchemaIsReportedByTheHostsCheck() {
     onlyThese(failures(WrongSchemaSource.class), "where the configured schema has", "readsEveryRowOnceThenNothingMore",
         "isExhaustedIsHonest", "batchesMatchTheConfiguredSchema", "snapshotRightAfterOpenResumesFromTheStart",
-        "resumesExactlyWhereItStopped", "closeMidStreamReleasesEveryBuffer");
+        "resumesExactlyWhereItStopped", "closeMidStreamReleasesEveryBuffer", "splitReadersResumeExactlyWhereTheyStopped");
   }
 
   // ---------------------------------------------------------------- sinks
