@@ -276,7 +276,9 @@ final class MysqlCdcSource implements Source {
       logSnapshotProgress(false);
       return null;
     }
-    int budget = Math.max(2, maxRows);
+    // At most maxRows rows; only a single change that is two rows (an update's before and after
+    // image) goes beyond a maxRows of 1, since it is never split across batches.
+    int budget = Math.max(1, maxRows);
     while (next != null) {
       SourceRecord record = next.value();
       int needed = rowsFor(record);

@@ -1,0 +1,81 @@
+package io.laminar.postgres;
+
+import static io.laminar.postgres.Fixtures.BIGINT;
+import static io.laminar.postgres.Fixtures.BOOLEAN;
+import static io.laminar.postgres.Fixtures.DOUBLE;
+import static io.laminar.postgres.Fixtures.INT;
+import static io.laminar.postgres.Fixtures.VARCHAR;
+import static io.laminar.postgres.Fixtures.col;
+
+import io.laminar.api.LookupFactory;
+import io.laminar.testkit.conformance.LookupConformance;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The lookup suite against the real PostgreSQL: a keyed table, one query per key batch. */
+class PostgresLookupConformanceTest extends LookupConformance {
+  private static TestDatabase db;
+  private String table;
+
+  @BeforeAll
+  static void database() throws Exception {
+    db = TestDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    db.close();
+  }
+
+  @BeforeEach
+  void createTable() throws Exception {
+    table = Fixtures.unique("lookup");
+    db.exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, qty int, price float8, flag boolean)");
+  }
+
+  @Override
+  protected LookupFactory factory() {
+    return new PostgresLookupFactory();
+  }
+
+  @Override
+  protected Map<String, Object> properties() {
+    Map<String, Object> p = new HashMap<>(db.connection());
+    p.put("table", table);
+    return p;
+  }
+
+  @Override
+  protected Schema schema() {
+    return Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("qty", INT), col("price", DOUBLE),
+        col("flag", BOOLEAN));
+  }
+
+  @Override
+  protected List<String> primaryKey() {
+    return List.of("id");
+  }
+
+  @Override
+  protected void store(List<Map<String, Object>> rows) throws Exception {
+    try (Connection c = db.connect();
+        PreparedStatement st = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?)")) {
+      for (Map<String, Object> row : rows) {
+        st.setLong(1, (Long) row.get("id"));
+        st.setString(2, (String) row.get("name"));
+        st.setInt(3, ((Long) row.get("qty")).intValue());
+        st.setDouble(4, (Double) row.get("price"));
+        st.setBoolean(5, (Boolean) row.get("flag"));
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
+  }
+}
