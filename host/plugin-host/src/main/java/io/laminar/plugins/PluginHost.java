@@ -91,6 +91,101 @@ public final class PluginHost implements AutoCloseable {
     return new PluginHost(loading.manager, loading.infos, loading.providers, loading.startedIds, loading.unpackDir);
   }
 
+  /**
+   * Checks one plugin exactly as {@link #load} would load it, without installing it: its
+   * {@code plugin.properties}, {@code plugin.requires} against this host's API version, its
+   * {@code lib/*.jar}, {@code plugin.class}, every extension created and its spec read. A plugin
+   * that would load is then compared with what is already there: the plugins of {@code pluginsDir}
+   * (those that load and those that fail) and {@code others} (the host's built-ins); it may reuse
+   * neither a plugin id nor a connector type.
+   *
+   * @return the plugin as {@link #load} would list it: {@link PluginState#STARTED} with what it
+   *     provides, or {@link PluginState#FAILED} with the reason
+   */
+  public static PluginInfo check(Path candidate, Path pluginsDir, List<ConnectorProvider> others) {
+    Path location = candidate.toAbsolutePath().normalize();
+    String name = location.getFileName() == null ? location.toString() : location.getFileName().toString();
+    if (!Files.exists(location)) {
+      return failed(name, location, location + " does not exist");
+    }
+    if (!Loading.isPluginCandidate(location)) {
+      return failed(name, location, location + " is not a plugin: give a plugin directory, a .zip or a .jar");
+    }
+    Path root;
+    try {
+      root = Files.createTempDirectory("laminar-plugin-check-");
+    } catch (IOException e) {
+      return failed(name, location, "cannot create a temporary directory to check the plugin in: " + e.getMessage());
+    }
+    Loading loading = new Loading(root);
+    try (PluginHost checked = new PluginHost(loading.manager, List.of(), List.of(), loading.startedIds, null)) {
+      loading.loadOne(location);
+      PluginInfo info = loading.infos.get(0);
+      if (info.state() != PluginState.STARTED) {
+        return info;
+      }
+      Optional<String> conflict = conflict(info, pluginsDir, others);
+      return conflict.isEmpty() ? info : new PluginInfo(info.id(), info.version(), PluginState.FAILED, List.of(),
+          location, conflict, info.description(), info.requires(), info.warnings());
+    } finally {
+      if (loading.unpackDir != null) {
+        deleteRecursively(loading.unpackDir);
+      }
+      deleteRecursively(root);
+    }
+  }
+
+  /** A plugin id or connector type of {@code info} that the plugins directory or {@code others} already has. */
+  private static Optional<String> conflict(PluginInfo info, Path pluginsDir, List<ConnectorProvider> others) {
+    try (PluginHost installed = load(pluginsDir)) {
+      for (PluginInfo p : installed.plugins()) {
+        if (p.id().equals(info.id())) {
+          return Optional.of("plugin id '" + info.id() + "' is already installed at " + p.location()
+              + " (remove it first: laminar plugins remove " + info.id() + ")");
+        }
+      }
+      List<ConnectorProvider> providers = new ArrayList<>(others);
+      providers.addAll(installed.providers());
+      List<String> taken = new ArrayList<>();
+      for (ConnectorProvider provider : providers) {
+        for (String provided : provides(provider)) {
+          if (info.provides().contains(provided)) {
+            taken.add(provided.replace(":", " type '") + "' is already provided by " + provider.label());
+          }
+        }
+      }
+      return taken.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", taken));
+    }
+  }
+
+  /** What a provider offers, as {@code "source:kafka"}; a factory whose spec cannot be read offers nothing. */
+  private static List<String> provides(ConnectorProvider provider) {
+    List<String> out = new ArrayList<>();
+    for (var f : provider.sources()) {
+      describeSafely(ConnectorKind.SOURCE, f::spec).ifPresent(out::add);
+    }
+    for (var f : provider.lookups()) {
+      describeSafely(ConnectorKind.LOOKUP, f::spec).ifPresent(out::add);
+    }
+    for (var f : provider.sinks()) {
+      describeSafely(ConnectorKind.SINK, f::spec).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private static Optional<String> describeSafely(ConnectorKind kind, java.util.function.Supplier<ConnectorSpec> spec) {
+    try {
+      ConnectorSpec s = spec.get();
+      return s == null ? Optional.empty() : Optional.of(kind.label() + ":" + s.type());
+    } catch (RuntimeException | LinkageError e) {
+      return Optional.empty();
+    }
+  }
+
+  private static PluginInfo failed(String id, Path location, String reason) {
+    return new PluginInfo(id, "", PluginState.FAILED, List.of(), location, Optional.of(reason), "", "", List.of());
+  }
+
   /** Every plugin found, in directory order, whatever its state. */
   public List<PluginInfo> plugins() {
     return plugins;
@@ -321,12 +416,8 @@ public final class PluginHost implements AutoCloseable {
       return Optional.empty();
     }
 
-    /** A bare version means "at least"; {@code *} or nothing means any; otherwise a semver range. */
     private Optional<String> requiresProblem(String requires) {
-      String range = requires.isBlank() ? "*" : requires;
-      if (range.matches("\\d+\\.\\d+\\.\\d+")) {
-        range = ">=" + range;
-      }
+      String range = ApiRange.expression(requires);
       boolean satisfied;
       try {
         satisfied = manager.getVersionManager().checkVersionConstraint(LaminarApi.VERSION, range);
