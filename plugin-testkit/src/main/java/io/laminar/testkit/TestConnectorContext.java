@@ -1,5 +1,6 @@
 package io.laminar.testkit;
 
+import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorMetrics;
@@ -28,6 +29,8 @@ public final class TestConnectorContext implements ConnectorContext {
   private final DeliveryGuarantee delivery;
   private final BufferAllocator allocator;
   private final Path dataDir;
+  private final String serverName;
+  private final ChangelogMode inputChangelogMode;
 
   private TestConnectorContext(Builder b) {
     this.name = b.name;
@@ -38,6 +41,8 @@ public final class TestConnectorContext implements ConnectorContext {
     this.delivery = b.delivery;
     this.allocator = Objects.requireNonNull(b.allocator, "allocator");
     this.dataDir = b.dataDir;
+    this.serverName = b.serverName;
+    this.inputChangelogMode = b.inputChangelogMode;
   }
 
   /** Starts a context for an instance of the given kind. */
@@ -57,7 +62,12 @@ public final class TestConnectorContext implements ConnectorContext {
 
   @Override
   public String serverName() {
-    return "test";
+    return serverName;
+  }
+
+  @Override
+  public ChangelogMode inputChangelogMode() {
+    return inputChangelogMode;
   }
 
   @Override
@@ -113,6 +123,8 @@ public final class TestConnectorContext implements ConnectorContext {
     private DeliveryGuarantee delivery;
     private BufferAllocator allocator;
     private Path dataDir;
+    private String serverName = "test";
+    private ChangelogMode inputChangelogMode = ChangelogMode.APPEND_ONLY;
 
     private Builder(String name, ConnectorKind kind) {
       this.name = name;
@@ -152,6 +164,18 @@ public final class TestConnectorContext implements ConnectorContext {
     /** The instance's private data directory. */
     public Builder dataDir(Path dataDir) {
       this.dataDir = dataDir;
+      return this;
+    }
+
+    /** The server's name (default {@code "test"}). */
+    public Builder serverName(String serverName) {
+      this.serverName = Objects.requireNonNull(serverName, "serverName");
+      return this;
+    }
+
+    /** For a sink: which changes the pipeline's output carries (default append-only). */
+    public Builder inputChangelogMode(ChangelogMode mode) {
+      this.inputChangelogMode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
