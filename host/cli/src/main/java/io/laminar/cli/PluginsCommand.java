@@ -49,7 +49,12 @@ final class PluginsCommand implements Runnable {
 
   /** The plugins directory these commands work on, with logging set up for them. */
   Optional<Path> directory() {
-    Logging.configure(logLevel != null ? logLevel : Logging.QUIET, "text");
+    return directory(Logging.QUIET);
+  }
+
+  /** As {@link #directory()}, logging at {@code defaultLevel} unless --log-level says otherwise. */
+  Optional<Path> directory(String defaultLevel) {
+    Logging.configure(logLevel != null ? logLevel : defaultLevel, "text");
     return PluginsDirectory.resolve(pluginsDir, System.getenv(), Optional.empty());
   }
 

@@ -41,12 +41,11 @@ final class PluginsInstall implements Callable<Integer> {
   public Integer call() {
     PrintStream out = plugins.parent.out;
     PrintStream err = plugins.parent.err;
-    Optional<Path> dir = plugins.directory();
+    Optional<Path> dir = pluginsDirectory(plugins);
     if (dir.isEmpty()) {
-      err.println("laminar: no plugins directory: give --plugins DIR or set LAMINAR_PLUGINS");
       return ExitCode.USAGE;
     }
-    Path pluginsDir = dir.get().toAbsolutePath().normalize();
+    Path pluginsDir = dir.get();
     PluginInfo verdict = PluginHost.check(source, pluginsDir, List.of(Preparation.builtinProvider()));
     if (verdict.state() != PluginState.STARTED) {
       err.println("laminar: plugin " + source + " not installed: " + verdict.error().orElse(verdict.state().name()));
@@ -76,6 +75,18 @@ final class PluginsInstall implements Callable<Integer> {
     out.println("installed plugin " + verdict.id() + " " + verdict.version() + " into " + target + " (provides "
         + String.join(", ", verdict.provides()) + "); it is loaded at the next start");
     return ExitCode.OK;
+  }
+
+  /**
+   * The absolute plugins directory, or empty after saying that there is none. The plugin host's log
+   * is off unless --log-level asks for it: these commands print its reasons and warnings themselves.
+   */
+  static Optional<Path> pluginsDirectory(PluginsCommand plugins) {
+    Optional<Path> dir = plugins.directory("off").map(d -> d.toAbsolutePath().normalize());
+    if (dir.isEmpty()) {
+      plugins.parent.err.println("laminar: no plugins directory: give --plugins DIR or set LAMINAR_PLUGINS");
+    }
+    return dir;
   }
 
   private static void copy(Path from, Path to) throws IOException {
@@ -123,12 +134,11 @@ final class PluginsInstall implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintStream err = plugins.parent.err;
-      Optional<Path> dir = plugins.directory();
+      Optional<Path> dir = pluginsDirectory(plugins);
       if (dir.isEmpty()) {
-        err.println("laminar: no plugins directory: give --plugins DIR or set LAMINAR_PLUGINS");
         return ExitCode.USAGE;
       }
-      Path pluginsDir = dir.get().toAbsolutePath().normalize();
+      Path pluginsDir = dir.get();
       List<PluginInfo> installed;
       try (PluginHost host = PluginHost.load(pluginsDir)) {
         installed = host.plugins();

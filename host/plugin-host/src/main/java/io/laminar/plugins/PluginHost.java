@@ -118,7 +118,7 @@ public final class PluginHost implements AutoCloseable {
       return failed(name, location, "cannot create a temporary directory to check the plugin in: " + e.getMessage());
     }
     Loading loading = new Loading(root);
-    try (PluginHost checked = new PluginHost(loading.manager, List.of(), List.of(), loading.startedIds, null)) {
+    try {
       loading.loadOne(location);
       PluginInfo info = loading.infos.get(0);
       if (info.state() != PluginState.STARTED) {
@@ -128,6 +128,8 @@ public final class PluginHost implements AutoCloseable {
       return conflict.isEmpty() ? info : new PluginInfo(info.id(), info.version(), PluginState.FAILED, List.of(),
           location, conflict, info.description(), info.requires(), info.warnings());
     } finally {
+      // unloads the checked plugin (closing its class loader); the unpacked copy goes below
+      new PluginHost(loading.manager, List.of(), List.of(), loading.startedIds, null).close();
       if (loading.unpackDir != null) {
         deleteRecursively(loading.unpackDir);
       }
