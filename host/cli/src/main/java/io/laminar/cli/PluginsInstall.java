@@ -1,6 +1,12 @@
 package io.laminar.cli;
 
+import io.laminar.api.ConnectorSpec;
+import io.laminar.api.PropertySpec;
 import io.laminar.common.Suggestions;
+import io.laminar.config.ConfigError;
+import io.laminar.config.Position;
+import io.laminar.config.PropertyValidator;
+import io.laminar.config.RawProperties;
 import io.laminar.plugins.PluginHost;
 import io.laminar.plugins.PluginInfo;
 import io.laminar.plugins.PluginState;
@@ -9,7 +15,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,7 +54,8 @@ final class PluginsInstall implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     Path pluginsDir = dir.get();
-    PluginInfo verdict = PluginHost.check(source, pluginsDir, List.of(Preparation.builtinProvider()));
+    PluginInfo verdict = PluginHost.check(source, pluginsDir, List.of(Preparation.builtinProvider()),
+        PluginsInstall::invalidDefaults);
     if (verdict.state() != PluginState.STARTED) {
       err.println("laminar: plugin " + source + " not installed: " + verdict.error().orElse(verdict.state().name()));
       return ExitCode.CONFIG;
@@ -75,6 +84,27 @@ final class PluginsInstall implements Callable<Integer> {
     out.println("installed plugin " + verdict.id() + " " + verdict.version() + " into " + target + " (provides "
         + String.join(", ", verdict.provides()) + "); it is loaded at the next start");
     return ExitCode.OK;
+  }
+
+  /**
+   * The defaults of {@code spec} that the config's own validator cannot read (each would fail every
+   * config that leaves its property out), checked one property at a time as a config would see it.
+   */
+  static List<String> invalidDefaults(ConnectorSpec spec) {
+    List<String> problems = new ArrayList<>();
+    Path where = Path.of("").toAbsolutePath().resolve("plugin.properties");
+    RawProperties none = RawProperties.empty(new Position(where, 1, 1));
+    for (PropertySpec p : spec.properties()) {
+      if (p.isPrefix() || p.defaultValue().isEmpty()) {
+        continue;
+      }
+      ConnectorSpec alone = ConnectorSpec.builder(spec.type(), spec.kind()).description(spec.description())
+          .property(p).build();
+      for (ConfigError e : PropertyValidator.validate(alone, spec.kind().label(), none, new HashMap<>())) {
+        problems.add(e.message());
+      }
+    }
+    return problems;
   }
 
   /**

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laminar.api.ConnectorKind;
+import io.laminar.api.ConnectorSpec;
+import io.laminar.api.PropertySpec;
+import io.laminar.api.PropertyType;
 import io.laminar.cli.CliTest.Result;
+import io.laminar.registry.ConnectorProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -191,6 +196,26 @@ class PluginsInstallTest {
     Result removedDir = laminar("plugins", "remove", "guava-old", "--plugins", pluginsDir().toString());
     assertEquals(ExitCode.OK, removedDir.code(), removedDir.err());
     assertEquals(List.of(), installedNames());
+  }
+
+  @Test
+  void aDefaultTheConfigValidatorCannotReadIsAProblemAndTheBuiltInsHaveNone() {
+    ConnectorSpec spec = ConnectorSpec.builder("numbers", ConnectorKind.SOURCE)
+        .property(PropertySpec.builder("count", PropertyType.INT).defaultValue("many").doc("How many").build())
+        .property(PropertySpec.builder("name", PropertyType.STRING).defaultValue("n").doc("A name").build())
+        .build();
+    List<String> problems = PluginsInstall.invalidDefaults(spec);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("connector numbers declares an invalid default for property 'count': it "),
+        problems.get(0));
+    ConnectorProvider builtins = Preparation.builtinProvider();
+    List<ConnectorSpec> specs = new java.util.ArrayList<>();
+    builtins.sources().forEach(f -> specs.add(f.spec()));
+    builtins.lookups().forEach(f -> specs.add(f.spec()));
+    builtins.sinks().forEach(f -> specs.add(f.spec()));
+    for (ConnectorSpec builtin : specs) {
+      assertEquals(List.of(), PluginsInstall.invalidDefaults(builtin), builtin.toString());
+    }
   }
 
   private static void zip(Path dir, Path zip) throws IOException {

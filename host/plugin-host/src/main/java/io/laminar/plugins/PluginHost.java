@@ -103,6 +103,16 @@ public final class PluginHost implements AutoCloseable {
    *     provides, or {@link PluginState#FAILED} with the reason
    */
   public static PluginInfo check(Path candidate, Path pluginsDir, List<ConnectorProvider> others) {
+    return check(candidate, pluginsDir, others, spec -> List.of());
+  }
+
+  /**
+   * As {@link #check(Path, Path, List)}, and each spec the plugin's extensions declare must also
+   * pass {@code specProblems} (problems with it, none if it is fine): the CLI checks the defaults
+   * with the config's own property validator, which this module does not see.
+   */
+  public static PluginInfo check(Path candidate, Path pluginsDir, List<ConnectorProvider> others,
+      java.util.function.Function<ConnectorSpec, List<String>> specProblems) {
     Path location = candidate.toAbsolutePath().normalize();
     String name = location.getFileName() == null ? location.toString() : location.getFileName().toString();
     if (!Files.exists(location)) {
@@ -124,7 +134,12 @@ public final class PluginHost implements AutoCloseable {
       if (info.state() != PluginState.STARTED) {
         return info;
       }
-      Optional<String> conflict = conflict(info, pluginsDir, others);
+      List<String> problems = new ArrayList<>();
+      for (ConnectorSpec spec : specs(loading.providers.get(0))) {
+        specProblems.apply(spec).forEach(p -> problems.add(spec.kind().label() + " " + spec.type() + ": " + p));
+      }
+      Optional<String> conflict = problems.isEmpty() ? conflict(info, pluginsDir, others)
+          : Optional.of(String.join("; ", problems));
       return conflict.isEmpty() ? info : new PluginInfo(info.id(), info.version(), PluginState.FAILED, List.of(),
           location, conflict, info.description(), info.requires(), info.warnings());
     } finally {
@@ -160,28 +175,29 @@ public final class PluginHost implements AutoCloseable {
     }
   }
 
-  /** What a provider offers, as {@code "source:kafka"}; a factory whose spec cannot be read offers nothing. */
+  /** What a provider offers, as {@code "source:kafka"}. */
   private static List<String> provides(ConnectorProvider provider) {
-    List<String> out = new ArrayList<>();
-    for (var f : provider.sources()) {
-      describeSafely(ConnectorKind.SOURCE, f::spec).ifPresent(out::add);
-    }
-    for (var f : provider.lookups()) {
-      describeSafely(ConnectorKind.LOOKUP, f::spec).ifPresent(out::add);
-    }
-    for (var f : provider.sinks()) {
-      describeSafely(ConnectorKind.SINK, f::spec).ifPresent(out::add);
-    }
-    return out;
+    return specs(provider).stream().map(s -> s.kind().label() + ":" + s.type()).toList();
   }
 
-  private static Optional<String> describeSafely(ConnectorKind kind, java.util.function.Supplier<ConnectorSpec> spec) {
-    try {
-      ConnectorSpec s = spec.get();
-      return s == null ? Optional.empty() : Optional.of(kind.label() + ":" + s.type());
-    } catch (RuntimeException | LinkageError e) {
-      return Optional.empty();
+  /** The specs of a provider's factories; a factory whose spec cannot be read has none. */
+  private static List<ConnectorSpec> specs(ConnectorProvider provider) {
+    List<java.util.function.Supplier<ConnectorSpec>> calls = new ArrayList<>();
+    provider.sources().forEach(f -> calls.add(f::spec));
+    provider.lookups().forEach(f -> calls.add(f::spec));
+    provider.sinks().forEach(f -> calls.add(f::spec));
+    List<ConnectorSpec> out = new ArrayList<>();
+    for (var call : calls) {
+      try {
+        ConnectorSpec spec = call.get();
+        if (spec != null) {
+          out.add(spec);
+        }
+      } catch (RuntimeException | LinkageError e) {
+        LOG.debug("spec not readable: {}", e.toString());
+      }
     }
+    return out;
   }
 
   private static PluginInfo failed(String id, Path location, String reason) {

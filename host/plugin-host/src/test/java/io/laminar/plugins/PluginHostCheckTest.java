@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link PluginHost#check}: one plugin loaded as {@link PluginHost#load} would, then compared with what is installed. */
+/** {@link PluginHost#check}: one plugin loaded as {@link PluginHost#load} would, then compared with the installed. */
 class PluginHostCheckTest {
   @TempDir Path candidates;
   @TempDir Path plugins;
@@ -69,6 +69,15 @@ class PluginHostCheckTest {
     PluginInfo info = PluginHost.check(candidate, plugins, List.of(builtinWithSource("guava_old")));
     assertEquals(PluginState.FAILED, info.state());
     assertEquals("source type 'guava_old' is already provided by builtin", info.error().orElseThrow());
+  }
+
+  @Test
+  void aSpecProblemTheCallerFindsRefusesThePluginNamingTheConnector() {
+    Path candidate = TestPlugins.copy("guava-old", candidates);
+    PluginInfo info = PluginHost.check(candidate, plugins, List.of(),
+        spec -> spec.type().equals("guava_old") ? List.of("a default is unreadable") : List.of());
+    assertEquals(PluginState.FAILED, info.state());
+    assertEquals("source guava_old: a default is unreadable", info.error().orElseThrow());
   }
 
   @Test
