@@ -22,9 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code laminar plugins list|describe}. */
-@Command(name = "plugins", mixinStandardHelpOptions = true, description = "Inspect installed connector plugins.",
-    subcommands = {PluginsCommand.ListPlugins.class, PluginsCommand.Describe.class})
+/** {@code laminar plugins list|describe|install|remove}. */
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+    description = "Inspect, install and remove connector plugins.",
+    subcommands = {PluginsCommand.ListPlugins.class, PluginsCommand.Describe.class, PluginsInstall.class,
+        PluginsInstall.Remove.class})
 final class PluginsCommand implements Runnable {
   @ParentCommand LaminarCommand parent;
 
@@ -42,8 +44,18 @@ final class PluginsCommand implements Runnable {
   }
 
   private Optional<PluginHost> load() {
-    Logging.configure(logLevel != null ? logLevel : Logging.QUIET, "text");
-    return PluginsDirectory.resolve(pluginsDir, System.getenv(), Optional.empty()).map(PluginHost::load);
+    return directory().map(PluginHost::load);
+  }
+
+  /** The plugins directory these commands work on, with logging set up for them. */
+  Optional<Path> directory() {
+    return directory(Logging.QUIET);
+  }
+
+  /** As {@link #directory()}, logging at {@code defaultLevel} unless --log-level says otherwise. */
+  Optional<Path> directory(String defaultLevel) {
+    Logging.configure(logLevel != null ? logLevel : defaultLevel, "text");
+    return PluginsDirectory.resolve(pluginsDir, System.getenv(), Optional.empty());
   }
 
   /** {@code laminar plugins list}. */

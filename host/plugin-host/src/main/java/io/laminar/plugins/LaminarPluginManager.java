@@ -16,6 +16,7 @@ import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginFactory;
 import org.pf4j.PluginLoader;
+import org.pf4j.PluginWrapper;
 import org.pf4j.PropertiesPluginDescriptorFinder;
 
 /**
@@ -47,6 +48,17 @@ final class LaminarPluginManager extends DefaultPluginManager {
       String pluginClass = wrapper.getDescriptor().getPluginClass();
       return pluginClass == null || pluginClass.isBlank() ? new Plugin() : standard.create(wrapper);
     };
+  }
+
+  /**
+   * PF4J's own check of {@code plugin.requires}, on the expression {@link ApiRange} makes of it
+   * (PF4J would reject {@code >=0.2 <1.0} and read a bare version as "exactly"). {@link PluginHost}
+   * has already refused a plugin whose range does not hold, with the reason.
+   */
+  @Override
+  protected boolean isPluginValid(PluginWrapper wrapper) {
+    String requires = ApiRange.expression(wrapper.getDescriptor().getRequires());
+    return getVersionManager().checkVersionConstraint(getSystemVersion(), requires);
   }
 
   /** Whether the plugins directory's {@code disabled.txt} (or {@code enabled.txt}) turns this plugin off. */

@@ -91,6 +91,119 @@ public final class PluginHost implements AutoCloseable {
     return new PluginHost(loading.manager, loading.infos, loading.providers, loading.startedIds, loading.unpackDir);
   }
 
+  /**
+   * Checks one plugin exactly as {@link #load} would load it, without installing it: its
+   * {@code plugin.properties}, {@code plugin.requires} against this host's API version, its
+   * {@code lib/*.jar}, {@code plugin.class}, every extension created and its spec read. A plugin
+   * that would load is then compared with what is already there: the plugins of {@code pluginsDir}
+   * (those that load and those that fail) and {@code others} (the host's built-ins); it may reuse
+   * neither a plugin id nor a connector type.
+   *
+   * @return the plugin as {@link #load} would list it: {@link PluginState#STARTED} with what it
+   *     provides, or {@link PluginState#FAILED} with the reason
+   */
+  public static PluginInfo check(Path candidate, Path pluginsDir, List<ConnectorProvider> others) {
+    return check(candidate, pluginsDir, others, spec -> List.of());
+  }
+
+  /**
+   * As {@link #check(Path, Path, List)}, and each spec the plugin's extensions declare must also
+   * pass {@code specProblems} (problems with it, none if it is fine): the CLI checks the defaults
+   * with the config's own property validator, which this module does not see.
+   */
+  public static PluginInfo check(Path candidate, Path pluginsDir, List<ConnectorProvider> others,
+      java.util.function.Function<ConnectorSpec, List<String>> specProblems) {
+    Path location = candidate.toAbsolutePath().normalize();
+    String name = location.getFileName() == null ? location.toString() : location.getFileName().toString();
+    if (!Files.exists(location)) {
+      return failed(name, location, location + " does not exist");
+    }
+    if (!Loading.isPluginCandidate(location)) {
+      return failed(name, location, location + " is not a plugin: give a plugin directory, a .zip or a .jar");
+    }
+    Path root;
+    try {
+      root = Files.createTempDirectory("laminar-plugin-check-");
+    } catch (IOException e) {
+      return failed(name, location, "cannot create a temporary directory to check the plugin in: " + e.getMessage());
+    }
+    Loading loading = new Loading(root);
+    try {
+      loading.loadOne(location);
+      PluginInfo info = loading.infos.get(0);
+      if (info.state() != PluginState.STARTED) {
+        return info;
+      }
+      List<String> problems = new ArrayList<>();
+      for (ConnectorSpec spec : specs(loading.providers.get(0))) {
+        specProblems.apply(spec).forEach(p -> problems.add(spec.kind().label() + " " + spec.type() + ": " + p));
+      }
+      Optional<String> conflict = problems.isEmpty() ? conflict(info, pluginsDir, others)
+          : Optional.of(String.join("; ", problems));
+      return conflict.isEmpty() ? info : new PluginInfo(info.id(), info.version(), PluginState.FAILED, List.of(),
+          location, conflict, info.description(), info.requires(), info.warnings());
+    } finally {
+      // unloads the checked plugin (closing its class loader); the unpacked copy goes below
+      new PluginHost(loading.manager, List.of(), List.of(), loading.startedIds, null).close();
+      if (loading.unpackDir != null) {
+        deleteRecursively(loading.unpackDir);
+      }
+      deleteRecursively(root);
+    }
+  }
+
+  /** A plugin id or connector type of {@code info} that the plugins directory or {@code others} already has. */
+  private static Optional<String> conflict(PluginInfo info, Path pluginsDir, List<ConnectorProvider> others) {
+    try (PluginHost installed = load(pluginsDir)) {
+      for (PluginInfo p : installed.plugins()) {
+        if (p.id().equals(info.id())) {
+          return Optional.of("plugin id '" + info.id() + "' is already installed at " + p.location()
+              + " (remove it first: laminar plugins remove " + info.id() + ")");
+        }
+      }
+      List<ConnectorProvider> providers = new ArrayList<>(others);
+      providers.addAll(installed.providers());
+      List<String> taken = new ArrayList<>();
+      for (ConnectorProvider provider : providers) {
+        for (String provided : provides(provider)) {
+          if (info.provides().contains(provided)) {
+            taken.add(provided.replace(":", " type '") + "' is already provided by " + provider.label());
+          }
+        }
+      }
+      return taken.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", taken));
+    }
+  }
+
+  /** What a provider offers, as {@code "source:kafka"}. */
+  private static List<String> provides(ConnectorProvider provider) {
+    return specs(provider).stream().map(s -> s.kind().label() + ":" + s.type()).toList();
+  }
+
+  /** The specs of a provider's factories; a factory whose spec cannot be read has none. */
+  private static List<ConnectorSpec> specs(ConnectorProvider provider) {
+    List<java.util.function.Supplier<ConnectorSpec>> calls = new ArrayList<>();
+    provider.sources().forEach(f -> calls.add(f::spec));
+    provider.lookups().forEach(f -> calls.add(f::spec));
+    provider.sinks().forEach(f -> calls.add(f::spec));
+    List<ConnectorSpec> out = new ArrayList<>();
+    for (var call : calls) {
+      try {
+        ConnectorSpec spec = call.get();
+        if (spec != null) {
+          out.add(spec);
+        }
+      } catch (RuntimeException | LinkageError e) {
+        LOG.debug("spec not readable: {}", e.toString());
+      }
+    }
+    return out;
+  }
+
+  private static PluginInfo failed(String id, Path location, String reason) {
+    return new PluginInfo(id, "", PluginState.FAILED, List.of(), location, Optional.of(reason), "", "", List.of());
+  }
+
   /** Every plugin found, in directory order, whatever its state. */
   public List<PluginInfo> plugins() {
     return plugins;
@@ -321,12 +434,8 @@ public final class PluginHost implements AutoCloseable {
       return Optional.empty();
     }
 
-    /** A bare version means "at least"; {@code *} or nothing means any; otherwise a semver range. */
     private Optional<String> requiresProblem(String requires) {
-      String range = requires.isBlank() ? "*" : requires;
-      if (range.matches("\\d+\\.\\d+\\.\\d+")) {
-        range = ">=" + range;
-      }
+      String range = ApiRange.expression(requires);
       boolean satisfied;
       try {
         satisfied = manager.getVersionManager().checkVersionConstraint(LaminarApi.VERSION, range);

@@ -128,7 +128,7 @@ class BrokenPluginsTest {
   void anUnsatisfiedApiVersionFailsThatPluginOnly() {
     Path broken = TestPlugins.copy("guava-new", plugins);
     TestPlugins.writeProperties(broken,
-        TestPlugins.readProperties(broken).replace("plugin.requires=0.1.0", "plugin.requires=>=9.0.0"));
+        TestPlugins.readProperties(broken).replaceAll("plugin\\.requires=.*", "plugin.requires=>=9.0.0"));
     try (PluginHost host = PluginHost.load(plugins)) {
       PluginInfo info = info(host, "guava-new");
       assertEquals(PluginState.FAILED, info.state());
@@ -140,10 +140,33 @@ class BrokenPluginsTest {
   }
 
   @Test
+  void anApiRangeLoadsWhenItHoldsTheHostsVersionAndFailsOtherwise() {
+    Path inRange = TestPlugins.copy("guava-new", plugins);
+    TestPlugins.writeProperties(inRange,
+        TestPlugins.readProperties(inRange).replaceAll("plugin\\.requires=.*", "plugin.requires=>=0.1 <1.0"));
+    Path outOfRange = TestPlugins.copy("guava-old", plugins, "guava-old-copy");
+    TestPlugins.writeProperties(outOfRange, TestPlugins.readProperties(outOfRange)
+        .replace("plugin.id=guava-old", "plugin.id=guava-old-copy")
+        .replaceAll("plugin\\.requires=.*", "plugin.requires=>=0.0.1 & <0.1.0"));
+    try (PluginHost host = PluginHost.load(plugins)) {
+      assertEquals(PluginState.STARTED, info(host, "guava-new").state(), info(host, "guava-new").toString());
+      assertEquals("plugin.requires '>=0.0.1 & <0.1.0' is not satisfied by this server's laminar API 0.1.0",
+          info(host, "guava-old-copy").error().orElseThrow());
+      assertGoodPluginsWork(host);
+    }
+  }
+
+  @Test
+  void thePackagingGivesEveryPluginTheRangeOfItsApiMajorVersion() {
+    assertTrue(TestPlugins.readProperties(TestPlugins.dir().resolve("guava-new")).contains("plugin.requires=>=0.1 <1.0"),
+        TestPlugins.readProperties(TestPlugins.dir().resolve("guava-new")));
+  }
+
+  @Test
   void aMalformedApiVersionRangeFailsThatPluginOnly() {
     Path broken = TestPlugins.copy("guava-new", plugins);
     TestPlugins.writeProperties(broken,
-        TestPlugins.readProperties(broken).replace("plugin.requires=0.1.0", "plugin.requires=>=banana"));
+        TestPlugins.readProperties(broken).replaceAll("plugin\\.requires=.*", "plugin.requires=>=banana"));
     try (PluginHost host = PluginHost.load(plugins)) {
       PluginInfo info = info(host, "guava-new");
       assertEquals(PluginState.FAILED, info.state());
