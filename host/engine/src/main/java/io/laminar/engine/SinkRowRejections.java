@@ -54,7 +54,9 @@ final class SinkRowRejections implements RowRejections {
     try {
       h.reject(batch, row, column, reason);
     } catch (ConnectorException e) {
-      failure = e;
+      if (failure == null) {
+        failure = e; // the first bad row is the one the pipeline fails on
+      }
       throw e;
     }
   }
