@@ -336,4 +336,21 @@ class SinkRejectionEndToEndTest {
           && l.endsWith(", out of the range of BIGINT\",\"row\":{\"k\":\"b\"}}"), l);
     }
   }
+
+  @Test
+  void aSessionSumBeyondBigintIsLeftOutWithSkip() throws Exception {
+    Finished f = run(1, "\n[[pipeline]]\nname = \"p\"\nsql = \"SELECT k, window_start, window_end, SUM(v) AS total FROM "
+        + "TABLE(SESSION(TABLE nums PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, "
+        + "window_end\"\non.error = \"dead_letter\"\ndead_letter.path = \"bad.jsonl\"\n"
+        + "\n[[sink]]\nname = \"out\"\npipeline = \"p\"\nconnector = \"collect_changes\"\n");
+    assertEquals(Engine.State.COMPLETED, f.outcome().state(), f.outcome().failure());
+    List<String> out = CollectingSinkFactory.ROWS.get("out");
+    assertEquals(1, out.size(), out::toString);
+    assertTrue(out.get(0).startsWith("+I a,2026-01-01T00:00,") && out.get(0).endsWith(",24"), out::toString);
+    List<String> lines = Files.readAllLines(dir.resolve("bad.jsonl"));
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(lines.get(0).contains("\"step\":\"Aggregate\",\"expression\":\"SUM(v)\"")
+        && lines.get(0).contains("\"row\":{\"k\":\"b\",\"window_start\":\"2026-01-01T00:00:00.001Z\","), lines.get(0));
+    assertEquals(1, f.status().rowErrors());
+  }
 }

@@ -52,7 +52,7 @@ import org.slf4j.Logger;
  * {@code XA RECOVER}, commits the epochs the last checkpoint covers and rolls back the rest. Otherwise (at-least-once) the transaction commits at {@code prepareCommit}.
  *
  * <p>Rows the table cannot store (a value beyond a narrower or unsigned integer column or a
- * {@code decimal(p,s)}, a string longer than a {@code varchar(n)} or {@code text}, a NULL in a NOT
+ * {@code decimal(p,s)}, a string longer than a {@code varchar(n)}, a NULL in a NOT
  * NULL column: {@link ValueCheck}, from the column types read at {@link #open}) are checked before
  * they are written and reported to {@link ConnectorContext#rowRejections()}, which applies the
  * pipeline's {@code on.error}; the others are written. A row the server still refuses (a CHECK or

@@ -19,8 +19,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * the pipeline's {@code on.error} instead of failing the whole statement: an integer beyond a
  * narrower (or unsigned) integer column, a number beyond a {@code decimal(p,s)}'s {@code p - s}
  * integer digits, a string longer than a {@code varchar(n)}/{@code char(n)} (unless the excess is
- * spaces, which MySQL drops) or than a {@code tinytext}/{@code text}'s bytes, a NULL in a NOT NULL
- * column. Decided from the value and the column type read at {@code open} only.
+ * spaces, which MySQL drops), a NULL in a NOT NULL column. Decided from the value and the column type
+ * read at {@code open} only. ({@code text} types limit bytes in the column's character set, which is
+ * not read: a string too long for one fails its statement in the server.)
  */
 final class ValueCheck {
   private static final Pattern LENGTH = Pattern.compile("(?:var)?char\\((\\d+)\\).*");
@@ -37,11 +38,9 @@ final class ValueCheck {
   private final boolean unsignedDecimal;
   /** char(n)/varchar(n): at most n characters; -1 = none. */
   private final int chars;
-  /** tinytext/text/mediumtext: at most this many bytes; -1 = none. */
-  private final long bytes;
 
   private ValueCheck(MysqlColumn column, LaminarType type, boolean range, long min, long max, int integerDigits,
-      int scale, boolean unsignedDecimal, int chars, long bytes) {
+      int scale, boolean unsignedDecimal, int chars) {
     this.column = column;
     this.type = type;
     this.notNull = column.notNull();
@@ -52,7 +51,6 @@ final class ValueCheck {
     this.scale = scale;
     this.unsignedDecimal = unsignedDecimal;
     this.chars = chars;
-    this.bytes = bytes;
   }
 
   /** The check for writing {@code type} (Arrow type {@code arrow}) into {@code column}, or null if every value fits. */
@@ -100,23 +98,16 @@ final class ValueCheck {
       }
     }
     int chars = -1;
-    long bytes = -1;
     if (type == LaminarType.VARCHAR) {
       Matcher m = LENGTH.matcher(column.columnType());
       if ((column.dataType().equals("varchar") || column.dataType().equals("char")) && m.matches()) {
         chars = Integer.parseInt(m.group(1));
-      } else if (column.dataType().equals("tinytext")) {
-        bytes = 255;
-      } else if (column.dataType().equals("text")) {
-        bytes = 65535;
-      } else if (column.dataType().equals("mediumtext")) {
-        bytes = 16777215;
       }
     }
-    if (!column.notNull() && !range && digits < 0 && chars < 0 && bytes < 0) {
+    if (!column.notNull() && !range && digits < 0 && chars < 0) {
       return null;
     }
-    return new ValueCheck(column, type, range, min, max, digits, scale, unsignedDecimal, chars, bytes);
+    return new ValueCheck(column, type, range, min, max, digits, scale, unsignedDecimal, chars);
   }
 
   /** Why row {@code row} of {@code v} cannot be stored, or null if it can. */
@@ -136,7 +127,7 @@ final class ValueCheck {
         return p;
       }
     }
-    if (chars >= 0 || bytes >= 0) {
+    if (chars >= 0) {
       return lengthProblem((VarCharVector) v, row);
     }
     return null;
@@ -167,10 +158,6 @@ final class ValueCheck {
 
   private String lengthProblem(VarCharVector v, int row) {
     int size = v.getValueLength(row);
-    if (bytes >= 0) {
-      return size > bytes ? "a string of " + size + " bytes is too long for " + column.columnType() + " (at most "
-          + bytes + ")" : null;
-    }
     if (size <= chars) {
       return null; // a character is at least one byte
     }
