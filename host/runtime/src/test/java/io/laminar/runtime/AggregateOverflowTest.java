@@ -57,11 +57,10 @@ class AggregateOverflowTest {
     }
 
     private void add(VectorSchemaRoot batch, TinyIntVector kinds) {
-      List<List<Object>> values = new ArrayList<>();
-      StreamRunner.collect(batch, values);
-      for (int r = 0; r < values.size(); r++) {
+      for (int r = 0; r < batch.getRowCount(); r++) {
         RowKind kind = kinds == null ? RowKind.INSERT : RowKind.fromCode(kinds.get(r));
-        out.add(kind.shortString() + " " + values.get(r).toString().replaceAll("^\\[|\\]$", ""));
+        out.add(kind.shortString() + " " + String.join(", ", RowValues.of(batch, r).values().stream()
+            .map(String::valueOf).toList()));
       }
     }
   };
@@ -114,5 +113,23 @@ class AggregateOverflowTest {
         errors.get(0).error().problem());
     assertEquals("integer overflow: the SUM of 3 values is 11000000000000000000, out of the range of BIGINT",
         errors.get(1).error().problem());
+  }
+
+  @Test
+  void anUpdatingDecimalSumBeyondItsDigitsIsReportedAndItsRowDeleted() {
+    List<RowError> errors = new ArrayList<>();
+    CompileResult r = compiler.compile("p", "SELECT k, SUM(CAST(CAST(v AS BIGINT) * 100000000000000000 AS DECIMAL(18, 0)))"
+        + " AS s FROM events GROUP BY k");
+    assertTrue(r.isSuccess(), () -> r.errors().toString());
+    try (PipelineExecutor e = new PipelineExecutor(r.pipeline(), allocator, Map.of(), collector)) {
+      e.onRowErrors(errors::add);
+      for (int i = 1; i <= 11; i++) {
+        feed(e, RowKind.INSERT, i, "a", 9); // the 11th makes 9.9 * 10^18, beyond the 18 digits the state holds
+      }
+    }
+    assertEquals(1, errors.size());
+    assertEquals("decimal overflow: the SUM 9900000000000000000 of a GROUP BY without a window has more than the 18"
+        + " digits it holds", errors.get(0).error().problem());
+    assertTrue(out.get(out.size() - 1).startsWith("-D a, 9000000000000000000"), out::toString);
   }
 }
