@@ -64,4 +64,15 @@ public interface ConnectorContext {
 
   /** A private directory for files this instance keeps across restarts (created on demand). */
   Path dataDir();
+
+  /**
+   * For a sink: where it reports rows it will not write because the target cannot store one of
+   * their values; the host applies the pipeline's {@code on.error} ({@code fail}, {@code skip},
+   * {@code dead_letter}) to each (see {@link RowRejections}). Call it only from inside
+   * {@link Sink#write}. The default, {@link RowRejections#failing}, fails on the first such row,
+   * which is what every sink that does not check its rows does when the target refuses a batch.
+   */
+  default RowRejections rowRejections() {
+    return RowRejections.failing(name());
+  }
 }

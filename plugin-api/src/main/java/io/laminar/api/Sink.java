@@ -16,6 +16,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * After a restart {@link #open(long)} receives the last epoch whose checkpoint completed; an
  * exactly-once sink commits a prepared epoch up to that one and aborts anything newer.
+ *
+ * <p><b>Rows the target cannot store.</b> A sink that can tell a bad row before writing it (a value
+ * out of its column's range, too long, too precise, a NULL for a NOT NULL column) reports each such
+ * row through {@link ConnectorContext#rowRejections()} inside {@link #write} and writes the batch's
+ * other rows: the pipeline's {@code on.error} then skips, dead-letters or fails on it like on a row
+ * whose expression fails. A sink that does not check (the default) keeps failing the whole batch
+ * when the target refuses it, which fails the pipeline.
  */
 public interface Sink extends AutoCloseable {
 
@@ -48,7 +55,11 @@ public interface Sink extends AutoCloseable {
   /** Starts the sink; {@code lastCommittedEpoch} is 0 on a fresh start. */
   void open(long lastCommittedEpoch) throws ConnectorException;
 
-  /** Accepts a batch; the caller keeps ownership and closes it after the call returns. */
+  /**
+   * Accepts a batch; the caller keeps ownership and closes it after the call returns. Rows the target
+   * cannot store are reported to {@link ConnectorContext#rowRejections()} (and not written); a
+   * {@link ConnectorException} that {@code reject} throws is to propagate out of this call.
+   */
   void write(Batch batch) throws ConnectorException;
 
   /** Flushes everything written so far and prepares {@code epoch} for commit. */

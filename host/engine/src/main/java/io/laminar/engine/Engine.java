@@ -638,7 +638,7 @@ public final class Engine {
     if (onError(name) != io.laminar.config.RowErrorPolicy.FAIL) {
       metrics.functionCounter("laminar_row_errors_total",
           Map.of("pipeline", name, "action", onError(name).label()),
-          "Rows whose expression failed, skipped or dead-lettered by the pipeline's on.error",
+          "Rows whose expression failed, groups whose aggregate did not fit and rows a sink rejected, skipped or dead-lettered by the pipeline's on.error",
           () -> r.retired(name, 5) + m.stream().mapToLong(ExecutorMetrics::rowErrors).sum());
     }
   }

@@ -6,6 +6,7 @@ import io.laminar.api.ConnectorKind;
 import io.laminar.api.ConnectorMetrics;
 import io.laminar.api.ConnectorProperties;
 import io.laminar.api.DeliveryGuarantee;
+import io.laminar.api.RowRejections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ final class EngineConnectorContext implements ConnectorContext {
   private final BufferAllocator parentAllocator;
   private final ConnectorMetrics metrics;
   private final Path dataDir;
+  /** A sink's rejected rows go here (null for sources and lookups). */
+  private final SinkRowRejections rejections;
   private BufferAllocator allocator;
 
   EngineConnectorContext(String name, ConnectorKind kind, String serverName, ConnectorProperties properties,
@@ -51,6 +54,7 @@ final class EngineConnectorContext implements ConnectorContext {
     this.parentAllocator = parentAllocator;
     this.metrics = metrics;
     this.dataDir = dataDir;
+    this.rejections = kind == ConnectorKind.SINK ? new SinkRowRejections(name) : null;
   }
 
   /**
@@ -116,6 +120,16 @@ final class EngineConnectorContext implements ConnectorContext {
       allocator.close();
       allocator = null;
     }
+  }
+
+  @Override
+  public RowRejections rowRejections() {
+    return rejections == null ? ConnectorContext.super.rowRejections() : rejections;
+  }
+
+  /** A sink's rejection channel, which its pipeline's workers bind during each write; null for other kinds. */
+  SinkRowRejections sinkRejections() {
+    return rejections;
   }
 
   @Override

@@ -343,16 +343,46 @@ final class PipelineRunner implements Runnable {
     // the executor closes the vectors after the call, so the batch handed to the sinks is not closed
     Batch batch = rowKinds == null ? Batch.of(output) : Batch.changelog(output, rowKinds);
     for (ConnectorInstance<Sink> s : sinks) {
+      SinkRowRejections rejections = s.context() == null ? null : s.context().sinkRejections();
       try {
         // several workers of one pipeline share its sinks; a sink sees one caller at a time
         synchronized (s.instance()) {
-          s.instance().write(batch);
+          if (rejections == null) {
+            s.instance().write(batch);
+          } else {
+            ConnectorException rejected;
+            rejections.begin((b, row, column, reason) -> rejected(s, b, row, column, reason));
+            try {
+              s.instance().write(batch);
+            } finally {
+              rejected = rejections.end();
+            }
+            if (rejected != null) {
+              throw rejected; // the sink caught what on.error = "fail" threw: the pipeline fails all the same
+            }
+          }
         }
       } catch (ConnectorException | RuntimeException e) {
         // a plugin's bug (an unchecked exception) is reported under the sink's name too
         throw new SinkFailure(s.name(), e);
       }
     }
+  }
+
+  /**
+   * A row sink {@code s} will not write ({@code column}'s value, {@code reason}): with {@code on.error
+   * = "fail"} an exception naming the column, the reason and the row's values, which the sink lets
+   * propagate; otherwise counted, logged and (dead_letter) recorded, and the sink leaves it out.
+   */
+  private void rejected(ConnectorInstance<Sink> s, Batch batch, int row, String column, String reason)
+      throws ConnectorException {
+    java.util.Map<String, Object> values = io.laminar.runtime.RowValues.of(batch.data(), row);
+    if (rowErrors == null) {
+      throw ConnectorException.runtime("cannot write a row: " + (column == null ? "" : "column '" + column + "': ")
+          + reason + "; row " + RowErrorRecorder.json(values), null);
+    }
+    executor.metrics().addRejectedRow();
+    rowErrors.onSinkRejection(s.name(), s.position() == null ? null : s.position().toString(), column, reason, values);
   }
 
   /** Releases batches still queued after a failure, so no Arrow memory is stranded. */

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param restarts how often the pipeline was restarted after a failure in this process
  * @param lastError the last failure's message (null if it never failed)
  * @param onError the pipeline's {@code on.error} ({@code fail}, {@code skip}, {@code dead_letter})
- * @param rowErrors rows whose expression failed and that were skipped or dead-lettered
+ * @param rowErrors rows whose expression failed, groups whose aggregate did not fit and rows a sink rejected, that were skipped or dead-lettered
  */
 public record PipelineStatus(String name, String state, String sql, Set<String> sources, Set<String> lookups,
     List<String> sinks, long rowsIn, long rowsOut, long lateRowsDropped,

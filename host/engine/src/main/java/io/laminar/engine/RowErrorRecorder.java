@@ -15,14 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pipeline worker's {@code on.error} policy for rows whose expression fails: {@code skip} logs
- * the row (the first 10, then every 10,000th) and drops it; {@code dead_letter} also writes it as
- * one JSON line to the pipeline's {@link DeadLetterFile}:
+ * A pipeline worker's {@code on.error} policy for rows whose expression fails, groups whose
+ * aggregate does not fit its type and rows a sink rejects: {@code skip} logs the row (the first 10,
+ * then every 10,000th) and drops it; {@code dead_letter} also writes it as one JSON line to the
+ * pipeline's {@link DeadLetterFile}:
  *
  * <pre>{"time":"…","pipeline":"p","step":"Project","expression":"CAST(s AS INT)",
  * "position":"laminar.toml:14:11","error":"cannot cast 'x' to INT (…)","row":{"id":3,"s":"x"}}</pre>
  *
- * The runtime counts the rows ({@code ExecutorMetrics.rowErrors()}).
+ * (an aggregate: step {@code Aggregate}, the aggregate as expression, the group's key and window
+ * bounds as row; a sink: step {@code sink 'name'}, the sink's position, its {@code column}, the row
+ * the sink was given). The runtime counts the rows ({@code ExecutorMetrics.rowErrors()}).
  */
 final class RowErrorRecorder implements RowErrorHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RowErrorRecorder.class);
@@ -55,12 +58,23 @@ final class RowErrorRecorder implements RowErrorHandler {
   public void onRowError(RowError error) {
     Expr.Origin origin = error.error().origin();
     String position = origin == null ? null : pipeline.positionInFile(origin.line(), origin.column()).toString();
+    record(error.step(), origin == null ? null : origin.text(), position, null, error.error().problem(), error.row());
+  }
+
+  /** A row sink {@code sink} (configured at {@code position}) rejected: {@code column}'s value, {@code reason}. */
+  void onSinkRejection(String sink, String position, String column, String reason, Map<String, Object> row) {
+    record("sink '" + sink + "'", null, position, column, reason, row);
+  }
+
+  private void record(String step, String expression, String position, String column, String problem,
+      Map<String, Object> row) {
     seen++;
     if (seen <= LOG_FIRST || seen % LOG_EVERY == 0) {
       LOG.warn("pipeline '{}': {} a row ({} so far in this worker): {}{} {}", pipeline.name(),
           deadLetters == null ? "skipped" : "dead-lettered", seen,
-          position == null ? "" : position + ": ", error.error().problem()
-              + (origin == null ? "" : " in `" + origin.text() + "`"), error.row());
+          position == null ? "" : position + ": ", (step.startsWith("sink") ? step + ": " : "")
+              + (column == null ? "" : "column '" + column + "': ") + problem
+              + (expression == null ? "" : " in `" + expression + "`"), row);
     }
     if (deadLetters == null) {
       return;
@@ -68,13 +82,21 @@ final class RowErrorRecorder implements RowErrorHandler {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("time", Instant.ofEpochMilli(clock.getAsLong()).toString());
     line.put("pipeline", pipeline.name());
-    line.put("step", error.step());
-    line.put("expression", origin == null ? null : origin.text());
+    line.put("step", step);
+    line.put("expression", expression);
     line.put("position", position);
-    line.put("error", error.error().problem());
-    line.put("row", error.row());
+    if (column != null) {
+      line.put("column", column);
+    }
+    line.put("error", problem);
+    line.put("row", row);
+    deadLetters.append(json(line));
+  }
+
+  /** {@code value} as JSON. */
+  static String json(Object value) {
     try {
-      deadLetters.append(JSON.writeValueAsString(line));
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a dead letter as JSON: " + e.getOriginalMessage(), e);
     }

@@ -85,8 +85,9 @@ public final class ExecutorMetrics {
   }
 
   /**
-   * Rows whose expression failed and that the pipeline's row error policy skipped or dead-lettered
-   * (a row that fails the pipeline is not counted).
+   * Rows whose expression failed, groups whose aggregate did not fit its type and rows a sink rejected,
+   * that the pipeline's row error policy skipped or dead-lettered (a row that fails the pipeline is not
+   * counted).
    */
   public long rowErrors() {
     return rowErrors.get();
@@ -94,6 +95,11 @@ public final class ExecutorMetrics {
 
   void addRowErrors(long n) {
     rowErrors.addAndGet(n);
+  }
+
+  /** Counts a row a sink rejected and the pipeline's {@code on.error} skipped or dead-lettered (the host calls it). */
+  public void addRejectedRow() {
+    rowErrors.incrementAndGet();
   }
 
   void addExpiredGroups(long n) {

@@ -217,11 +217,30 @@ final class GroupAggregateOperator extends Operator {
     boolean had = rows[g] > 0;
     hadRow[d] = had;
     if (had) {
-      for (int i = 0; i < aggCount; i++) {
-        boolean isNull = aggs[i].isNull(g);
-        beforeNull[d * aggCount + i] = isNull;
-        beforeValue[d * aggCount + i] = isNull ? 0 : aggs[i].result(g);
+      try {
+        for (int i = 0; i < aggCount; i++) {
+          boolean isNull = aggs[i].isNull(g);
+          beforeNull[d * aggCount + i] = isNull;
+          beforeValue[d * aggCount + i] = isNull ? 0 : aggs[i].result(g);
+        }
+      } catch (ExpressionError e) {
+        // its result did not fit when last emitted, so its row was left out (on.error): none to take back
+        hadRow[d] = false;
       }
+    }
+  }
+
+  /** Why group {@code g}'s current result does not fit its types, or null if it does. */
+  private ExpressionError resultError(int g) {
+    try {
+      for (int i = 0; i < aggCount; i++) {
+        if (!aggs[i].isNull(g)) {
+          aggs[i].result(g);
+        }
+      }
+      return null;
+    } catch (ExpressionError e) {
+      return e;
     }
   }
 
@@ -242,12 +261,26 @@ final class GroupAggregateOperator extends Operator {
     }
   }
 
-  /** Emits the collected changes as one batch and forgets them. */
+  /**
+   * Emits the collected changes as one batch and forgets them. A group whose result does not fit its
+   * type fails the pipeline, or with {@code on.error} = skip/dead_letter is reported and left out of
+   * the output: its last emitted row (if any) is deleted, and it is inserted again once its result
+   * fits (rows taken back).
+   */
   private void emitChanges() {
+    boolean[] bad = null;
+    if (rowErrors != null && !rowErrors.failFast()) {
+      for (int d = 0; d < dirtyCount; d++) {
+        if (rows[dirty[d]] > 0 && resultError(dirty[d]) != null) {
+          bad = bad == null ? new boolean[dirtyCount] : bad;
+          bad[d] = true;
+        }
+      }
+    }
     int out = 0;
     for (int d = 0; d < dirtyCount; d++) {
       int g = dirty[d];
-      boolean has = rows[g] > 0;
+      boolean has = rows[g] > 0 && (bad == null || !bad[d]);
       if (hadRow[d] && has) {
         out += changed(d, g) ? 2 : 0;
       } else if (hadRow[d] || has) {
@@ -263,6 +296,11 @@ final class GroupAggregateOperator extends Operator {
       for (int d = 0; d < dirtyCount; d++) {
         int g = dirty[d];
         boolean has = rows[g] > 0;
+        if (bad != null && bad[d]) {
+          writeKeys(batch, g, row);
+          aggregateError(resultError(g), batch, row, width);
+          has = false; // left out; its rows stay, so taking some back may make it fit again
+        }
         if (hadRow[d] && has) {
           if (changed(d, g)) {
             writeBefore(batch, d, g, row);
@@ -277,7 +315,7 @@ final class GroupAggregateOperator extends Operator {
           writeCurrent(batch, g, row);
           kinds.set(row++, RowKind.INSERT.code());
         }
-        if (!has) {
+        if (rows[g] == 0) {
           // emptied: start from scratch should rows come again (a floating sum keeps no residue)
           for (Retractor a : aggs) {
             a.clear(g);

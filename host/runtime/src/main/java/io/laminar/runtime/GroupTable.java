@@ -262,16 +262,35 @@ final class GroupTable {
     }
   }
 
-  /** Writes every group as a row: {@code keyColumns[k]} receives key k, then aggregates follow. */
+  /** Writes every group as a row (see below); an aggregate that does not fit its type throws. */
   void writeAll(VectorSchemaRoot out, int[] keyColumns, int[] aggColumns, int startRow) {
+    writeAll(out, keyColumns, aggColumns, startRow, null);
+  }
+
+  /**
+   * Writes every group as a row: {@code keyColumns[k]} receives key k, then aggregates follow; returns
+   * the rows written. A group whose aggregate does not fit its type goes to {@code errors} (which
+   * fails unless the pipeline's {@code on.error} says otherwise) and its row is left out.
+   */
+  int writeAll(VectorSchemaRoot out, int[] keyColumns, int[] aggColumns, int startRow, Operator errors) {
+    int row = startRow;
     for (int g = 0; g < size(); g++) {
-      int row = startRow + g;
       for (int k = 0; k < keyColumns.length; k++) {
         writeKey(g, k, out.getVector(keyColumns[k]), row);
       }
-      for (int i = 0; i < aggColumns.length; i++) {
-        writeAggregate(g, i, out.getVector(aggColumns[i]), row);
+      try {
+        for (int i = 0; i < aggColumns.length; i++) {
+          writeAggregate(g, i, out.getVector(aggColumns[i]), row);
+        }
+      } catch (ExpressionError e) {
+        if (errors == null) {
+          throw e;
+        }
+        errors.aggregateError(e, out, row, keyColumns.length);
+        continue; // the next group overwrites this row
       }
+      row++;
     }
+    return row - startRow;
   }
 }

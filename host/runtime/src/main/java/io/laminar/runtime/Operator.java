@@ -18,6 +18,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 abstract class Operator implements AutoCloseable {
   private Operator downstream;
   private int downstreamInput;
+  /** The executor's row error policy, for aggregates whose result does not fit (set by the executor). */
+  RowErrors rowErrors;
 
   final void connect(Operator next, int input) {
     this.downstream = next;
@@ -64,6 +66,18 @@ abstract class Operator implements AutoCloseable {
     if (batch.getRowCount() > 0) {
       downstream.onBatch(downstreamInput, batch, rowKinds);
     }
+  }
+
+  /**
+   * An aggregate's {@code error} while writing output row {@code row} of {@code out}, whose first
+   * {@code keys} columns hold the group's key: rethrown (the pipeline fails) unless the pipeline's
+   * {@code on.error} leaves the group's row out, in which case it returns and the caller does.
+   */
+  final void aggregateError(ExpressionError error, VectorSchemaRoot out, int row, int keys) {
+    if (rowErrors == null) {
+      throw error;
+    }
+    rowErrors.aggregateError(error, out, row, keys);
   }
 
   final void emitWatermark(long watermark) {

@@ -640,6 +640,7 @@ public final class PipelineExecutor implements AutoCloseable {
       throw new IllegalArgumentException("unknown plan step " + node.describe());
     }
     op.connect(downstream, input);
+    op.rowErrors = rowErrors;
     operators.add(op);
     for (int i = 0; i < children.size(); i++) {
       build(children.get(i), op, i, cacheConfig);

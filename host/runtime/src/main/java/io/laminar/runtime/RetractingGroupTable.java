@@ -83,8 +83,12 @@ final class RetractingGroupTable {
     return live;
   }
 
-  /** Writes each group holding rows from {@code startRow}: key k to {@code keyColumns[k]}, then the aggregates. */
-  void writeLive(VectorSchemaRoot out, int[] keyColumns, int[] aggColumns, int startRow) {
+  /**
+   * Writes each group holding rows from {@code startRow}: key k to {@code keyColumns[k]}, then the
+   * aggregates; returns the rows written. A group whose aggregate does not fit its type goes to
+   * {@code errors} and its row is left out.
+   */
+  int writeLive(VectorSchemaRoot out, int[] keyColumns, int[] aggColumns, int startRow, Operator errors) {
     int row = startRow;
     for (int g = 0; g < groups.size(); g++) {
       if (rows[g] == 0) {
@@ -93,11 +97,17 @@ final class RetractingGroupTable {
       for (int k = 0; k < keyColumns.length; k++) {
         groups.writeKey(g, k, out.getVector(keyColumns[k]), row);
       }
-      for (int i = 0; i < aggColumns.length; i++) {
-        aggs[i].write(g, resultTypes[i], dictionary, out.getVector(aggColumns[i]), row);
+      try {
+        for (int i = 0; i < aggColumns.length; i++) {
+          aggs[i].write(g, resultTypes[i], dictionary, out.getVector(aggColumns[i]), row);
+        }
+      } catch (ExpressionError e) {
+        errors.aggregateError(e, out, row, keyColumns.length);
+        continue; // left out: the next group overwrites this row
       }
       row++;
     }
+    return row - startRow;
   }
 
   /** The dictionary keys and string values are interned in; its owner persists it. */

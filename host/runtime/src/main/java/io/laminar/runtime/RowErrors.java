@@ -1,22 +1,10 @@
 package io.laminar.runtime;
 
 import io.laminar.plan.SqlType;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -66,7 +54,7 @@ final class RowErrors {
     }
     for (int k = 0; k < bad.size(); k++) {
       metrics.addRowErrors(1);
-      handler.onRowError(new RowError(step, row(in, bad.get(k), types, reported), errors.get(k)));
+      handler.onRowError(new RowError(step, RowValues.of(in, bad.get(k), reported), errors.get(k)));
     }
     try (VectorSchemaRoot kept = gather(in, good, allocator)) {
       return calc.apply(kept, out);
@@ -126,30 +114,17 @@ final class RowErrors {
     }
   }
 
-  /** Row {@code r}'s first {@code count} columns as JSON-friendly values. */
-  private static Map<String, Object> row(VectorSchemaRoot in, int r, List<SqlType> types, int count) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (int c = 0; c < count; c++) {
-      FieldVector v = in.getVector(c);
-      values.put(v.getName(), v.isNull(r) ? null : value(v, r, types.get(c)));
+  /**
+   * An aggregate's result that does not fit its type, found while writing group output row {@code row}
+   * of {@code out} (whose first {@code keys} columns, already written, are the group's key and window
+   * bounds): without a handler it fails the pipeline; with one the group's row is counted and
+   * reported (step {@code Aggregate}), and the caller leaves it out of the output.
+   */
+  void aggregateError(ExpressionError error, VectorSchemaRoot out, int row, int keys) {
+    if (handler == null) {
+      throw error;
     }
-    return values;
-  }
-
-  private static Object value(FieldVector v, int r, SqlType type) {
-    return switch (type.kind()) {
-      case BOOLEAN -> ((BitVector) v).get(r) != 0;
-      case INT -> ((IntVector) v).get(r);
-      case BIGINT, INTERVAL -> ((BigIntVector) v).get(r);
-      case FLOAT -> ((Float4Vector) v).get(r);
-      case DOUBLE -> ((Float8Vector) v).get(r);
-      case VARCHAR -> new String(((VarCharVector) v).get(r), java.nio.charset.StandardCharsets.UTF_8);
-      case TIMESTAMP, TIMESTAMP_LTZ -> Instant.ofEpochMilli(((TimeStampVector) v).get(r)).toString();
-      case TIMESTAMP_MICROS -> Instant.EPOCH.plus(((TimeStampVector) v).get(r), java.time.temporal.ChronoUnit.MICROS)
-          .toString();
-      // Exact digits: a JSON number would go through a double in most readers.
-      case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).getObject(r).toPlainString();
-      case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(r)).toString();
-    };
+    metrics.addRowErrors(1);
+    handler.onRowError(new RowError("Aggregate", RowValues.of(out, row, keys), error));
   }
 }

@@ -163,10 +163,14 @@ final class SessionAggregateOperator extends Operator {
               partitions.writeKey(p, plan.partitionKeys().indexOf(col), v, row);
             }
           }
-          for (int a = 0; a < plan.aggregates().size(); a++) {
-            s.state.writeAggregate(0, a, out.getVector(keys.size() + a), row);
+          try {
+            for (int a = 0; a < plan.aggregates().size(); a++) {
+              s.state.writeAggregate(0, a, out.getVector(keys.size() + a), row);
+            }
+            row++;
+          } catch (ExpressionError e) {
+            aggregateError(e, out, row, keys.size()); // the session's row is left out (or the pipeline fails)
           }
-          row++;
           list.remove(i--);
           open--;
         }

@@ -224,8 +224,7 @@ final class WindowAggregateOperator extends Operator {
     VectorSchemaRoot out = VectorSchemaRoot.create(plan.schema(), allocator);
     try {
       out.allocateNew();
-      table.writeLive(out, keyOutColumns, aggOutColumns, 0);
-      out.setRowCount(table.live());
+      out.setRowCount(table.writeLive(out, keyOutColumns, aggOutColumns, 0, this));
     } catch (RuntimeException e) {
       out.close();
       throw e;
@@ -237,8 +236,7 @@ final class WindowAggregateOperator extends Operator {
     VectorSchemaRoot out = VectorSchemaRoot.create(plan.schema(), allocator);
     try {
       out.allocateNew();
-      table.writeAll(out, keyOutColumns, aggOutColumns, 0);
-      out.setRowCount(table.size());
+      out.setRowCount(table.writeAll(out, keyOutColumns, aggOutColumns, 0, this));
     } catch (RuntimeException e) {
       out.close();
       throw e;

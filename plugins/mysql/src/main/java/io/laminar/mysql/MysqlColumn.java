@@ -38,13 +38,16 @@ record MysqlColumn(String name, String dataType, String columnType, boolean notN
     return declared + (ok.isEmpty() ? " (not supported)" : "; declare it as " + ok.iterator().next());
   }
 
-  /** Writing DECIMAL(p, s): null if every value fits this column exactly, else why not. */
+  /**
+   * Writing DECIMAL(p, s): null if every value is stored exactly (a decimal of at least scale s;
+   * fewer integer digits than p - s, or unsigned, are checked per row, see {@link ValueCheck}), else why not.
+   */
   String decimalWriteProblem(ArrowType.Decimal d) {
     int[] ps = decimalPrecisionScale();
     if (ps == null) {
       return "cannot hold the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale() + ")";
     }
-    if (d.getScale() <= ps[1] && d.getPrecision() - d.getScale() <= ps[0] - ps[1] && !columnType.contains("unsigned")) {
+    if (d.getScale() <= ps[1]) {
       return null;
     }
     return "cannot hold every value of the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale()
@@ -86,15 +89,17 @@ record MysqlColumn(String name, String dataType, String columnType, boolean notN
     }
   }
 
-  /** Writing: whether a value of {@code type} can be stored in this column. */
+  /**
+   * Writing: whether a value of {@code type} can be stored in this column (an integer column narrower
+   * than the type, or unsigned, takes the values in its range; the sink checks each, see {@link ValueCheck}).
+   */
   boolean writableFrom(LaminarType type) {
     if (flag()) {
       return type == LaminarType.BOOLEAN;
     }
     switch (dataType) {
-      case "tinyint": case "smallint": case "mediumint": return false;
-      case "int": case "integer": return type == LaminarType.INT && !unsigned();
-      case "bigint": return type == LaminarType.INT || type == LaminarType.BIGINT;
+      case "tinyint": case "smallint": case "mediumint": case "int": case "integer": case "bigint":
+        return type == LaminarType.INT || type == LaminarType.BIGINT;
       case "float": return type == LaminarType.FLOAT;
       case "double": case "real": return type == LaminarType.FLOAT || type == LaminarType.DOUBLE || type == LaminarType.INT;
       case "decimal": case "numeric": return type == LaminarType.INT || type == LaminarType.BIGINT

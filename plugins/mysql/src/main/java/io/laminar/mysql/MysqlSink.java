@@ -6,6 +6,7 @@ import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.RowKind;
+import io.laminar.api.RowRejections;
 import io.laminar.api.Sink;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -49,6 +50,13 @@ import org.slf4j.Logger;
  * on another session, which could race the owner's detachment) and then serves a later epoch. After a
  * crash the prepared transactions of dead sessions are detached: {@link #open} finds them with
  * {@code XA RECOVER}, commits the epochs the last checkpoint covers and rolls back the rest. Otherwise (at-least-once) the transaction commits at {@code prepareCommit}.
+ *
+ * <p>Rows the table cannot store (a value beyond a narrower or unsigned integer column or a
+ * {@code decimal(p,s)}, a string longer than a {@code varchar(n)}, a NULL in a NOT
+ * NULL column: {@link ValueCheck}, from the column types read at {@link #open}) are checked before
+ * they are written and reported to {@link ConnectorContext#rowRejections()}, which applies the
+ * pipeline's {@code on.error}; the others are written. A row the server still refuses (a CHECK or
+ * unique constraint, a character its charset lacks) fails the batch with the server's message.
  */
 final class MysqlSink implements Sink {
   static final String EPOCHS_TABLE = "laminar_sink_epochs";
@@ -62,6 +70,9 @@ final class MysqlSink implements Sink {
   /** Each column's Arrow type (a DECIMAL's precision and scale). */
   private final ArrowType[] arrowTypes;
   private final String[] names;
+  private final RowRejections rejections;
+  /** Per column, what the table refuses among the pipeline's values (null: everything fits); null: no column to check. */
+  private ValueCheck[] checks;
   private final String xaPrefix;
   private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   /** Prepared epochs awaiting their commit, each with the connection that prepared it. */
@@ -91,6 +102,7 @@ final class MysqlSink implements Sink {
     this.types = fields.stream().map(f -> LaminarType.of(f.getType())).toArray(LaminarType[]::new);
     this.arrowTypes = fields.stream().map(Field::getType).toArray(ArrowType[]::new);
     this.names = fields.stream().map(Field::getName).toArray(String[]::new);
+    this.rejections = context.rowRejections();
     CRC32 crc = new CRC32();
     crc.update(settings.sinkId().getBytes(StandardCharsets.UTF_8));
     this.xaPrefix = "laminar-" + String.format("%08x", crc.getValue()) + "-";
@@ -164,6 +176,7 @@ final class MysqlSink implements Sink {
       }
       if (create) {
         createTable(c);
+        table.columns(c).ifPresent(this::findChecks);
       }
       key = settings.primaryKey();
       return;
@@ -200,6 +213,35 @@ final class MysqlSink implements Sink {
       throw new ConnectorException(ConnectorException.Kind.INVALID_PROPERTY, SinkSettings.TABLE,
           String.join("; ", problems), null);
     }
+    findChecks(columns.get());
+  }
+
+  /** What each column refuses among the pipeline's values. */
+  private void findChecks(Map<String, MysqlColumn> columns) {
+    ValueCheck[] found = new ValueCheck[names.length];
+    boolean any = false;
+    for (int i = 0; i < names.length; i++) {
+      MysqlColumn col = columns.get(names[i]);
+      found[i] = col == null ? null : ValueCheck.of(col, types[i], arrowTypes[i]);
+      any |= found[i] != null;
+    }
+    checks = any ? found : null;
+  }
+
+  /**
+   * Whether row {@code row} is one the table refuses: if so it was reported (the pipeline's
+   * {@code on.error} skipped or dead-lettered it; for {@code fail} the report threw) and is not written.
+   */
+  private boolean rejected(Batch batch, FieldVector[] vectors, int row) throws ConnectorException {
+    for (int c = 0; c < vectors.length; c++) {
+      ValueCheck check = checks[c];
+      String problem = check == null ? null : check.problem(vectors[c], row);
+      if (problem != null) {
+        rejections.reject(batch, row, names[c], problem);
+        return true;
+      }
+    }
+    return false;
   }
 
   private void createTable(Connection c) throws SQLException {
@@ -405,11 +447,18 @@ final class MysqlSink implements Sink {
       }
     }
     int[] rows = new int[Math.min(n, rowsPerStatement)];
-    for (int from = 0; from < n; from += rowsPerStatement) {
-      int count = Math.min(rowsPerStatement, n - from);
-      for (int i = 0; i < count; i++) {
-        rows[i] = from + i;
+    int count = 0;
+    for (int row = 0; row < n; row++) {
+      if (checks != null && rejected(batch, vectors, row)) {
+        continue;
       }
+      rows[count++] = row;
+      if (count == rows.length) {
+        insertRows(c, vectors, rows, count, "");
+        count = 0;
+      }
+    }
+    if (count > 0) {
       insertRows(c, vectors, rows, count, "");
     }
   }
@@ -438,11 +487,15 @@ final class MysqlSink implements Sink {
    * A batch's changes collapsed to the last one per key (an upsert replaces the whole row, so only
    * the last change of a key decides its final state), then deletes and upserts of distinct keys.
    */
-  private void writeUpserts(Connection c, Batch batch) throws SQLException {
+  private void writeUpserts(Connection c, Batch batch) throws SQLException, ConnectorException {
     FieldVector[] vectors = batch.data().getFieldVectors().toArray(new FieldVector[0]);
     Map<List<Object>, Integer> last = new HashMap<>(batch.rowCount() * 2);
     for (int row = 0; row < batch.rowCount(); row++) {
       RowKind kind = batch.rowKind(row);
+      // a removal writes no value; a refused insert or update is left out as if it never came
+      if (checks != null && kind != RowKind.DELETE && kind != RowKind.UPDATE_BEFORE && rejected(batch, vectors, row)) {
+        continue;
+      }
       List<Object> k = new ArrayList<>(keyColumns.length);
       for (int col : keyColumns) {
         k.add(ArrowValues.value(vectors[col], types[col], row));

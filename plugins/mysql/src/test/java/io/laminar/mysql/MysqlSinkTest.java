@@ -379,4 +379,32 @@ class MysqlSinkTest {
     }
     assertEquals(List.of(List.of("-12.340000")), db.query("SELECT amount FROM " + table));
   }
+
+  @Test
+  void upsertLeavesOutTheChangesTheTableCannotStoreAndReportsThem() throws Exception {
+    db.exec("DROP TABLE " + table, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, name varchar(3), price double,"
+        + " ts datetime(3))");
+    List<String> rejected = new java.util.ArrayList<>();
+    Map<String, Object> props = new HashMap<>(db.connection());
+    props.put("table", table);
+    props.put("write.mode", "upsert");
+    io.laminar.api.ConnectorContext base = TestConnectorContext.builder("picky", ConnectorKind.SINK)
+        .properties(props).schema(SCHEMA).delivery(DeliveryGuarantee.AT_LEAST_ONCE).allocator(allocator).build();
+    io.laminar.api.RowRejections collect = (batch, row, column, reason) ->
+        rejected.add(batch.rowKind(row) + " row " + row + ": " + column + ": " + reason);
+    io.laminar.api.ConnectorContext context = (io.laminar.api.ConnectorContext) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {io.laminar.api.ConnectorContext.class},
+        (proxy, method, args) -> method.getName().equals("rowRejections") ? collect : method.invoke(base, args));
+    try (Sink s = new MysqlSinkFactory().create(context)) {
+      s.open(0);
+      write(s, RowKind.INSERT, 1, "abc");
+      // the update of 1 to a name too long is left out, its UPDATE_BEFORE still takes the old row away
+      write(s, RowKind.INSERT, 2, "toolong", RowKind.UPDATE_BEFORE, 1, "abc", RowKind.UPDATE_AFTER, 1, "abcd",
+          RowKind.INSERT, 3, "ok", RowKind.DELETE, 4, "too long for a delete, which writes no value");
+      s.prepareCommit(1);
+    }
+    assertEquals(List.of("INSERT row 0: name: a string of 7 characters is too long for varchar(3)",
+        "UPDATE_AFTER row 2: name: a string of 4 characters is too long for varchar(3)"), rejected);
+    assertEquals(List.of(List.of("3", "ok", "1.5", "1970-01-01 00:00:03.000")), rows());
+  }
 }

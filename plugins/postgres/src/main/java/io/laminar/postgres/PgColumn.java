@@ -37,13 +37,16 @@ record PgColumn(String name, String typeName, String displayType, boolean notNul
         : readableAs(true).isEmpty() ? " (not supported)" : "; declare it as " + readableAs(true).iterator().next());
   }
 
-  /** Writing DECIMAL(p, s): null if every value fits this column exactly, else why not. */
+  /**
+   * Writing DECIMAL(p, s): null if every value is stored exactly (a numeric of at least scale s;
+   * fewer integer digits than p - s are checked per row, see {@link ValueCheck}), else why not.
+   */
   String decimalWriteProblem(ArrowType.Decimal d) {
     if (!typeName.equals("numeric")) {
       return "cannot hold the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale() + ")";
     }
     int[] ps = numericPrecisionScale();
-    if (ps == null || (d.getScale() <= ps[1] && d.getPrecision() - d.getScale() <= ps[0] - ps[1])) {
+    if (ps == null || d.getScale() <= ps[1]) {
       return null;
     }
     return "cannot hold every value of the pipeline's DECIMAL(" + d.getPrecision() + ", " + d.getScale()
@@ -68,11 +71,13 @@ record PgColumn(String name, String typeName, String displayType, boolean notNul
     }
   }
 
-  /** Writing: whether a value of {@code type} can be stored in this column. */
+  /**
+   * Writing: whether a value of {@code type} can be stored in this column (an integer column narrower
+   * than the type takes the values in its range; the sink checks each, see {@link ValueCheck}).
+   */
   boolean writableFrom(LaminarType type) {
     switch (typeName) {
-      case "int2": return false;
-      case "int4": return type == LaminarType.INT;
+      case "int2": case "int4": return type == LaminarType.INT || type == LaminarType.BIGINT;
       case "int8": return type == LaminarType.INT || type == LaminarType.BIGINT;
       case "float4": return type == LaminarType.FLOAT;
       case "float8": return type == LaminarType.FLOAT || type == LaminarType.DOUBLE || type == LaminarType.INT;

@@ -6,6 +6,7 @@ import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.RowKind;
+import io.laminar.api.RowRejections;
 import io.laminar.api.Sink;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -40,6 +41,14 @@ import org.slf4j.Logger;
  * then {@code COMMIT PREPARED} once laminar's checkpoint is durable. After a crash {@link #open}
  * commits the prepared epochs the last checkpoint covers and rolls back the rest. Otherwise
  * (at-least-once) the transaction commits at {@code prepareCommit}.
+ *
+ * <p>Rows the table cannot store (a value beyond a narrower integer or {@code numeric(p,s)} column,
+ * a string longer than a {@code varchar(n)}, a NULL in a NOT NULL column: {@link ValueCheck}, from
+ * the column types read at {@link #open}) are checked before they are written and reported to
+ * {@link ConnectorContext#rowRejections()}, which applies the pipeline's {@code on.error}; the
+ * others are written. A row PostgreSQL still refuses (a CHECK or unique constraint) fails the
+ * batch with PostgreSQL's message: one failed statement aborts the epoch's transaction, and a
+ * savepoint per batch to isolate the row would cost a subtransaction each.
  */
 final class PostgresSink implements Sink {
   static final String EPOCHS_TABLE = "laminar_sink_epochs";
@@ -49,6 +58,9 @@ final class PostgresSink implements Sink {
   private final Schema schema;
   private final LaminarType[] types;
   private final String[] names;
+  private final RowRejections rejections;
+  /** Per column, what the table refuses among the pipeline's values (null: everything fits); null: no column to check. */
+  private ValueCheck[] checks;
   private Connection connection;
   private List<String> key;
   private int[] keyColumns;
@@ -65,6 +77,7 @@ final class PostgresSink implements Sink {
     List<Field> fields = schema.getFields();
     this.types = fields.stream().map(f -> LaminarType.of(f.getType())).toArray(LaminarType[]::new);
     this.names = fields.stream().map(Field::getName).toArray(String[]::new);
+    this.rejections = context.rowRejections();
   }
 
   @Override
@@ -130,6 +143,7 @@ final class PostgresSink implements Sink {
       }
       if (create) {
         createTable(c);
+        table.columns(c).ifPresent(this::findChecks);
       }
       key = settings.primaryKey();
       return;
@@ -166,6 +180,35 @@ final class PostgresSink implements Sink {
       throw new ConnectorException(ConnectorException.Kind.INVALID_PROPERTY, SinkSettings.TABLE,
           String.join("; ", problems), null);
     }
+    findChecks(columns.get());
+  }
+
+  /** What each column refuses among the pipeline's values. */
+  private void findChecks(Map<String, PgColumn> columns) {
+    ValueCheck[] found = new ValueCheck[names.length];
+    boolean any = false;
+    for (int i = 0; i < names.length; i++) {
+      PgColumn col = columns.get(names[i]);
+      found[i] = col == null ? null : ValueCheck.of(col, types[i], schema.getFields().get(i).getType());
+      any |= found[i] != null;
+    }
+    checks = any ? found : null;
+  }
+
+  /**
+   * Whether row {@code row} is one the table refuses: if so it was reported (the pipeline's
+   * {@code on.error} skipped or dead-lettered it; for {@code fail} the report threw) and is not written.
+   */
+  private boolean rejected(Batch batch, FieldVector[] vectors, int row) throws ConnectorException {
+    for (int c = 0; c < vectors.length; c++) {
+      ValueCheck check = checks[c];
+      String problem = check == null ? null : check.problem(vectors[c], row);
+      if (problem != null) {
+        rejections.reject(batch, row, names[c], problem);
+        return true;
+      }
+    }
+    return false;
   }
 
   private void createTable(Connection c) throws SQLException {
@@ -319,6 +362,9 @@ final class PostgresSink implements Sink {
           throw ConnectorException.runtime("write.mode = append takes inserts only, but the pipeline sends "
               + batch.rowKind(row) + " rows: set write.mode = \"upsert\" with a primary key", null);
         }
+        if (checks != null && rejected(batch, vectors, row)) {
+          continue;
+        }
         for (int c = 0; c < vectors.length; c++) {
           if (c > 0) {
             text.append('\t');
@@ -346,11 +392,15 @@ final class PostgresSink implements Sink {
    * A batch's changes collapsed to the last one per key (an upsert replaces the whole row, so only
    * the last change of a key decides its final state), then deletes and upserts of distinct keys.
    */
-  private void writeUpserts(Batch batch) throws SQLException {
+  private void writeUpserts(Batch batch) throws SQLException, ConnectorException {
     FieldVector[] vectors = batch.data().getFieldVectors().toArray(new FieldVector[0]);
     Map<List<Object>, Integer> last = new HashMap<>(batch.rowCount() * 2);
     for (int row = 0; row < batch.rowCount(); row++) {
       RowKind kind = batch.rowKind(row);
+      // a removal writes no value; a refused insert or update is left out as if it never came
+      if (checks != null && kind != RowKind.DELETE && kind != RowKind.UPDATE_BEFORE && rejected(batch, vectors, row)) {
+        continue;
+      }
       List<Object> k = new ArrayList<>(keyColumns.length);
       for (int c : keyColumns) {
         k.add(ArrowValues.value(vectors[c], types[c], row));
