@@ -73,9 +73,9 @@ public final class PipelineExecutor implements AutoCloseable {
     /** Produced nothing for its idle timeout: left out of the watermarks of the operators it feeds. */
     boolean idle;
 
-    SourceInput(int eventTimeColumn, Duration delay, boolean changelog) {
+    SourceInput(int eventTimeColumn, long unitsPerMilli, Duration delay, boolean changelog) {
       this.eventTimeColumn = eventTimeColumn;
-      this.tracker = new WatermarkTracker(delay);
+      this.tracker = new WatermarkTracker(delay, unitsPerMilli);
       this.changelog = changelog;
     }
   }
@@ -459,7 +459,9 @@ public final class PipelineExecutor implements AutoCloseable {
       leaf.connect(downstream, input);
       operators.add(leaf);
       sources.computeIfAbsent(scan.source(),
-          s -> new SourceInput(scan.eventTimeColumn().orElse(-1), scan.maxOutOfOrderness(), scan.changelog()))
+          s -> new SourceInput(scan.eventTimeColumn().orElse(-1), scan.eventTimeColumn()
+              .map(c -> Plans.types(scan.schema())[c].unitsPerMilli()).orElse(1L), scan.maxOutOfOrderness(),
+              scan.changelog()))
           .scans.add(leaf);
       return;
     } else if (node instanceof PlanNode.Project p && p.input() instanceof PlanNode.Filter f) {
