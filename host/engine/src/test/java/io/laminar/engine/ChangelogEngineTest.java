@@ -276,7 +276,7 @@ class ChangelogEngineTest {
         + "(inserts), but pipeline 'stock' (" + file + ":" + pipelineLine + ":1) produces updates and deletes: "
         + "step Scan(source=orders, changelog) reads source 'orders' (" + file + ":" + sourceLine + ":1), a "
         + "changelog (connector 'test_changelog'). Write it to a sink that takes a changelog or upserts "
-        + "(stdout and blackhole do), or read an append-only source, or aggregate over a TUMBLE or HOP window, "
-        + "whose results are final", e.format());
+        + "(stdout and blackhole do), or read an append-only source, or aggregate over a TUMBLE, HOP or SESSION "
+        + "window, whose results are final", e.format());
   }
 }
