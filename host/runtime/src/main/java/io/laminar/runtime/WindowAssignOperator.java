@@ -11,8 +11,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * TUMBLE and HOP: copies each row once per window containing its time and appends window_start and
- * window_end, of the time column's type (a TIMESTAMP(6) time gives microsecond bounds). Rows with a NULL time belong to no window and are dropped. Columns are copied in bulk
- * ({@link Gather}), not value by value.
+ * window_end, of the time column's type (a TIMESTAMP(6) time gives microsecond bounds). Rows with a
+ * NULL time belong to no window and are dropped. Columns are copied in bulk ({@link Gather}), not
+ * value by value.
  */
 final class WindowAssignOperator extends Operator {
   private final PlanNode.WindowAssign plan;

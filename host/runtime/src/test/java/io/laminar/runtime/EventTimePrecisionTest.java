@@ -14,11 +14,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
@@ -87,7 +84,10 @@ class EventTimePrecisionTest {
     return r.pipeline();
   }
 
-  /** Runs the rows through in batches of 128; snapshots and restores into a fresh executor after {@code restartAt} batches (-1: never). */
+  /**
+   * Runs the rows through in batches of 128; snapshots and restores into a fresh executor after
+   * {@code restartAt} batches (-1: never).
+   */
   private List<List<Object>> run(CompiledPipeline p, Schema schema, List<Object[]> rows, int restartAt,
       ExecutorMetrics[] metrics) throws Exception {
     List<List<Object>> out = new ArrayList<>();
@@ -127,8 +127,8 @@ class EventTimePrecisionTest {
             + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k",
             "SELECT window_start, window_end, k, COUNT(*), SUM(v), MIN(ts), MAX(ts), AVG(d) FROM TABLE(TUMBLE("
             + "TABLE events, DESCRIPTOR(ts), INTERVAL '1000' SECOND(4))) GROUP BY window_start, window_end, k"),
-        Arguments.of("SELECT window_start, window_end, k, COUNT(*), SUM(v) FROM TABLE(HOP(TABLE events, DESCRIPTOR(ts), "
-            + "INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end, k",
+        Arguments.of("SELECT window_start, window_end, k, COUNT(*), SUM(v) FROM TABLE(HOP(TABLE events, "
+            + "DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end, k",
             "SELECT window_start, window_end, k, COUNT(*), SUM(v) FROM TABLE(HOP(TABLE events, DESCRIPTOR(ts), "
             + "INTERVAL '500' SECOND(4), INTERVAL '2000' SECOND(4))) GROUP BY window_start, window_end, k"),
         Arguments.of("SELECT window_start, k, MAX(v) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '0.25' "
@@ -195,7 +195,8 @@ class EventTimePrecisionTest {
     assertEquals(maxLateness, metrics[0].lateRowsBySource().get("events").maxLatenessMillis());
     List<List<Object>> expected = CalciteOracle.query(Map.of("events",
         new CalciteOracle.RowsTable(TestTables.EVENTS, onTime, 4)), "SELECT window_start, k, COUNT(*), SUM(v) FROM "
-        + "TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1000' SECOND(4))) GROUP BY window_start, window_end, k");
+        + "TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1000' SECOND(4))) GROUP BY window_start, window_end, "
+        + "k");
     assertEquals(OracleTest.sorted(expected), OracleTest.sorted(actual));
   }
 
@@ -220,55 +221,19 @@ class EventTimePrecisionTest {
   /** Sessions over microseconds against a plain sessionization (Calcite's SESSION is unreliable: SessionWindowTest). */
   @Test
   void microsecondSessionsKeepTheirMicrosecondBounds() throws Exception {
-    CompiledPipeline p = compile(MICROS, Duration.ofSeconds(2), "SELECT window_start, window_end, k, COUNT(*), SUM(v) "
-        + "FROM TABLE(SESSION(TABLE events PARTITION BY k, DESCRIPTOR(ts), INTERVAL '0.15' SECOND)) "
+    CompiledPipeline p = compile(MICROS, Duration.ofSeconds(2), "SELECT window_start, window_end, k, COUNT(*), SUM(v), "
+        + "MAX(d) FROM TABLE(SESSION(TABLE events PARTITION BY k, DESCRIPTOR(ts), INTERVAL '0.15' SECOND)) "
         + "GROUP BY window_start, window_end, k");
     assertEquals(MICRO, p.outputSchema().getFields().get(0).getType());
     assertEquals(MICRO, p.outputSchema().getFields().get(1).getType());
     ExecutorMetrics[] metrics = new ExecutorMetrics[1];
     List<List<Object>> actual = run(p, MICROS, EVENTS, 7, metrics);
-    List<List<Object>> expected = sessions(EVENTS, 150_000);
+    List<List<Object>> expected = SessionWindowTest.reference(EVENTS, 150_000);
     assertTrue(expected.size() > 100);
     assertEquals(OracleTest.sorted(expected), OracleTest.sorted(actual));
     // sub-millisecond bounds: the microseconds of the rows, not a millisecond grid
     assertTrue(actual.stream().anyMatch(row -> (Long) row.get(0) % 1000 != 0));
     assertEquals(0, metrics[0].lateRowsDropped());
-  }
-
-  private static List<List<Object>> sessions(List<Object[]> events, long gap) {
-    Map<String, List<Object[]>> byKey = new HashMap<>();
-    for (Object[] e : events) {
-      byKey.computeIfAbsent(Objects.toString(e[1], "\0null"), x -> new ArrayList<>()).add(e);
-    }
-    List<List<Object>> out = new ArrayList<>();
-    for (List<Object[]> rows : byKey.values()) {
-      rows.sort(Comparator.comparingLong(e -> (Long) e[4]));
-      int i = 0;
-      while (i < rows.size()) {
-        long start = (Long) rows.get(i)[4];
-        long last = start;
-        long count = 0;
-        Long sum = null;
-        int j = i;
-        while (j < rows.size() && (Long) rows.get(j)[4] - last < gap) {
-          last = (Long) rows.get(j)[4];
-          count++;
-          if (rows.get(j)[2] != null) {
-            sum = (sum == null ? 0 : sum) + (Integer) rows.get(j)[2];
-          }
-          j++;
-        }
-        List<Object> row = new ArrayList<>();
-        row.add(start);
-        row.add(last + gap);
-        row.add(rows.get(i)[1]);
-        row.add(count);
-        row.add(sum);
-        out.add(row);
-        i = j;
-      }
-    }
-    return out;
   }
 
   @Test
@@ -288,5 +253,48 @@ class EventTimePrecisionTest {
     // the bounds of an instant's windows are TIMESTAMP(3) wall-clock times in the session zone (UTC), as in Flink
     assertEquals(SqlType.TIMESTAMP.arrowType(), p.outputSchema().getFields().get(0).getType());
     assertEquals(SqlType.TIMESTAMP.arrowType(), p.outputSchema().getFields().get(1).getType());
+  }
+
+  /**
+   * A UNION ALL of a microsecond and a millisecond source: both watermarks are milliseconds, so the
+   * union's minimum compares like with like; the silent one, once idle, releases the windows.
+   */
+  @Test
+  void aUnionOfMicrosecondAndMillisecondSourcesReleasesItsWindowsWhenOneIsIdle() {
+    SqlCompiler compiler = new SqlCompiler(List.of(CatalogTable.source("us", MICROS, "ts", Duration.ZERO),
+        CatalogTable.source("ms", TestTables.EVENTS, "ts", Duration.ZERO)));
+    CompileResult r = compiler.compile("p", "SELECT TUMBLE_END(ts, INTERVAL '1' SECOND) AS w, COUNT(*) AS n FROM "
+        + "(SELECT ts FROM us UNION ALL SELECT CAST(ts AS TIMESTAMP(6)) FROM ms) "
+        + "GROUP BY TUMBLE(ts, INTERVAL '1' SECOND)");
+    assertTrue(r.isSuccess(), () -> r.errors().toString());
+    long base = TestTables.BASE * 1000;
+    List<List<Object>> out = new ArrayList<>();
+    try (PipelineExecutor e = new PipelineExecutor(r.pipeline(), allocator, Map.of(),
+        b -> StreamRunner.collect(b, out))) {
+      feed(e, "us", MICROS, base + 100_123, base + 1_100_456, base + 2_000_001);
+      assertEquals(List.of(), out, "the silent input holds every window");
+      e.onIdle("ms");
+      // the watermark is 2 s + 1 µs rounded down to 2 s: the first two windows end at or below it
+      assertEquals(List.of(List.of(base + 1_000_000, 1L), List.of(base + 2_000_000, 1L)), out);
+      // back: a millisecond row at 2.5 s holds the watermark again, then releases the third window
+      feed(e, "ms", TestTables.EVENTS, TestTables.BASE + 2_500);
+      feed(e, "us", MICROS, base + 5_000_000);
+      assertEquals(2, out.size(), "the returned input holds the watermark at 2.5 s");
+      feed(e, "ms", TestTables.EVENTS, TestTables.BASE + 3_200);
+      assertEquals(List.of(base + 3_000_000, 2L), out.get(2));
+      // a microsecond row behind the watermark (3.2 s) is late
+      feed(e, "us", MICROS, base + 2_999_999);
+      assertEquals(1, e.metrics().lateRowsDropped());
+    }
+  }
+
+  private void feed(PipelineExecutor e, String source, Schema schema, long... times) {
+    List<Object[]> rows = new ArrayList<>();
+    for (long t : times) {
+      rows.add(new Object[] {1L, "a", 1, 1.0, t});
+    }
+    try (VectorSchemaRoot batch = TestTables.batch(schema, rows, allocator)) {
+      e.onBatch(source, batch);
+    }
   }
 }

@@ -10,10 +10,6 @@ import io.laminar.runtime.Changes.Change;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
 import io.laminar.sql.SqlCompiler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.TinyIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -270,7 +264,7 @@ class SessionChangelogOracleTest {
     CompiledPipeline pipeline = compiled.pipeline();
     assertTrue(!pipeline.updating() && pipeline.explain().contains("retract"), pipeline::explain);
     List<List<Change>> batches = changelog(91 + query, 3000);
-    Collected out = new Collected();
+    Changes.AppendOnly out = new Changes.AppendOnly();
     Held held = new Held();
     long maxTime = Long.MIN_VALUE;
     long watermark = Long.MIN_VALUE;
@@ -304,7 +298,7 @@ class SessionChangelogOracleTest {
         out.rows.clear();
         if (b == batches.size() / 2) {
           // halfway: continue in a fresh executor restored from a snapshot, as after a restart
-          executor = restart(executor, pipeline, out);
+          executor = Changes.restart(executor, pipeline, allocator, out);
         }
       }
       assertEquals(held.late, executor.metrics().lateRowsDropped(), "late changes counted");
@@ -318,37 +312,5 @@ class SessionChangelogOracleTest {
     assertTrue(held.ignored > 5, "ignored retractions: " + held.ignored);
     assertTrue(held.splits > 20, "sessions split by a retraction: " + held.splits);
     assertTrue(held.emptied > 20, "sessions emptied by a retraction: " + held.emptied);
-  }
-
-  private PipelineExecutor restart(PipelineExecutor executor, CompiledPipeline pipeline, Collected out)
-      throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream data = new DataOutputStream(bytes)) {
-      executor.snapshot(data);
-    }
-    long late = executor.metrics().lateRowsDropped();
-    long ignored = executor.metrics().ignoredRetractions();
-    executor.close();
-    PipelineExecutor restored = new PipelineExecutor(pipeline, allocator, Map.of(), out);
-    restored.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-    // counters start from zero in a new process; carry this one's over so the totals stay checkable
-    restored.metrics().addLateRows(late, 0, 0);
-    restored.metrics().addIgnoredRetractions(ignored);
-    return restored;
-  }
-
-  /** The rows emitted since the last batch; a session aggregate's output must be append-only. */
-  private static final class Collected implements OutputCallback {
-    final List<List<Object>> rows = new ArrayList<>();
-
-    @Override
-    public void onOutput(VectorSchemaRoot batch) {
-      StreamRunner.collect(batch, rows);
-    }
-
-    @Override
-    public void onOutput(VectorSchemaRoot batch, TinyIntVector rowKinds) {
-      throw new AssertionError("a session aggregate's output must be append-only");
-    }
   }
 }
