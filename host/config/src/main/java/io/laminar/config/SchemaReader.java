@@ -118,10 +118,9 @@ final class SchemaReader {
           + Suggestions.didYouMean(column.get(), names) + " Columns: " + String.join(", ", names));
       return Optional.empty();
     }
-    if (def.get().type() != ColumnType.TIMESTAMP || def.get().precision() != 3) {
-      w.error(at, "watermark column '" + def.get().name() + "' of " + owner.label() + " must be TIMESTAMP (or "
-          + "TIMESTAMP(3)), but it is " + def.get().typeName() + (def.get().precision() == 6
-          ? ": event time is kept in milliseconds; declare the column TIMESTAMP(3)" : ""));
+    if (def.get().type() != ColumnType.TIMESTAMP && def.get().type() != ColumnType.TIMESTAMP_LTZ) {
+      w.error(at, "watermark column '" + def.get().name() + "' of " + owner.label() + " must be a TIMESTAMP, "
+          + "TIMESTAMP(6) or TIMESTAMP_LTZ, but it is " + def.get().typeName());
       return Optional.empty();
     }
     return Optional.of(new WatermarkConfig(def.get().name(), lateness, at, idleTimeout));

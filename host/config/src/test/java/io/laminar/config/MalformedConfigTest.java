@@ -174,11 +174,14 @@ class MalformedConfigTest {
   }
 
   @Test
-  void aMicrosecondWatermarkColumnIsRefusedWithTheReason() {
-    Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n[[source.schema]]\nname = \"ts\"\n"
-        + "type = \"TIMESTAMP(6)\"\n[source.watermark]\ncolumn = \"ts\"\n");
-    assertOnlyError(load(f), f, 8, 10, "watermark column 'ts' of source 's' must be TIMESTAMP (or TIMESTAMP(3)), but it"
-        + " is TIMESTAMP(6): event time is kept in milliseconds; declare the column TIMESTAMP(3)");
+  void microsecondAndLocalTimeZoneWatermarkColumnsAreAccepted() {
+    for (String type : List.of("TIMESTAMP(6)", "TIMESTAMP_LTZ", "TIMESTAMP(3) WITH LOCAL TIME ZONE")) {
+      Path f = file("[[source]]\nname = \"s\"\nconnector = \"generator\"\n[[source.schema]]\nname = \"ts\"\n"
+          + "type = \"" + type + "\"\n[source.watermark]\ncolumn = \"ts\"\nmax_out_of_orderness = \"250ms\"\n");
+      ConfigResult r = load(f);
+      assertEquals(List.of(), r.errors(), type);
+      assertEquals("ts", r.config().sources().get(0).watermark().orElseThrow().column(), type);
+    }
   }
 
   @Test
@@ -228,7 +231,8 @@ class MalformedConfigTest {
   @Test
   void watermarkOnNonTimestampColumnIsRejected() {
     Path f = file(source("s") + "[source.watermark]\ncolumn = \"id\"\n");
-    assertOnlyError(load(f), f, 6, 10, "watermark column 'id' of source 's' must be TIMESTAMP (or TIMESTAMP(3)), but it is BIGINT");
+    assertOnlyError(load(f), f, 6, 10, "watermark column 'id' of source 's' must be a TIMESTAMP, TIMESTAMP(6) or"
+        + " TIMESTAMP_LTZ, but it is BIGINT");
   }
 
   @Test

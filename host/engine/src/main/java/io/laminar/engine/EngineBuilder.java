@@ -264,12 +264,11 @@ public final class EngineBuilder {
     });
     PlanNode step = pipeline.updatingStep().orElse(null);
     why.append(". Write it to a sink that takes a changelog or upserts (stdout and blackhole do), or ");
-    if (step instanceof PlanNode.GroupAggregate a) {
-      // SESSION cannot take rows back, so it is no way out for an aggregate over a changelog
-      why.append("aggregate over a window (TUMBLE, HOP").append(a.retracting() ? "" : ", SESSION")
-          .append("), whose results are final");
+    if (step instanceof PlanNode.GroupAggregate) {
+      why.append("aggregate over a window (TUMBLE, HOP, SESSION), whose results are final");
     } else {
-      why.append("read an append-only source, or aggregate over a TUMBLE or HOP window, whose results are final");
+      why.append("read an append-only source, or aggregate over a TUMBLE, HOP or SESSION window, whose results are "
+          + "final");
     }
     errors.add(ServerError.at(ServerError.Kind.INVALID_TOPOLOGY, s.position(), why.toString()));
   }

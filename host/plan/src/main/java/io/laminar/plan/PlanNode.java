@@ -170,7 +170,9 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
    * Session windows per {@code partitionKeys}: rows of a partition closer than {@code gapMillis} in
    * {@code timeColumn} share a session [first, last + gap). The output follows {@code groupKeys},
    * which index the input's columns followed by window_start (input width) and window_end (input
-   * width + 1), then the aggregates.
+   * width + 1), of the time column's type, then the aggregates. Over an updating input
+   * ({@code retracting}) updates and deletes take their row back while its session is open, which
+   * may shrink or split it; the output is append-only either way, since each session is emitted once.
    */
   record SessionAggregate(PlanNode input, int timeColumn, long gapMillis, List<Integer> partitionKeys,
       List<Integer> groupKeys, List<AggCall> aggregates, Schema schema) implements PlanNode {
@@ -191,10 +193,15 @@ public sealed interface PlanNode permits PlanNode.Scan, PlanNode.Filter, PlanNod
       return false;
     }
 
+    /** Whether rows may be taken back (the input is updating). */
+    public boolean retracting() {
+      return input.updating();
+    }
+
     @Override
     public String describe() {
       return "SessionAggregate(time=$" + timeColumn + ", gap=" + Duration.ofMillis(gapMillis) + ", partition="
-          + partitionKeys + ", keys=" + groupKeys + ", aggs=" + aggregates + ")";
+          + partitionKeys + ", keys=" + groupKeys + ", aggs=" + aggregates + (retracting() ? ", retract" : "") + ")";
     }
   }
 

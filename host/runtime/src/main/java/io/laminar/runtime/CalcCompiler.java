@@ -562,7 +562,12 @@ public final class CalcCompiler {
         String p = constant(Functions.like(pattern, escape));
         yield (call.op() == Op.NOT_LIKE ? "!" : "") + p + ".matcher(" + a.get(0).value + ").matches()";
       }
-      case TUMBLE_START -> "(" + a.get(0).value + " - Math.floorMod(" + a.get(0).value + ", " + a.get(1).value + "))";
+      // the interval is in milliseconds; a TIMESTAMP(6) time in microseconds
+      case TUMBLE_START -> {
+        long units = call.args().get(0).type().unitsPerMilli();
+        String size = units == 1 ? a.get(1).value : "(" + a.get(1).value + ") * " + units + "L";
+        yield "(" + a.get(0).value + " - Math.floorMod(" + a.get(0).value + ", " + size + "))";
+      }
       default -> throw new IllegalArgumentException("operator " + call.op() + " is not evaluable");
     };
   }

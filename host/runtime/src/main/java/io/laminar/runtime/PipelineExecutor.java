@@ -74,6 +74,8 @@ public final class PipelineExecutor implements AutoCloseable {
     final List<ScanOperator> scans = new ArrayList<>();
     final int eventTimeColumn;
     final Duration delay;
+    /** Event-time units per millisecond of the event-time column (1, or 1000 for TIMESTAMP(6)). */
+    final long unitsPerMilli;
     final boolean changelog;
     /** Per split, in the order they became known; ended and idle ones do not hold the watermark. */
     final Map<String, SplitInput> splits = new LinkedHashMap<>();
@@ -83,16 +85,17 @@ public final class PipelineExecutor implements AutoCloseable {
     /** Every split produced nothing for its idle timeout: left out of the watermarks of the operators it feeds. */
     boolean idle;
 
-    SourceInput(int eventTimeColumn, Duration delay, boolean changelog) {
+    SourceInput(int eventTimeColumn, long unitsPerMilli, Duration delay, boolean changelog) {
       this.eventTimeColumn = eventTimeColumn;
       this.delay = delay;
+      this.unitsPerMilli = unitsPerMilli;
       this.changelog = changelog;
     }
 
     SplitInput split(String id) {
       SplitInput s = splits.get(id);
       if (s == null) {
-        s = new SplitInput(new WatermarkTracker(delay));
+        s = new SplitInput(new WatermarkTracker(delay, unitsPerMilli));
         splits.put(id, s);
       }
       return s;
@@ -605,7 +608,9 @@ public final class PipelineExecutor implements AutoCloseable {
       leaf.connect(downstream, input);
       operators.add(leaf);
       sources.computeIfAbsent(scan.source(),
-          s -> new SourceInput(scan.eventTimeColumn().orElse(-1), scan.maxOutOfOrderness(), scan.changelog()))
+          s -> new SourceInput(scan.eventTimeColumn().orElse(-1), scan.eventTimeColumn()
+              .map(c -> Plans.types(scan.schema())[c].unitsPerMilli()).orElse(1L), scan.maxOutOfOrderness(),
+              scan.changelog()))
           .scans.add(leaf);
       return;
     } else if (node instanceof PlanNode.Project p && p.input() instanceof PlanNode.Filter f) {

@@ -14,8 +14,9 @@ import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Windowed GROUP BY: one {@link GroupTable} per window end ("fire time"), emitted and dropped once
- * the watermark reaches it. Rows of a window already emitted are late: counted and dropped.
+ * Windowed GROUP BY: one {@link GroupTable} per window end ("fire time", in the window column's
+ * units: microseconds for a TIMESTAMP(6) window), emitted and dropped once the watermark (epoch ms,
+ * compared in those units) reaches it. Rows of a window already emitted are late: counted and dropped.
  *
  * <p>Over a changelog ({@link PlanNode.WindowAggregate#retracting()}) each window is a
  * {@link RetractingGroupTable} instead: inserts and UPDATE_AFTERs add their row to its windows,
@@ -37,7 +38,12 @@ final class WindowAggregateOperator extends Operator {
   private final boolean retracting;
   private final TreeMap<Long, RetractingGroupTable> changing = new TreeMap<>();
   private int[] signs = new int[0];
+  /** The watermark (epoch ms), and in the fire column's units (microseconds for a TIMESTAMP(6) window). */
   private long watermark = WatermarkCoalescer.NONE;
+  private long watermarkUnits = WatermarkCoalescer.NONE;
+  /** The fire column's units per millisecond (1000 for TIMESTAMP(6)); the fire offset in those units. */
+  private final long units;
+  private final long fireOffset;
   private final BatchScratch scratch = new BatchScratch();
   /** Per-batch arrays, reused: the identity selection, fire times and their NULL flags, one run's rows. */
   private int[] all = new int[0];
@@ -51,6 +57,8 @@ final class WindowAggregateOperator extends Operator {
     this.metrics = metrics;
     this.inputTypes = Plans.types(plan.input().schema());
     this.retracting = plan.retracting();
+    this.units = inputTypes[plan.fireColumn()].unitsPerMilli();
+    this.fireOffset = plan.fireOffsetMillis() * units;
     List<Integer> keys = plan.groupKeys();
     this.keyTypes = new SqlType[keys.size()];
     this.keyOutColumns = new int[keys.size()];
@@ -106,7 +114,8 @@ final class WindowAggregateOperator extends Operator {
   /** Adds rows {@code 0..rows)} to their windows (their fire times are in {@link #fireTimes}). */
   private void appends(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull) {
     List<AggCall> aggs = plan.aggregates();
-    long offset = plan.fireOffsetMillis();
+    long offset = fireOffset;
+    long watermark = watermarkUnits;
     // consecutive rows of one window (the usual case: time mostly ascends) go to its table as one run
     long runFireAt = Long.MIN_VALUE;
     GroupTable table = null;
@@ -143,7 +152,7 @@ final class WindowAggregateOperator extends Operator {
     if (run > 0) {
       table.addBatch(keyReaders, args, selection, run, scratch);
     }
-    metrics.addLateRows(late, maxLateness, totalLateness);
+    metrics.addLateRows(late, maxLateness / units, totalLateness / units);
   }
 
   /**
@@ -154,7 +163,8 @@ final class WindowAggregateOperator extends Operator {
   private void changes(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull,
       TinyIntVector rowKinds) {
     List<AggCall> aggs = plan.aggregates();
-    long offset = plan.fireOffsetMillis();
+    long offset = fireOffset;
+    long watermark = watermarkUnits;
     long runFireAt = Long.MIN_VALUE;
     RetractingGroupTable table = null;
     int run = 0;
@@ -190,7 +200,7 @@ final class WindowAggregateOperator extends Operator {
     if (run > 0) {
       ignored += table.apply(keyReaders, args, selection, signs, run, scratch);
     }
-    metrics.addLateRows(late, maxLateness, totalLateness);
+    metrics.addLateRows(late, maxLateness / units, totalLateness / units);
     if (ignored > 0) {
       metrics.addIgnoredRetractions(ignored);
     }
@@ -207,11 +217,13 @@ final class WindowAggregateOperator extends Operator {
       return;
     }
     watermark = wm;
-    while (!windows.isEmpty() && windows.firstKey() <= wm) {
+    watermarkUnits = WatermarkTracker.toUnits(wm, units);
+    long until = watermarkUnits;
+    while (!windows.isEmpty() && windows.firstKey() <= until) {
       Map.Entry<Long, GroupTable> e = windows.pollFirstEntry();
       emitTable(e.getValue());
     }
-    while (!changing.isEmpty() && changing.firstKey() <= wm) {
+    while (!changing.isEmpty() && changing.firstKey() <= until) {
       emitLive(changing.pollFirstEntry().getValue());
     }
     emitWatermark(wm);
@@ -267,6 +279,7 @@ final class WindowAggregateOperator extends Operator {
   @Override
   void restore(StateReader in) throws IOException {
     watermark = in.readLong();
+    watermarkUnits = WatermarkTracker.toUnits(watermark, units);
     int n = in.readCount("window count");
     if (retracting) {
       for (int i = 0; i < n; i++) {

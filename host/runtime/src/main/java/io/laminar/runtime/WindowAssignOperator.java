@@ -11,12 +11,16 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * TUMBLE and HOP: copies each row once per window containing its time and appends window_start and
- * window_end. Rows with a NULL time belong to no window and are dropped. Columns are copied in bulk
- * ({@link Gather}), not value by value.
+ * window_end, of the time column's type (a TIMESTAMP(6) time gives microsecond bounds). Rows with a
+ * NULL time belong to no window and are dropped. Columns are copied in bulk ({@link Gather}), not
+ * value by value.
  */
 final class WindowAssignOperator extends Operator {
   private final PlanNode.WindowAssign plan;
   private final BufferAllocator allocator;
+  /** Size and slide in the time column's units (microseconds for a TIMESTAMP(6)). */
+  private final long size;
+  private final long slide;
   /** Per output row: its input row and window start; reused across batches. */
   private int[] sel = new int[0];
   private long[] starts = new long[0];
@@ -24,14 +28,15 @@ final class WindowAssignOperator extends Operator {
   WindowAssignOperator(PlanNode.WindowAssign plan, BufferAllocator allocator) {
     this.plan = plan;
     this.allocator = allocator;
+    long units = Plans.types(plan.input().schema())[plan.timeColumn()].unitsPerMilli();
+    this.size = plan.sizeMillis() * units;
+    this.slide = plan.slideMillis() * units;
   }
 
   @Override
   void onBatch(int input, VectorSchemaRoot batch, TinyIntVector rowKinds) {
     int rows = batch.getRowCount();
     TimeStampVector time = (TimeStampVector) batch.getVector(plan.timeColumn());
-    long size = plan.sizeMillis();
-    long slide = plan.slideMillis();
     // first the output rows as (input row, window start) pairs, then each column copied in bulk
     int perRow = (int) Math.max(1, (size + slide - 1) / slide);
     if (sel.length < rows * perRow) {

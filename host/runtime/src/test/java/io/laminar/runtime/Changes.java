@@ -1,9 +1,16 @@
 package io.laminar.runtime;
 
 import io.laminar.api.RowKind;
+import io.laminar.plan.CompiledPipeline;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -56,5 +63,43 @@ final class Changes {
       return a == null ? (b == null ? 0 : -1) : 1;
     }
     return ((Comparable) a).compareTo(b);
+  }
+
+  /**
+   * Snapshots {@code executor}, closes it and returns a fresh executor restored from the snapshot, as
+   * after a restart. Counters start from zero in a new process; the late and ignored counts are
+   * carried over so the totals stay checkable.
+   */
+  static PipelineExecutor restart(PipelineExecutor executor, CompiledPipeline pipeline, BufferAllocator allocator,
+      OutputCallback out) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream data = new DataOutputStream(bytes)) {
+      executor.snapshot(data);
+    }
+    long late = executor.metrics().lateRowsDropped();
+    long ignored = executor.metrics().ignoredRetractions();
+    executor.close();
+    PipelineExecutor restored = new PipelineExecutor(pipeline, allocator, Map.of(), out);
+    restored.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    restored.metrics().addLateRows(late, 0, 0);
+    if (ignored > 0) {
+      restored.metrics().addIgnoredRetractions(ignored);
+    }
+    return restored;
+  }
+
+  /** Collects the rows emitted since last cleared; a window or session aggregate's output is append-only. */
+  static final class AppendOnly implements OutputCallback {
+    final List<List<Object>> rows = new ArrayList<>();
+
+    @Override
+    public void onOutput(VectorSchemaRoot batch) {
+      StreamRunner.collect(batch, rows);
+    }
+
+    @Override
+    public void onOutput(VectorSchemaRoot batch, TinyIntVector rowKinds) {
+      throw new AssertionError("a window aggregate's output must be append-only");
+    }
   }
 }

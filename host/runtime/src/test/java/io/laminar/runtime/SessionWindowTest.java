@@ -37,13 +37,17 @@ class SessionWindowTest {
     try (RootAllocator allocator = new RootAllocator()) {
       StreamRunner.Result actual = StreamRunner.run(r.pipeline(), allocator, Map.<String, LookupSource>of(), 128,
           List.of(new StreamRunner.Input("events", events)));
-      assertEquals(OracleTest.sorted(reference(events)), OracleTest.sorted(actual.rows()));
+      assertEquals(OracleTest.sorted(reference(events, GAP)), OracleTest.sorted(actual.rows()));
       assertEquals(0, actual.metrics().lateRowsDropped());
       assertEquals(0, allocator.getAllocatedMemory());
     }
   }
 
-  private static List<List<Object>> reference(List<Object[]> events) {
+  /**
+   * (window_start, window_end, k, COUNT(*), SUM(v), MAX(d)) per session of {@code gap} (in the
+   * rows' time unit) of {@link TestTables#EVENTS}-shaped rows.
+   */
+  static List<List<Object>> reference(List<Object[]> events, long gap) {
     Map<String, List<Object[]>> byKey = new HashMap<>();
     for (Object[] e : events) {
       byKey.computeIfAbsent(Objects.toString(e[1], "\0null"), x -> new ArrayList<>()).add(e);
@@ -59,7 +63,7 @@ class SessionWindowTest {
         Long sum = null;
         Double max = null;
         int j = i;
-        while (j < rows.size() && (Long) rows.get(j)[4] - last < GAP) {
+        while (j < rows.size() && (Long) rows.get(j)[4] - last < gap) {
           Object[] e = rows.get(j);
           last = (Long) e[4];
           count++;
@@ -73,7 +77,7 @@ class SessionWindowTest {
         }
         List<Object> row = new ArrayList<>();
         row.add(start);
-        row.add(last + GAP);
+        row.add(last + gap);
         row.add(rows.get(i)[1]);
         row.add(count);
         row.add(sum);

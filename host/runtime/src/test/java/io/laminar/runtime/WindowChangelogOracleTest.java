@@ -9,10 +9,6 @@ import io.laminar.runtime.Changes.Change;
 import io.laminar.sql.CatalogTable;
 import io.laminar.sql.CompileResult;
 import io.laminar.sql.SqlCompiler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.TinyIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -166,7 +160,7 @@ class WindowChangelogOracleTest {
     CompiledPipeline pipeline = compiled.pipeline();
     assertTrue(!pipeline.updating() && pipeline.explain().contains("retract"), pipeline::explain);
     List<List<Change>> batches = changelog(73 + query, 5000);
-    Collected out = new Collected();
+    Changes.AppendOnly out = new Changes.AppendOnly();
     Map<Long, Object[]> table = new LinkedHashMap<>();
     long maxTime = Long.MIN_VALUE;
     long watermark = Long.MIN_VALUE;
@@ -221,7 +215,7 @@ class WindowChangelogOracleTest {
         out.rows.clear();
         if (b == batches.size() / 2) {
           // halfway: continue in a fresh executor restored from a snapshot, as after a restart
-          executor = restart(executor, pipeline, out);
+          executor = Changes.restart(executor, pipeline, allocator, out);
         }
       }
       assertEquals(expectedLate, executor.metrics().lateRowsDropped(), "late changes counted");
@@ -238,35 +232,5 @@ class WindowChangelogOracleTest {
   /** The end of the first window (in order of end) that {@code ts} falls into. */
   private static long firstEnd(long ts, Query q) {
     return ts - Math.floorMod(ts, q.slide) + q.slide;
-  }
-
-  private PipelineExecutor restart(PipelineExecutor executor, CompiledPipeline pipeline, Collected out)
-      throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream data = new DataOutputStream(bytes)) {
-      executor.snapshot(data);
-    }
-    long late = executor.metrics().lateRowsDropped();
-    executor.close();
-    PipelineExecutor restored = new PipelineExecutor(pipeline, allocator, Map.of(), out);
-    restored.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-    // counters start from zero in a new process; carry this one's over so the total stays checkable
-    restored.metrics().addLateRows(late, 0, 0);
-    return restored;
-  }
-
-  /** The rows emitted since the last batch; a window's output must be append-only. */
-  private static final class Collected implements OutputCallback {
-    final List<List<Object>> rows = new ArrayList<>();
-
-    @Override
-    public void onOutput(VectorSchemaRoot batch) {
-      StreamRunner.collect(batch, rows);
-    }
-
-    @Override
-    public void onOutput(VectorSchemaRoot batch, TinyIntVector rowKinds) {
-      throw new AssertionError("a window aggregate's output must be append-only");
-    }
   }
 }

@@ -131,9 +131,10 @@ final class PlanBuilder {
       List<Field> fields = t.schema().getFields();
       for (int i = 0; i < fields.size(); i++) {
         if (fields.get(i).getName().equalsIgnoreCase(col)) {
-          if (SqlType.fromArrow(fields.get(i).getType()) != SqlType.TIMESTAMP) {
+          SqlType type = SqlType.fromArrow(fields.get(i).getType());
+          if (type == null || !type.isTimestamp()) {
             throw new PlanningException("event-time column '" + col + "' of source '" + t.name()
-                + "' must be a TIMESTAMP", positions.find(c -> false));
+                + "' must be a TIMESTAMP, TIMESTAMP(6) or TIMESTAMP_LTZ", positions.find(c -> false));
           }
           eventTime = Optional.of(i);
         }
@@ -279,32 +280,6 @@ final class PlanBuilder {
     return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
   }
 
-  /**
-   * A session's bounds are made by its rows, so taking a row back may shrink a session or split it
-   * in two, which only keeping every row of every open session could compute: refused rather than
-   * computed wrongly. (TUMBLE and HOP windows have fixed bounds and take rows back.)
-   */
-  private void refuseChangelog(PlanNode input) {
-    if (input.updating()) {
-      throw new PlanningException("a SESSION aggregate cannot read the changelog of source '"
-          + changelogSource(input) + "': taking back a row may shrink or split a session, which needs every row "
-          + "of it. Aggregate the changelog over TUMBLE or HOP windows, or with a GROUP BY without a window",
-          positions.groupBy());
-    }
-  }
-
-  private static String changelogSource(PlanNode node) {
-    if (node instanceof PlanNode.Scan scan) {
-      return scan.source();
-    }
-    for (PlanNode input : node.inputs()) {
-      if (input.updating()) {
-        return changelogSource(input);
-      }
-    }
-    return "?";
-  }
-
   /** Where a window bound column comes from: end, or start of a window of {@code size}. */
   private record WindowOrigin(boolean end, long size) {
   }
@@ -427,7 +402,6 @@ final class PlanBuilder {
           positions.function("SESSION"));
     }
     PlanNode input = visit(shape.tfs.getInputs().get(0));
-    refuseChangelog(input);
     int width = input.schema().getFields().size();
     int time = descriptorColumn(call.getOperands().get(0), "SESSION");
     List<Integer> partition = descriptorColumns(call.getOperands().get(1), "SESSION");
@@ -467,6 +441,10 @@ final class PlanBuilder {
             positions.function("SESSION"));
       }
       aggs.add(new AggCall(a.kind(), arg, a.distinct(), a.argumentType(), a.resultType(), a.name(), a.origin()));
+    }
+    if (input.updating() && aggs.stream().map(AggCall::argument).filter(a -> a >= 0).distinct().count() > 64) {
+      throw new PlanningException("a SESSION aggregate over a changelog may aggregate at most 64 distinct columns",
+          positions.groupBy());
     }
     return new PlanNode.SessionAggregate(input, time, gap, partition, keys, aggs, schemaOf(aggregate));
   }

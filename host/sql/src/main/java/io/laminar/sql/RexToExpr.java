@@ -464,8 +464,8 @@ final class RexToExpr {
         if (!(args.size() == 2 && args.get(1) instanceof Expr.Literal)) {
           throw new PlanningException("TUMBLE(time, interval) needs a constant interval", positions.function("TUMBLE"));
         }
-        if (args.get(0).type() != SqlType.TIMESTAMP) {
-          throw new PlanningException("GROUP BY TUMBLE(time, interval) needs a TIMESTAMP(3) time, not "
+        if (!args.get(0).type().isTimestamp()) {
+          throw new PlanningException("GROUP BY TUMBLE(time, interval) needs a timestamp time, not "
               + args.get(0).type(), positions.function("TUMBLE"));
         }
       }

@@ -92,17 +92,17 @@ class ChangelogPlanningTest {
   }
 
   @Test
-  void sessionAggregateOverAChangelogIsRefusedAtItsGroupBy() {
-    CompileResult r = compiler.compile("s", "SELECT k, COUNT(*) AS n\n"
+  void sessionAggregateOverAChangelogTakesRowsBackAndStaysAppendOnly() {
+    CompiledPipeline p = compile("SELECT k, window_start, COUNT(*) AS n, MAX(v) AS top\n"
         + "FROM TABLE(SESSION(TABLE orders PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND))\n"
         + "GROUP BY k, window_start, window_end");
-    assertFalse(r.isSuccess());
-    SqlError e = r.errors().get(0);
-    assertEquals("""
-        pipeline 's' (line 3, column 10): a SESSION aggregate cannot read the changelog of source 'orders': taking \
-        back a row may shrink or split a session, which needs every row of it. Aggregate the changelog over TUMBLE \
-        or HOP windows, or with a GROUP BY without a window
-          GROUP BY k, window_start, window_end
-                   ^""", e.format());
+    assertFalse(p.updating(), p.explain());
+    assertTrue(p.explain().contains("SessionAggregate(time=$3, gap=PT1S, partition=[1], keys=[1, 4, 5], "
+        + "aggs=[n=COUNT(*):BIGINT, top=MAX($2):INT], retract)  [append-only]"), p.explain());
+    // keyed by the partition key: each worker holds its keys' rows and sees all of their changes
+    assertTrue(p.parallelizable(), p.explain());
+    CompiledPipeline appends = compile("SELECT k, COUNT(*) AS n FROM TABLE(SESSION(TABLE events PARTITION BY k, "
+        + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end");
+    assertFalse(appends.explain().contains("retract"), appends.explain());
   }
 }
