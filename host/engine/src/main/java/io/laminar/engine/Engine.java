@@ -397,12 +397,13 @@ public final class Engine {
       run.sourceInstances.add(s);
       Map<String, byte[]> restored = SplitOffsets.decode(recovery.offsets(s.name()));
       List<String> listed = listSplits(s);
-      // A source read by one pipeline that reads nothing else, whose batches need no routing between
-      // workers, and that has a split for every worker: each worker reads its own splits on its own
-      // thread and runs the pipeline there (no queue). Otherwise one reader feeds every worker's queue.
+      // A source read by one stateless pipeline of several workers that reads nothing else, with a
+      // split for every worker: each worker reads its own splits on its own thread and runs the
+      // pipeline there (no queue). Otherwise readers feed the workers' queues — also for a pipeline
+      // of one worker, whose reader and worker then use two cores instead of one.
       PipelineGroup only = consumers.size() == 1 ? consumers.get(0) : null;
-      boolean inline = only != null && only.pipeline().sources().size() == 1
-          && (only.stateless() || only.workers().size() == 1) && listed.size() >= only.workers().size();
+      boolean inline = only != null && only.pipeline().sources().size() == 1 && only.stateless()
+          && only.workers().size() > 1 && listed.size() >= only.workers().size();
       // A keyed pipeline over several splits gets a reader per worker too (each routes its batches by
       // key into every worker's queue), so reading and routing are not one thread's work.
       int readerCount = inline ? only.workers().size()
