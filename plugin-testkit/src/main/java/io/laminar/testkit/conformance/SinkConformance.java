@@ -135,6 +135,13 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
     }
   }
 
+  /** Writes rows {@code from} … {@code to - 1}, then prepares and commits them as {@code epoch}. */
+  private void committedEpoch(Harness h, Sink sink, long from, long to, long epoch) throws Exception {
+    write(h, sink, from, to);
+    sink.prepareCommit(epoch);
+    sink.commit(epoch);
+  }
+
   private List<Long> readBackOrSkip() throws Exception {
     List<Long> ids = readBack();
     Assumptions.assumeTrue(ids != null, "readBack() returns null: the sink cannot be read back");
@@ -209,9 +216,7 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   public void committedEpochIsVisibleOnce() throws Exception {
     try (Harness h = harness()) {
       Sink sink = open(h, 0);
-      write(h, sink, 0, 100);
-      sink.prepareCommit(1);
-      sink.commit(1);
+      committedEpoch(h, sink, 0, 100, 1);
       expectIds(100, true, "after epoch 1 committed");
       h.close(sink);
     }
@@ -241,9 +246,7 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
       Sink sink = open(h, 0);
       sink.prepareCommit(1);
       sink.commit(1);
-      write(h, sink, 0, 10);
-      sink.prepareCommit(2);
-      sink.commit(2);
+      committedEpoch(h, sink, 0, 10, 2);
       sink.prepareCommit(3);
       sink.commit(3);
       h.close(sink);
@@ -255,17 +258,11 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   public void reopenGoesOnAfterTheLastCommittedEpoch() throws Exception {
     try (Harness h = harness()) {
       Sink first = open(h, 0);
-      write(h, first, 0, 50);
-      first.prepareCommit(1);
-      first.commit(1);
-      write(h, first, 50, 100);
-      first.prepareCommit(2);
-      first.commit(2);
+      committedEpoch(h, first, 0, 50, 1);
+      committedEpoch(h, first, 50, 100, 2);
       h.close(first);
       Sink second = open(h, 2);
-      write(h, second, 100, 150);
-      second.prepareCommit(3);
-      second.commit(3);
+      committedEpoch(h, second, 100, 150, 3);
       h.close(second);
     }
     expectIds(150, true, "after epochs 1, 2, a reopen with open(2), epoch 3");
@@ -275,18 +272,14 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   public void abortDiscardsTheEpochAndTheReplayArrivesOnce() throws Exception {
     try (Harness h = harness()) {
       Sink first = open(h, 0);
-      write(h, first, 0, 50);
-      first.prepareCommit(1);
-      first.commit(1);
+      committedEpoch(h, first, 0, 50, 1);
       write(h, first, 50, 100);
       first.prepareCommit(2);
       first.abort(2);
       h.close(first);
       // the engine restarts from checkpoint 1 with a new instance and replays the input since then
       Sink second = open(h, 1);
-      write(h, second, 50, 100);
-      second.prepareCommit(3);
-      second.commit(3);
+      committedEpoch(h, second, 50, 100, 3);
       h.close(second);
     }
     expectIds(100, false, "after epoch 2 was aborted and its rows replayed as epoch 3");
@@ -296,17 +289,13 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   public void crashAfterPrepareOfACompletedCheckpointLosesNothing() throws Exception {
     try (Harness h = harness()) {
       Sink first = open(h, 0);
-      write(h, first, 0, 50);
-      first.prepareCommit(1);
-      first.commit(1);
+      committedEpoch(h, first, 0, 50, 1);
       write(h, first, 50, 100);
       first.prepareCommit(2);
       // crash: checkpoint 2 is durable but commit(2) never ran; open(2) must finish it
       h.close(first);
       Sink second = open(h, 2);
-      write(h, second, 100, 150);
-      second.prepareCommit(3);
-      second.commit(3);
+      committedEpoch(h, second, 100, 150, 3);
       h.close(second);
     }
     expectIds(150, false, "after a crash between prepareCommit(2) and commit(2) of a completed checkpoint,"
@@ -317,17 +306,13 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   public void crashAfterPrepareOfAFailedCheckpointRepeatsNothing() throws Exception {
     try (Harness h = harness()) {
       Sink first = open(h, 0);
-      write(h, first, 0, 50);
-      first.prepareCommit(1);
-      first.commit(1);
+      committedEpoch(h, first, 0, 50, 1);
       write(h, first, 50, 100);
       first.prepareCommit(2);
       // crash before checkpoint 2 was durable: the restart opens with epoch 1 and replays rows 50..99
       h.close(first);
       Sink second = open(h, 1);
-      write(h, second, 50, 100);
-      second.prepareCommit(2);
-      second.commit(2);
+      committedEpoch(h, second, 50, 100, 2);
       h.close(second);
     }
     expectIds(100, false, "after a crash between prepareCommit(2) and commit(2) of a checkpoint that never"

@@ -343,10 +343,7 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
   private void trial(List<List<Object>> reference, long seed) throws Exception {
     Random random = new Random(seed);
     int n = expectedRows();
-    TreeSet<Integer> stops = new TreeSet<>();
-    while (stops.size() < Math.min(stopsPerTrial(), n + 1)) {
-      stops.add(random.nextInt(n + 1));
-    }
+    TreeSet<Integer> stops = stops(random);
     List<List<Object>> delivered = new ArrayList<>();
     List<String> story = new ArrayList<>();
     try (Harness h = harness()) {
@@ -377,6 +374,15 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
       h.close(o.source);
     }
     compare(reference, delivered, String.join(", ", story), restoreMayRepeat());
+  }
+
+  /** {@link #stopsPerTrial()} distinct random stop points in 0 … {@link #expectedRows()}. */
+  private TreeSet<Integer> stops(Random random) {
+    TreeSet<Integer> stops = new TreeSet<>();
+    while (stops.size() < Math.min(stopsPerTrial(), expectedRows() + 1)) {
+      stops.add(random.nextInt(expectedRows() + 1));
+    }
+    return stops;
   }
 
   /** Whether {@code got} holds every row of {@code reference} (as often as it is there). */
@@ -594,10 +600,7 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
   private void splitTrial(List<List<Object>> reference, long seed) throws Exception {
     Random random = new Random(seed);
     int n = expectedRows();
-    TreeSet<Integer> stops = new TreeSet<>();
-    while (stops.size() < Math.min(stopsPerTrial(), n + 1)) {
-      stops.add(random.nextInt(n + 1));
-    }
+    TreeSet<Integer> stops = stops(random);
     List<List<Object>> delivered = new ArrayList<>();
     List<String> story = new ArrayList<>();
     try (Harness h = harness()) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresCdcConformanceTest extends SourceConformance {
   private static final int ROWS = 120;
   private static TestDatabase db;
-  private String table;
-  private String slot;
+  String table;
+  String slot;
 
   @BeforeAll
   static void database() throws Exception {
@@ -60,13 +60,23 @@ class PostgresCdcConformanceTest extends SourceConformance {
     return new PostgresCdcSourceFactory();
   }
 
+  /** Runs statements on the test's database. */
+  static void exec(String... sql) throws Exception {
+    db.exec(sql);
+  }
+
+  /** The snapshot mode the instances use. */
+  String snapshotMode() {
+    return "never";
+  }
+
   @Override
   protected Map<String, Object> properties() {
     Map<String, Object> p = new HashMap<>(db.connection());
     p.put("table", "public." + table);
     p.put("slot.name", slot);
     p.put("publication", slot);
-    p.put("snapshot.mode", "never");
+    p.put("snapshot.mode", snapshotMode());
     return p;
   }
 
