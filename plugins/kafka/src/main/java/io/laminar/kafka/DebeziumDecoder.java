@@ -45,12 +45,29 @@ final class DebeziumDecoder {
    * {@link #writeTo} then writes.
    */
   int decode(byte[] value, long recordTimestamp) throws DecodeException {
+    return decode(value, 0, value == null ? 0 : value.length, recordTimestamp);
+  }
+
+  /** {@link #decode(byte[], long)} of a record value as the consumer hands it out (null for a tombstone). */
+  int decode(java.nio.ByteBuffer value, long recordTimestamp) throws DecodeException {
+    if (value == null) {
+      return decode(null, 0, 0, recordTimestamp);
+    }
+    if (value.hasArray()) {
+      return decode(value.array(), value.arrayOffset() + value.position(), value.remaining(), recordTimestamp);
+    }
+    byte[] copy = new byte[value.remaining()];
+    value.duplicate().get(copy);
+    return decode(copy, 0, copy.length, recordTimestamp);
+  }
+
+  private int decode(byte[] value, int offset, int length, long recordTimestamp) throws DecodeException {
     count = 0;
     if (value == null) {
       return 0;
     }
     Envelope e = new Envelope();
-    try (JsonParser p = RowDecoder.JSON.createParser(value)) {
+    try (JsonParser p = RowDecoder.JSON.createParser(value, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new DecodeException("expected a Debezium change event (a JSON object), got "
             + RowDecoder.describe(p.currentToken()));

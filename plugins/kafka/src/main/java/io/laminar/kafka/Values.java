@@ -32,6 +32,98 @@ final class Values {
     }
   }
 
+  /** What {@link #fastTimestamp} returns for text it leaves to {@link #parseTimestamp}. */
+  static final long NOT_FAST = Long.MIN_VALUE;
+
+  private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+  /**
+   * The common shape of an ISO-8601 timestamp, read straight from characters:
+   * {@code yyyy-MM-dd(T| )HH:mm[:ss[.f…]][Z|±HH:MM]} (no offset = UTC), as epoch milliseconds
+   * ({@code micros} false) or microseconds; {@link #NOT_FAST} for anything else (another shape, an
+   * invalid field), which {@link #parseTimestamp} then reads or rejects. Where both read a text,
+   * they give the same value.
+   */
+  static long fastTimestamp(char[] a, int off, int len, boolean micros) {
+    if (len < 16 || a[off + 4] != '-' || a[off + 7] != '-' || (a[off + 10] != 'T' && a[off + 10] != ' ')
+        || a[off + 13] != ':') {
+      return NOT_FAST;
+    }
+    int year = digits(a, off, 4);
+    int month = digits(a, off + 5, 2);
+    int day = digits(a, off + 8, 2);
+    int hour = digits(a, off + 11, 2);
+    int minute = digits(a, off + 14, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+      return NOT_FAST;
+    }
+    boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    int monthLength = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
+    if (day > monthLength) {
+      return NOT_FAST;
+    }
+    int i = off + 16;
+    int end = off + len;
+    int second = 0;
+    long nanos = 0;
+    if (i < end && a[i] == ':') {
+      second = i + 3 <= end ? digits(a, i + 1, 2) : -1;
+      if (second < 0 || second > 59) {
+        return NOT_FAST;
+      }
+      i += 3;
+      if (i < end && a[i] == '.') {
+        int start = ++i;
+        while (i < end && i - start < 9 && a[i] >= '0' && a[i] <= '9') {
+          nanos = nanos * 10 + (a[i] - '0');
+          i++;
+        }
+        if (i == start) {
+          return NOT_FAST;
+        }
+        for (int k = i - start; k < 9; k++) {
+          nanos *= 10;
+        }
+      }
+    }
+    int offsetSeconds = 0;
+    if (i < end) {
+      char sign = a[i];
+      if (sign == 'Z' && i + 1 == end) {
+        i++;
+      } else if ((sign == '+' || sign == '-') && i + 6 == end && a[i + 3] == ':') {
+        int oh = digits(a, i + 1, 2);
+        int om = digits(a, i + 4, 2);
+        if (oh < 0 || oh > 17 || om < 0 || om > 59) {
+          return NOT_FAST;
+        }
+        offsetSeconds = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        i += 6;
+      } else {
+        return NOT_FAST;
+      }
+    }
+    long y = year;
+    // days from 1970-01-01 to the first of the year (leap days of the years between), then into the year
+    long days = 365 * (y - 1970) + Math.floorDiv(y - 1969, 4) - Math.floorDiv(y - 1901, 100)
+        + Math.floorDiv(y - 1601, 400) + DAYS_BEFORE_MONTH[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
+    long seconds = days * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
+    return micros ? seconds * 1_000_000 + nanos / 1000 : seconds * 1000 + nanos / 1_000_000;
+  }
+
+  /** The value of {@code n} decimal digits at {@code from}, or -1 if one is not a digit. */
+  private static int digits(char[] a, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char ch = a[i];
+      if (ch < '0' || ch > '9') {
+        return -1;
+      }
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  }
+
   private static Instant instant(String text) throws DecodeException {
     String s = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
     try {

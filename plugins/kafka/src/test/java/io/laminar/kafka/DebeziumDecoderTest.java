@@ -65,7 +65,7 @@ class DebeziumDecoderTest {
   @Test
   void tombstonesAndNullPayloadsGiveNoRow() throws Exception {
     DebeziumDecoder d = decoder();
-    assertEquals(0, d.decode(null, 1));
+    assertEquals(0, d.decode((byte[]) null, 1));
     assertEquals(0, decode(d, "{\"schema\":null,\"payload\":null}"));
     assertEquals(0, decode(d, "{\"op\":\"m\",\"message\":{\"prefix\":\"x\"}}"));
   }

@@ -33,6 +33,7 @@ import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -341,6 +342,60 @@ class KafkaSourceTest {
     assertEquals(4, Fixtures.read(source, 4, WAIT).size());
 
     assertEquals(6.0, ctx.metrics().gauge("lag_records"));
+  }
+
+  @Test
+  void lagGaugesPerPartitionAndInTotalCountWhatIsNotHandedOutYet() throws Exception {
+    String topic = kafka.createTopic("lag-partitions", 4);
+    int[] sizes = {10, 3, 0, 7};
+    for (int p = 0; p < 4; p++) {
+      kafka.sendAll(topic, p, ids(p * 100, p * 100 + sizes[p]));
+    }
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic));
+    Source source = open(ctx, null);
+    Map<Map<String, String>, Double> expectedAtOpen = new HashMap<>();
+    for (int p = 0; p < 4; p++) {
+      expectedAtOpen.put(Map.of("partition", topic + "-" + p), (double) sizes[p]);
+    }
+    assertEquals(expectedAtOpen, ctx.metrics().series("lag_records"), "before the first poll");
+    assertEquals(20.0, ctx.metrics().gauge("lag_records"));
+
+    assertEquals(6, Fixtures.read(source, 6, WAIT).size());
+
+    // each partition's lag is its end offset minus the position after the rows handed out
+    Map<TopicPartition, Long> handedOut = Offsets.decode(source.snapshotOffsets());
+    Map<Map<String, String>, Double> expected = new HashMap<>();
+    double total = 0;
+    for (int p = 0; p < 4; p++) {
+      double lag = sizes[p] - handedOut.getOrDefault(new TopicPartition(topic, p), 0L);
+      expected.put(Map.of("partition", topic + "-" + p), lag);
+      total += lag;
+    }
+    assertEquals(14.0, total);
+    assertEquals(expected, ctx.metrics().series("lag_records"));
+    assertEquals(14.0, ctx.metrics().gauge("lag_records"));
+
+    assertEquals(14, Fixtures.read(source, 14, WAIT).size());
+    Fixtures.drain(source, Duration.ofMillis(300)); // one more poll: every partition's fetch has answered
+    ctx.metrics().series("lag_records").forEach((tags, lag) -> assertEquals(0.0, lag, tags.toString()));
+    assertEquals(0.0, ctx.metrics().gauge("lag_records"));
+  }
+
+  @Test
+  void aPartitionFoundWhileRunningGetsItsOwnLagGauge() throws Exception {
+    String topic = kafka.createTopic("lag-grow", 1);
+    kafka.sendAll(topic, 0, ids(0, 2));
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic,
+        "partition.discovery.interval", Duration.ofMillis(200)));
+    Source source = open(ctx, null);
+    assertEquals(2, Fixtures.read(source, 2, WAIT).size());
+
+    kafka.addPartitions(topic, 2);
+    kafka.sendAll(topic, 1, ids(2, 5));
+    assertEquals(3, Fixtures.read(source, 3, WAIT).size());
+
+    assertEquals(Map.of(Map.of("partition", topic + "-0"), 0.0, Map.of("partition", topic + "-1"), 0.0),
+        ctx.metrics().series("lag_records"));
   }
 
   @Test
