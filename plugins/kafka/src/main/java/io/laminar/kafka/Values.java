@@ -111,6 +111,63 @@ final class Values {
     return micros ? seconds * 1_000_000 + nanos / 1000 : seconds * 1000 + nanos / 1_000_000;
   }
 
+  /**
+   * Writes the instant {@code epochSecond} + {@code nanos} as {@link Instant#toString} does
+   * ({@code 2026-01-01T09:30:00.123Z}: the fraction in 3, 6 or 9 digits, none when zero) into
+   * {@code out} and returns its length, or 0 for a year outside 0–9999, which it leaves to
+   * {@code Instant.toString}.
+   */
+  static int formatInstant(long epochSecond, int nanos, byte[] out) {
+    long days = Math.floorDiv(epochSecond, 86_400L);
+    int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+    // civil date from days since 1970-01-01 (eras of 400 years from 0000-03-01)
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long dayOfEra = z - era * 146_097;
+    long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    long mp = (5 * dayOfYear + 2) / 153;
+    int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) {
+      return 0;
+    }
+    int n = 0;
+    n = put(out, n, (int) year, 4);
+    out[n++] = '-';
+    n = put(out, n, month, 2);
+    out[n++] = '-';
+    n = put(out, n, day, 2);
+    out[n++] = 'T';
+    n = put(out, n, secondOfDay / 3600, 2);
+    out[n++] = ':';
+    n = put(out, n, secondOfDay / 60 % 60, 2);
+    out[n++] = ':';
+    n = put(out, n, secondOfDay % 60, 2);
+    if (nanos > 0) {
+      out[n++] = '.';
+      if (nanos % 1_000_000 == 0) {
+        n = put(out, n, nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        n = put(out, n, nanos / 1000, 6);
+      } else {
+        n = put(out, n, nanos, 9);
+      }
+    }
+    out[n++] = 'Z';
+    return n;
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits (zero-padded) at {@code at}; returns the end. */
+  private static int put(byte[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + width;
+  }
+
   /** The value of {@code n} decimal digits at {@code from}, or -1 if one is not a digit. */
   private static int digits(char[] a, int from, int n) {
     int v = 0;
