@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -53,13 +56,15 @@ import org.slf4j.Logger;
  * {@code isolation.level = read_committed} unless overridden, so rows of aborted or still-open
  * transactions (such as an exactly-once kafka sink's) are never read.
  *
- * <p>{@link #poll} hands out the fetched records partition by partition, decoding each JSON record
- * straight into the batch's vectors ({@link RowDecoder#decodeInto}); the consumer hands out views
- * of the fetched bytes (no copy per record) and fetches in large steps ({@link #FETCH_DEFAULTS}).
+ * <p>After {@link #open}, a fetch thread of its own is the consumer's only user ({@link #fetchLoop}):
+ * it polls Kafka (fetching, decompressing and parsing record batches) while {@link #poll} hands out
+ * the previous fetch partition by partition, decoding each JSON record straight into the batch's
+ * vectors ({@link RowDecoder#decodeInto}); the consumer hands out views of the fetched bytes (no
+ * copy per record) and fetches in large steps ({@link #FETCH_DEFAULTS}).
  *
  * <p>Gauges: {@code lag_records} per assigned partition (tag {@code partition = "topic-N"}) and in
  * total (no tag): records not handed out yet, from the end offsets at open and then the consumer's
- * {@code currentLag} plus what is fetched but not handed out.
+ * {@code currentLag} right after the fetch being handed out plus what of it is not handed out.
  *
  * <p>Not thread-safe: the host calls {@link #poll} and {@link #snapshotOffsets()} from one thread.
  * The gauges only read values computed on that thread.
@@ -78,6 +83,13 @@ final class KafkaSource implements Source {
   private Admin admin;
   /** The assigned partitions in assignment order, with their positions and lags. */
   private final Map<TopicPartition, Partition> assigned = new LinkedHashMap<>();
+  /** Fetches made by the fetch thread, not yet taken by {@link #poll}; at most {@link #FETCHES_AHEAD}. */
+  private final ArrayBlockingQueue<Fetch> fetches = new ArrayBlockingQueue<>(FETCHES_AHEAD);
+  /** Partitions found by discovery, for the fetch thread to assign (from their beginning). */
+  private final ConcurrentLinkedQueue<Set<TopicPartition>> toAssign = new ConcurrentLinkedQueue<>();
+  private Thread fetcher;
+  private volatile boolean stopping;
+  private volatile RuntimeException fetchFailure;
   /** The last fetch: its partitions, the one being handed out ({@link #chunk}) and its next record. */
   private ConsumerRecords<ByteBuffer, ByteBuffer> fetched;
   private List<TopicPartition> fetchedPartitions = List.of();
@@ -85,6 +97,7 @@ final class KafkaSource implements Source {
   private List<ConsumerRecord<ByteBuffer, ByteBuffer>> chunk = List.of();
   private Partition chunkPartition;
   private int chunkIndex;
+  private int chunkSize;
   private KafkaFuture<Map<String, TopicDescription>> discovery;
   private long nextDiscoveryNanos;
   private volatile double lag = Double.NaN;
@@ -99,10 +112,19 @@ final class KafkaSource implements Source {
     final TopicPartition tp;
     long next = -1;
     volatile double lag = Double.NaN;
+    /** The consumer's lag after the fetch being handed out (records of later fetches included). */
+    long fetchLag = -1;
 
     Partition(TopicPartition tp) {
       this.tp = tp;
     }
+  }
+
+  /** How many fetches the fetch thread may make ahead of {@link #poll}. */
+  private static final int FETCHES_AHEAD = 2;
+
+  /** One {@code consumer.poll} of the fetch thread, with each partition's lag right after it. */
+  private record Fetch(ConsumerRecords<ByteBuffer, ByteBuffer> records, Map<TopicPartition, Long> lags) {
   }
 
   private static final String LAG_DESCRIPTION = "Records in the assigned partitions not yet handed out (with the"
@@ -160,6 +182,11 @@ final class KafkaSource implements Source {
       initialLag();
       admin = ClientConfig.withPluginLoader(() -> Admin.create(adminConfig()));
       nextDiscoveryNanos = System.nanoTime() + settings.discoveryInterval().toNanos();
+      Set<TopicPartition> fetching = new HashSet<>(assigned.keySet());
+      fetcher = new Thread(() -> fetchLoop(fetching), "kafka-fetch-" + ctx.name());
+      fetcher.setDaemon(true);
+      fetcher.setContextClassLoader(ClientConfig.class.getClassLoader()); // Kafka loads configured classes through it
+      fetcher.start();
       log.info("Kafka source reading {} partitions of {} from {}; {}", assigned.size(), settings.topics(),
           restored != null ? "the checkpoint" : "startup mode " + settings.startupMode(), ClientConfig.libraries());
     } catch (TimeoutException e) {
@@ -312,31 +339,36 @@ final class KafkaSource implements Source {
     int perRecord = changes != null ? 2 : 1;
     try {
       while (rows < maxRows && (rows == 0 || rows + perRecord <= maxRows)) {
-        if (chunkIndex == chunk.size()) {
+        if (chunkIndex == chunkSize) {
           if (nextChunk()) {
             continue;
           }
-          ConsumerRecords<ByteBuffer, ByteBuffer> records;
+          Fetch fetch;
           if (rows > 0) {
-            records = consumer.poll(Duration.ZERO); // top up what is already fetched, never wait
-            if (records.isEmpty()) {
-              break;
-            }
+            fetch = fetches.poll(); // top up with what is already fetched, never wait
           } else {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
               break;
             }
-            records = consumer.poll(Duration.ofNanos(Math.min(left, settings.pollTimeout().toNanos())));
+            fetch = fetches.poll(Math.min(left, settings.pollTimeout().toNanos()), TimeUnit.NANOSECONDS);
           }
-          fetched = records;
-          fetchedPartitions = new ArrayList<>(records.partitions());
-          nextFetchedPartition = 0;
+          if (fetch == null) {
+            RuntimeException failed = fetchFailure;
+            if (failed != null) {
+              throw failed;
+            }
+            if (rows > 0) {
+              break;
+            }
+            continue;
+          }
+          take(fetch);
           continue;
         }
         ConsumerRecord<ByteBuffer, ByteBuffer> r = chunk.get(chunkIndex++);
         if (root == null) {
-          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunk.size() - chunkIndex + 1))));
+          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1))));
           if (changes != null) {
             kinds = new TinyIntVector("$row_kind", ctx.allocator());
             kinds.allocateNew(Math.min(maxRows, 1024));
@@ -374,6 +406,11 @@ final class KafkaSource implements Source {
       closeQuietly(root, kinds);
       failure = ConnectorException.runtime("kafka consumer failed: " + e.getMessage(), e);
       throw failure;
+    } catch (InterruptedException e) {
+      closeQuietly(root, kinds);
+      Thread.currentThread().interrupt();
+      failure = ConnectorException.runtime("kafka source interrupted while waiting for records", e);
+      throw failure;
     } catch (ConnectorException | RuntimeException e) {
       // positions may have moved past records of the failed batch: this instance is not read again
       closeQuietly(root, kinds);
@@ -404,13 +441,71 @@ final class KafkaSource implements Source {
       if (p != null && !records.isEmpty()) {
         chunk = records;
         chunkIndex = 0;
+        chunkSize = records.size();
         chunkPartition = p;
         return true;
       }
     }
     chunk = List.of();
     chunkIndex = 0;
+    chunkSize = 0;
     return false;
+  }
+
+  /** Makes {@code fetch} the one being handed out, and its lags the consumer's. */
+  private void take(Fetch fetch) {
+    fetched = fetch.records();
+    fetchedPartitions = new ArrayList<>(fetched.partitions());
+    nextFetchedPartition = 0;
+    fetch.lags().forEach((tp, l) -> {
+      Partition p = assigned.get(tp);
+      if (p != null) {
+        p.fetchLag = l;
+      }
+    });
+  }
+
+  /**
+   * The fetch thread: the only user of the consumer once {@link #open} is done, so fetching,
+   * decompressing and parsing Kafka's record batches runs beside {@link #poll}'s decoding. Assigns
+   * partitions that discovery found, polls, and queues each non-empty fetch with the lags after it
+   * (waiting while {@link #FETCHES_AHEAD} fetches are queued). A consumer failure is handed to
+   * {@link #poll}; {@link #close} stops it with {@code wakeup}.
+   */
+  private void fetchLoop(Set<TopicPartition> fetching) {
+    try {
+      while (!stopping) {
+        Set<TopicPartition> added;
+        while ((added = toAssign.poll()) != null) {
+          fetching.addAll(added);
+          consumer.assign(fetching); // partitions already assigned keep their positions
+          consumer.seekToBeginning(added);
+        }
+        ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(settings.pollTimeout());
+        if (records.isEmpty()) {
+          continue;
+        }
+        Map<TopicPartition, Long> lags = new HashMap<>();
+        for (TopicPartition tp : fetching) {
+          OptionalLong l = consumer.currentLag(tp);
+          if (l.isPresent()) {
+            lags.put(tp, l.getAsLong());
+          }
+        }
+        Fetch fetch = new Fetch(records, lags);
+        while (!stopping && !fetches.offer(fetch, 100, TimeUnit.MILLISECONDS)) {
+          // the pipeline is behind: wait for it (the checkpoints' pauses included)
+        }
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      if (!stopping) {
+        fetchFailure = new KafkaException("the consumer was woken up unexpectedly", e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      fetchFailure = e;
+    }
   }
 
   private VectorSchemaRoot newRoot(int maxRows) {
@@ -468,8 +563,7 @@ final class KafkaSource implements Source {
       return;
     }
     added.forEach(this::addPartition);
-    consumer.assign(assigned.keySet()); // partitions already assigned keep their positions
-    seekToBeginning(added);
+    toAssign.add(added); // the fetch thread assigns them
     log.info("Kafka source found new partitions {}; reading them from the beginning", added);
   }
 
@@ -480,9 +574,8 @@ final class KafkaSource implements Source {
   private void updateLag() {
     double total = 0;
     for (Partition p : assigned.values()) {
-      OptionalLong l = consumer.currentLag(p.tp);
-      if (l.isPresent()) {
-        p.lag = l.getAsLong() + buffered(p);
+      if (p.fetchLag >= 0) {
+        p.lag = p.fetchLag + buffered(p);
       }
       if (!Double.isNaN(p.lag)) {
         total += p.lag;
@@ -493,8 +586,8 @@ final class KafkaSource implements Source {
 
   /** Records of {@code p} fetched but not handed out yet. */
   private int buffered(Partition p) {
-    if (p == chunkPartition && chunkIndex < chunk.size()) {
-      return chunk.size() - chunkIndex;
+    if (p == chunkPartition && chunkIndex < chunkSize) {
+      return chunkSize - chunkIndex;
     }
     for (int i = nextFetchedPartition; i < fetchedPartitions.size(); i++) {
       if (fetchedPartitions.get(i).equals(p.tp)) {
@@ -521,9 +614,24 @@ final class KafkaSource implements Source {
       return;
     }
     closed = true;
+    stopping = true;
     if (admin != null) {
       admin.close(Duration.ZERO);
     }
+    if (fetcher != null) {
+      consumer.wakeup();
+      try {
+        fetcher.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (fetcher.isAlive()) {
+        log.warn("The Kafka fetch thread of source '{}' did not stop within 10 s; its consumer is left open",
+            ctx.name());
+        return;
+      }
+    }
+    fetches.clear();
     if (consumer != null) {
       consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }

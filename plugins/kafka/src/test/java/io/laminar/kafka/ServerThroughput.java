@@ -107,6 +107,7 @@ public final class ServerThroughput {
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     long start = System.nanoTime();
+    long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     long seen = 0;
     long bytes = 0;
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
@@ -126,6 +127,8 @@ public final class ServerThroughput {
     if (bytes == 0) {
       throw new IllegalStateException("the plain consumer read nothing");
     }
+    long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
+    System.out.printf(Locale.ROOT, "  plain consumer CPU: %.2f µs per record (its thread)%n", cpu / 1e3 / seen);
     return seen / s;
   }
 
@@ -145,6 +148,17 @@ public final class ServerThroughput {
         LaminarProcess.KAFKA_PLUGIN.getParent().toString(), "-c", config.toString()));
     return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logs + ".out").toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(Path.of(logs + ".err").toFile())).start();
+  }
+
+  /** CPU seconds (user + system) the process used so far, from /proc; 0 where there is none. */
+  private static double cpuSeconds(Process p) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static int stop(Process server) throws InterruptedException {
@@ -242,6 +256,8 @@ public final class ServerThroughput {
       }
     }
     double wall = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "  laminar → kafka exactly_once CPU: %.2f µs per input record (whole process, JVM"
+        + " start included)%n", cpuSeconds(server) * 1e6 / records);
     int exit = stop(server);
     if (seen != passing) {
       throw new IllegalStateException("exactly_once: " + seen + " of " + passing + " output rows; exit " + exit
@@ -272,6 +288,7 @@ public final class ServerThroughput {
     Process server = server(dir.resolve("blackhole"), config);
     long firstNanos = 0;
     long firstRead = 0;
+    double firstCpu = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastNanos = 0;
     while (System.nanoTime() < deadline && server.isAlive()) {
@@ -280,9 +297,12 @@ public final class ServerThroughput {
       if (read > 0 && firstNanos == 0) {
         firstNanos = System.nanoTime();
         firstRead = read;
+        firstCpu = cpuSeconds(server);
       }
       if (offsets.map(end::equals).orElse(false)) {
         lastNanos = System.nanoTime();
+        System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n",
+            (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead));
         break;
       }
       Thread.sleep(20); // a harness polling files, not a test's synchronisation
