@@ -14,8 +14,11 @@ import org.apache.arrow.vector.types.pojo.Field;
  * Turns a Debezium change event ({@code format = "debezium-json"}) into row changes: the envelope
  * {@code {"before": {…}, "after": {…}, "op": "c|r|u|d", …}}, bare or inside the JSON converter's
  * {@code {"schema": …, "payload": {…}}} wrapper. {@code c} (insert) and {@code r} (snapshot read)
- * give an INSERT of {@code after}; {@code u} an UPDATE_BEFORE of {@code before} (when the event
- * carries it) and an UPDATE_AFTER of {@code after}; {@code d} a DELETE of {@code before}. A record
+ * give an INSERT of {@code after}; {@code u} an UPDATE_BEFORE of {@code before} and an UPDATE_AFTER
+ * of {@code after}; {@code d} a DELETE of {@code before}. A {@code u} or {@code d} without
+ * {@code before} is a decode error (the source names topic, partition and offset; {@code on.error}
+ * applies): a lone UPDATE_AFTER would retract nothing, so an updating GROUP BY would count the
+ * row's old and new version both. A record
  * without a value (the tombstone Debezium writes after a delete) and a wrapper whose payload is null
  * give no row. The {@code before} and {@code after} rows are decoded like {@code json} records
  * ({@link RowDecoder}); the envelope's other fields ({@code source}, {@code ts_ms}, …) are ignored.
@@ -45,12 +48,29 @@ final class DebeziumDecoder {
    * {@link #writeTo} then writes.
    */
   int decode(byte[] value, long recordTimestamp) throws DecodeException {
+    return decode(value, 0, value == null ? 0 : value.length, recordTimestamp);
+  }
+
+  /** {@link #decode(byte[], long)} of a record value as the consumer hands it out (null for a tombstone). */
+  int decode(java.nio.ByteBuffer value, long recordTimestamp) throws DecodeException {
+    if (value == null) {
+      return decode(null, 0, 0, recordTimestamp);
+    }
+    if (value.hasArray()) {
+      return decode(value.array(), value.arrayOffset() + value.position(), value.remaining(), recordTimestamp);
+    }
+    byte[] copy = new byte[value.remaining()];
+    value.duplicate().get(copy);
+    return decode(copy, 0, copy.length, recordTimestamp);
+  }
+
+  private int decode(byte[] value, int offset, int length, long recordTimestamp) throws DecodeException {
     count = 0;
     if (value == null) {
       return 0;
     }
     Envelope e = new Envelope();
-    try (JsonParser p = RowDecoder.JSON.createParser(value)) {
+    try (JsonParser p = RowDecoder.JSON.createParser(value, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new DecodeException("expected a Debezium change event (a JSON object), got "
             + RowDecoder.describe(p.currentToken()));
@@ -73,9 +93,9 @@ final class DebeziumDecoder {
     switch (e.op) {
       case "c", "r" -> add(RowKind.INSERT, after, e.hasAfter, "after");
       case "u" -> {
-        if (e.hasBefore) {
-          add(RowKind.UPDATE_BEFORE, before, true, "before");
-        }
+        // without the old row a +U alone would be counted as one more row by an updating aggregate
+        // (it retracts nothing): refused like a delete without it
+        add(RowKind.UPDATE_BEFORE, before, e.hasBefore, "before");
         add(RowKind.UPDATE_AFTER, after, e.hasAfter, "after");
       }
       case "d" -> add(RowKind.DELETE, before, e.hasBefore, "before");
@@ -93,7 +113,9 @@ final class DebeziumDecoder {
     if (!present) {
       count = 0;
       throw new DecodeException("op '" + opOf(kind) + "' needs its '" + field + "' row, but it is "
-          + (field.equals("before") ? "null (for PostgreSQL set REPLICA IDENTITY FULL on the table)" : "null"));
+          + (field.equals("before") ? "null (" + (kind == RowKind.UPDATE_BEFORE ? "an update without it cannot take"
+          + " the old row back, so an aggregate would count both; " : "") + "for PostgreSQL set REPLICA IDENTITY FULL"
+          + " on the table, for MySQL binlog_row_image = FULL)" : "null"));
     }
     rows[count] = row;
     kinds[count] = kind.code();

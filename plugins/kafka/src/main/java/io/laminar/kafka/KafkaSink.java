@@ -230,10 +230,23 @@ final class KafkaSink implements Sink {
     }
   }
 
-  private Map<String, Object> producerConfig() {
+  /**
+   * Producer sizes for throughput, each overridable with its {@code kafka.*} property: a batch
+   * write of thousands of rows fills 256 KiB producer batches (Kafka's default 16 KiB).
+   */
+  static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+
+  /** The producer's settings: the connector's, {@link #PRODUCER_DEFAULTS}, then the user's {@code kafka.*}. */
+  Map<String, Object> producerConfig() {
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.putAll(PRODUCER_DEFAULTS);
+    if (exactlyOnce) {
+      // a new transaction's first sends get CONCURRENT_TRANSACTIONS while the broker still writes
+      // the previous commit's markers: retry them soon (Kafka's 100 ms is a long stall per epoch)
+      c.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+    }
     c.putAll(clientProperties);
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

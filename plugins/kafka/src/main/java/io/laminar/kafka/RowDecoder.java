@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -30,10 +31,17 @@ import org.apache.arrow.vector.types.pojo.Field;
  * Turns one record value (a JSON object, or a CSV line whose fields follow the schema's column
  * order) into a row of the configured schema.
  *
- * <p>A record is first decoded into a staging row and only then copied into the vectors, so a
- * record that fails half-way leaves no trace in the batch. Missing fields are null; unknown JSON
- * fields are ignored; a value of the wrong JSON type, a number out of range or malformed input is
- * a {@link DecodeException}.
+ * <p>{@link #decodeInto} streams a JSON record straight into the batch's vectors: each field is
+ * converted as Jackson's streaming parser reaches it and written to its column at once (strings
+ * are UTF-8-encoded from the parser's characters into a reused buffer, ISO-8601 timestamps are
+ * parsed from those characters without a {@code String}); no map, tree or per-record object is
+ * built. A record that fails half-way may leave cells in row {@code row}: the caller does not count
+ * that row, and the next record overwrites every column of it (each record writes every column, a
+ * value or null), or it lies past the batch's row count. {@link #decode} + {@link #writeTo} stage
+ * a whole row first instead (a Debezium event's {@code before} and {@code after}, whose rows are
+ * only known once the envelope is read). Missing fields are null; unknown JSON fields are ignored;
+ * a value of the wrong JSON type, a number out of range or malformed input is a
+ * {@link DecodeException}.
  */
 final class RowDecoder {
   /** Staging states of a column in the current row. */
@@ -66,7 +74,8 @@ final class RowDecoder {
     }
   }
 
-  static final JsonFactory JSON = new JsonFactory();
+  /** Exact (correctly rounded) and faster than {@code Double.parseDouble}. */
+  static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
   /** Without a CSV schema and with WRAP_AS_ARRAY, {@code readValues} yields each line as strings. */
   private static final ObjectReader CSV = new CsvMapper().readerFor(String[].class)
       .with(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -80,14 +89,23 @@ final class RowDecoder {
   private final byte[] state;
   private final long[] longs;
   private final double[] doubles;
+  /** Each VARCHAR cell's UTF-8 bytes, in a buffer reused from record to record, and their length. */
   private final byte[][] strings;
+  private final int[] stringLengths;
   private final java.math.BigDecimal[] decimals;
   /** Each DECIMAL column's type (null for other columns). */
   private final ArrowType.Decimal[] decimalTypes;
+  /** The vectors of the batch {@link #decodeInto} writes to, and the row; null when staging. */
+  private final FieldVector[] vectors;
+  private VectorSchemaRoot boundRoot;
+  private int targetRow = -1;
+  /** The column the next field probably is (the one after the last), to skip the name lookup. */
+  private int expected;
 
   RowDecoder(Format format, List<Field> fields, List<ColumnKind> kinds, TimestampTarget timestampTarget) {
     this.format = format;
-    this.names = fields.stream().map(Field::getName).toArray(String[]::new);
+    // interned like Jackson's field names, so a field in schema order matches by identity
+    this.names = fields.stream().map(f -> f.getName().intern()).toArray(String[]::new);
     this.kinds = kinds.toArray(ColumnKind[]::new);
     for (int i = 0; i < names.length; i++) {
       index.put(names[i], i);
@@ -97,8 +115,10 @@ final class RowDecoder {
     this.longs = new long[names.length];
     this.doubles = new double[names.length];
     this.strings = new byte[names.length][];
+    this.stringLengths = new int[names.length];
     this.decimals = new java.math.BigDecimal[names.length];
     this.decimalTypes = new ArrowType.Decimal[names.length];
+    this.vectors = new FieldVector[names.length];
     for (int i = 0; i < names.length; i++) {
       if (fields.get(i).getType() instanceof ArrowType.Decimal d) {
         decimalTypes[i] = d;
@@ -108,15 +128,20 @@ final class RowDecoder {
 
   /** Decodes {@code value} into the staging row; {@code recordTimestamp} is the Kafka timestamp. */
   void decode(byte[] value, long recordTimestamp) throws DecodeException {
+    decode(value, 0, value == null ? 0 : value.length, recordTimestamp);
+  }
+
+  /** {@link #decode(byte[], long)} of {@code length} bytes at {@code offset} of {@code value}. */
+  void decode(byte[] value, int offset, int length, long recordTimestamp) throws DecodeException {
+    targetRow = -1;
     Arrays.fill(state, ABSENT);
-    Arrays.fill(strings, null);
     if (value == null) {
       throw new DecodeException("the record has no value (a tombstone)");
     }
     if (format == Format.JSON) {
-      decodeJson(value);
+      decodeJson(value, offset, length);
     } else {
-      decodeCsv(value);
+      decodeCsv(value, offset, length);
     }
     fillTimestamp(recordTimestamp);
   }
@@ -129,30 +154,98 @@ final class RowDecoder {
     return message == null ? "" : message.replaceAll("\\[Source: [^;]*; ", "[");
   }
 
+  /**
+   * Decodes {@code value} and writes it as row {@code row} of {@code root} (whose vectors follow the
+   * schema), JSON field by field as the parser reads it; see the class comment for a failure.
+   */
+  void decodeInto(byte[] value, long recordTimestamp, VectorSchemaRoot root, int row) throws DecodeException {
+    decodeInto(value, 0, value == null ? 0 : value.length, recordTimestamp, root, row);
+  }
+
+  /**
+   * {@link #decodeInto(byte[], long, VectorSchemaRoot, int)} of a record value as the consumer hands
+   * it out (a view of the fetched bytes, null for a tombstone), without copying it.
+   */
+  void decodeInto(java.nio.ByteBuffer value, long recordTimestamp, VectorSchemaRoot root, int row)
+      throws DecodeException {
+    if (value == null) {
+      decodeInto((byte[]) null, 0, 0, recordTimestamp, root, row);
+    } else if (value.hasArray()) {
+      decodeInto(value.array(), value.arrayOffset() + value.position(), value.remaining(), recordTimestamp, root, row);
+    } else {
+      byte[] copy = new byte[value.remaining()];
+      value.duplicate().get(copy);
+      decodeInto(copy, 0, copy.length, recordTimestamp, root, row);
+    }
+  }
+
+  /** {@link #decodeInto(byte[], long, VectorSchemaRoot, int)} of {@code length} bytes at {@code offset}. */
+  void decodeInto(byte[] value, int offset, int length, long recordTimestamp, VectorSchemaRoot root, int row)
+      throws DecodeException {
+    if (format != Format.JSON) {
+      decode(value, offset, length, recordTimestamp);
+      writeTo(root, row);
+      return;
+    }
+    if (root != boundRoot) {
+      for (int c = 0; c < vectors.length; c++) {
+        vectors[c] = root.getVector(c);
+      }
+      boundRoot = root;
+    }
+    Arrays.fill(state, ABSENT);
+    if (value == null) {
+      throw new DecodeException("the record has no value (a tombstone)");
+    }
+    targetRow = row;
+    try {
+      decodeJson(value, offset, length);
+      fillTimestamp(recordTimestamp);
+      for (int c = 0; c < names.length; c++) {
+        if (state[c] == ABSENT) {
+          vectors[c].setNull(row);
+        } else if (state[c] == VALUE && c == filledTimestamp) {
+          writeCell(vectors[c], row, c);
+        }
+      }
+    } finally {
+      targetRow = -1;
+    }
+  }
+
   /** Copies the staging row into row {@code row} of {@code root} (whose vectors follow the schema). */
   void writeTo(VectorSchemaRoot root, int row) {
     for (int c = 0; c < names.length; c++) {
       FieldVector v = root.getVector(c);
       if (state[c] != VALUE) {
         v.setNull(row);
-        continue;
-      }
-      switch (kinds[c]) {
-        case INT -> ((IntVector) v).setSafe(row, (int) longs[c]);
-        case BIGINT -> ((BigIntVector) v).setSafe(row, longs[c]);
-        case FLOAT -> ((Float4Vector) v).setSafe(row, (float) doubles[c]);
-        case DOUBLE -> ((Float8Vector) v).setSafe(row, doubles[c]);
-        case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(row, decimals[c]);
-        case VARCHAR -> ((VarCharVector) v).setSafe(row, strings[c]);
-        case BOOLEAN -> ((BitVector) v).setSafe(row, (int) longs[c]);
-        case TIMESTAMP, TIMESTAMP_MICROS -> ((org.apache.arrow.vector.TimeStampVector) v).setSafe(row, longs[c]);
-        case DATE -> ((DateDayVector) v).setSafe(row, (int) longs[c]);
-        default -> throw new AssertionError(kinds[c]);
+      } else {
+        writeCell(v, row, c);
       }
     }
   }
 
+  /** Writes column {@code c}'s staged value to {@code v} at {@code row}. */
+  private void writeCell(FieldVector v, int row, int c) {
+    switch (kinds[c]) {
+      case INT -> ((IntVector) v).setSafe(row, (int) longs[c]);
+      case BIGINT -> ((BigIntVector) v).setSafe(row, longs[c]);
+      case FLOAT -> ((Float4Vector) v).setSafe(row, (float) doubles[c]);
+      case DOUBLE -> ((Float8Vector) v).setSafe(row, doubles[c]);
+      case DECIMAL -> ((org.apache.arrow.vector.DecimalVector) v).setSafe(row, decimals[c]);
+      case VARCHAR -> ((VarCharVector) v).setSafe(row, strings[c], 0, stringLengths[c]);
+      case BOOLEAN -> ((BitVector) v).setSafe(row, (int) longs[c]);
+      case TIMESTAMP, TIMESTAMP_MICROS -> ((org.apache.arrow.vector.TimeStampVector) v).setSafe(row, longs[c]);
+      case DATE -> ((DateDayVector) v).setSafe(row, (int) longs[c]);
+      default -> throw new AssertionError(kinds[c]);
+    }
+  }
+
+  /** The column {@link #fillTimestamp} gave the record timestamp in the last record, or -1. */
+  private int filledTimestamp = -1;
+
   private void fillTimestamp(long recordTimestamp) {
+    filledTimestamp = -1;
     int target = -1;
     if (timestampTarget instanceof TimestampTarget.Column c) {
       target = state[c.index()] == ABSENT ? c.index() : -1;
@@ -167,6 +260,7 @@ final class RowDecoder {
       state[target] = VALUE;
       // the record's timestamp is in milliseconds
       longs[target] = kinds[target] == ColumnKind.TIMESTAMP_MICROS ? recordTimestamp * 1000 : recordTimestamp;
+      filledTimestamp = target;
     }
   }
 
@@ -175,14 +269,14 @@ final class RowDecoder {
    * {@code after} row) into the staging row, up to its END_OBJECT.
    */
   void decodeObject(JsonParser p, long recordTimestamp) throws IOException, DecodeException {
+    targetRow = -1;
     Arrays.fill(state, ABSENT);
-    Arrays.fill(strings, null);
     objectFields(p);
     fillTimestamp(recordTimestamp);
   }
 
-  private void decodeJson(byte[] value) throws DecodeException {
-    try (JsonParser p = JSON.createParser(value)) {
+  private void decodeJson(byte[] value, int offset, int length) throws DecodeException {
+    try (JsonParser p = JSON.createParser(value, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new DecodeException("expected a JSON object, got " + describe(p.currentToken()));
       }
@@ -204,11 +298,12 @@ final class RowDecoder {
   }
 
   private void objectFields(JsonParser p) throws IOException, DecodeException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
+    expected = 0;
+    String name;
+    while ((name = p.nextFieldName()) != null) {
       JsonToken token = p.nextToken();
-      Integer c = index.get(name);
-      if (c == null) {
+      int c = column(name);
+      if (c < 0) {
         p.skipChildren();
         continue;
       }
@@ -217,11 +312,34 @@ final class RowDecoder {
       }
       if (token == JsonToken.VALUE_NULL) {
         state[c] = NULL;
+        if (targetRow >= 0) {
+          vectors[c].setNull(targetRow);
+        }
       } else {
         jsonValue(p, token, c);
         state[c] = VALUE;
+        if (targetRow >= 0) {
+          writeCell(vectors[c], targetRow, c);
+        }
       }
     }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new DecodeException("expected a field name, got " + describe(p.currentToken()));
+    }
+  }
+
+  /** The column of a field name, or -1: fields in schema order match by identity (both interned). */
+  private int column(String name) {
+    int c = expected;
+    if (c >= names.length || names[c] != name) {
+      Integer i = index.get(name);
+      if (i == null) {
+        return -1;
+      }
+      c = i;
+    }
+    expected = c + 1;
+    return c;
   }
 
   private void jsonValue(JsonParser p, JsonToken token, int c) throws IOException, DecodeException {
@@ -268,7 +386,7 @@ final class RowDecoder {
         if (token != JsonToken.VALUE_STRING) {
           throw wrongType(c, "a string", token);
         }
-        strings[c] = p.getText().getBytes(StandardCharsets.UTF_8);
+        utf8(c, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
       }
       case BOOLEAN -> {
         if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
@@ -280,7 +398,8 @@ final class RowDecoder {
         if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
           longs[c] = p.getLongValue();
         } else if (token == JsonToken.VALUE_STRING) {
-          longs[c] = timestamp(c, p.getText());
+          long v = Values.fastTimestamp(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), false);
+          longs[c] = v != Values.NOT_FAST ? v : timestamp(c, p.getText());
         } else {
           throw wrongType(c, "an ISO-8601 string or epoch milliseconds", token);
         }
@@ -289,7 +408,8 @@ final class RowDecoder {
         if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
           longs[c] = p.getLongValue();
         } else if (token == JsonToken.VALUE_STRING) {
-          longs[c] = timestampMicros(c, p.getText());
+          long v = Values.fastTimestamp(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+          longs[c] = v != Values.NOT_FAST ? v : timestampMicros(c, p.getText());
         } else {
           throw wrongType(c, "an ISO-8601 string or epoch microseconds", token);
         }
@@ -307,9 +427,9 @@ final class RowDecoder {
     }
   }
 
-  private void decodeCsv(byte[] value) throws DecodeException {
+  private void decodeCsv(byte[] value, int offset, int length) throws DecodeException {
     String[] fields;
-    try (MappingIterator<String[]> lines = CSV.readValues(value)) {
+    try (MappingIterator<String[]> lines = CSV.readValues(value, offset, length)) {
       fields = lines.hasNextValue() ? lines.nextValue() : new String[0];
       if (lines.hasNextValue()) {
         throw new DecodeException("the record holds more than one CSV line");
@@ -341,7 +461,11 @@ final class RowDecoder {
         case BIGINT -> longs[c] = Long.parseLong(text.strip());
         case FLOAT, DOUBLE -> doubles[c] = Double.parseDouble(text.strip());
         case DECIMAL -> decimals[c] = decimal(c, text);
-        case VARCHAR -> strings[c] = text.getBytes(StandardCharsets.UTF_8);
+        case VARCHAR -> {
+          byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+          strings[c] = bytes;
+          stringLengths[c] = bytes.length;
+        }
         case BOOLEAN -> longs[c] = parseBoolean(text.strip(), c);
         case TIMESTAMP -> longs[c] = isDigits(text.strip()) ? Long.parseLong(text.strip())
             : timestamp(c, text.strip());
@@ -354,6 +478,42 @@ final class RowDecoder {
       throw new DecodeException("column '" + names[c] + "' (" + kinds[c] + "): '" + text + "' is not a valid "
           + kinds[c]);
     }
+  }
+
+  /**
+   * Column {@code c}'s string as UTF-8, encoded from the parser's characters into the column's
+   * reused buffer; an unpaired surrogate becomes {@code '?'}, as {@code String.getBytes} does.
+   */
+  private void utf8(int c, char[] chars, int offset, int length) {
+    byte[] out = strings[c];
+    if (out == null || out.length < length * 3) {
+      out = new byte[Math.max(64, length * 3)];
+      strings[c] = out;
+    }
+    int n = 0;
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      char ch = chars[i];
+      if (ch < 0x80) {
+        out[n++] = (byte) ch;
+      } else if (ch < 0x800) {
+        out[n++] = (byte) (0xC0 | ch >> 6);
+        out[n++] = (byte) (0x80 | ch & 0x3F);
+      } else if (Character.isHighSurrogate(ch) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+        int cp = Character.toCodePoint(ch, chars[++i]);
+        out[n++] = (byte) (0xF0 | cp >> 18);
+        out[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
+        out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      } else if (Character.isSurrogate(ch)) {
+        out[n++] = '?';
+      } else {
+        out[n++] = (byte) (0xE0 | ch >> 12);
+        out[n++] = (byte) (0x80 | ch >> 6 & 0x3F);
+        out[n++] = (byte) (0x80 | ch & 0x3F);
+      }
+    }
+    stringLengths[c] = n;
   }
 
   /**

@@ -32,6 +32,155 @@ final class Values {
     }
   }
 
+  /** What {@link #fastTimestamp} returns for text it leaves to {@link #parseTimestamp}. */
+  static final long NOT_FAST = Long.MIN_VALUE;
+
+  private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+  /**
+   * The common shape of an ISO-8601 timestamp, read straight from characters:
+   * {@code yyyy-MM-dd(T| )HH:mm[:ss[.f…]][Z|±HH:MM]} (no offset = UTC), as epoch milliseconds
+   * ({@code micros} false) or microseconds; {@link #NOT_FAST} for anything else (another shape, an
+   * invalid field), which {@link #parseTimestamp} then reads or rejects. Where both read a text,
+   * they give the same value.
+   */
+  static long fastTimestamp(char[] a, int off, int len, boolean micros) {
+    if (len < 16 || a[off + 4] != '-' || a[off + 7] != '-' || (a[off + 10] != 'T' && a[off + 10] != ' ')
+        || a[off + 13] != ':') {
+      return NOT_FAST;
+    }
+    int year = digits(a, off, 4);
+    int month = digits(a, off + 5, 2);
+    int day = digits(a, off + 8, 2);
+    int hour = digits(a, off + 11, 2);
+    int minute = digits(a, off + 14, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+      return NOT_FAST;
+    }
+    boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    int monthLength = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
+    if (day > monthLength) {
+      return NOT_FAST;
+    }
+    int i = off + 16;
+    int end = off + len;
+    int second = 0;
+    long nanos = 0;
+    if (i < end && a[i] == ':') {
+      second = i + 3 <= end ? digits(a, i + 1, 2) : -1;
+      if (second < 0 || second > 59) {
+        return NOT_FAST;
+      }
+      i += 3;
+      if (i < end && a[i] == '.') {
+        int start = ++i;
+        while (i < end && i - start < 9 && a[i] >= '0' && a[i] <= '9') {
+          nanos = nanos * 10 + (a[i] - '0');
+          i++;
+        }
+        if (i == start) {
+          return NOT_FAST;
+        }
+        for (int k = i - start; k < 9; k++) {
+          nanos *= 10;
+        }
+      }
+    }
+    int offsetSeconds = 0;
+    if (i < end) {
+      char sign = a[i];
+      if (sign == 'Z' && i + 1 == end) {
+        i++;
+      } else if ((sign == '+' || sign == '-') && i + 6 == end && a[i + 3] == ':') {
+        int oh = digits(a, i + 1, 2);
+        int om = digits(a, i + 4, 2);
+        if (oh < 0 || oh > 17 || om < 0 || om > 59) {
+          return NOT_FAST;
+        }
+        offsetSeconds = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        i += 6;
+      } else {
+        return NOT_FAST;
+      }
+    }
+    long y = year;
+    // days from 1970-01-01 to the first of the year (leap days of the years between), then into the year
+    long days = 365 * (y - 1970) + Math.floorDiv(y - 1969, 4) - Math.floorDiv(y - 1901, 100)
+        + Math.floorDiv(y - 1601, 400) + DAYS_BEFORE_MONTH[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
+    long seconds = days * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
+    return micros ? seconds * 1_000_000 + nanos / 1000 : seconds * 1000 + nanos / 1_000_000;
+  }
+
+  /**
+   * Writes the instant {@code epochSecond} + {@code nanos} as {@link Instant#toString} does
+   * ({@code 2026-01-01T09:30:00.123Z}: the fraction in 3, 6 or 9 digits, none when zero) into
+   * {@code out} and returns its length, or 0 for a year outside 0–9999, which it leaves to
+   * {@code Instant.toString}.
+   */
+  static int formatInstant(long epochSecond, int nanos, byte[] out) {
+    long days = Math.floorDiv(epochSecond, 86_400L);
+    int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+    // civil date from days since 1970-01-01 (eras of 400 years from 0000-03-01)
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long dayOfEra = z - era * 146_097;
+    long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    long mp = (5 * dayOfYear + 2) / 153;
+    int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) {
+      return 0;
+    }
+    int n = 0;
+    n = put(out, n, (int) year, 4);
+    out[n++] = '-';
+    n = put(out, n, month, 2);
+    out[n++] = '-';
+    n = put(out, n, day, 2);
+    out[n++] = 'T';
+    n = put(out, n, secondOfDay / 3600, 2);
+    out[n++] = ':';
+    n = put(out, n, secondOfDay / 60 % 60, 2);
+    out[n++] = ':';
+    n = put(out, n, secondOfDay % 60, 2);
+    if (nanos > 0) {
+      out[n++] = '.';
+      if (nanos % 1_000_000 == 0) {
+        n = put(out, n, nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        n = put(out, n, nanos / 1000, 6);
+      } else {
+        n = put(out, n, nanos, 9);
+      }
+    }
+    out[n++] = 'Z';
+    return n;
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits (zero-padded) at {@code at}; returns the end. */
+  private static int put(byte[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + width;
+  }
+
+  /** The value of {@code n} decimal digits at {@code from}, or -1 if one is not a digit. */
+  private static int digits(char[] a, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char ch = a[i];
+      if (ch < '0' || ch > '9') {
+        return -1;
+      }
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  }
+
   private static Instant instant(String text) throws DecodeException {
     String s = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
     try {

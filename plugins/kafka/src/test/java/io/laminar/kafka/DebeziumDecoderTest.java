@@ -65,7 +65,7 @@ class DebeziumDecoderTest {
   @Test
   void tombstonesAndNullPayloadsGiveNoRow() throws Exception {
     DebeziumDecoder d = decoder();
-    assertEquals(0, d.decode(null, 1));
+    assertEquals(0, d.decode((byte[]) null, 1));
     assertEquals(0, decode(d, "{\"schema\":null,\"payload\":null}"));
     assertEquals(0, decode(d, "{\"op\":\"m\",\"message\":{\"prefix\":\"x\"}}"));
   }
@@ -73,7 +73,13 @@ class DebeziumDecoderTest {
   @Test
   void malformedEventsSayWhatIsWrong() {
     assertEquals("op 'd' needs its 'before' row, but it is null (for PostgreSQL set REPLICA IDENTITY FULL on the "
-        + "table)", error("{\"before\":null,\"after\":null,\"op\":\"d\"}"));
+        + "table, for MySQL binlog_row_image = FULL)", error("{\"before\":null,\"after\":null,\"op\":\"d\"}"));
+    assertEquals("op 'u' needs its 'before' row, but it is null (an update without it cannot take the old row back,"
+        + " so an aggregate would count both; for PostgreSQL set REPLICA IDENTITY FULL on the table, for MySQL"
+        + " binlog_row_image = FULL)", error("{\"before\":null,\"after\":{\"id\":1},\"op\":\"u\"}"));
+    assertEquals("op 'u' needs its 'before' row, but it is null (an update without it cannot take the old row back,"
+        + " so an aggregate would count both; for PostgreSQL set REPLICA IDENTITY FULL on the table, for MySQL"
+        + " binlog_row_image = FULL)", error("{\"after\":{\"id\":1},\"op\":\"u\"}"));
     assertEquals("op 'c' needs its 'after' row, but it is null", error("{\"op\":\"c\"}"));
     assertEquals("not a Debezium change event: it has no 'op' field", error("{\"id\":1}"));
     assertEquals("unknown Debezium op 'x' (expected c, r, u or d)", error("{\"op\":\"x\"}"));

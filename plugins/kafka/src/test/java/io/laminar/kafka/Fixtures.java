@@ -156,9 +156,24 @@ final class Fixtures {
       return c::addAndGet;
     }
 
+    /** Series of tagged gauges: name → tags → supplier. */
+    final Map<String, Map<Map<String, String>, DoubleSupplier>> tagged = new ConcurrentHashMap<>();
+
     @Override
     public void gauge(String name, String description, DoubleSupplier value) {
       gauges.put(name, value);
+    }
+
+    @Override
+    public void gauge(String name, String description, Map<String, String> tags, DoubleSupplier value) {
+      tagged.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(Map.copyOf(tags), value);
+    }
+
+    /** The current value of each series of a tagged gauge, by its tags. */
+    Map<Map<String, String>, Double> series(String name) {
+      Map<Map<String, String>, Double> out = new java.util.HashMap<>();
+      tagged.getOrDefault(name, Map.of()).forEach((tags, v) -> out.put(tags, v.getAsDouble()));
+      return out;
     }
 
     long counter(String name) {

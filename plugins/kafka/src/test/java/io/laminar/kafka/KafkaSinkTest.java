@@ -6,6 +6,7 @@ import static io.laminar.kafka.Fixtures.TIMESTAMP;
 import static io.laminar.kafka.Fixtures.VARCHAR;
 import static io.laminar.kafka.Fixtures.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,8 +126,39 @@ class KafkaSinkTest {
     }
   }
 
+  /**
+   * The committed records, read again (within a deadline) until at least {@code atLeast} are visible:
+   * the broker writes a commit's markers after {@code commitTransaction} returns, and until then the
+   * last stable offset stays before the transaction, the more so while a next one is open.
+   */
+  private static List<ConsumerRecord<String, String>> committed(String topic, int atLeast) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    List<ConsumerRecord<String, String>> records = kafka.readAll(topic, "read_committed");
+    while (records.size() < atLeast && System.nanoTime() < deadline) {
+      records = kafka.readAll(topic, "read_committed");
+    }
+    return records;
+  }
+
   private static List<String> values(List<ConsumerRecord<String, String>> records) {
     return records.stream().map(ConsumerRecord::value).toList();
+  }
+
+  @Test
+  void producerDefaultsApplyAndTheUsersKafkaSettingsOverrideThem() throws Exception {
+    Map<String, Object> eos = ((KafkaSink) unopened("defaults", "t", DeliveryGuarantee.EXACTLY_ONCE, Map.of()))
+        .producerConfig();
+    assertEquals(256 * 1024, eos.get("batch.size"));
+    assertEquals(10, eos.get("retry.backoff.ms"));
+    assertEquals("all", eos.get("acks"));
+
+    Map<String, Object> atLeastOnce = ((KafkaSink) unopened("defaults-alo", "t", DeliveryGuarantee.AT_LEAST_ONCE,
+        Map.of("kafka.batch.size", "16384"))).producerConfig();
+    assertEquals("16384", atLeastOnce.get("batch.size"));
+    assertNull(atLeastOnce.get("retry.backoff.ms"));
+    Map<String, Object> overridden = ((KafkaSink) unopened("defaults-eos", "t", DeliveryGuarantee.EXACTLY_ONCE,
+        Map.of("kafka.retry.backoff.ms", "100"))).producerConfig();
+    assertEquals("100", overridden.get("retry.backoff.ms"));
   }
 
   @Test
@@ -246,7 +278,7 @@ class KafkaSinkTest {
     write(sink, 3, 5); // epoch 2, while epoch 1 is not yet committed
     sink.commit(1);
 
-    assertEquals(3, kafka.readAll(topic, "read_committed").size(), "only epoch 1 is visible");
+    assertEquals(3, committed(topic, 3).size(), "only epoch 1 is visible");
 
     sink.prepareCommit(2);
     sink.commit(2);

@@ -36,6 +36,28 @@ class KafkaSourceSettingsTest {
         ConnectorKind.SOURCE, new KafkaSourceFactory().spec(), all, schema, allocator, null)));
   }
 
+  private KafkaSource source(Map<String, Object> props) throws ConnectorException {
+    Map<String, Object> all = new HashMap<>(props);
+    all.put("bootstrap.servers", "localhost:9092");
+    return (KafkaSource) new KafkaSourceFactory().create(Fixtures.context("in", ConnectorKind.SOURCE,
+        new KafkaSourceFactory().spec(), all, SCHEMA, allocator, null));
+  }
+
+  @Test
+  void fetchDefaultsApplyAndTheUsersKafkaSettingsOverrideThem() throws Exception {
+    Map<String, Object> defaults = source(Map.of("topic", "a")).consumerConfig();
+    assertEquals(10_000, defaults.get("max.poll.records"));
+    assertEquals(4 * 1024 * 1024, defaults.get("max.partition.fetch.bytes"));
+    assertEquals(1024 * 1024, defaults.get("receive.buffer.bytes"));
+    assertEquals("read_committed", defaults.get("isolation.level"));
+
+    Map<String, Object> overridden = source(Map.of("topic", "a", "kafka.max.poll.records", "500",
+        "kafka.max.partition.fetch.bytes", "8192", "kafka.fetch.min.bytes", "65536")).consumerConfig();
+    assertEquals("500", overridden.get("max.poll.records"));
+    assertEquals("8192", overridden.get("max.partition.fetch.bytes"));
+    assertEquals("65536", overridden.get("fetch.min.bytes"));
+  }
+
   @Test
   void topicAndTopicsTogetherAreRejected() {
     ConnectorException e = problem(SCHEMA, Map.of("topic", "a", "topics", "a,b"));

@@ -33,6 +33,7 @@ import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,8 +231,6 @@ class KafkaSourceTest {
             + "\"after\":{\"id\":2,\"name\":\"pear\",\"qty\":3},\"op\":\"c\"" + source + "}}",
         "{\"op\":\"u\",\"before\":{\"id\":1,\"name\":\"apple\",\"qty\":5},"
             + "\"after\":{\"id\":1,\"name\":\"apple\",\"qty\":7}" + source + "}",
-        // an update without a before image (PostgreSQL's default replica identity): only the new row
-        "{\"before\":null,\"after\":{\"id\":2,\"name\":\"pear\",\"qty\":4},\"op\":\"u\"}",
         "{\"before\":{\"id\":2,\"name\":\"pear\",\"qty\":4},\"after\":null,\"op\":\"d\"}"));
     kafka.send(topic, 0, null, null); // the tombstone Debezium writes after a delete
     kafka.send(topic, 0, null, "{\"schema\":null,\"payload\":null}");
@@ -240,12 +239,28 @@ class KafkaSourceTest {
     Source s = open(context(schema, Map.of("topic", topic, "format", "debezium-json")), null);
     assertEquals(ChangelogMode.ALL, s.changelogMode());
 
-    assertEquals(List.of("+I 1,apple,5", "+I 2,pear,3", "-U 1,apple,5", "+U 1,apple,7", "+U 2,pear,4",
-        "-D 2,pear,4", "+I 3,null,null"), changes(s, 7));
+    assertEquals(List.of("+I 1,apple,5", "+I 2,pear,3", "-U 1,apple,5", "+U 1,apple,7", "-D 2,pear,4",
+        "+I 3,null,null"), changes(s, 6));
     // the position is past the tombstones too
-    assertEquals("{\"" + topic + "\":{\"0\":8}}", new String(s.snapshotOffsets(), StandardCharsets.UTF_8));
+    assertEquals("{\"" + topic + "\":{\"0\":7}}", new String(s.snapshotOffsets(), StandardCharsets.UTF_8));
     Source plain = open(context(schema, Map.of("topic", topic)), null);
     assertEquals(ChangelogMode.APPEND_ONLY, plain.changelogMode());
+  }
+
+  @Test
+  void aDebeziumUpdateWithoutItsBeforeRowFailsNamingTopicPartitionAndOffset() throws Exception {
+    String topic = kafka.createTopic("dbz-no-before", 1);
+    // PostgreSQL's default replica identity: the update carries only the new row, which an updating
+    // GROUP BY would add to the old one's count without taking that back
+    kafka.sendAll(topic, 0, List.of("{\"before\":null,\"after\":{\"id\":2},\"op\":\"c\"}",
+        "{\"before\":null,\"after\":{\"id\":2},\"op\":\"u\"}"));
+    Source s = open(context(ID_SCHEMA, Map.of("topic", topic, "format", "debezium-json")), null);
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> Fixtures.read(s, 3, WAIT));
+
+    assertEquals(ConnectorException.Kind.RUNTIME, e.kind());
+    assertTrue(e.getMessage().startsWith("cannot decode the record at topic " + topic + ", partition 0, offset 1:"
+        + " op 'u' needs its 'before' row"), e.getMessage());
   }
 
   @Test
@@ -341,6 +356,60 @@ class KafkaSourceTest {
     assertEquals(4, Fixtures.read(source, 4, WAIT).size());
 
     assertEquals(6.0, ctx.metrics().gauge("lag_records"));
+  }
+
+  @Test
+  void lagGaugesPerPartitionAndInTotalCountWhatIsNotHandedOutYet() throws Exception {
+    String topic = kafka.createTopic("lag-partitions", 4);
+    int[] sizes = {10, 3, 0, 7};
+    for (int p = 0; p < 4; p++) {
+      kafka.sendAll(topic, p, ids(p * 100, p * 100 + sizes[p]));
+    }
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic));
+    Source source = open(ctx, null);
+    Map<Map<String, String>, Double> expectedAtOpen = new HashMap<>();
+    for (int p = 0; p < 4; p++) {
+      expectedAtOpen.put(Map.of("partition", topic + "-" + p), (double) sizes[p]);
+    }
+    assertEquals(expectedAtOpen, ctx.metrics().series("lag_records"), "before the first poll");
+    assertEquals(20.0, ctx.metrics().gauge("lag_records"));
+
+    assertEquals(6, Fixtures.read(source, 6, WAIT).size());
+
+    // each partition's lag is its end offset minus the position after the rows handed out
+    Map<TopicPartition, Long> handedOut = Offsets.decode(source.snapshotOffsets());
+    Map<Map<String, String>, Double> expected = new HashMap<>();
+    double total = 0;
+    for (int p = 0; p < 4; p++) {
+      double lag = sizes[p] - handedOut.getOrDefault(new TopicPartition(topic, p), 0L);
+      expected.put(Map.of("partition", topic + "-" + p), lag);
+      total += lag;
+    }
+    assertEquals(14.0, total);
+    assertEquals(expected, ctx.metrics().series("lag_records"));
+    assertEquals(14.0, ctx.metrics().gauge("lag_records"));
+
+    assertEquals(14, Fixtures.read(source, 14, WAIT).size());
+    Fixtures.drain(source, Duration.ofMillis(300)); // one more poll: every partition's fetch has answered
+    ctx.metrics().series("lag_records").forEach((tags, lag) -> assertEquals(0.0, lag, tags.toString()));
+    assertEquals(0.0, ctx.metrics().gauge("lag_records"));
+  }
+
+  @Test
+  void aPartitionFoundWhileRunningGetsItsOwnLagGauge() throws Exception {
+    String topic = kafka.createTopic("lag-grow", 1);
+    kafka.sendAll(topic, 0, ids(0, 2));
+    Fixtures.Context ctx = context(ID_SCHEMA, Map.of("topic", topic,
+        "partition.discovery.interval", Duration.ofMillis(200)));
+    Source source = open(ctx, null);
+    assertEquals(2, Fixtures.read(source, 2, WAIT).size());
+
+    kafka.addPartitions(topic, 2);
+    kafka.sendAll(topic, 1, ids(2, 5));
+    assertEquals(3, Fixtures.read(source, 3, WAIT).size());
+
+    assertEquals(Map.of(Map.of("partition", topic + "-0"), 0.0, Map.of("partition", topic + "-1"), 0.0),
+        ctx.metrics().series("lag_records"));
   }
 
   @Test

@@ -28,8 +28,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Throughput harness (not a test): source-only read rate and sink write rate against the embedded
- * broker, with a four-column JSON row (~90 bytes). Run with the test class path and
- * {@code --add-opens=java.base/java.nio=ALL-UNNAMED}; argument: number of rows (default 500000).
+ * broker: first the source alone next to a plain consumer on {@link ServerThroughput}'s 4-partition
+ * trades topic, then a four-column JSON row (~90 bytes). Run by {@code CONNECTOR_ALONE=1
+ * bench/run-kafka.sh}; argument: number of rows (default 1000000).
  */
 public final class KafkaThroughput {
   private static final Schema SCHEMA = Fixtures.schema(col("id", BIGINT), col("name", VARCHAR), col("ts", TIMESTAMP),
@@ -40,8 +41,19 @@ public final class KafkaThroughput {
   }
 
   public static void main(String[] args) throws Exception {
-    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(); BufferAllocator allocator = new RootAllocator()) {
+      String trades = kafka.createTopic("bench-trades", 4);
+      ServerThroughput.produce(kafka, trades, rows);
+      Map<String, Object> tuned = new java.util.HashMap<>(KafkaSource.FETCH_DEFAULTS);
+      tuned.put("isolation.level", "read_committed");
+      for (int run = 1; run <= 3; run++) {
+        double plain = ServerThroughput.plain(kafka, trades, rows, tuned);
+        long nanos = readAll(kafka, allocator, trades, rows, ServerThroughput.TRADES);
+        System.out.printf(Locale.ROOT, "run %d: plain consumer %,.0f records/s, kafka source alone %,.0f rows/s"
+            + " (%.2f×); load %s%n", run, plain, rows / (nanos / 1e9), rows / (nanos / 1e9) / plain,
+            ServerThroughput.load());
+      }
       String in = kafka.createTopic("bench-in", 3);
       for (int p = 0; p < 3; p++) {
         List<String> values = new ArrayList<>();
@@ -51,8 +63,8 @@ public final class KafkaThroughput {
         }
         kafka.sendAll(in, p, values);
       }
-      for (int run = 1; run <= 3; run++) {
-        report("source read (run " + run + ")", rows, readAll(kafka, allocator, in, rows));
+      for (int run = 1; run <= 2; run++) {
+        report("source read (run " + run + ")", rows, readAll(kafka, allocator, in, rows, SCHEMA));
       }
       for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
         for (int run = 1; run <= 2; run++) {
@@ -66,11 +78,11 @@ public final class KafkaThroughput {
     }
   }
 
-  private static long readAll(EmbeddedKafka kafka, BufferAllocator allocator, String topic, int rows) throws Exception {
-    Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic,
-        "kafka.max.poll.records", "5000", "kafka.fetch.min.bytes", "1");
+  private static long readAll(EmbeddedKafka kafka, BufferAllocator allocator, String topic, int rows, Schema schema)
+      throws Exception {
+    Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic);
     try (Source source = new KafkaSourceFactory().create(Fixtures.context("bench", ConnectorKind.SOURCE,
-        new KafkaSourceFactory().spec(), props, SCHEMA, allocator, null))) {
+        new KafkaSourceFactory().spec(), props, schema, allocator, null))) {
       source.open(null);
       long start = System.nanoTime();
       long seen = 0;

@@ -46,6 +46,19 @@ class RowDecoderTest {
     try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
       root.allocateNew();
       for (int i = 0; i < records.length; i++) {
+        d.decodeInto(records[i].getBytes(StandardCharsets.UTF_8), 0, root, i);
+      }
+      root.setRowCount(records.length);
+      return Fixtures.rows(root);
+    }
+  }
+
+  /** The same records through the staging path (decode, then writeTo), which Debezium events take. */
+  private List<Map<String, Object>> decodeStaged(String... records) throws DecodeException {
+    RowDecoder d = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      for (int i = 0; i < records.length; i++) {
         d.decode(records[i].getBytes(StandardCharsets.UTF_8), 0);
         d.writeTo(root, i);
       }
@@ -54,9 +67,17 @@ class RowDecoderTest {
     }
   }
 
-  private static String failure(String json) {
+  private String failure(String json) {
     RowDecoder d = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
-    return assertThrows(DecodeException.class, () -> d.decode(json.getBytes(StandardCharsets.UTF_8), 0)).getMessage();
+    String staged = assertThrows(DecodeException.class, () -> d.decode(json.getBytes(StandardCharsets.UTF_8), 0))
+        .getMessage();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      String direct = assertThrows(DecodeException.class,
+          () -> d.decodeInto(json.getBytes(StandardCharsets.UTF_8), 0, root, 0)).getMessage();
+      assertEquals(staged, direct, "both paths report the same error");
+      return direct;
+    }
   }
 
   @Test
@@ -92,6 +113,73 @@ class RowDecoderTest {
       root.setRowCount(1);
 
       assertNull(Fixtures.rows(root).get(0).get("s"));
+    }
+  }
+
+  @Test
+  void aRecordFailingHalfWayIntoTheBatchIsOverwrittenByTheNext() throws Exception {
+    RowDecoder d = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      d.decodeInto("{\"s\":\"first\",\"i\":1}".getBytes(StandardCharsets.UTF_8), 0, root, 0);
+      // writes s, b and d of row 1 before it fails at i
+      assertThrows(DecodeException.class, () -> d.decodeInto(
+          "{\"s\":\"a stale and rather long string\",\"b\":5,\"d\":1.5,\"i\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+          0, root, 1));
+      d.decodeInto("{\"i\":2,\"s\":\"é\"}".getBytes(StandardCharsets.UTF_8), 0, root, 1);
+      assertThrows(DecodeException.class, () -> d.decodeInto(
+          "{\"s\":\"past the end\",\"ok\":7}".getBytes(StandardCharsets.UTF_8), 0, root, 2));
+      root.setRowCount(2);
+
+      List<Map<String, Object>> rows = Fixtures.rows(root);
+      assertEquals("first", rows.get(0).get("s"));
+      assertEquals(2, rows.get(1).get("i"));
+      assertEquals("é", rows.get(1).get("s"));
+      assertNull(rows.get(1).get("b"));
+      assertNull(rows.get(1).get("d"));
+    }
+  }
+
+  @Test
+  void fieldsInAnyOrderWithUnknownFieldsBetweenDecodeAlikeOnBothPaths() throws Exception {
+    String[] records = {
+        "{\"i\":1,\"b\":2,\"d\":3.5,\"s\":\"x\",\"ok\":true,\"ts\":4,\"day\":5}",
+        "{\"day\":5,\"x\":[{\"i\":9}],\"ts\":\"2026-01-01T00:00:00.5Z\",\"s\":\"y\",\"i\":1,\"zz\":null}",
+        "{\"s\":\"\\u00e9\\ud83d\\ude00 \\u4e2d \\ud800 tab\\t\",\"d\":-0.0,\"d2\":1}",
+        "{}"};
+
+    List<Map<String, Object>> direct = decode(RowDecoder.Format.JSON, records);
+
+    assertEquals(decodeStaged(records), direct);
+    assertEquals("x", direct.get(0).get("s"));
+    assertEquals(1_767_225_600_500L, direct.get(1).get("ts"));
+    assertEquals("é\ud83d\ude00 中 ? tab\t", direct.get(2).get("s"));
+    assertEquals(SCHEMA.getFields().size(), direct.get(3).size());
+    direct.get(3).forEach((column, value) -> assertNull(value, column));
+  }
+
+  @Test
+  void theFastTimestampPathAgreesWithJavaTime() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    List<String> texts = new java.util.ArrayList<>(List.of("1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z",
+        "2000-02-29T12:00:00+05:30", "2100-03-01 00:00", "1600-02-29T23:59:59.123456789-08:00",
+        "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999+17:59", "2026-06-30T10:15:30.1"));
+    for (int i = 0; i < 2000; i++) {
+      long second = random.nextLong(-62_000_000_000L, 253_000_000_000L);
+      int nanos = random.nextInt(1_000_000_000);
+      java.time.ZoneOffset offset = java.time.ZoneOffset.ofTotalSeconds((random.nextInt(35) - 17) * 3600
+          + random.nextInt(2) * 1800);
+      texts.add(java.time.OffsetDateTime.ofInstant(Instant.ofEpochSecond(second, nanos), offset).toString());
+    }
+    for (String t : texts) {
+      char[] chars = ("\"" + t + "\"").toCharArray();
+      assertEquals(Values.parseTimestamp(t), Values.fastTimestamp(chars, 1, t.length(), false), t);
+      assertEquals(Values.parseTimestampMicros(t), Values.fastTimestamp(chars, 1, t.length(), true), t);
+    }
+    for (String t : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
+        "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+18:00", "2026-01-01t00:00:00Z",
+        "2026-01-01T00:00:00Z[UTC]", "+12026-01-01T00:00:00Z", " 2026-01-01T00:00:00Z", "2026-01-01T00:00:00+0100")) {
+      assertEquals(Values.NOT_FAST, Values.fastTimestamp(t.toCharArray(), 0, t.length(), false), t);
     }
   }
 

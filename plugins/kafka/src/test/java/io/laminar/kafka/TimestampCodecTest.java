@@ -59,4 +59,26 @@ class TimestampCodecTest {
     assertEquals(List.of("{\"us\":\"1970-01-01T00:00:01.234Z\",\"z\":null}"),
         roundTrip(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.FirstAbsent(), 1234, "{}"));
   }
+
+  @Test
+  void theFastInstantTextEqualsInstantToString() {
+    java.util.Random random = new java.util.Random(7);
+    byte[] out = new byte[40];
+    List<Long> millis = new java.util.ArrayList<>(List.of(0L, -1L, 1L, 999L, -86_400_000L, 951_782_400_000L,
+        -62_167_219_200_000L, 253_402_300_799_999L));
+    for (int i = 0; i < 3000; i++) {
+      millis.add(random.nextLong(-62_167_219_200_000L, 253_402_300_800_000L));
+    }
+    for (long ms : millis) {
+      java.time.Instant instant = java.time.Instant.ofEpochMilli(ms);
+      int n = Values.formatInstant(Math.floorDiv(ms, 1000L), (int) Math.floorMod(ms, 1000L) * 1_000_000, out);
+      assertEquals(instant.toString(), new String(out, 0, n, StandardCharsets.US_ASCII), Long.toString(ms));
+      long us = ms * 1000 + random.nextInt(1000);
+      java.time.Instant micro = java.time.Instant.EPOCH.plus(us, java.time.temporal.ChronoUnit.MICROS);
+      n = Values.formatInstant(Math.floorDiv(us, 1_000_000L), (int) Math.floorMod(us, 1_000_000L) * 1000, out);
+      assertEquals(micro.toString(), new String(out, 0, n, StandardCharsets.US_ASCII), Long.toString(us));
+    }
+    assertEquals(0, Values.formatInstant(253_402_300_800L, 0, out), "year 10000 is left to Instant.toString");
+    assertEquals(0, Values.formatInstant(-62_167_219_201L, 0, out), "year -1 is left to Instant.toString");
+  }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Kafka throughput, side by side in one run on one embedded KRaft broker (the one the Kafka tests
+# start, in the harness JVM): a 4-partition topic of small JSON records (lz4); a plain
+# kafka-clients consumer (the reference) vs `laminar run` in a child JVM: kafka -> WHERE price > 50
+# -> blackhole, and -> an exactly-once kafka sink; whole process and steady records/s, and the
+# ratio to the plain consumer. Harness: plugins/kafka test class ServerThroughput.
+# Argument: input records (default 4000000). Also prints the connector-alone harness (KafkaThroughput).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+records="${1:-4000000}"
+# one reactor build, so the laminar modules resolve to this checkout's target/classes
+mvn -B -ntp -q -pl plugins/kafka -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
+cp="plugins/kafka/target/test-classes:plugins/kafka/target/classes:$(cat "$work/cp.txt")"
+echo "load before: $(uptime)"
+java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" \
+  -Dlaminar.kafkaPlugin="$root/plugins/kafka/target/plugin/kafka" \
+  -Dlaminar.testPlugins="$root/plugins/kafka/target/test-plugins" \
+  io.laminar.kafka.ServerThroughput "$records" 2> >(grep -E 'ERROR|Exception' >&2)
+if [[ "${CONNECTOR_ALONE:-0}" == 1 ]]; then
+  java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" io.laminar.kafka.KafkaThroughput 2> >(grep -E 'ERROR|Exception' >&2)
+fi
+echo "load after: $(uptime)"
