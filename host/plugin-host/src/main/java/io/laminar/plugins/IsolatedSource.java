@@ -4,7 +4,10 @@ import io.laminar.api.Batch;
 import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.Source;
+import io.laminar.api.SplitReader;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -27,6 +30,26 @@ final class IsolatedSource implements Source {
   @Override
   public void check() throws ConnectorException {
     ContextClassLoader.run(loader, delegate::check);
+  }
+
+  @Override
+  public List<String> splits() throws ConnectorException {
+    return ContextClassLoader.call(loader, delegate::splits);
+  }
+
+  @Override
+  public Duration splitDiscoveryInterval() {
+    return ContextClassLoader.call(loader, delegate::splitDiscoveryInterval);
+  }
+
+  /**
+   * The plugin's own reader (its default one for a single-reader source), wrapped so its calls run
+   * with the plugin's loader and its batches are checked.
+   */
+  @Override
+  public SplitReader createReader(Map<String, byte[]> splits) throws ConnectorException {
+    SplitReader reader = ContextClassLoader.call(loader, () -> delegate.createReader(splits));
+    return new IsolatedSplitReader(reader, loader, label, schema);
   }
 
   @Override
