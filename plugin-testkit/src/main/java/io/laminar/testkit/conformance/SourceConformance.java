@@ -432,17 +432,13 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
   }
 
   /**
-   * A new instance for the split SPI: through the host's wrapper once it forwards the split methods,
-   * until then the plugin's own instance (created, like every call on it, with the plugin loader as
-   * context class loader).
+   * A new instance for the split SPI, through the host's wrapper (which forwards the split methods
+   * with the plugin loader as context class loader and checks every reader's batches).
    */
   private Source rawOrIsolated(Harness h) throws Exception {
     TestConnectorContext context = h.context(instanceName(), ConnectorKind.SOURCE, hostProperties(h), schema(),
         List.of(), null, ChangelogMode.APPEND_ONLY);
-    Source s = SplitReading.hostWrapsSplits()
-        ? new IsolatedSourceFactory(factory(), h.pluginLoader()).create(context)
-        : SplitReading.call(h.pluginLoader(), () -> factory().create(context));
-    return h.track(s, context);
+    return h.track(new IsolatedSourceFactory(factory(), h.pluginLoader()).create(context), context);
   }
 
   /** One instance read through its split readers, the splits dealt out at random. */
@@ -549,7 +545,7 @@ public abstract class SourceConformance extends ConnectorConformance<SourceFacto
       }
       if (!extra.isEmpty() && !extrasAllowed) {
         throw new AssertionError("after all " + expectedRows() + " expected rows the split readers delivered "
-            + extra.size() + " more: " + Rows.show(extra, 5));
+            + extra.size() + " more (repeated or made-up rows): " + Rows.show(extra, 5));
       }
       return extra;
     }

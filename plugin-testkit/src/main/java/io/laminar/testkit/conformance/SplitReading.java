@@ -18,25 +18,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Drives a source through the split SPI ({@link Source#splits()}, {@link Source#createReader},
  * {@link SplitReader}) as the host does, each call with the plugin loader as the thread context
  * class loader, and checks what readers hand out: each batch names a split of its reader and has the
- * configured columns and value counts (the host's batch check, repeated here because the host's
- * wrapper for split readers lives with the host's threading).
+ * configured columns and value counts (as the host's wrapper checks too, here as test failures).
  */
 final class SplitReading {
   private SplitReading() {
-  }
-
-  /**
-   * Whether the host's source wrapper ({@code io.laminar.plugins.IsolatedSource}) forwards the split
-   * SPI; until it does, the suite calls a source's split methods on the plugin's own instance, with
-   * the plugin loader as context class loader and the host's batch check done here.
-   */
-  static boolean hostWrapsSplits() {
-    try {
-      Class.forName("io.laminar.plugins.IsolatedSource").getDeclaredMethod("createReader", Map.class);
-      return true;
-    } catch (ReflectiveOperationException e) {
-      return false;
-    }
   }
 
   /** Runs {@code call} with {@code loader} as the thread context class loader. */
