@@ -120,10 +120,13 @@ final class Preparation implements AutoCloseable {
     }
     List<ServerError> unreachable = ConnectivityCheck.run(builder.allInstances(), CHECK_TIMEOUT);
     if (!unreachable.isEmpty()) {
-      // Only schema mismatches found by the checks are the configuration's fault (exit 78).
-      boolean configOnly = unreachable.stream().allMatch(e -> e.kind() == ServerError.Kind.INVALID_SCHEMA);
+      // Schema mismatches and unusable properties (a table that does not exist) found by the checks
+      // are the configuration's fault (exit 78); anything else is reaching the systems (exit 69).
+      boolean configOnly = unreachable.stream()
+          .allMatch(e -> e.kind() == ServerError.Kind.INVALID_SCHEMA || e.kind() == ServerError.Kind.CONFIG);
       fail(configOnly ? ExitCode.CONFIG : ExitCode.CONNECTIVITY, unreachable,
-          configOnly ? "in the configuration's schemas" : "reaching external systems (use --offline to skip checks)");
+          configOnly ? "in the configuration (found by the connectivity checks)"
+              : "reaching external systems (use --offline to skip checks)");
     }
   }
 

@@ -5,6 +5,7 @@ import io.laminar.api.LookupSource;
 import io.laminar.api.SchemaMismatchException;
 import io.laminar.api.Sink;
 import io.laminar.api.Source;
+import io.laminar.config.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Runs every connector's {@code check()} in parallel, each bounded by a timeout, and turns failures
  * into {@link ServerError.Kind#CONNECTION_FAILED} errors naming the instance and its type. A check that
  * finds the configured schema at odds with the external table reports one
- * {@link ServerError.Kind#INVALID_SCHEMA} error per column, at that column's schema entry.
+ * {@link ServerError.Kind#INVALID_SCHEMA} error per column, at that column's schema entry; one that
+ * finds a property unusable (a {@code table} that does not exist: {@link ConnectorException.Kind#INVALID_PROPERTY}
+ * or {@link ConnectorException.Kind#MISSING_PROPERTY}) reports a {@link ServerError.Kind#CONFIG} error at
+ * that property's key, since the configuration has to change, not the network.
  */
 public final class ConnectivityCheck {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectivityCheck.class);
@@ -68,6 +72,11 @@ public final class ConnectivityCheck {
             }
             continue;
           }
+          if (cause instanceof ConnectorException ce && isConfigMistake(ce)) {
+            Position at = ce.property().map(i.propertyPositions()::get).orElse(i.position());
+            errors.add(ServerError.at(ServerError.Kind.CONFIG, at, label + ": " + ce.getMessage()));
+            continue;
+          }
           String why = cause instanceof ConnectorException ? cause.getMessage() : cause.toString();
           errors.add(ServerError.at(ServerError.Kind.CONNECTION_FAILED, i.position(), label + ": " + why));
         } catch (InterruptedException e) {
@@ -81,6 +90,11 @@ public final class ConnectivityCheck {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** A check failure that names what to change in the file rather than something to reach. */
+  static boolean isConfigMistake(ConnectorException e) {
+    return e.kind() == ConnectorException.Kind.INVALID_PROPERTY || e.kind() == ConnectorException.Kind.MISSING_PROPERTY;
   }
 
   private static void check(Object instance) throws ConnectorException {

@@ -85,7 +85,7 @@ final class ConnectorFactoryPhase {
     try {
       T instance = creator.create(connector, context);
       return Optional.of(new ConnectorInstance<>(spec.name(), connector, instance, context, spec.position(),
-          spec.columnPositions()));
+          spec.columnPositions(), propertyPositions(spec)));
     } catch (ConnectorException e) {
       errors.add(ServerError.at(ServerError.Kind.CONNECTOR_CREATION, positionOf(e, spec),
           spec.label() + " (" + connector.type() + "): " + e.getMessage()));
@@ -103,6 +103,17 @@ final class ConnectorFactoryPhase {
     return new EngineConnectorContext(spec.name(), spec.kind(), serverName, properties, spec.schema(),
         spec.primaryKey(), spec.delivery(), spec.inputChangelogMode(), allocator, metrics.forConnector(spec.kind().label(), spec.name()),
         stateDir.resolve("connectors").resolve(spec.kind().label() + "-" + spec.name()));
+  }
+
+  /** Where each configured property's key is, for errors {@code check()} finds later. */
+  private static Map<String, Position> propertyPositions(InstanceSpec spec) {
+    Map<String, Position> out = new java.util.HashMap<>();
+    spec.properties().entries().forEach((key, p) -> {
+      if (p.position() != null) {
+        out.put(key, p.position());
+      }
+    });
+    return Map.copyOf(out);
   }
 
   private static Position positionOf(ConnectorException e, InstanceSpec spec) {

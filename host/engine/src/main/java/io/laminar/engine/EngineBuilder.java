@@ -411,7 +411,7 @@ public final class EngineBuilder {
           + "': the factory returned no instance", null);
     }
     ConnectorInstance<T> fresh = new ConnectorInstance<>(old.name(), old.connector(), (T) created, context,
-        old.position(), old.columnPositions());
+        old.position(), old.columnPositions(), old.propertyPositions());
     if (old.connector().kind() == ConnectorKind.SOURCE) {
       sources.replace(old.name(), (ConnectorInstance<Source>) fresh);
     } else {

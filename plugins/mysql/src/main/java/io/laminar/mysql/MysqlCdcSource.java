@@ -57,6 +57,12 @@ final class MysqlCdcSource implements Source {
   private static final long PROGRESS_LOG_INTERVAL_MS = 10_000;
   private static final String HEARTBEAT_TOPIC_PREFIX = "__laminar_heartbeat";
   private static final String TOPIC_PREFIX = "laminar";
+  /**
+   * Debezium's notifications (its "sink" channel) arrive as records of this topic, in order with the
+   * data: the initial snapshot's COMPLETED ends the snapshot even of an empty table, which has no
+   * last row to say so.
+   */
+  private static final String NOTIFICATION_TOPIC = "__laminar_notifications";
 
   private final ConnectorContext context;
   private final CdcSettings settings;
@@ -89,11 +95,16 @@ final class MysqlCdcSource implements Source {
   private byte[] lastEncoded;
   private ChangeEvent<SourceRecord, SourceRecord> carry;
   private boolean snapshotting;
-  private long snapshotStartMs;
+  /** When the first snapshot row was read, and when the snapshot ended; -1 until then. */
+  private volatile long snapshotStartMs = -1;
+  private volatile long snapshotEndMs = -1;
   private long lastProgressLogMs;
   private Map<Schema, int[]> fieldIndexes = new IdentityHashMap<>();
   private boolean truncateWarned;
-  /** The snapshot's last row was handed out (initial_only ends there: Debezium's engine idles on). */
+  /**
+   * The snapshot's last row was handed out, or Debezium said it completed (initial_only ends there:
+   * Debezium's engine idles on), or a restored checkpoint lies past it.
+   */
   private volatile boolean snapshotCompleted;
 
   MysqlCdcSource(ConnectorContext context, CdcSettings settings) {
@@ -110,7 +121,34 @@ final class MysqlCdcSource implements Source {
     m.gauge("snapshot_rows", "Rows read by the initial snapshot so far", snapshotRows::get);
     m.gauge("snapshot_rows_estimated", "The table's estimated row count (information_schema.TABLES.TABLE_ROWS) at start",
         () -> estimatedRows);
+    m.gauge("snapshot_rows_per_second", "Snapshot rows read per second (over the whole snapshot once it is done)",
+        () -> snapshotProgress().rowsPerSecond());
+    m.gauge("snapshot_completed", "1 once the initial snapshot has been read to its end", () -> snapshotCompleted ? 1 : 0);
+    m.gauge("snapshot_progress", "Share of the initial snapshot read: rows so far / the estimate, 0..1, exactly 1 once"
+        + " done; NaN without an estimate", () -> snapshotProgress().fraction());
     m.gauge("queued_records", "Change events read from the binlog, not yet polled", queue::size);
+  }
+
+  /** The initial snapshot's progress, as the metrics and the log show it. */
+  record SnapshotProgress(long rows, long estimatedRows, double rowsPerSecond, boolean completed) {
+    /** The share read: rows / estimate in [0, 1], exactly 1 once completed, NaN without an estimate. */
+    double fraction() {
+      if (completed) {
+        return 1;
+      }
+      if (estimatedRows <= 0) {
+        return Double.NaN;
+      }
+      return Math.min(1, Math.max(0, (double) rows / estimatedRows));
+    }
+  }
+
+  SnapshotProgress snapshotProgress() {
+    long rows = snapshotRows.get();
+    long start = snapshotStartMs;
+    long end = snapshotEndMs >= 0 ? snapshotEndMs : System.currentTimeMillis();
+    double rate = start < 0 ? 0 : rows / Math.max(0.001, (end - start) / 1000.0);
+    return new SnapshotProgress(rows, estimatedRows, rate, snapshotCompleted);
   }
 
   @Override
@@ -126,7 +164,10 @@ final class MysqlCdcSource implements Source {
   @Override
   public void open(byte[] restoredOffsets) throws ConnectorException {
     restored = restoredOffsets == null || restoredOffsets.length == 0 ? null : restoredOffsets;
-    prepareServer();
+    boolean snapshotOwed = restored == null || !snapshotDone(restored);
+    // a snapshot an earlier run read to its end stays done (the gauges say so after a restart)
+    snapshotCompleted = !snapshotOwed && !settings.snapshotMode().equals("never");
+    prepareServer(snapshotOwed);
     seedKey = UUID.randomUUID().toString();
     List<String> restoredHistory = List.of();
     if (restored != null) {
@@ -165,17 +206,29 @@ final class MysqlCdcSource implements Source {
       return t;
     });
     engineThread.execute(engine);
-    snapshotStartMs = System.currentTimeMillis();
-    lastProgressLogMs = snapshotStartMs;
+    lastProgressLogMs = System.currentTimeMillis();
+  }
+
+  /**
+   * Whether checkpointed offsets lie past the initial snapshot: Debezium marks the offsets of an
+   * unfinished one with {@code snapshot = INITIAL} (older versions: {@code true}).
+   */
+  private boolean snapshotDone(byte[] offsets) throws ConnectorException {
+    try {
+      Object snapshot = offsetCodec.offset(offsets).get("snapshot");
+      return !(Boolean.TRUE.equals(snapshot) || "true".equals(snapshot) || "INITIAL".equals(snapshot));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw ConnectorException.runtime("the checkpoint's mysql_cdc offsets cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /** Settles the flavor (when check() did not run) and reads the row estimate for the snapshot's progress log. */
-  private void prepareServer() throws ConnectorException {
+  private void prepareServer(boolean snapshotOwed) throws ConnectorException {
     try (Connection c = settings.connection().connect("laminar-" + context.name())) {
       if (flavor == null) {
         flavor = settings.flavor().orElse(Flavor.detect(BinlogCheck.single(c, "SELECT VERSION()")));
       }
-      if (restored == null && !settings.snapshotMode().equals("never")) {
+      if (snapshotOwed && !settings.snapshotMode().equals("never")) {
         estimatedRows = settings.table().estimatedRows(c);
       }
       serverHasTls = "YES".equalsIgnoreCase(BinlogCheck.single(c, "SELECT @@GLOBAL.have_ssl"));
@@ -221,6 +274,8 @@ final class MysqlCdcSource implements Source {
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("heartbeat.interval.ms", "1000");
     p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
+    p.setProperty("notification.enabled.channels", "sink");
+    p.setProperty("notification.sink.topic.name", NOTIFICATION_TOPIC);
     p.setProperty("max.batch.size", "4096");
     p.setProperty("max.queue.size", "16384");
     p.setProperty("errors.max.retries", "0");
@@ -281,6 +336,11 @@ final class MysqlCdcSource implements Source {
     int budget = Math.max(1, maxRows);
     while (next != null) {
       SourceRecord record = next.value();
+      if (NOTIFICATION_TOPIC.equals(record.topic())) {
+        notified(record); // carries no position: never a checkpoint's offset
+        next = writer.rows() >= budget ? null : queue.poll();
+        continue;
+      }
       int needed = rowsFor(record);
       if (writer.rows() > 0 && writer.rows() + needed > budget) {
         carry = next;
@@ -299,6 +359,25 @@ final class MysqlCdcSource implements Source {
     }
     logSnapshotProgress(false);
     return finishBatch();
+  }
+
+  private void notified(SourceRecord record) throws ConnectorException {
+    if (!(record.value() instanceof Struct n) || !"Initial Snapshot".equals(n.getString("aggregate_type"))
+        || settings.snapshotMode().equals("never")) {
+      return; // snapshot.mode never reads the schema only: no rows, no snapshot to report
+    }
+    if ("STARTED".equals(n.getString("type")) && !snapshotCompleted) {
+      snapshotStartMs = System.currentTimeMillis(); // before the first row: the rate counts the first query too
+      lastProgressLogMs = snapshotStartMs;
+    } else if ("COMPLETED".equals(n.getString("type")) && !snapshotCompleted) {
+      if (snapshotStartMs < 0) { // an empty table: no row started the count
+        snapshotStartMs = System.currentTimeMillis();
+      }
+      snapshotting = true;
+      logSnapshotProgress(true);
+    } else if ("ABORTED".equals(n.getString("type")) && !closing) {
+      throw ConnectorException.runtime("the initial snapshot of " + settings.table().display() + " was aborted", null);
+    }
   }
 
   private void throwIfFailed() throws ConnectorException {
@@ -354,10 +433,12 @@ final class MysqlCdcSource implements Source {
     changes.increment(1);
     switch (op) {
       case "r" -> {
-        if (!snapshotting) {
+        if (!snapshotting && !snapshotCompleted) {
           snapshotting = true;
-          snapshotStartMs = System.currentTimeMillis();
-          lastProgressLogMs = snapshotStartMs;
+          if (snapshotStartMs < 0) {
+            snapshotStartMs = System.currentTimeMillis();
+            lastProgressLogMs = snapshotStartMs;
+          }
         }
         snapshotRows.incrementAndGet();
         row(RowKind.INSERT, after, op, pos, commitMs);
@@ -383,7 +464,6 @@ final class MysqlCdcSource implements Source {
       logSnapshotProgress(true);
     } else if (snapshotting && "last".equals(source.getString("snapshot"))) {
       logSnapshotProgress(true);
-      snapshotCompleted = true;
     }
   }
 
@@ -462,6 +542,8 @@ final class MysqlCdcSource implements Source {
     double seconds = Math.max(0.001, (now - snapshotStartMs) / 1000.0);
     if (done) {
       snapshotting = false;
+      snapshotEndMs = now;
+      snapshotCompleted = true;
       log.info("snapshot of {} done: {} rows in {} s ({} rows/s); streaming changes", settings.table().display(),
           rows, String.format("%.1f", seconds), Math.round(rows / seconds));
     } else if (now - lastProgressLogMs >= PROGRESS_LOG_INTERVAL_MS) {

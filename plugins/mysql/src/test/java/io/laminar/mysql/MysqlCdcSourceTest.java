@@ -97,6 +97,11 @@ class MysqlCdcSourceTest {
       s.open(null);
       List<Fixtures.Row> snapshot = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 500);
       assertEquals(500, snapshot.size());
+      MysqlCdcSource.SnapshotProgress progress = ((MysqlCdcSource) s).snapshotProgress();
+      assertEquals(500, progress.rows());
+      assertTrue(progress.completed(), "the last snapshot row completes the snapshot: " + progress);
+      assertEquals(1.0, progress.fraction());
+      assertTrue(progress.rowsPerSecond() > 0, progress.toString());
       assertTrue(snapshot.stream().allMatch(r -> r.kind() == RowKind.INSERT && "r".equals(r.get(7))));
       Fixtures.Row first = snapshot.stream().filter(r -> r.get(0).equals(1L)).findFirst().orElseThrow();
       assertEquals(List.of(1L, 1, 1.5, "n1", false, LocalDateTime.of(2026, 1, 2, 3, 4, 6),
@@ -131,6 +136,8 @@ class MysqlCdcSourceTest {
     try (Source s = source(ORDERS, Map.of())) {
       s.check();
       s.open(offsets);
+      assertEquals(1.0, ((MysqlCdcSource) s).snapshotProgress().fraction(),
+          "a restart past the snapshot shows it done before anything is read");
       List<Fixtures.Row> resumed = Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 2);
       assertEquals(List.of(RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER),
           resumed.stream().map(Fixtures.Row::kind).collect(Collectors.toList()), "no second snapshot, no gap: " + resumed);
@@ -139,6 +146,33 @@ class MysqlCdcSourceTest {
       assertEquals(List.of(1002L, 9, "resumed"), List.of(resumed.get(1).get(0), resumed.get(1).get(1),
           resumed.get(1).get(3)), "the restored schema history decodes rows of the altered table");
     }
+  }
+
+  @Test
+  void theSnapshotOfAnEmptyTableCompletesAndShowsProgressOne() throws Exception {
+    try (Source s = source(Fixtures.schema(col("id", BIGINT), col("qty", INT)), Map.of())) {
+      s.open(null);
+      MysqlCdcSource source = (MysqlCdcSource) s;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!source.snapshotProgress().completed()) {
+        assertTrue(System.nanoTime() < deadline, "the snapshot of an empty table never completed");
+        try (var b = s.poll(100, Duration.ofMillis(200))) {
+          assertTrue(b == null || b.rowCount() == 0, "an empty table has no rows");
+        }
+      }
+      assertEquals(1.0, source.snapshotProgress().fraction());
+      db.exec("INSERT INTO " + table + " (id, qty) VALUES (1, 1)");
+      assertEquals(1, Fixtures.pollUntil(s, WAIT, rows -> rows.size() >= 1).size(), "then it streams");
+    }
+  }
+
+  @Test
+  void snapshotProgressIsRowsOverTheEstimateClampedToOneAndNanWithoutAnEstimate() {
+    assertEquals(0.25, new MysqlCdcSource.SnapshotProgress(500, 2000, 10, false).fraction());
+    assertEquals(1.0, new MysqlCdcSource.SnapshotProgress(2500, 2000, 10, false).fraction(),
+        "more rows than the estimate (it is a statistic): clamped");
+    assertTrue(Double.isNaN(new MysqlCdcSource.SnapshotProgress(500, -1, 10, false).fraction()), "no estimate");
+    assertEquals(1.0, new MysqlCdcSource.SnapshotProgress(0, 0, 0, true).fraction(), "an empty table, done");
   }
 
   @Test

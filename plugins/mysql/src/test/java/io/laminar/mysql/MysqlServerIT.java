@@ -240,6 +240,9 @@ class MysqlServerIT {
     Matcher shown = Pattern.compile("\"snapshot_rows\":([0-9.]+)").matcher(sources);
     assertTrue(shown.find() && Double.parseDouble(shown.group(1)) >= SNAPSHOT_ROWS, "snapshot progress is shown: "
         + sources);
+    assertEquals(1, gauge(sources, "snapshot_completed"), sources);
+    assertEquals(1, gauge(sources, "snapshot_progress"), "the console's progress bar is full: " + sources);
+    assertTrue(gauge(sources, "snapshot_rows_per_second") > 0, sources);
     assertEquals(0, server.stop(60), server.stderr());
     assertEquals(1, snapshotsTaken(server.stderr()), server.stderr());
     assertTrue(server.stderr().contains("laminar: stopped."), server.stderr());
@@ -324,16 +327,90 @@ class MysqlServerIT {
     assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
   }
 
+  /** A gauge of the one source in an /api/v1/sources answer. */
+  private static double gauge(String sources, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":([0-9.E-]+)").matcher(sources);
+    assertTrue(m.find(), name + " is not shown: " + sources);
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** The 1-based line of the first line of {@code text} that contains {@code what}. */
+  private static int lineOf(String text, String what) {
+    int at = text.indexOf(what);
+    assertTrue(at >= 0, what + " in " + text);
+    return 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+  }
+
   @Test
-  void aMissingTableIsReportedAtItsSectionNamingTheTable() throws Exception {
+  void missingTablesAreConfigErrorsAtTheirTablePropertiesAndExit78() throws Exception {
     Path config = dir.resolve("missing.toml");
-    Files.writeString(config, config("missing", dir.resolve("cp"), "no_such_orders", "no_such_target"));
+    String text = config("missing", dir.resolve("cp"), "no_such_orders", "no_such_target");
+    Files.writeString(config, text);
     ServerProcess.Result r = LaminarProcess.run(dir.resolve("missing"), 120, run(config));
-    // The host counts every failed connector check as "reaching external systems": exit 69.
-    assertEquals(69, r.exit(), r.stderr());
-    assertTrue(r.stderr().contains("missing.toml:11:1: error: source 'orders' (mysql_cdc)"), r.stderr());
-    assertTrue(r.stderr().contains(db.name + ".no_such_orders does not exist on " + TestDatabase.HOST + ":"
-        + TestDatabase.PORT), r.stderr());
+    // a table that does not exist is the configuration's mistake, not the network's
+    assertEquals(78, r.exit(), r.stderr());
+    assertTrue(r.stderr().contains("missing.toml:" + lineOf(text, "table = \"no_such_orders\"")
+        + ":1: error: source 'orders' (mysql_cdc): table " + db.name + ".no_such_orders does not exist on "
+        + TestDatabase.HOST + ":" + TestDatabase.PORT), r.stderr());
+    assertTrue(r.stderr().contains("missing.toml:" + lineOf(text, "table = \"no_such_target\"")
+        + ":1: error: sink 'target' (mysql): table " + db.name + ".no_such_target does not exist on "
+        + TestDatabase.HOST + ":" + TestDatabase.PORT), r.stderr());
+    assertTrue(r.stderr().contains("laminar: 2 errors in the configuration (found by the connectivity checks)"),
+        r.stderr());
+    assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
+  }
+
+  @Test
+  void validateReportsAMissingLookupTableAtItsTablePropertyWithExit78() throws Exception {
+    Path config = dir.resolve("missing-lookup.toml");
+    String text = """
+        [server]
+        name = "missing-lookup"
+        bind = "127.0.0.1:0"
+
+        [[source]]
+        name = "events"
+        connector = "generator"
+        [source.properties]
+        max_rows = 10
+        [[source.schema]]
+        name = "k"
+        type = "BIGINT"
+
+        [[lookup]]
+        name = "names"
+        connector = "mysql"
+        primary_key = ["k"]
+        [lookup.properties]
+        host = "%s"
+        port = %d
+        database = "%s"
+        username = "root"
+        "ssl.mode" = "disabled"
+        table = "no_such_names"
+        [[lookup.schema]]
+        name = "k"
+        type = "BIGINT"
+        [[lookup.schema]]
+        name = "name"
+        type = "VARCHAR"
+
+        [[pipeline]]
+        name = "named"
+        sql = "SELECT e.k, n.name FROM events e JOIN names n ON e.k = n.k"
+
+        [[sink]]
+        name = "out"
+        pipeline = "named"
+        connector = "blackhole"
+        """.formatted(TestDatabase.HOST, TestDatabase.PORT, db.name);
+    Files.writeString(config, text);
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("missing-lookup"), 120, "validate", "--plugins",
+        LaminarProcess.MYSQL_PLUGIN.getParent().toString(), "-c", config.toString());
+    assertEquals(78, r.exit(), r.stderr());
+    assertTrue(r.stderr().contains("missing-lookup.toml:" + lineOf(text, "table = \"no_such_names\"")
+        + ":1: error: lookup 'names' (mysql): table "), r.stderr());
+    assertTrue(r.stderr().contains("no_such_names does not exist in database '" + db.name + "'"), r.stderr());
     assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
   }
 }

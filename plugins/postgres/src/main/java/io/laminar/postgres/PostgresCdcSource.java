@@ -134,6 +134,8 @@ final class PostgresCdcSource implements Source {
     m.gauge("snapshot_rows_per_second", "Snapshot rows read per second (over the whole snapshot once it is done)",
         () -> snapshotProgress().rowsPerSecond());
     m.gauge("snapshot_completed", "1 once the initial snapshot has been read to its end", () -> snapshotCompleted ? 1 : 0);
+    m.gauge("snapshot_progress", "Share of the initial snapshot read: rows so far / the estimate, 0..1, exactly 1 once"
+        + " done; NaN without an estimate", () -> snapshotProgress().fraction());
     m.gauge("queued_records", "Change events read from PostgreSQL, not yet polled", queue::size);
   }
 
@@ -150,6 +152,16 @@ final class PostgresCdcSource implements Source {
 
   /** The initial snapshot's progress, as the metrics and the log show it. */
   record SnapshotProgress(long rows, long estimatedRows, double rowsPerSecond, boolean completed) {
+    /** The share read: rows / estimate in [0, 1], exactly 1 once completed, NaN without an estimate. */
+    double fraction() {
+      if (completed) {
+        return 1;
+      }
+      if (estimatedRows <= 0) {
+        return Double.NaN;
+      }
+      return Math.min(1, Math.max(0, (double) rows / estimatedRows));
+    }
   }
 
   SnapshotProgress snapshotProgress() {
@@ -179,10 +191,15 @@ final class PostgresCdcSource implements Source {
           settings.table().display());
       return;
     }
+    if (restored != null) {
+      boolean done = snapshotDone(restored);
+      snapshotPending = settings.snapshotMode().equals("initial") && !done;
+      // a snapshot an earlier run read to its end stays done (the gauges say so after a restart)
+      snapshotCompleted = done && !settings.snapshotMode().equals("never");
+    }
     prepareServer();
     seedKey = UUID.randomUUID().toString();
     if (restored != null) {
-      snapshotPending = settings.snapshotMode().equals("initial") && !snapshotDone(restored);
       if (snapshotPending) {
         log.info("the checkpoint was taken during the initial snapshot of {}: replaying the changes since it began,"
             + " then reading the table again", settings.table().display());
@@ -240,7 +257,7 @@ final class PostgresCdcSource implements Source {
    */
   private void prepareServer() throws ConnectorException {
     try (Connection c = settings.connection().connect("laminar-" + context.name())) {
-      if (restored == null && !settings.snapshotMode().equals("never")) {
+      if ((restored == null || snapshotPending) && !settings.snapshotMode().equals("never")) {
         estimatedRows = settings.table().estimatedRows(c);
       }
       try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {

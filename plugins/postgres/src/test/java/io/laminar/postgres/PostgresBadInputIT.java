@@ -125,13 +125,92 @@ class PostgresBadInputIT {
     }
   }
 
+  /** The 1-based line of the first line of {@code text} that contains {@code what}. */
+  private static int lineOf(String text, String what) {
+    int at = text.indexOf(what);
+    assertTrue(at >= 0, what + " in " + text);
+    return 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+  }
+
   @Test
-  void aMissingTableExits69NamingTableDatabaseAndServer() throws Exception {
+  void aMissingTableExits78AtItsTablePropertyNamingTableDatabaseAndServer() throws Exception {
     Path config = config("missing", "no_such_orders", "");
     ServerProcess.Result r = run("missing", config, Map.of());
-    assertEquals(69, r.exit(), r.stderr());
-    assertTrue(r.stderr().contains("source 'orders' (postgres_cdc): table public.no_such_orders does not exist in"
-        + " database '" + db.name + "' on " + TestDatabase.HOST + ":" + TestDatabase.PORT), r.stderr());
+    // a table that does not exist is the configuration's mistake, not the network's
+    assertEquals(78, r.exit(), r.stderr());
+    int line = lineOf(Files.readString(config), "table = \"public.no_such_orders\"");
+    assertTrue(r.stderr().contains("missing.toml:" + line + ":1: error: source 'orders' (postgres_cdc): table"
+        + " public.no_such_orders does not exist in database '" + db.name + "' on " + TestDatabase.HOST + ":"
+        + TestDatabase.PORT), r.stderr());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void validateReportsAMissingLookupTableAndAMissingSinkTableEachAtItsTablePropertyWithExit78() throws Exception {
+    String source = table();
+    Path file = dir.resolve("missing-all.toml");
+    String connection = """
+        host = "%s"
+        port = %d
+        database = "%s"
+        username = "postgres"
+        "ssl.mode" = "disable"
+        """.formatted(TestDatabase.HOST, TestDatabase.PORT, db.name);
+    String text = """
+        [server]
+        name = "bad"
+        bind = "127.0.0.1:0"
+
+        [[source]]
+        name = "orders"
+        connector = "postgres_cdc"
+        [source.properties]
+        %1$stable = "public.%2$s"
+        "slot.name" = "slot_missing_all"
+        publication = "pub_missing_all"
+        [[source.schema]]
+        name = "id"
+        type = "BIGINT"
+        [[source.schema]]
+        name = "qty"
+        type = "INT"
+
+        [[lookup]]
+        name = "names"
+        connector = "postgres"
+        primary_key = ["id"]
+        [lookup.properties]
+        %1$stable = "public.no_such_names"
+        [[lookup.schema]]
+        name = "id"
+        type = "BIGINT"
+        [[lookup.schema]]
+        name = "name"
+        type = "VARCHAR"
+
+        [[pipeline]]
+        name = "named"
+        sql = "SELECT o.id, n.name FROM orders o JOIN names n ON o.id = n.id"
+
+        [[sink]]
+        name = "out"
+        pipeline = "named"
+        connector = "postgres"
+        [sink.properties]
+        %1$stable = "public.no_such_target"
+        "write.mode" = "upsert"
+        """.formatted(connection, source);
+    Files.writeString(file, text);
+    ServerProcess.Result r = LaminarProcess.run(dir.resolve("missing-all"), Map.of(), 120, "validate", "--plugins",
+        plugins(), "-c", file.toString());
+    assertEquals(78, r.exit(), r.stderr());
+    String where = " does not exist in database '" + db.name + "' on " + TestDatabase.HOST + ":" + TestDatabase.PORT;
+    assertTrue(r.stderr().contains("missing-all.toml:" + lineOf(text, "public.no_such_names")
+        + ":1: error: lookup 'names' (postgres): table public.no_such_names" + where), r.stderr());
+    assertTrue(r.stderr().contains("missing-all.toml:" + lineOf(text, "public.no_such_target")
+        + ":1: error: sink 'out' (postgres): table public.no_such_target" + where), r.stderr());
+    assertTrue(r.stderr().contains("laminar: 2 errors in the configuration (found by the connectivity checks)"),
+        r.stderr());
     assertNoStackTrace(r);
   }
 

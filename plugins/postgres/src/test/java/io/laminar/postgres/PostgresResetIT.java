@@ -97,9 +97,10 @@ class PostgresResetIT {
     return args.toArray(String[]::new);
   }
 
-  private static boolean slotActive(String slot) {
+  /** The slot reached its consistent point and is streamed ({@link TestDatabase#slotCapturing}). */
+  private static boolean slotCapturing(String slot) {
     try {
-      return db.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active") > 0;
+      return db.slotCapturing(slot);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -118,7 +119,7 @@ class PostgresResetIT {
     db.exec("CREATE TABLE " + source + " (id bigint PRIMARY KEY, qty int)",
         "CREATE TABLE " + target + " (id bigint PRIMARY KEY, qty int)");
     ServerProcess first = LaminarProcess.start(dir.resolve(slot + "-1"), run(config));
-    first.await("slot " + slot + " streaming", 120, () -> slotActive(slot));
+    first.await("slot " + slot + " capturing", 120, () -> slotCapturing(slot));
     db.exec("INSERT INTO " + source + " VALUES (1, 10)");
     first.await("row 1 in " + target, 120, () -> hasRow(target, 1));
     assertEquals(0, first.stop(60), first.stderr());
@@ -153,7 +154,7 @@ class PostgresResetIT {
 
     ServerProcess again = LaminarProcess.start(dir.resolve(slot + "-2"), run(config, "--reset-state"));
     again.await("the slot dropped and created again", 120,
-        () -> again.stderr().contains("dropped replication slot " + slot) && slotActive(slot));
+        () -> again.stderr().contains("dropped replication slot " + slot) && slotCapturing(slot));
     db.exec("INSERT INTO " + source + " VALUES (3, 30)");
     again.await("row 3 in " + target, 120, () -> hasRow(target, 3));
     assertEquals(0, again.stop(60), again.stderr());

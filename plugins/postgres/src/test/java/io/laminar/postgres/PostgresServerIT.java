@@ -241,6 +241,7 @@ class PostgresServerIT {
     // changes committed before the snapshot's transaction began are part of the snapshot
     assertTrue(gauge(sources, "snapshot_rows") >= SNAPSHOT_ROWS, "snapshot progress is shown: " + sources);
     assertEquals(1, gauge(sources, "snapshot_completed"), sources);
+    assertEquals(1, gauge(sources, "snapshot_progress"), "the console's progress bar is full: " + sources);
     assertTrue(gauge(sources, "snapshot_rows_per_second") > 0, sources);
     // the table was just filled: no ANALYZE yet, so the estimate is the statistics' live-row count
     assertTrue(gauge(sources, "snapshot_rows_estimated") > 0, sources);

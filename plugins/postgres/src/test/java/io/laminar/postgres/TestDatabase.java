@@ -75,6 +75,17 @@ final class TestDatabase implements AutoCloseable {
     return Map.of("host", HOST, "port", PORT, "database", name, "username", USER, "ssl.mode", "disable");
   }
 
+  /**
+   * Whether {@code slot} holds every change committed from now on and a client streams it: it is
+   * active and has a confirmed position. "Active" alone is not enough: the slot is active while it
+   * is being created too, and a transaction that began before its consistent point (which sets the
+   * confirmed position) is never decoded, so a change made then would be waited for in vain.
+   */
+  boolean slotCapturing(String slot) throws SQLException {
+    return count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active"
+        + " AND confirmed_flush_lsn IS NOT NULL") > 0;
+  }
+
   @Override
   public void close() throws SQLException {
     try (Connection c = admin(); Statement st = c.createStatement()) {
