@@ -63,7 +63,12 @@ final class CheckpointCoordinator {
   private volatile String activity; // the external call in progress, to name it if it hangs
   private volatile long lastSuccessMillis;
   /** A checkpoint marked the input complete: the run is over, periodic checkpoints stop. */
-  private boolean inputCompleted;
+  private volatile boolean inputCompleted;
+  // status views, read without the lock (Engine#checkpointStatus)
+  private volatile CheckpointStatus.Completed lastCompleted;
+  private volatile CheckpointStatus.Failed lastFailure;
+  private volatile long inProgress;
+  private final EngineMetrics metrics;
 
   CheckpointCoordinator(CheckpointStore store, List<Region> regions, Map<String, String> metadata,
       EngineMetrics metrics, BoundedCalls calls, FailureSink failures) {
@@ -72,6 +77,7 @@ final class CheckpointCoordinator {
     this.regions = regions;
     this.calls = calls;
     this.failures = failures;
+    this.metrics = metrics;
     this.count = metrics.counter("laminar_checkpoints_total", Map.of(), "Checkpoints completed");
     this.failed = metrics.counter("laminar_checkpoint_failures_total", Map.of(), "Checkpoints that failed");
     metrics.gauge("laminar_checkpoint_duration_milliseconds", Map.of(), "Duration of the last checkpoint",
@@ -80,6 +86,38 @@ final class CheckpointCoordinator {
         () -> last == null ? Double.NaN : last.sizeBytes());
     metrics.gauge("laminar_checkpoint_last_success_timestamp_seconds", Map.of(),
         "When the last checkpoint completed (Unix time)", () -> last == null ? Double.NaN : lastSuccessMillis / 1000.0);
+    metrics.gauge("laminar_checkpoint_last_id", Map.of(), "Id (sink epoch) of the last checkpoint that completed",
+        () -> last == null ? Double.NaN : last.checkpointId());
+    metrics.gauge("laminar_checkpoint_in_progress", Map.of(), "1 while a checkpoint is being taken",
+        () -> inProgress != 0 ? 1 : 0);
+  }
+
+  /** The last checkpoint that completed, or null. */
+  CheckpointStatus.Completed lastCompleted() {
+    return lastCompleted;
+  }
+
+  /** The last checkpoint that failed, or null. */
+  CheckpointStatus.Failed lastFailure() {
+    return lastFailure;
+  }
+
+  /** The id of the checkpoint being taken, 0 when none is. */
+  long inProgress() {
+    return inProgress;
+  }
+
+  long completedCount() {
+    return count.sum();
+  }
+
+  long failedCount() {
+    return failed.sum();
+  }
+
+  /** Whether a checkpoint marked the input complete (no periodic checkpoint follows). */
+  boolean inputCompleted() {
+    return inputCompleted;
   }
 
   /** What the coordinator is waiting on right now, if anything. */
@@ -121,7 +159,7 @@ final class CheckpointCoordinator {
       if (inputCompleted || !wanted.getAsBoolean() || regions.stream().noneMatch(CheckpointCoordinator::runs)) {
         return Optional.empty();
       }
-      return Optional.of(take(false, deadlineNanos, true));
+      return Optional.of(take(false, deadlineNanos, CheckpointStatus.Trigger.PERIODIC));
     } finally {
       lock.unlock();
     }
@@ -131,7 +169,7 @@ final class CheckpointCoordinator {
   CheckpointResult checkpoint(boolean completed, long deadlineNanos) throws CheckpointFailure {
     lock.lock();
     try {
-      return take(completed, deadlineNanos, false);
+      return take(completed, deadlineNanos, CheckpointStatus.Trigger.FINAL);
     } finally {
       lock.unlock();
     }
@@ -143,7 +181,7 @@ final class CheckpointCoordinator {
       throw new Busy();
     }
     try {
-      return take(false, deadlineNanos, false);
+      return take(false, deadlineNanos, CheckpointStatus.Trigger.REQUESTED);
     } finally {
       lock.unlock();
     }
@@ -171,15 +209,19 @@ final class CheckpointCoordinator {
   }
 
   /** One checkpoint; a periodic one logs at DEBUG (one INFO line per interval is noise). */
-  private CheckpointResult take(boolean completed, long deadlineNanos, boolean periodic) throws CheckpointFailure {
+  private CheckpointResult take(boolean completed, long deadlineNanos, CheckpointStatus.Trigger trigger)
+      throws CheckpointFailure {
     long t0 = System.nanoTime();
     long id;
     try {
       id = store.nextId();
     } catch (CheckpointException e) {
       failed.increment();
-      throw new CheckpointFailure("cannot read the checkpoint directory: " + e.getMessage());
+      String message = "cannot read the checkpoint directory: " + e.getMessage();
+      lastFailure = new CheckpointStatus.Failed(0, message, System.currentTimeMillis(), trigger);
+      throw new CheckpointFailure(message);
     }
+    inProgress = id;
     List<Part> parts = new ArrayList<>();
     for (Region r : regions) {
       Region.Run run = r.run();
@@ -213,12 +255,14 @@ final class CheckpointCoordinator {
       acknowledgeSources(parts, id, commitDeadline);
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
+      lastCompleted = new CheckpointStatus.Completed(id, last.durationMs(), last.sizeBytes(), lastSuccessMillis,
+          trigger);
       count.increment();
       long carried = regions.size() - parts.stream().filter(p -> p.dropped == null).count();
       String line = "checkpoint {} done in {} ms ({} bytes){}";
       String note = (complete ? ", input complete" : "") + (carried > 0 ? ", " + carried
           + " region(s) carried forward from their last good checkpoint" : "");
-      if (periodic && carried == 0) {
+      if (trigger == CheckpointStatus.Trigger.PERIODIC && carried == 0) {
         LOG.debug(line, id, last.durationMs(), last.sizeBytes(), note);
       } else {
         LOG.info(line, id, last.durationMs(), last.sizeBytes(), note);
@@ -229,13 +273,16 @@ final class CheckpointCoordinator {
       failed.increment();
       abortPrepared(parts, id, deadlineNanos);
       rewind(parts, "checkpoint " + id + " was interrupted after sinks prepared their epoch");
+      lastFailure = new CheckpointStatus.Failed(id, "interrupted", System.currentTimeMillis(), trigger);
       throw new CheckpointFailure("interrupted");
     } catch (CheckpointFailure e) {
       failed.increment();
+      lastFailure = new CheckpointStatus.Failed(id, e.getMessage(), System.currentTimeMillis(), trigger);
       LOG.warn("checkpoint {} failed: {}", id, e.getMessage());
       throw e;
     } finally {
       activity = null;
+      inProgress = 0;
       release.countDown();
       paused.forEach(SourceRunner::resume);
       for (Part p : parts) {
@@ -342,10 +389,13 @@ final class CheckpointCoordinator {
         String label = "sink '" + s.name() + "' prepareCommit(" + id + ")";
         activity = label;
         p.prepared.add(s);
+        long start = System.nanoTime();
         calls.call(label, deadlineNanos, () -> {
           s.instance().prepareCommit(id);
           return null;
         });
+        sinkLatency("laminar_sink_last_prepare_commit_duration_seconds", s.name(),
+            "How long the sink's last prepareCommit took (flushing its epoch)", start);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -476,10 +526,13 @@ final class CheckpointCoordinator {
         Exception last = null;
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
           try {
+            long start = System.nanoTime();
             calls.call(label, deadlineNanos, () -> {
               s.instance().commit(id);
               return null;
             });
+            sinkLatency("laminar_sink_last_commit_duration_seconds", s.name(),
+                "How long the sink's last successful commit took", start);
             last = null;
             break;
           } catch (InterruptedException e) {
@@ -507,6 +560,15 @@ final class CheckpointCoordinator {
         }
       }
     }
+  }
+
+  /**
+   * Publishes one sink call's duration as a gauge named like the sink's own metrics
+   * ({@code laminar_sink_…{sink}}), so {@code /api/v1/sinks} shows it beside them.
+   */
+  private void sinkLatency(String name, String sink, String description, long startNanos) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    metrics.gauge(name, Map.of("sink", sink), description, () -> seconds);
   }
 
   /** The checkpoint is durable: sources may now acknowledge their upstream up to its offsets. */

@@ -85,6 +85,8 @@ public final class Engine {
   private volatile CheckpointCoordinator checkpoints;
   private volatile CheckpointStore store;
   private ScheduledExecutorService scheduler;
+  /** The periodic checkpoint schedule (null without one); its delay is when the next is due. */
+  private volatile java.util.concurrent.ScheduledFuture<?> periodic;
   private Supervisor supervisor;
 
   /** Wraps a builder whose {@link EngineBuilder#construct()} succeeded. */
@@ -157,6 +159,53 @@ public final class Engine {
       }
     }
     return out;
+  }
+
+  /**
+   * The last checkpoint, the last failed one, the one in progress and when the next periodic one is
+   * due. Before {@link #start()} everything is empty.
+   */
+  public CheckpointStatus checkpointStatus() {
+    CheckpointCoordinator c = checkpoints;
+    java.util.concurrent.ScheduledFuture<?> schedule = periodic;
+    Duration interval = builder.config().checkpoint() == null ? null : builder.config().checkpoint().interval();
+    Long intervalMs = interval == null || interval.isZero() || interval.isNegative() ? null : interval.toMillis();
+    Long next = null;
+    if (schedule != null && !schedule.isDone() && state == State.RUNNING && c != null && !c.inputCompleted()) {
+      // while one runs the delay is negative: the next is then due when it ends plus the interval
+      long delay = schedule.getDelay(TimeUnit.MILLISECONDS);
+      next = System.currentTimeMillis() + (delay >= 0 ? delay : intervalMs);
+    }
+    return c == null ? new CheckpointStatus(null, null, 0, 0, 0, intervalMs, next)
+        : new CheckpointStatus(c.lastCompleted(), c.lastFailure(), c.completedCount(), c.failedCount(), c.inProgress(),
+            intervalMs, next);
+  }
+
+  /** Every lookup join's host-side cache, per pipeline, in config order (workers and earlier runs added up). */
+  public List<LookupCacheStatus> lookupCaches() {
+    List<LookupCacheStatus> out = new ArrayList<>();
+    for (CompiledPipeline p : builder.pipelines().values()) {
+      Region r = regionOf(p.name());
+      PipelineGroup g = groupOf(r, p.name());
+      List<ExecutorMetrics> m = g == null ? List.of() : g.workers().stream().map(w -> w.executor().metrics()).toList();
+      for (String lookup : new java.util.TreeSet<>(p.lookups())) {
+        out.add(new LookupCacheStatus(lookup, p.name(), lookupCount(r, p.name(), lookup, m, 0),
+            lookupCount(r, p.name(), lookup, m, 1), lookupCount(r, p.name(), lookup, m, 2)));
+      }
+    }
+    return out;
+  }
+
+  /** Count {@code index} (hits, misses, evictions) of a lookup's caches in a pipeline's workers, and earlier runs'. */
+  private static long lookupCount(Region r, String pipeline, String lookup, List<ExecutorMetrics> workers, int index) {
+    long sum = r == null ? 0 : r.retiredLookup(pipeline, lookup, index);
+    for (ExecutorMetrics w : workers) {
+      ExecutorMetrics.LookupCacheCounts c = w.lookupCaches().get(lookup);
+      if (c != null) {
+        sum += index == 0 ? c.hits() : index == 1 ? c.misses() : c.evictions();
+      }
+    }
+    return sum;
   }
 
   /** The counters of each worker of {@code pipeline} (lookup calls and cache hits are only here). */
@@ -331,8 +380,13 @@ public final class Engine {
         t.setDaemon(true);
         return t;
       });
-      scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toNanos(), interval.toNanos(),
+      periodic = scheduler.scheduleWithFixedDelay(this::periodicCheckpoint, interval.toNanos(), interval.toNanos(),
           TimeUnit.NANOSECONDS);
+      metrics.gauge("laminar_checkpoint_next_due_timestamp_seconds", Map.of(),
+          "When the next periodic checkpoint is due (Unix time; absent when none will be taken)", () -> {
+            Long next = checkpointStatus().nextDueAtMillis();
+            return next == null ? Double.NaN : next / 1000.0;
+          });
     }
     if (regions.isEmpty()) {
       finish(State.COMPLETED);
@@ -626,6 +680,16 @@ public final class Engine {
           return w == Long.MIN_VALUE || w == Long.MAX_VALUE ? Double.NaN : w;
         });
     metrics.gauge("laminar_pipeline_workers", tags, "Worker threads running the pipeline", () -> m.size());
+    for (String lookup : builder.pipelines().get(name).lookups()) {
+      Map<String, String> lookupTags = Map.of("lookup", lookup, "pipeline", name);
+      metrics.functionCounter("laminar_lookup_cache_hits_total", lookupTags,
+          "Distinct keys of a batch answered by the host-side lookup cache", () -> lookupCount(r, name, lookup, m, 0));
+      metrics.functionCounter("laminar_lookup_cache_misses_total", lookupTags,
+          "Distinct keys of a batch not in the host-side lookup cache, fetched from the lookup",
+          () -> lookupCount(r, name, lookup, m, 1));
+      metrics.functionCounter("laminar_lookup_cache_evictions_total", lookupTags,
+          "Entries pushed out of the host-side lookup cache by its size limit", () -> lookupCount(r, name, lookup, m, 2));
+    }
     metrics.functionCounter("laminar_pipeline_state_expired_groups_total", tags,
         "Groups of a GROUP BY without a window forgotten by state_ttl",
         () -> r.retired(name, 3) + m.stream().mapToLong(ExecutorMetrics::expiredGroups).sum());

@@ -99,7 +99,11 @@ public final class EngineMetrics {
     return help.getOrDefault(name, "");
   }
 
-  /** A view for one connector instance: names become {@code laminar_<kind>_<name>{<kind>="<instance>"}}. */
+  /**
+   * A view for one connector instance: names become {@code laminar_<kind>_<name>{<kind>="<instance>"}}; a
+   * tagged gauge adds its tags as labels ({@code laminar_source_lag_records{partition="t-0",source="k"}}),
+   * one series per tag set.
+   */
   public ConnectorMetrics forConnector(String kind, String instance) {
     String prefix = "laminar_" + kind + "_";
     Map<String, String> tags = Map.of(kind, instance);
@@ -114,6 +118,38 @@ public final class EngineMetrics {
       public void gauge(String name, String description, DoubleSupplier value) {
         EngineMetrics.this.gauge(prefix + name, tags, description, value);
       }
+
+      @Override
+      public void gauge(String name, String description, Map<String, String> series, DoubleSupplier value) {
+        EngineMetrics.this.gauge(prefix + name, withSeries(kind, instance, series), description, value);
+      }
     };
+  }
+
+  private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
+
+  /**
+   * The host's label ({@code kind=instance}) and a connector's own tags. A connector's tag must be
+   * a lower_snake_case label name other than the host's and must have a value.
+   */
+  static Map<String, String> withSeries(String kind, String instance, Map<String, String> series) {
+    Map<String, String> all = new TreeMap<>();
+    for (Map.Entry<String, String> e : series.entrySet()) {
+      String key = e.getKey();
+      if (key == null || !LABEL.matcher(key).matches()) {
+        throw new IllegalArgumentException("gauge tag '" + key + "' of " + kind + " '" + instance
+            + "' is not a lower_snake_case name");
+      }
+      if (key.equals(kind)) {
+        throw new IllegalArgumentException("gauge tag '" + key + "' of " + kind + " '" + instance
+            + "' is the host's own label; use another name");
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("gauge tag '" + key + "' of " + kind + " '" + instance + "' has no value");
+      }
+      all.put(key, e.getValue());
+    }
+    all.put(kind, instance);
+    return all;
   }
 }

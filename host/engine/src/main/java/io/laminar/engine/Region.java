@@ -60,6 +60,8 @@ final class Region {
   private final LongAdder restarts = new LongAdder();
   /** Counters of earlier runs' executors, so that totals never go down across restarts. */
   private final Map<String, long[]> retired = new LinkedHashMap<>();
+  /** Lookup cache counts (hits, misses, evictions) of earlier runs' executors, by pipeline and lookup. */
+  private final Map<String, Map<String, long[]>> retiredLookups = new LinkedHashMap<>();
   // supervisor thread only
   int attemptsInRow;
   long healthySinceNanos;
@@ -179,7 +181,20 @@ final class Region {
       t[3] += m.expiredGroups();
       t[4] += m.ignoredRetractions();
       t[5] += m.rowErrors();
+      m.lookupCaches().forEach((lookup, c) -> {
+        long[] l = retiredLookups.computeIfAbsent(w.name(), k -> new LinkedHashMap<>())
+            .computeIfAbsent(lookup, k -> new long[3]);
+        l[0] += c.hits();
+        l[1] += c.misses();
+        l[2] += c.evictions();
+      });
     }
+  }
+
+  /** Lookup cache count {@code index} (hits, misses, evictions) of earlier runs of {@code pipeline}. */
+  synchronized long retiredLookup(String pipeline, String lookup, int index) {
+    long[] l = retiredLookups.getOrDefault(pipeline, Map.of()).get(lookup);
+    return l == null ? 0 : l[index];
   }
 
   /** Counter {@code index} (rows in, rows out, late, expired, ignored, row errors) of earlier runs of {@code pipeline}. */

@@ -47,7 +47,7 @@ class LookupCacheEndToEndTest {
     allocator.close();
   }
 
-  record Run(String printed, long lookupCalls, long cacheHits) {
+  record Run(String printed, long lookupCalls, long cacheHits, LookupCacheStatus cache, Map<String, Long> counters) {
   }
 
   private Run run(String cache) throws Exception {
@@ -107,13 +107,23 @@ class LookupCacheEndToEndTest {
     EngineBuilder b = new EngineBuilder(loaded.config(), registry, allocator, new EngineMetrics())
         .lookupClock(() -> nanos.addAndGet(1_000_000));
     assertTrue(b.construct().ok(), () -> b.construct().errors().toString());
-    Engine engine = new Engine(b, allocator, new EngineMetrics());
+    EngineMetrics metrics = new EngineMetrics();
+    Engine engine = new Engine(b, allocator, metrics);
     engine.start();
     assertEquals(Engine.State.COMPLETED, engine.awaitTermination().state());
     List<ExecutorMetrics> workers = engine.workerMetrics("named");
     assertEquals(1, workers.size());
+    List<LookupCacheStatus> caches = engine.lookupCaches();
+    assertEquals(1, caches.size(), caches.toString());
+    Map<String, Long> counters = new java.util.TreeMap<>();
+    metrics.counterValues().forEach((k, v) -> {
+      if (k.name().startsWith("laminar_lookup_cache_")) {
+        assertEquals(Map.of("lookup", "instruments", "pipeline", "named"), k.tags());
+        counters.put(k.name(), v);
+      }
+    });
     return new Run(out.toString(StandardCharsets.UTF_8), workers.get(0).lookupCalls(),
-        workers.get(0).lookupCacheHits());
+        workers.get(0).lookupCacheHits(), caches.get(0), counters);
   }
 
   private static void assertEveryRowJoined(Run r) {
@@ -132,6 +142,14 @@ class LookupCacheEndToEndTest {
     assertEveryRowJoined(r);
     assertEquals(1, r.lookupCalls(), "only the first batch asks the csv lookup");
     assertTrue(r.cacheHits() >= 4, "later batches hit the cache: " + r.cacheHits());
+    assertEquals("instruments", r.cache().lookup());
+    assertEquals("named", r.cache().pipeline());
+    assertEquals(4, r.cache().misses(), "the four keys of the first batch: " + r.cache());
+    assertEquals(r.cacheHits(), r.cache().hits());
+    assertEquals(0, r.cache().evictions());
+    assertEquals((double) r.cache().hits() / (r.cache().hits() + 4), r.cache().hitRatio());
+    assertEquals(Map.of("laminar_lookup_cache_evictions_total", 0L, "laminar_lookup_cache_hits_total", r.cache().hits(),
+        "laminar_lookup_cache_misses_total", 4L), r.counters());
   }
 
   @Test
@@ -141,6 +159,9 @@ class LookupCacheEndToEndTest {
     assertEveryRowJoined(r);
     assertEquals(0, r.cacheHits(), "every entry expired before it was read again");
     assertTrue(r.lookupCalls() >= 2, "each batch asks the csv lookup again: " + r.lookupCalls());
+    assertEquals(0, r.cache().hits());
+    assertEquals(4 * r.lookupCalls(), r.cache().misses(), "four keys per batch, all fetched: " + r.cache());
+    assertEquals(0.0, r.cache().hitRatio());
   }
 
   @Test
@@ -152,5 +173,9 @@ class LookupCacheEndToEndTest {
     assertEquals(1, fits.lookupCalls(), "four keys fit in a cache of four");
     assertTrue(tooSmall.lookupCalls() >= 2,
         "with room for two of four keys, evicted keys are fetched again: " + tooSmall.lookupCalls());
+    assertEquals(0, fits.cache().evictions());
+    assertTrue(tooSmall.cache().evictions() > 0, tooSmall.cache().toString());
+    assertTrue(tooSmall.cache().misses() > fits.cache().misses(), tooSmall.cache() + " vs " + fits.cache());
+    assertEquals(tooSmall.cache().evictions(), tooSmall.counters().get("laminar_lookup_cache_evictions_total"));
   }
 }

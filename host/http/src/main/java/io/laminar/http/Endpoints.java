@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.PropertySpec;
 import io.laminar.common.Suggestions;
+import io.laminar.engine.CheckpointStatus;
 import io.laminar.engine.ComponentStatus;
 import io.laminar.engine.ConnectorInstance;
 import io.laminar.engine.Engine;
+import io.laminar.engine.LookupCacheStatus;
 import io.laminar.engine.PipelineStatus;
 import io.laminar.plugins.PluginInfo;
 import io.laminar.registry.ConnectorProvider;
@@ -57,6 +59,7 @@ final class Endpoints {
         .add("GET", "/api/v1/sinks", (p, r) -> Reply.json(200, sinks()))
         .add("GET", "/api/v1/connectors", (p, r) -> Reply.json(200, connectors()))
         .add("GET", "/api/v1/plugins", (p, r) -> Reply.json(200, plugins()))
+        .add("GET", "/api/v1/checkpoint", (p, r) -> Reply.json(200, checkpointState()))
         .add("POST", "/api/v1/checkpoint", (p, r) -> checkpoint(r))
         .add("GET", "/api/v1/server", (p, r) -> Reply.json(200, server()))
         .add("GET", "/", (p, r) -> console.index(r))
@@ -123,8 +126,46 @@ final class Endpoints {
 
   private List<Views.Instance> lookups() {
     Map<String, String> states = states("lookup");
+    List<LookupCacheStatus> caches = ctx.engine().lookupCaches();
+    Map<String, io.laminar.runtime.LookupCache.Config> configs = ctx.engine().builder().lookupCaches();
     return ctx.engine().builder().lookups().values().stream()
-        .map(i -> instance(i, states.getOrDefault(i.name(), "UNKNOWN"), null)).toList();
+        .map(i -> instance(i, states.getOrDefault(i.name(), "UNKNOWN"), null,
+            cache(configs.get(i.name()), caches.stream().filter(c -> c.lookup().equals(i.name())).toList())))
+        .toList();
+  }
+
+  private static Views.LookupCache cache(io.laminar.runtime.LookupCache.Config config, List<LookupCacheStatus> caches) {
+    List<Views.LookupCachePipeline> pipelines = caches.stream().map(c -> new Views.LookupCachePipeline(c.pipeline(),
+        c.hits(), c.misses(), c.evictions(), finite(c.hitRatio()))).toList();
+    LookupCacheStatus all = new LookupCacheStatus("", "", caches.stream().mapToLong(LookupCacheStatus::hits).sum(),
+        caches.stream().mapToLong(LookupCacheStatus::misses).sum(),
+        caches.stream().mapToLong(LookupCacheStatus::evictions).sum());
+    return new Views.LookupCache(config == null ? 0 : config.maxEntries(), config == null ? 0 : config.ttl().toMillis(),
+        all.hits(), all.misses(), all.evictions(), finite(all.hitRatio()), pipelines);
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private Views.CheckpointState checkpointState() {
+    CheckpointStatus s = ctx.engine().checkpointStatus();
+    long now = System.currentTimeMillis();
+    CheckpointStatus.Completed c = s.last();
+    CheckpointStatus.Failed f = s.lastFailure();
+    return new Views.CheckpointState(
+        c == null ? null : new Views.LastCheckpoint(c.id(), c.durationMs(), c.sizeBytes(),
+            Instant.ofEpochMilli(c.completedAtMillis()).toString(), Math.max(0, now - c.completedAtMillis()),
+            label(c.trigger())),
+        f == null ? null : new Views.FailedCheckpoint(f.id(), f.message(), Instant.ofEpochMilli(f.atMillis()).toString(),
+            label(f.trigger())),
+        s.completed(), s.failed(), s.inProgress() == 0 ? null : s.inProgress(), s.intervalMs(),
+        s.nextDueAtMillis() == null ? null : Instant.ofEpochMilli(s.nextDueAtMillis()).toString(),
+        s.nextDueAtMillis() == null ? null : Math.max(0, s.nextDueAtMillis() - now));
+  }
+
+  private static String label(CheckpointStatus.Trigger t) {
+    return t.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private List<Views.Instance> sinks() {
@@ -136,23 +177,42 @@ final class Endpoints {
   }
 
   private Views.Instance instance(ConnectorInstance<?> i, String state, String pipeline) {
-    ConnectorContext context = i.context();
-    return new Views.Instance(i.name(), i.connector().type(), i.connector().providerId(), state, pipeline,
-        Redaction.properties(i.connector().spec(), context.properties()), connectorGauges(i));
+    return instance(i, state, pipeline, null);
   }
 
-  /** The gauges the connector registered itself (e.g. a CDC snapshot's progress), by their short name. */
-  private Map<String, Double> connectorGauges(ConnectorInstance<?> i) {
+  private Views.Instance instance(ConnectorInstance<?> i, String state, String pipeline, Views.LookupCache cache) {
+    ConnectorContext context = i.context();
+    Map<String, Double> plain = new java.util.TreeMap<>();
+    Map<String, List<Views.Series>> tagged = new java.util.TreeMap<>();
+    connectorGauges(i, plain, tagged);
+    return new Views.Instance(i.name(), i.connector().type(), i.connector().providerId(), state, pipeline,
+        Redaction.properties(i.connector().spec(), context.properties()), plain, tagged.isEmpty() ? null : tagged,
+        cache);
+  }
+
+  /**
+   * The gauges the connector registered itself (e.g. a CDC snapshot's progress), by their short name:
+   * untagged ones into {@code plain} (finite values only), tagged ones into {@code tagged} with their
+   * tags (the host's own label left out), one series per tag set.
+   */
+  private void connectorGauges(ConnectorInstance<?> i, Map<String, Double> plain, Map<String, List<Views.Series>> tagged) {
     String kind = i.connector().kind().label();
     String prefix = "laminar_" + kind + "_";
-    Map<String, Double> out = new java.util.TreeMap<>();
     ctx.engine().metrics().gaugeValues().forEach((k, v) -> {
-      if (k.name().startsWith(prefix) && i.name().equals(k.tags().get(kind)) && k.tags().size() == 1
-          && Double.isFinite(v)) {
-        out.put(k.name().substring(prefix.length()), v);
+      if (!k.name().startsWith(prefix) || !i.name().equals(k.tags().get(kind))) {
+        return;
+      }
+      String name = k.name().substring(prefix.length());
+      if (k.tags().size() == 1) {
+        if (Double.isFinite(v)) {
+          plain.put(name, v);
+        }
+      } else {
+        Map<String, String> tags = new java.util.TreeMap<>(k.tags());
+        tags.remove(kind);
+        tagged.computeIfAbsent(name, n -> new ArrayList<>()).add(new Views.Series(tags, finite(v)));
       }
     });
-    return out;
   }
 
   private List<Views.ConnectorType> connectors() {

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * snapshot of {@link EngineMetrics} and binds any key not seen before (a {@link FunctionCounter} or
  * {@link Gauge} reading that snapshot); keys that vanished are removed. Scrapes are serialized, so
  * every sample of one scrape comes from one snapshot.
+ *
+ * <p>Prometheus requires every series of a name to have the same label names, but a connector may
+ * register a gauge both without tags (a total) and with them (one series per partition). Each name
+ * is therefore bound with the union of its series' label names, a missing one as the empty value
+ * (which Prometheus treats as absent); when that union changes, the name's meters are bound again.
  */
 final class MetricsExporter implements AutoCloseable {
   /** The Prometheus text exposition format 0.0.4 content type. */
@@ -43,6 +49,8 @@ final class MetricsExporter implements AutoCloseable {
   private final Map<EngineMetrics.Key, Meter> boundCounters = new HashMap<>();
   private final Map<EngineMetrics.Key, Meter> boundGauges = new HashMap<>();
   private final Set<String> rejectedNames = new HashSet<>();
+  /** The label names each metric name is bound with (Prometheus wants one label set per name). */
+  private final Map<String, Set<String>> boundLabels = new HashMap<>();
   private volatile Map<EngineMetrics.Key, Long> counters = Map.of();
   private volatile Map<EngineMetrics.Key, Double> gauges = Map.of();
 
@@ -73,18 +81,33 @@ final class MetricsExporter implements AutoCloseable {
     Map<EngineMetrics.Key, Long> c = metrics.counterValues();
     counters = c;
     gauges = g;
+    Map<String, Set<String>> labels = new HashMap<>();
+    for (EngineMetrics.Key key : c.keySet()) {
+      labels.computeIfAbsent(key.name(), n -> new TreeSet<>()).addAll(key.tags().keySet());
+    }
+    for (EngineMetrics.Key key : g.keySet()) {
+      labels.computeIfAbsent(key.name(), n -> new TreeSet<>()).addAll(key.tags().keySet());
+    }
+    for (Map.Entry<String, Set<String>> e : labels.entrySet()) {
+      Set<String> before = boundLabels.put(e.getKey(), e.getValue());
+      if (before != null && !before.equals(e.getValue())) {
+        unbindName(boundCounters, e.getKey());
+        unbindName(boundGauges, e.getKey());
+      }
+    }
+    boundLabels.keySet().retainAll(labels.keySet());
     for (EngineMetrics.Key key : c.keySet()) {
       boundCounters.computeIfAbsent(key, k -> FunctionCounter
           .builder(k.name(), this, e -> e.counters.getOrDefault(k, 0L).doubleValue())
           .description(metrics.description(k.name()))
-          .tags(tags(k))
+          .tags(tags(k, labels.get(k.name())))
           .register(registry));
     }
     for (EngineMetrics.Key key : g.keySet()) {
       boundGauges.computeIfAbsent(key, k -> Gauge
           .builder(k.name(), this, e -> e.gauges.getOrDefault(k, Double.NaN))
           .description(metrics.description(k.name()))
-          .tags(tags(k))
+          .tags(tags(k, labels.get(k.name())))
           .register(registry));
     }
     unbindMissing(boundCounters, c.keySet());
@@ -104,9 +127,22 @@ final class MetricsExporter implements AutoCloseable {
     }
   }
 
-  private static Tags tags(EngineMetrics.Key key) {
+  private void unbindName(Map<EngineMetrics.Key, Meter> bound, String name) {
+    for (var it = bound.entrySet().iterator(); it.hasNext();) {
+      Map.Entry<EngineMetrics.Key, Meter> e = it.next();
+      if (e.getKey().name().equals(name)) {
+        registry.remove(e.getValue());
+        it.remove();
+      }
+    }
+  }
+
+  /** The key's tags, and the empty value for each other label name its metric has. */
+  private static Tags tags(EngineMetrics.Key key, Set<String> labelNames) {
     List<Tag> tags = new ArrayList<>();
-    key.tags().forEach((k, v) -> tags.add(Tag.of(k, v)));
+    for (String label : labelNames) {
+      tags.add(Tag.of(label, key.tags().getOrDefault(label, "")));
+    }
     return Tags.of(tags);
   }
 

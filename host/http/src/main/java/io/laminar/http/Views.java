@@ -50,10 +50,59 @@ final class Views {
   record LateRows(long rows, long maxLatenessMs) {
   }
 
-  /** A source, lookup or sink instance; {@code pipeline} only for sinks. */
+  /**
+   * A source, lookup or sink instance; {@code pipeline} only for sinks.
+   *
+   * @param metrics the gauges the connector registered without tags, by short name (finite values only)
+   * @param taggedMetrics the gauges it registered with tags, by short name: one series per tag set,
+   *     sorted by tags (absent when it registered none)
+   * @param cache a lookup's host-side cache (lookups only)
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Instance(String name, String connector, String provider, String state, String pipeline,
-      Map<String, Object> properties, Map<String, Double> metrics) {
+      Map<String, Object> properties, Map<String, Double> metrics, Map<String, List<Series>> taggedMetrics,
+      LookupCache cache) {
+  }
+
+  /** One series of a tagged gauge; {@code value} null when the connector reports it as unknown (NaN). */
+  record Series(Map<String, String> tags, Double value) {
+  }
+
+  /**
+   * A lookup's host-side cache, all pipelines together and per pipeline: hits and misses count the
+   * distinct keys of each input batch; {@code hit_ratio} is hits / (hits + misses), null before the
+   * first key.
+   *
+   * @param size {@code [lookup.cache] size} (per pipeline worker)
+   * @param ttlMs {@code [lookup.cache] ttl}
+   */
+  record LookupCache(long size, long ttlMs, long hits, long misses, long evictions, Double hitRatio,
+      List<LookupCachePipeline> pipelines) {
+  }
+
+  /** One pipeline's caches of a lookup (all its workers). */
+  record LookupCachePipeline(String pipeline, long hits, long misses, long evictions, Double hitRatio) {
+  }
+
+  /**
+   * {@code GET /api/v1/checkpoint}: the last checkpoint, the last failure, the one in progress and
+   * when the next periodic one is due.
+   *
+   * @param inProgress the id of the checkpoint being taken, null when none is
+   * @param intervalMs the periodic interval, null when periodic checkpoints are off
+   * @param nextDueAt ISO-8601, null when no periodic checkpoint will be taken
+   */
+  record CheckpointState(LastCheckpoint last, FailedCheckpoint lastFailure, long completed, long failed,
+      Long inProgress, Long intervalMs, String nextDueAt, Long nextDueInMs) {
+  }
+
+  /** A completed checkpoint; {@code trigger} is periodic, requested or final. */
+  record LastCheckpoint(long checkpointId, long durationMs, long sizeBytes, String completedAt, long ageMs,
+      String trigger) {
+  }
+
+  /** A failed checkpoint ({@code checkpoint_id} 0 if it failed before it had one). */
+  record FailedCheckpoint(long checkpointId, String message, String at, String trigger) {
   }
 
   record ConnectorType(String type, String kind, String provider, String providerVersion, String description,

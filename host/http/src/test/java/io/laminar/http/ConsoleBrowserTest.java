@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.laminar.testkit.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,14 +33,10 @@ class ConsoleBrowserTest {
 
   @Test
   void consoleShowsLivePipelinesPlanPluginsAndChecksTheTokenForCheckpoints() throws Exception {
-    Optional<Path> executable = Chromium.find();
-    if (executable.isEmpty() && "1".equals(System.getenv("LAMINAR_REQUIRE_BROWSER"))) {
-      throw new AssertionError("LAMINAR_REQUIRE_BROWSER=1 but no chromium at LAMINAR_CHROMIUM or "
-          + Chromium.CANDIDATES + "; install it with: apt-get install -y chromium");
-    }
+    Optional<Path> executable = Chromium.forTest();
     Assumptions.assumeTrue(executable.isPresent(), "chromium not found (looked at LAMINAR_CHROMIUM and "
         + Chromium.CANDIDATES + "); install it with: apt-get install -y chromium (.ci/run does)");
-    try (LaminarFixture fx = LaminarFixture.start(dir, Optional.empty(), null);
+    try (LaminarFixture fx = LaminarFixture.start(dir, Optional.empty(), null, LaminarFixture.WITH_GAUGES);
         HttpApi api = fx.startAnother(Optional.of(TOKEN), CheckpointTrigger.of(fx.engine));
         Chromium browser = Chromium.launch(executable.get(), profile)) {
       fx.awaitRows();
@@ -88,23 +85,47 @@ class ConsoleBrowserTest {
       // Plugins: the built-ins, the started test plugin and the one that failed to load.
       browser.await("document.querySelector('tr[data-plugin=\"vault-plugin\"]') !== null", WAIT);
       assertEquals(List.of("vault-plugin", "1.2.3", "STARTED", "source:vault", "/opt/laminar/plugins/vault-plugin", ""),
-          cells(browser, "tr[data-plugin=\"vault-plugin\"]"));
-      List<String> broken = cells(browser, "tr[data-plugin=\"broken\"]");
+          browser.cells("tr[data-plugin=\"vault-plugin\"]"));
+      List<String> broken = browser.cells("tr[data-plugin=\"broken\"]");
       assertEquals("FAILED", broken.get(2));
       assertEquals("cannot read plugin.properties", broken.get(5));
-      assertTrue(cells(browser, "tr[data-plugin=\"builtin\"]").get(3).contains("source:generator"));
+      assertTrue(browser.cells("tr[data-plugin=\"builtin\"]").get(3).contains("source:generator"));
 
       // Sources, lookups, sinks: connector and plugin, with secrets masked as the API masks them.
       assertEquals(List.of("vault", "vault", "vault-plugin", "RUNNING"),
-          cells(browser, "#sources-body tr[data-name=\"vault\"]").subList(0, 4));
+          browser.cells("#sources-body tr[data-name=\"vault\"]").subList(0, 4));
       String page = browser.eval("document.body.innerText").asText();
       assertTrue(page.contains("extra.color = blue"), page);
       assertFalse(page.contains(LaminarFixture.VAULT_PASSWORD), "the vault password is on the page");
       assertFalse(page.contains(LaminarFixture.VAULT_EXTRA_TOKEN), "a secret property is on the page");
       assertFalse(page.contains(TOKEN), "the bearer token is on the page");
       assertEquals(List.of("names", "csv", "builtin", "RUNNING"),
-          cells(browser, "#lookups-body tr[data-name=\"names\"]").subList(0, 4));
-      assertEquals("cheap", cells(browser, "#sinks-body tr[data-name=\"cheap_out\"]").get(4));
+          browser.cells("#lookups-body tr[data-name=\"names\"]").subList(0, 4));
+      assertEquals("cheap", browser.cells("#sinks-body tr[data-name=\"cheap_out\"]").get(4));
+
+      // Tagged gauges, one row per tag set in natural order (Kafka lag per partition), unknown as a dash.
+      String lag = "#sources-body tr[data-name=\"vault\"] table.series[data-metric=\"lag_records\"]";
+      assertEquals("lag_records per partition", browser.eval("document.querySelector('" + lag.replace("'", "\\'")
+          + " caption').textContent").asText());
+      assertEquals("[[\"orders-0\",\"5\"],[\"orders-1\",\"7\"],[\"orders-2\",\"–\"],[\"orders-10\",\"1\"]]",
+          browser.eval("Array.from(document.querySelectorAll('" + lag.replace("'", "\\'") + " tr'))"
+              + ".map(r => Array.from(r.cells).map(c => c.textContent))").toString());
+      assertTrue(browser.cells("#sources-body tr[data-name=\"vault\"]").get(4).contains("lag_records = 13"));
+
+      // A CDC snapshot's progress as a bar, with the rows read so far and the estimate.
+      String snapshot = "#sources-body tr[data-name=\"vault\"] .snapshot";
+      assertEquals("snapshot 40.0% (400 of ~1,000 rows)",
+          browser.eval("document.querySelector('" + snapshot.replace("'", "\\'") + " .snapshot-text').textContent").asText());
+      assertEquals("40%", browser.eval("document.querySelector('" + snapshot.replace("'", "\\'")
+          + " .snapshot-bar > span').style.width").asText());
+      assertEquals("40.0", browser.eval("document.querySelector('" + snapshot.replace("'", "\\'")
+          + " .snapshot-bar').getAttribute('aria-valuenow')").asText());
+
+      // The lookup's cache hit ratio (hits come with the batches after the first).
+      browser.await("/^cache hit ratio [0-9.]+% \\([0-9,]+ hits, [0-9,]+ misses, 0 evictions; size 10,000, ttl 1m 0s\\)$/"
+          + ".test(document.querySelector('#lookups-body tr[data-name=\"names\"] .cache-text').textContent)"
+          + " && parseFloat(document.querySelector('#lookups-body tr[data-name=\"names\"] .cache').dataset.hitRatio) > 0",
+          WAIT);
 
       // With the token the checkpoint is taken and shows up in the overview.
       browser.eval("document.getElementById('checkpoint-button').click()");
@@ -114,6 +135,16 @@ class ConsoleBrowserTest {
       String id = taken.split(" ")[1];
       browser.await("document.getElementById('ov-checkpoint').textContent.startsWith('#" + id + ", ')", WAIT);
       browser.await("document.getElementById('ov-checkpoints').textContent.startsWith('1 taken')", WAIT);
+      String next = browser.eval("document.getElementById('ov-next').textContent").asText();
+      assertTrue(next.matches("in (59m \\d+s|1h 0m) \\(every 1h 0m\\)"), next);
+      // The sinks' commit latency, from that checkpoint.
+      try {
+        browser.await("/^last_commit_duration_seconds = [0-9.]+ (ms|s)$/.test(document.querySelector("
+            + "'#sinks-body tr[data-name=\"cheap_out\"] li[data-key=\"last_commit_duration_seconds\"]').textContent)", WAIT);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the sink's row: " + browser.cells("#sinks-body tr[data-name=\"cheap_out\"]")
+            + "; page errors: " + browser.errors(), e);
+      }
       assertTrue(Files.list(dir.resolve("checkpoints")).findAny().isPresent(), "no checkpoint written");
 
       // The token is kept for the tab only, never in the URL.
@@ -142,12 +173,6 @@ class ConsoleBrowserTest {
   private static void submitToken(Chromium browser, String token) throws Exception {
     browser.eval("document.getElementById('auth-token').value = " + new com.fasterxml.jackson.databind.ObjectMapper()
         .writeValueAsString(token) + "; document.getElementById('auth-submit').click()");
-  }
-
-  private static List<String> cells(Chromium browser, String rowSelector) throws Exception {
-    JsonNode r = browser.eval("Array.from(document.querySelector('" + rowSelector.replace("'", "\\'")
-        + "').cells).map(c => c.textContent)");
-    return java.util.stream.StreamSupport.stream(r.spliterator(), false).map(JsonNode::asText).toList();
   }
 
   /**

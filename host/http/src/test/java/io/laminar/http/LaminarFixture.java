@@ -138,6 +138,10 @@ final class LaminarFixture implements AutoCloseable {
       connector = "blackhole"
       """;
 
+  /** The config edit that makes the vault source register snapshot and per-partition lag gauges. */
+  static final UnaryOperator<String> WITH_GAUGES = c -> c.replace("\"extra.color\" = \"blue\"\n",
+      "\"extra.color\" = \"blue\"\ngauges = true\n");
+
   final BufferAllocator allocator;
   final Engine engine;
   final HttpApi api;

@@ -35,6 +35,42 @@ public final class ExecutorMetrics {
   private final AtomicLong expiredGroups = new AtomicLong();
   private final AtomicLong ignoredRetractions = new AtomicLong();
   private final AtomicLong rowErrors = new AtomicLong();
+  private final Map<String, LookupCacheCounts> lookupCaches = new ConcurrentHashMap<>();
+
+  /**
+   * The host-side cache of one lookup in this executor: per input batch, each distinct key is a hit
+   * (answered by the cache) or a miss (fetched from the lookup); evictions are entries pushed out by
+   * the size limit. Written by the executor's thread only, read by any.
+   */
+  public static final class LookupCacheCounts {
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+
+    public long hits() {
+      return hits.get();
+    }
+
+    public long misses() {
+      return misses.get();
+    }
+
+    public long evictions() {
+      return evictions.get();
+    }
+
+    void add(long hitCount, long missCount, long evictionCount) {
+      if (hitCount > 0) {
+        hits.addAndGet(hitCount);
+      }
+      if (missCount > 0) {
+        misses.addAndGet(missCount);
+      }
+      if (evictionCount > 0) {
+        evictions.addAndGet(evictionCount);
+      }
+    }
+  }
 
   /** Rows fed in from sources. */
   public long rowsIn() {
@@ -64,6 +100,16 @@ public final class ExecutorMetrics {
   /** Lookup keys answered from the cache. */
   public long lookupCacheHits() {
     return lookupCacheHits.get();
+  }
+
+  /** The lookup cache counts of every lookup this executor joins, by lookup name. */
+  public Map<String, LookupCacheCounts> lookupCaches() {
+    return java.util.Collections.unmodifiableMap(lookupCaches);
+  }
+
+  /** The counts of {@code lookup}'s cache (shared by every join of that lookup in this executor). */
+  LookupCacheCounts lookupCache(String lookup) {
+    return lookupCaches.computeIfAbsent(lookup, k -> new LookupCacheCounts());
   }
 
   /** The pipeline's current watermark (epoch ms; Long.MIN_VALUE before any, Long.MAX_VALUE at end). */

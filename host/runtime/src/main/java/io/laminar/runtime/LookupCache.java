@@ -24,6 +24,7 @@ public final class LookupCache {
 
   private final Config config;
   private final Map<List<Object>, Entry> entries;
+  private long evictions;
 
   /** A cache with the given settings. */
   public LookupCache(Config config) {
@@ -33,7 +34,11 @@ public final class LookupCache {
 
       @Override
       protected boolean removeEldestEntry(Map.Entry<List<Object>, Entry> eldest) {
-        return size() > config.maxEntries();
+        boolean full = size() > config.maxEntries();
+        if (full) {
+          evictions++;
+        }
+        return full;
       }
     };
   }
@@ -53,6 +58,11 @@ public final class LookupCache {
     if (config.maxEntries() > 0) {
       entries.put(key, new Entry(row, config.nanoClock().getAsLong()));
     }
+  }
+
+  /** Entries pushed out by the size limit so far (the owning thread reads it). */
+  long evictions() {
+    return evictions;
   }
 
   /** Entries currently held (expired ones included until touched). */

@@ -30,6 +30,8 @@ final class LookupJoinOperator extends Operator {
   private final LookupCache cache;
   private final BufferAllocator allocator;
   private final ExecutorMetrics metrics;
+  private final ExecutorMetrics.LookupCacheCounts cacheCounts;
+  private long evictionsCounted;
   private final SqlType[] inputTypes;
   private final SqlType[] lookupTypes;
   private final Schema keySchema;
@@ -41,6 +43,7 @@ final class LookupJoinOperator extends Operator {
     this.cache = cache;
     this.allocator = allocator;
     this.metrics = metrics;
+    this.cacheCounts = metrics.lookupCache(plan.lookup());
     this.inputTypes = Plans.types(plan.input().schema());
     this.lookupTypes = Plans.types(plan.lookupSchema());
     List<Field> keyFields = new ArrayList<>();
@@ -80,6 +83,9 @@ final class LookupJoinOperator extends Operator {
     if (!missing.isEmpty()) {
       fetch(missing, found);
     }
+    long evictions = cache.evictions();
+    cacheCounts.add(hits, missing.size(), evictions - evictionsCounted);
+    evictionsCounted = evictions;
     write(batch, rowKinds, rowKeys, found);
   }
 

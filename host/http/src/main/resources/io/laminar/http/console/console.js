@@ -18,8 +18,7 @@
     history: {},
     selected: null,
     server: null,
-    metrics: {},
-    lastCheckpointId: null
+    metrics: {}
   };
 
   function $(id) { return document.getElementById(id); }
@@ -139,22 +138,27 @@
     if (!s.checkpoints_enabled) { $('checkpoint-button').title = 'checkpointing is not configured on this server'; }
   }
 
+  function finite(v) { return v != null && isFinite(v); }
+
   function renderCheckpoints() {
     var taken = metric('laminar_checkpoints_total'), failed = metric('laminar_checkpoint_failures_total');
-    var at = metric('laminar_checkpoint_last_success_timestamp_seconds');
+    var at = metric('laminar_checkpoint_last_success_timestamp_seconds'), id = metric('laminar_checkpoint_last_id');
     var dur = metric('laminar_checkpoint_duration_milliseconds'), size = metric('laminar_checkpoint_size_bytes');
+    var next = metric('laminar_checkpoint_next_due_timestamp_seconds');
     $('ov-checkpoints').textContent = taken == null ? '–' : fmtInt(taken) + ' taken, ' + fmtInt(failed || 0) + ' failed';
     var cp = $('ov-checkpoint');
-    if (at == null || !isFinite(at)) {
+    if (!finite(at)) {
       cp.textContent = 'none yet';
     } else {
-      cp.textContent = (state.lastCheckpointId != null ? '#' + state.lastCheckpointId + ', ' : '')
+      cp.textContent = (finite(id) ? '#' + id + ', ' : '')
         + fmtDuration(Date.now() - at * 1000) + ' ago, took ' + fmtDuration(dur) + ', ' + fmtBytes(size);
     }
     var interval = state.server && state.server.checkpoint_interval_ms;
+    var every = interval == null ? '' : ' (every ' + fmtDuration(interval) + ')';
     $('ov-next').textContent = interval == null ? 'no periodic checkpoints'
-      : (at != null && isFinite(at) ? 'in ' + fmtDuration(Math.max(0, at * 1000 + interval - Date.now())) + ' (every ' + fmtDuration(interval) + ')'
-        : 'every ' + fmtDuration(interval));
+      : metric('laminar_checkpoint_in_progress') === 1 ? 'one is being taken now' + every
+        : finite(next) ? 'in ' + fmtDuration(Math.max(0, next * 1000 - Date.now())) + every
+          : 'none scheduled' + every;
   }
 
   /* ---- pipelines ---- */
@@ -289,12 +293,19 @@
   }
 
   /* ---- connectors and plugins ---- */
-  function kvList(obj, progress) {
+  function fmtGauge(k, v) {
+    if (/_duration_seconds$/.test(k)) { return fmtDuration(v * 1000); }
+    if (/_(ms|millis|milliseconds)$/.test(k) && !/timestamp/.test(k)) { return fmtDuration(v); }
+    return fmtMetric(v);
+  }
+
+  function kvList(obj, progress, skip) {
     var ul = el('ul', { 'class': 'kv' });
     Object.keys(obj || {}).sort().forEach(function (k) {
-      var v = obj[k], shown = progress && typeof v === 'number' ? fmtMetric(v) : String(v);
-      var li = el('li', {}, [k + ' = ' + shown]);
-      if (progress && /progress|ratio/.test(k) && typeof v === 'number' && v >= 0 && v <= 1) {
+      if (skip && skip.indexOf(k) >= 0) { return; }
+      var v = obj[k], shown = progress && typeof v === 'number' ? fmtGauge(k, v) : String(v);
+      var li = el('li', { 'data-key': k }, [k + ' = ' + shown]);
+      if (progress && /(^|_)(progress|ratio)(_|$)/.test(k) && typeof v === 'number' && v >= 0 && v <= 1) {
         var bar = el('span', { 'class': 'progress', title: (v * 100).toFixed(1) + '%' }, [el('span', {})]);
         bar.firstChild.style.width = (v * 100).toFixed(1) + '%';
         li.appendChild(document.createTextNode(' ')); li.appendChild(bar);
@@ -304,12 +315,76 @@
     return ul;
   }
 
+  function bar(ratio, cls) {
+    var pct = (Math.max(0, Math.min(1, ratio)) * 100).toFixed(1);
+    var b = el('span', { 'class': 'progress ' + cls, role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100',
+      'aria-valuenow': pct, title: pct + '%' }, [el('span', {})]);
+    b.firstChild.style.width = pct + '%';
+    return b;
+  }
+
+  /* A CDC snapshot: snapshot_progress (0..1) as a bar, with rows so far and the estimate when known. */
+  function snapshotProgress(m) {
+    var p = m.snapshot_progress, text = 'snapshot ' + (Math.max(0, Math.min(1, p)) * 100).toFixed(1) + '%';
+    if (m.snapshot_rows != null) {
+      text += ' (' + fmtInt(m.snapshot_rows) + (m.snapshot_rows_estimated != null ? ' of ~' + fmtInt(m.snapshot_rows_estimated) : '') + ' rows)';
+    }
+    return el('div', { 'class': 'snapshot', 'data-progress': String(p) }, [bar(p, 'snapshot-bar'), ' ', el('span', { 'class': 'snapshot-text' }, [text])]);
+  }
+
+  /* A lookup's host-side cache: hit ratio as a bar, counts and settings. */
+  function cacheSummary(c) {
+    var text = c.hit_ratio == null ? 'cache: no keys yet' : 'cache hit ratio ' + (c.hit_ratio * 100).toFixed(1) + '%';
+    text += ' (' + fmtInt(c.hits) + ' hits, ' + fmtInt(c.misses) + ' misses, ' + fmtInt(c.evictions) + ' evictions; size '
+      + fmtInt(c.size) + ', ttl ' + fmtDuration(c.ttl_ms) + ')';
+    var div = el('div', { 'class': 'cache', 'data-hit-ratio': c.hit_ratio == null ? '' : String(c.hit_ratio) });
+    if (c.hit_ratio != null) { div.appendChild(bar(c.hit_ratio, 'cache-bar')); div.appendChild(document.createTextNode(' ')); }
+    div.appendChild(el('span', { 'class': 'cache-text' }, [text]));
+    if ((c.pipelines || []).length > 1) {
+      div.appendChild(kvList(c.pipelines.reduce(function (o, p) {
+        o['pipeline ' + p.pipeline] = (p.hit_ratio == null ? '–' : (p.hit_ratio * 100).toFixed(1) + '%') + ' of ' + fmtInt(p.hits + p.misses);
+        return o;
+      }, {}), false));
+    }
+    return div;
+  }
+
+  function tagText(tags) {
+    return Object.keys(tags || {}).sort().map(function (k) { return k + '=' + tags[k]; }).join(', ');
+  }
+
+  /* A gauge with one series per tag set (Kafka lag per partition): one row each, in natural order. */
+  function seriesTable(name, list) {
+    var rows = (list || []).slice().sort(function (a, b) {
+      return tagText(a.tags).localeCompare(tagText(b.tags), 'en', { numeric: true });
+    });
+    var keys = {};
+    rows.forEach(function (r) { Object.keys(r.tags || {}).forEach(function (k) { keys[k] = true; }); });
+    var t = el('table', { 'class': 'series', 'data-metric': name }, [el('caption', {}, [name + ' per ' + Object.keys(keys).sort().join(', ')])]);
+    rows.forEach(function (r) {
+      var tags = Object.keys(r.tags || {}).sort().map(function (k) { return r.tags[k]; }).join(', ');
+      t.appendChild(el('tr', { 'data-tags': tagText(r.tags) }, [el('td', {}, [tags]),
+        el('td', { 'class': 'num' }, [r.value == null ? '–' : fmtGauge(name, r.value)])]));
+    });
+    return t;
+  }
+
+  function metricsCell(i) {
+    var m = i.metrics || {}, td = el('td', { 'class': 'metrics' }), skip = [];
+    if (typeof m.snapshot_progress === 'number') { td.appendChild(snapshotProgress(m)); skip.push('snapshot_progress'); }
+    if (i.cache) { td.appendChild(cacheSummary(i.cache)); }
+    td.appendChild(kvList(m, true, skip));
+    var tagged = i.tagged_metrics || {};
+    Object.keys(tagged).sort().forEach(function (name) { td.appendChild(seriesTable(name, tagged[name])); });
+    return td;
+  }
+
   function renderInstances(id, list, withPipeline) {
     var body = clear($(id));
     (list || []).forEach(function (i) {
       var cells = [el('td', {}, [i.name]), el('td', {}, [i.connector]), el('td', {}, [i.provider]), el('td', {}, [i.state])];
       if (withPipeline) { cells.push(el('td', {}, [i.pipeline || ''])); }
-      cells.push(el('td', {}, [kvList(i.metrics, true)]), el('td', {}, [kvList(i.properties, false)]));
+      cells.push(metricsCell(i), el('td', {}, [kvList(i.properties, false)]));
       body.appendChild(el('tr', { 'data-name': i.name }, cells));
     });
   }
@@ -375,7 +450,6 @@
     delete out.dataset.outcome;
     request('POST', '/api/v1/checkpoint').then(function (r) {
       if (r.status === 200 && r.body) {
-        state.lastCheckpointId = r.body.checkpoint_id;
         out.textContent = 'checkpoint ' + r.body.checkpoint_id + ' taken in ' + fmtDuration(r.body.duration_ms)
           + ', ' + fmtBytes(r.body.size_bytes);
         out.dataset.outcome = 'ok';

@@ -1,4 +1,4 @@
-package io.laminar.http;
+package io.laminar.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,17 +32,19 @@ import java.util.regex.Pattern;
 /**
  * A headless system Chromium driven over the Chrome DevTools Protocol with the JDK's WebSocket
  * client: one page, its JavaScript errors (exceptions, console.error, error log entries) collected.
+ * For tests of the web console (host/http's, and end-to-end ones against the real server with
+ * packaged plugins); no Node, no Playwright, no browser download.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
   /** Where Debian's {@code chromium} package puts it; {@code LAMINAR_CHROMIUM} overrides. */
-  static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+  public static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
       "/usr/bin/google-chrome");
   private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
   /** One problem the page reported, with where it came from. */
-  record PageError(String kind, String text) {
+  public record PageError(String kind, String text) {
   }
 
   private final Process process;
@@ -51,8 +53,22 @@ final class Chromium implements AutoCloseable {
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final List<PageError> errors = new CopyOnWriteArrayList<>();
 
+  /**
+   * The browser a test should use: empty when none is installed (the test then skips), unless
+   * {@code LAMINAR_REQUIRE_BROWSER=1} (set by {@code .ci/run}), which makes a missing browser an
+   * {@link AssertionError}.
+   */
+  public static Optional<Path> forTest() {
+    Optional<Path> executable = find();
+    if (executable.isEmpty() && "1".equals(System.getenv("LAMINAR_REQUIRE_BROWSER"))) {
+      throw new AssertionError("LAMINAR_REQUIRE_BROWSER=1 but no chromium at LAMINAR_CHROMIUM or " + CANDIDATES
+          + "; install it with: apt-get install -y chromium");
+    }
+    return executable;
+  }
+
   /** The browser executable, if one is installed. */
-  static Optional<Path> find() {
+  public static Optional<Path> find() {
     String env = System.getenv("LAMINAR_CHROMIUM");
     if (env != null && !env.isBlank()) {
       return Optional.of(Path.of(env)).filter(Files::isExecutable);
@@ -67,7 +83,7 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Starts the browser with a fresh profile in {@code profile} and attaches to its blank page. */
-  static Chromium launch(Path executable, Path profile) throws Exception {
+  public static Chromium launch(Path executable, Path profile) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-extensions", "--disable-default-apps", "--mute-audio",
@@ -128,14 +144,24 @@ final class Chromium implements AutoCloseable {
   }
 
   /** One DevTools command; its {@code result}, or an exception naming the protocol error. */
-  JsonNode call(String method, Map<String, ?> params) throws Exception {
+  public JsonNode call(String method, Map<String, ?> params) throws Exception {
+    return call(method, params, CALL_TIMEOUT);
+  }
+
+  private JsonNode call(String method, Map<String, ?> params, Duration timeout) throws Exception {
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
     pending.put(id, answer);
     ObjectNode msg = JSON.createObjectNode().put("id", id).put("method", method);
     msg.set("params", JSON.valueToTree(params));
     socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
-    JsonNode reply = answer.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    JsonNode reply;
+    try {
+      reply = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      pending.remove(id);
+      throw new AssertionError("no answer from chromium to " + method + " within " + timeout.toSeconds() + " s");
+    }
     if (reply.has("error")) {
       throw new IllegalStateException(method + " failed: " + reply.get("error"));
     }
@@ -143,7 +169,7 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Navigates and waits for the load event. */
-  void navigate(URI url) throws Exception {
+  public void navigate(URI url) throws Exception {
     JsonNode r = call("Page.navigate", Map.of("url", url.toString()));
     if (r.hasNonNull("errorText")) {
       throw new IllegalStateException("cannot load " + url + ": " + r.get("errorText").asText());
@@ -152,9 +178,13 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Evaluates {@code expression} in the page (promises awaited); its JSON value. */
-  JsonNode eval(String expression) throws Exception {
+  public JsonNode eval(String expression) throws Exception {
+    return eval(expression, CALL_TIMEOUT);
+  }
+
+  private JsonNode eval(String expression, Duration timeout) throws Exception {
     JsonNode r = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,
-        "awaitPromise", true));
+        "awaitPromise", true), timeout);
     if (r.has("exceptionDetails")) {
       JsonNode d = r.get("exceptionDetails");
       throw new AssertionError("in the page: " + d.path("exception").path("description").asText(d.path("text").asText())
@@ -167,7 +197,7 @@ final class Chromium implements AutoCloseable {
    * Waits in the page until {@code condition} (a JavaScript expression) is truthy, re-checking it
    * on every DOM change and every 100 ms, up to {@code timeout}; fails with {@code describe}'s value.
    */
-  void await(String condition, Duration timeout) throws Exception {
+  public void await(String condition, Duration timeout) throws Exception {
     String js = """
         new Promise((resolve, reject) => {
           const ok = () => { try { return !!(%1$s); } catch (e) { return false; } };
@@ -182,23 +212,32 @@ final class Chromium implements AutoCloseable {
           }
           obs.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
         })""".formatted(condition, timeout.toMillis(), JSON.writeValueAsString(condition));
-    eval(js);
+    eval(js, timeout.plus(CALL_TIMEOUT)); // the page gives up first, naming the condition
   }
 
-  /** A PNG of the whole page. */
-  void screenshot(Path file) throws Exception {
+  /** The text of each cell of the first table row {@code rowSelector} (a CSS selector) matches. */
+  public List<String> cells(String rowSelector) throws Exception {
+    JsonNode r = eval("Array.from(document.querySelector(" + JSON.writeValueAsString(rowSelector)
+        + ").cells).map(c => c.textContent)");
+    List<String> out = new ArrayList<>();
+    r.forEach(c -> out.add(c.asText()));
+    return out;
+  }
+
+    /** A PNG of the whole page. */
+  public void screenshot(Path file) throws Exception {
     JsonNode r = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
     Files.createDirectories(file.getParent());
     Files.write(file, Base64.getDecoder().decode(r.path("data").asText()));
   }
 
   /** Every error the page reported so far. */
-  List<PageError> errors() {
+  public List<PageError> errors() {
     return List.copyOf(errors);
   }
 
   /** Waits until the page reported an error whose text contains {@code text}. */
-  synchronized PageError awaitError(String text, Duration timeout) throws InterruptedException {
+  public synchronized PageError awaitError(String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (PageError e : errors) {
