@@ -34,6 +34,8 @@ final class PartitionWriter {
   private final List<DataFileStatus> files = new ArrayList<>();
   private volatile Throwable failure;
   private volatile boolean done;
+  /** Set by {@link #cancel()}: the writer stops at its next look at the input, even if an interrupt was swallowed. */
+  private volatile boolean cancelled;
 
   PartitionWriter(Engine engine, Row txnState, Map<String, Literal> partitionValues, String stagingDir,
       List<Column> statsColumns, String threadName) {
@@ -97,6 +99,7 @@ final class PartitionWriter {
 
   /** Stops the writer without waiting for its files (the caller discards them). */
   void cancel() {
+    cancelled = true;
     thread.interrupt();
     try {
       thread.join(10_000);
@@ -138,7 +141,14 @@ final class PartitionWriter {
         return false;
       }
       try {
-        Object b = queue.take();
+        Object b = null;
+        // a bounded wait, so a cancel is seen even when a library under the writer swallowed the interrupt
+        while (b == null) {
+          if (cancelled) {
+            throw new IllegalStateException("the epoch's writer was cancelled");
+          }
+          b = queue.poll(100, TimeUnit.MILLISECONDS);
+        }
         if (b == END) {
           ended = true;
           return false;
