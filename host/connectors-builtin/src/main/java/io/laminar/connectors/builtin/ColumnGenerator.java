@@ -52,7 +52,7 @@ abstract class ColumnGenerator {
     }
     org.apache.arrow.memory.ArrowBuf validity = v.getValidityBuffer();
     int whole = count >>> 3;
-    validity.setOne(0, whole);
+    validity.setOne(0L, (long) whole);
     for (int i = whole << 3; i < count; i++) {
       org.apache.arrow.vector.BitVectorHelper.setBit(validity, i);
     }
