@@ -140,16 +140,23 @@ abstract class Accumulator {
   }
 
   /**
-   * SUM or AVG of integer types, exact: each total is a 128-bit integer (a low and a high long), so
-   * no sum of BIGINTs wraps around. A SUM whose total does not fit BIGINT is an error when written;
-   * an AVG always fits. NULL when no non-null value was seen.
+   * SUM or AVG of integer types, exact: each total is a 128-bit integer, so no sum of BIGINTs wraps
+   * around. A SUM whose total does not fit BIGINT is an error when written; an AVG always fits. NULL
+   * when no non-null value was seen.
+   *
+   * <p>The total of group g is {@code highs[g] * 2^64 + sums[g]} with {@code sums[g]} read as a
+   * <em>signed</em> long: adding a value touches {@code highs} only when the signed low word
+   * overflows, so the hot loop is one add and one overflow test, as cheap as the unchecked
+   * {@code sums[g] += v} it replaced (the two's-complement form of {@link DecimalSums#add128}
+   * changes its high word whenever the low word's sign flips). State and the shared helpers below
+   * use DecimalSums' form ({@link #unsignedHigh}), so checkpoints are unchanged.
    */
   static final class SumLong extends Accumulator {
     private final AggCall call;
     private final SqlType result;
     private final boolean average;
     private long[] sums = new long[0];
-    /** The high 64 bits of each total; {@code sums} holds the low 64 bits. */
+    /** How many times each signed low word in {@code sums} overflowed, net: the total's high part. */
     private long[] highs = new long[0];
     private long[] counts = new long[0];
 
@@ -166,10 +173,26 @@ abstract class Accumulator {
       counts = Arrays.copyOf(counts, c);
     }
 
+    /** Adds {@code v} to group g's total; see the class comment for the form. */
+    private void addExact(int g, long v) {
+      long low = sums[g];
+      long sum = low + v;
+      if (((low ^ sum) & (v ^ sum)) < 0) {
+        // the signed low word wrapped: by +2^64 when v was positive, by -2^64 when negative
+        highs[g] += v < 0 ? -1 : 1;
+      }
+      sums[g] = sum;
+    }
+
+    /** Group g's high word in {@link DecimalSums}' form (low word unsigned). */
+    private long unsignedHigh(int g) {
+      return highs[g] + (sums[g] >> 63);
+    }
+
     @Override
     void add(int g, ColumnReader arg, int row) {
       if (!arg.isNull(row)) {
-        DecimalSums.add128(sums, highs, g, arg.getLong(row));
+        addExact(g, arg.getLong(row));
         counts[g]++;
       }
     }
@@ -183,7 +206,7 @@ abstract class Accumulator {
       for (int i = 0; i < n; i++) {
         if (!anyNull || !nulls[i]) {
           int g = groups[i];
-          DecimalSums.add128(sums, highs, g, values[i]);
+          addExact(g, values[i]);
           counts[g]++;
         }
       }
@@ -192,10 +215,8 @@ abstract class Accumulator {
     @Override
     void merge(int g, Accumulator other, int og) {
       SumLong o = (SumLong) other;
-      long low = sums[g];
-      long sum = low + o.sums[og];
-      highs[g] += o.highs[og] + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
-      sums[g] = sum;
+      highs[g] += o.highs[og];
+      addExact(g, o.sums[og]);
       counts[g] += o.counts[og];
     }
 
@@ -218,25 +239,28 @@ abstract class Accumulator {
 
     @Override
     void write(int g, FieldVector out, int row) {
-      boolean fitsLong = highs[g] == (sums[g] >> 63);
       if (counts[g] == 0) {
         ColumnWriter.setNull(out, row);
       } else if (!average) {
-        if (!fitsLong) {
-          throw overflow(call, counts[g], highs[g], sums[g]);
+        if (highs[g] != 0) {
+          throw overflow(call, counts[g], unsignedHigh(g), sums[g]);
         }
         ColumnWriter.setLong(out, result, row, sums[g]);
       } else if (result == SqlType.FLOAT || result == SqlType.DOUBLE) {
-        ColumnWriter.setDouble(out, result, row, floatingAverage(highs[g], sums[g], counts[g]));
+        ColumnWriter.setDouble(out, result, row, floatingAverage(unsignedHigh(g), sums[g], counts[g]));
       } else {
-        ColumnWriter.setLong(out, result, row, average(highs[g], sums[g], counts[g]));
+        ColumnWriter.setLong(out, result, row, average(unsignedHigh(g), sums[g], counts[g]));
       }
     }
 
     @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeLongs(sums, groups);
-      out.writeLongs(highs, groups);
+      long[] stored = new long[groups];
+      for (int g = 0; g < groups; g++) {
+        stored[g] = unsignedHigh(g);
+      }
+      out.writeLongs(stored, groups);
       out.writeLongs(counts, groups);
     }
 
@@ -244,6 +268,9 @@ abstract class Accumulator {
     void readState(StateReader in, int groups) throws IOException {
       in.readLongs(sums, groups);
       in.readLongs(highs, groups);
+      for (int g = 0; g < groups; g++) {
+        highs[g] -= sums[g] >> 63;
+      }
       in.readLongs(counts, groups);
     }
 
