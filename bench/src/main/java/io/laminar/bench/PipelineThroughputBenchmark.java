@@ -56,6 +56,11 @@ public class PipelineThroughputBenchmark {
   static final Map<String, String> QUERIES = Map.of(
       "passthrough", "SELECT * FROM trades",
       "filter_project", "SELECT symbol, price * 2 AS doubled FROM trades WHERE price > 50",
+      // a string built per row from a constant and an integer's digits
+      "filter_concat", "SELECT qty, 'S' || CAST(MOD(qty, 1000) AS VARCHAR) AS code, price * 2 AS doubled FROM trades "
+          + "WHERE price > 50",
+      // columns passed through unchanged, no filter: the outputs share the input's buffers
+      "project_columns", "SELECT symbol, price FROM trades",
       // integer arithmetic: the overflow-checked path
       "filter_project_int", "SELECT symbol, qty * 1000 + 7 AS scaled, -qty AS negated FROM trades WHERE qty + 1 > 50",
       "tumble_1s_count_avg", "SELECT symbol, window_start, COUNT(*) AS n, AVG(price) AS avg_price "
@@ -70,7 +75,7 @@ public class PipelineThroughputBenchmark {
           + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY qty, window_start, window_end");
 
-  @Param({"passthrough", "filter_project", "filter_project_int", "tumble_1s_count_avg", "tumble_1s_sum_int",
+  @Param({"passthrough", "filter_project", "filter_concat", "project_columns", "filter_project_int", "tumble_1s_count_avg", "tumble_1s_sum_int",
       "tumble_1s_by_int"})
   public String query;
 

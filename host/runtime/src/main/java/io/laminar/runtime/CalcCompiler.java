@@ -148,18 +148,37 @@ public final class CalcCompiler {
     for (int k = 0; k < outputs.size(); k++) {
       Expr e = outputs.get(k);
       if (e instanceof Expr.ColumnRef ref) {
-        // a column passed through unchanged is copied in bulk after the loop, never read per row
-        gathers.append("io.laminar.runtime.Gather.rows(in.getVector(").append(ref.index()).append("), out.getVector(")
-            .append(k).append("), ").append(condition == null ? "null" : "sel").append(", j);\n");
+        // a column passed through unchanged is copied in bulk after the loop, never read per row;
+        // without a filter every row passes, and the output shares the input's buffers
+        gathers.append(condition == null ? "io.laminar.runtime.Gather.share(in.getVector(" : "io.laminar.runtime.Gather.rows(in.getVector(")
+            .append(ref.index()).append("), out.getVector(").append(k).append("), ")
+            .append(condition == null ? "" : "sel, ").append("j);\n");
         continue;
       }
       String cls = vectorClass(e.type());
-      // capacity for every input row, so fixed-width values are written without a capacity check
-      outDecls.add("final " + cls + " o" + k + " = (" + cls + ") out.getVector(" + k + ");\n"
-          + "o" + k + (e.type() == SqlType.VARCHAR ? ".allocateNew((long) n * 16 + 16, n + 1);\n" : ".allocateNew(n + 1);\n"));
-      Val v = section(e);
-      outCode.add(body + "if (" + v.isNull + ") o" + k + ".setNull(j); else " + write("o" + k, e.type(), v.value)
-          + ";\n");
+      String o = "o" + k;
+      int width = directWidth(e.type());
+      // capacity for every input row, so values are written without a capacity check
+      String decl = "final " + cls + " " + o + " = (" + cls + ") out.getVector(" + k + ");\n";
+      if (e.type() == SqlType.VARCHAR) {
+        // strings go straight into the vector as UTF-8 (VarCharWriter), no String per row where the
+        // value is built from constants, integers and string columns
+        outDecls.add(decl + o + ".allocateNew((long) n * 16 + 16, n + 1);\n"
+            + "final io.laminar.runtime.VarCharWriter " + o + "w = new io.laminar.runtime.VarCharWriter(" + o + ", n);\n");
+        outCode.add(varchar(e, o + "w"));
+      } else if (width > 0) {
+        outDecls.add(decl + "io.laminar.runtime.Direct.allocate(" + o + ", n, " + width + ");\n"
+            + "final long " + o + "a = io.laminar.runtime.Direct.data(" + o + ", n, " + width + ");\n"
+            + "final long " + o + "v = io.laminar.runtime.Direct.validity(" + o + ", n);\n");
+        Val v = section(e);
+        // a NULL leaves the row's validity bit clear (Direct.allocate cleared them all)
+        outCode.add(body + "if (!" + v.isNull + ") { io.laminar.runtime.Direct.put" + directName(e.type()) + "(" + o
+            + "a, j, " + v.value + "); io.laminar.runtime.Direct.setValid(" + o + "v, j); }\n");
+      } else {
+        outDecls.add(decl + o + ".allocateNew(n + 1);\n");
+        Val v = section(e);
+        outCode.add(body + "if (" + v.isNull + ") " + o + ".setNull(j); else " + write(o, e.type(), v.value) + ";\n");
+      }
       body.setLength(0);
       size += outCode.get(outCode.size() - 1).length();
     }
@@ -169,9 +188,17 @@ public final class CalcCompiler {
       String cls = vectorClass(t);
       inDecl.append("final ").append(cls).append(' ').append(in.getValue()).append(" = (").append(cls)
           .append(") in.getVector(").append(in.getKey()).append(");\n");
-      if (t != SqlType.BOOLEAN && t != SqlType.VARCHAR) {
-        inDecl.append("final org.apache.arrow.memory.ArrowBuf ").append(in.getValue()).append("d = ")
-            .append(in.getValue()).append(".getDataBuffer();\n");
+      String c = in.getValue();
+      int width = directWidth(t);
+      if (width > 0) {
+        // addresses checked once per batch; the NULL test per row only if the batch has a NULL
+        inDecl.append("final long ").append(c).append("a = io.laminar.runtime.Direct.data(").append(c).append(", n, ")
+            .append(width).append(");\nfinal long ").append(c).append("v = io.laminar.runtime.Direct.validity(")
+            .append(c).append(", n);\nfinal boolean ").append(c).append("z = io.laminar.runtime.Direct.mayHaveNulls(")
+            .append(c).append(", n);\n");
+      } else if (t != SqlType.BOOLEAN && t != SqlType.VARCHAR) {
+        inDecl.append("final org.apache.arrow.memory.ArrowBuf ").append(c).append("d = ")
+            .append(c).append(".getDataBuffer();\n");
       }
     }
     String header = "package io.laminar.runtime.gen;\n"
@@ -294,15 +321,22 @@ public final class CalcCompiler {
    * read once per row (and the method stays small).
    */
   private Val section(Expr e) {
+    return section(() -> gen(e));
+  }
+
+  /** As {@link #section(Expr)}, for code that {@code generator} writes into {@code body}. */
+  private Val section(java.util.function.Supplier<Val> generator) {
     sectionReads.clear();
     StringBuilder saved = new StringBuilder(body);
     body.setLength(0);
-    Val v = gen(e);
+    Val v = generator.get();
     StringBuilder reads = new StringBuilder();
     for (Map.Entry<Integer, Val> r : sectionReads.entrySet()) {
       SqlType t = inputTypes.get(r.getKey());
       String vec = inputVectors.get(r.getKey());
-      reads.append("final boolean ").append(r.getValue().isNull).append(" = ").append(vec).append(".isNull(i);\n")
+      String isNull = directWidth(t) > 0 ? vec + "z && io.laminar.runtime.Direct.isNull(" + vec + "v, i)"
+          : vec + ".isNull(i)";
+      reads.append("final boolean ").append(r.getValue().isNull).append(" = ").append(isNull).append(";\n")
           .append("final ").append(javaType(t)).append(' ').append(r.getValue().value).append(" = ")
           .append(r.getValue().isNull).append(" ? ").append(defaultValue(t)).append(" : ").append(read(vec, t))
           .append(";\n");
@@ -920,18 +954,99 @@ public final class CalcCompiler {
       // a DECIMAL of at most 18 digits is the low 8 bytes of its little-endian 16
       case DECIMAL -> t.isLongDecimal() ? vec + "d.getLong(((long) i) << 4)" : vec + ".getObject(i)";
       case VARCHAR -> "new String(" + vec + ".get(i), java.nio.charset.StandardCharsets.UTF_8)";
-      case INT, DATE -> vec + "d.getInt(((long) i) << 2)";
-      case FLOAT -> vec + "d.getFloat(((long) i) << 2)";
-      case DOUBLE -> vec + "d.getDouble(((long) i) << 3)";
-      case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> vec + "d.getLong(((long) i) << 3)";
+      case INT, DATE, FLOAT, DOUBLE, BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ ->
+          "io.laminar.runtime.Direct.get" + directName(t) + "(" + vec + "a, i)";
     };
   }
 
   private static String write(String vec, SqlType t, String value) {
     return switch (t.kind()) {
       case BOOLEAN -> vec + ".set(j, " + value + " ? 1 : 0)";
-      case VARCHAR -> vec + ".setSafe(j, " + value + ".getBytes(java.nio.charset.StandardCharsets.UTF_8))";
       default -> vec + ".set(j, " + value + ")";
     };
+  }
+
+  /** Bytes per value of a type read and written through {@link Direct}; 0 for the others. */
+  private static int directWidth(SqlType t) {
+    return switch (t.kind()) {
+      case INT, DATE, FLOAT -> 4;
+      case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ, DOUBLE -> 8;
+      default -> 0;
+    };
+  }
+
+  /** The {@link Direct} accessor suffix of a type with a {@link #directWidth}. */
+  private static String directName(SqlType t) {
+    return switch (t.kind()) {
+      case INT, DATE -> "Int";
+      case FLOAT -> "Float";
+      case DOUBLE -> "Double";
+      default -> "Long";
+    };
+  }
+
+  /**
+   * Code writing the VARCHAR output {@code e} through the {@link VarCharWriter} {@code w}: the
+   * value's parts (a concatenation flattened) are evaluated in order, as the String code would;
+   * NULL if any is. Constants are appended as pre-encoded bytes, INT and BIGINT values as digits,
+   * string columns byte for byte, anything else through its String.
+   */
+  private String varchar(Expr e, String w) {
+    List<Expr> parts = new ArrayList<>();
+    concatParts(e, parts);
+    List<String> appends = new ArrayList<>();
+    List<String> nulls = new ArrayList<>();
+    section(() -> {
+      for (Expr part : parts) {
+        if (part instanceof Expr.Literal lit && lit.value() != null && lit.type() == SqlType.VARCHAR) {
+          appends.add(w + ".appendBytes(" + constant(((String) lit.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              "byte[]") + ");\n");
+          continue;
+        }
+        if (part instanceof Expr.ColumnRef ref && ref.type() == SqlType.VARCHAR) {
+          String vec = inputVectors.computeIfAbsent(ref.index(), i -> "c" + i);
+          String n = var();
+          body.append("final boolean ").append(n).append(" = ").append(vec).append(".isNull(i);\n");
+          nulls.add(n);
+          appends.add(w + ".appendValue(" + vec + ", i);\n");
+          continue;
+        }
+        Expr value = part;
+        if (part instanceof Expr.Call call && call.op() == Op.CAST && call.type() == SqlType.VARCHAR
+            && isInteger(call.args().get(0).type())) {
+          value = call.args().get(0); // CAST(integer AS VARCHAR) is its digits
+        }
+        Val v = gen(value);
+        nulls.add(v.isNull);
+        appends.add(w + (isInteger(value.type()) ? ".appendDigits((long) " + v.value
+            : ".appendString(" + convert(v.value, value.type(), SqlType.VARCHAR)) + ");\n");
+      }
+      return null;
+    });
+    String anyNull = nulls.isEmpty() ? "false" : String.join(" || ", nulls);
+    String code = body + "if (" + anyNull + ") " + w + ".setNull(j); else {\n" + String.join("", appends) + w
+        + ".end(j);\n}\n";
+    body.setLength(0);
+    return code;
+  }
+
+  /** INT or BIGINT: written as digits, exactly as {@code String.valueOf} would. */
+  private static boolean isInteger(SqlType t) {
+    return t == SqlType.INT || t == SqlType.BIGINT;
+  }
+
+  /** The operands of a (nested) VARCHAR concatenation in order; any other expression is one part. */
+  private static void concatParts(Expr e, List<Expr> parts) {
+    if (e instanceof Expr.Call call && call.op() == Op.CONCAT && call.type() == SqlType.VARCHAR) {
+      for (Expr arg : call.args()) {
+        if (arg.type() == SqlType.VARCHAR) {
+          concatParts(arg, parts);
+        } else {
+          parts.add(arg);
+        }
+      }
+    } else {
+      parts.add(e);
+    }
   }
 }

@@ -31,6 +31,16 @@ public final class Gather {
     }
   }
 
+  /**
+   * Makes {@code dst} (new, unallocated, of {@code src}'s type) hold rows {@code 0..count)} of
+   * {@code src} without copying: a slice sharing {@code src}'s buffers, reference counted, so either
+   * vector may be closed first (as {@link UnionOperator} shares its input). For a column a
+   * projection without a filter passes through unchanged; neither vector may be written afterwards.
+   */
+  public static void share(FieldVector src, FieldVector dst, int count) {
+    src.makeTransferPair(dst).splitAndTransfer(0, count);
+  }
+
   private static void fixedWidth(BaseFixedWidthVector src, BaseFixedWidthVector dst, int[] sel, int count) {
     dst.allocateNew(Math.max(count, 1));
     int width = src.getTypeWidth();

@@ -399,12 +399,21 @@ public final class PipelineExecutor implements AutoCloseable {
       long max = Long.MIN_VALUE;
       boolean any = false;
       int rows = batch.getRowCount();
-      ArrowBuf data = time.getDataBuffer();
       boolean nulls = !Gather.noNulls(time.getValidityBuffer(), rows);
-      for (int r = 0; r < rows; r++) {
-        if (!nulls || !time.isNull(r)) {
-          max = Math.max(max, data.getLong((long) r << 3));
-          any = true;
+      if (!nulls) {
+        // the common case, once per batch in every worker: by address, no check per row
+        long data = Direct.data(time, rows, 8);
+        for (int r = 0; r < rows; r++) {
+          max = Math.max(max, Direct.getLong(data, r));
+        }
+        any = rows > 0;
+      } else {
+        ArrowBuf data = time.getDataBuffer();
+        for (int r = 0; r < rows; r++) {
+          if (!time.isNull(r)) {
+            max = Math.max(max, data.getLong((long) r << 3));
+            any = true;
+          }
         }
       }
       if (!any) {

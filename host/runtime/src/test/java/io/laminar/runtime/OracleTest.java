@@ -78,6 +78,13 @@ class OracleTest {
         q("COALESCE", "SELECT id, COALESCE(v, -1), COALESCE(k, 'none') FROM events"),
         q("string functions", "SELECT id, UPPER(k), LOWER(UPPER(k)), k || '-x', CHAR_LENGTH(k || 'abc'), "
             + "SUBSTRING(k || 'xyz' FROM 2 FOR 2), SUBSTRING(k || 'xyz' FROM 3) FROM events"),
+        // VARCHAR outputs are written as UTF-8 bytes straight into the vector (VarCharWriter):
+        // constants, integer digits (negative too), string columns, nested concatenation, NULLs
+        q("strings built from constants, integers and columns", "SELECT id, 'S' || CAST(MOD(id, 1000) AS VARCHAR), "
+            + "k || '-' || CAST(v AS VARCHAR) || k, CAST(-v AS VARCHAR) || CAST(id * 1000000007 AS VARCHAR), "
+            + "'' || k, CASE WHEN v > 0 THEN k || 'pos' ELSE 'neg' || CAST(v AS VARCHAR) END FROM events WHERE d > 10"),
+        // without a filter a column passed through shares the input's buffers (Gather.share)
+        q("columns passed through unchanged", "SELECT k, id, k AS k2, ts, v * 2 AS w, d FROM events"),
         q("LIKE and NOT LIKE", "SELECT id, k FROM events WHERE k LIKE 'a%' OR k LIKE '_' AND k NOT LIKE '%c%'"),
         q("CAST between types", "SELECT id, CAST(v AS BIGINT), CAST(v AS DOUBLE), CAST(d AS INTEGER), CAST(v AS VARCHAR) FROM events"),
         q("timestamp plus and minus interval",

@@ -94,14 +94,15 @@ final class GeneratorSource implements Source {
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
     try {
       List<FieldVector> vectors = root.getFieldVectors();
-      for (FieldVector v : vectors) {
-        v.setInitialCapacity(n); // one allocation of the right size instead of doubling
-      }
-      root.allocateNew();
       for (int c = 0; c < columns.size(); c++) {
         FieldVector v = vectors.get(c);
-        ensureCapacity(v, n);
-        columns.get(c).fill(v, settings.seed(), firstRow, n, eventClock);
+        ColumnGenerator column = columns.get(c);
+        if (!column.allocateValid(v, n, allocator)) {
+          v.setInitialCapacity(n); // one allocation of the right size instead of doubling
+          v.allocateNew();
+          ensureCapacity(v, n);
+        }
+        column.fill(v, settings.seed(), firstRow, n, eventClock);
         v.setValueCount(n);
       }
       root.setRowCount(n);
@@ -278,7 +279,12 @@ final class GeneratorSource implements Source {
 
     @Override
     public boolean isExhausted(String split) {
-      return splits.stream().filter(s -> s.id.equals(split)).findFirst().map(this::done).orElse(false);
+      for (SplitState st : splits) { // asked after every batch: no stream per call
+        if (st.id.equals(split)) {
+          return done(st);
+        }
+      }
+      return false;
     }
 
     @Override
