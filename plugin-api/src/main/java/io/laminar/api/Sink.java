@@ -65,6 +65,34 @@ public interface Sink extends AutoCloseable {
   /** Flushes everything written so far and prepares {@code epoch} for commit. */
   void prepareCommit(long epoch) throws ConnectorException;
 
+  /**
+   * Whether the engine may let the pipeline go on writing while an epoch is being made durable.
+   * The default, {@code false}, keeps a sink written before this method correct: the engine parks
+   * the pipeline (and its sources) from {@link #prepareCommit(long)} until {@link #commit(long)} (or
+   * {@link #abort(long)}) has returned, so no {@link #write} comes between them.
+   *
+   * <p>A sink that returns {@code true} promises that, once {@code prepareCommit(e)} has returned:
+   * <ul>
+   *   <li>{@link #write} may be called with rows of the next epoch before {@code commit(e)} or
+   *       {@code abort(e)}; those rows belong to epoch {@code e + 1}: {@code commit(e)} must not make
+   *       them visible, and they must survive it (they are prepared by {@code prepareCommit(e + 1)});
+   *   <li>{@code commit(e)} and {@code abort(e)} run on the engine's checkpoint thread <em>at the
+   *       same time</em> as a {@code write} on a pipeline thread: the sink guards its own state
+   *       ({@code write} calls still come one at a time, and {@code prepareCommit} is never called
+   *       concurrently with anything else). A {@code write} may block (backpressure) until the
+   *       pending commit or abort resolves, but must hold nothing that call needs;
+   *   <li>after {@code abort(e)} the engine restarts the pipeline from the previous checkpoint with a
+   *       new instance and closes this one: rows of later epochs it still holds must never become
+   *       visible.
+   * </ul>
+   * The engine starts the next epoch's {@code prepareCommit} only after {@code commit(e)} returned.
+   * What it buys: the pipeline stops only while the consistent cut is taken (offsets, state,
+   * {@code prepareCommit}), not while the checkpoint is fsynced and committed.
+   */
+  default boolean acceptsWritesWhileCommitting() {
+    return false;
+  }
+
   /** Makes {@code epoch}'s output visible. Must be idempotent. */
   default void commit(long epoch) throws ConnectorException {
   }

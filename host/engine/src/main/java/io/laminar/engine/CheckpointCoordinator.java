@@ -27,8 +27,20 @@ import org.slf4j.LoggerFactory;
  * Takes aligned checkpoints of the regions that run ({@link Region}): (1) park their sources between
  * two polls, (2) send a barrier through every worker and wait until each has processed everything
  * queued before it, (3) per region, with its threads parked: take its sources' offsets and prepare
- * its sinks' epoch, (4) write offsets and every executor's state, (5) make the checkpoint durable,
- * (6) commit the sinks' epoch, (7) let everything go. The checkpoint id is the sinks' epoch.
+ * its sinks' epoch, (4) write offsets and every executor's state into the checkpoint's files (not yet
+ * fsynced) — the region's consistent cut is now taken, (5) make the checkpoint durable, (6) commit
+ * the sinks' epoch, (7) let everything go. The checkpoint id is the sinks' epoch.
+ *
+ * <p><b>Early resume.</b> A region whose sinks all {@linkplain Sink#acceptsWritesWhileCommitting
+ * accept writes while committing} is let go right after (4), in a periodic or requested checkpoint
+ * (not in a final one): it reads and writes on while (5) and (6) run, so its sources stop only for
+ * the cut. Its sinks' {@code commit}/{@code abort} then run concurrently with their writes, and its
+ * sources' {@code checkpointCompleted} is handed to their own threads
+ * ({@link SourceRunner#acknowledgeLater}). If (5) fails, its sinks abort the epoch and the region
+ * is restarted from the previous checkpoint, as a parked one would be (what it wrote since is
+ * discarded by the aborted sink instance). The lock is held until (6) ended, so the next
+ * checkpoint, a region's restart or stop ({@link #exclusive}) begins only after every commit of this
+ * one returned.
  *
  * <p>A region that is not running (restarting, failed) or that fails during the checkpoint (a
  * source that does not pause, a worker that does not reach the barrier, a connector call that
@@ -44,6 +56,11 @@ final class CheckpointCoordinator {
   private static final long BARRIER_POLL_MILLIS = 20;
   private static final int COMMIT_ATTEMPTS = 3;
   private static final long COMMIT_BACKOFF_MILLIS = 200;
+  /**
+   * {@code -Dlaminar.checkpoint.early_resume=false} keeps every region parked to the end of the
+   * commits, as before early resume: a diagnostic switch, so a benchmark can compare both in one run.
+   */
+  private static final boolean EARLY_RESUME = !"false".equals(System.getProperty("laminar.checkpoint.early_resume"));
 
   /** Where a region's failure during a checkpoint goes (the supervisor). */
   interface FailureSink {
@@ -68,6 +85,8 @@ final class CheckpointCoordinator {
   private volatile CheckpointStatus.Completed lastCompleted;
   private volatile CheckpointStatus.Failed lastFailure;
   private volatile long inProgress;
+  /** How long the last completed checkpoint held sources parked (the longest region), ms. */
+  private volatile long lastPauseMillis = -1;
   private final EngineMetrics metrics;
 
   CheckpointCoordinator(CheckpointStore store, List<Region> regions, Map<String, String> metadata,
@@ -90,6 +109,9 @@ final class CheckpointCoordinator {
         () -> last == null ? Double.NaN : last.checkpointId());
     metrics.gauge("laminar_checkpoint_in_progress", Map.of(), "1 while a checkpoint is being taken",
         () -> inProgress != 0 ? 1 : 0);
+    metrics.gauge("laminar_checkpoint_pause_milliseconds", Map.of(),
+        "How long the last checkpoint kept sources parked (regions whose sinks accept writes while committing "
+            + "go on before it is durable)", () -> lastPauseMillis < 0 ? Double.NaN : lastPauseMillis);
   }
 
   /** The last checkpoint that completed, or null. */
@@ -198,6 +220,12 @@ final class CheckpointCoordinator {
     /** Per source runner (one reader of a source): its splits' offsets. */
     final Map<SourceRunner, Map<String, byte[]>> offsets = new java.util.IdentityHashMap<>();
     final List<ConnectorInstance<Sink>> prepared = new ArrayList<>();
+    /** This region's sources parked for the checkpoint (resumed when it is let go). */
+    final List<SourceRunner> paused = new ArrayList<>();
+    /** Lets this region's queued workers go on after the barrier. */
+    final CountDownLatch release = new CountDownLatch(1);
+    /** Let go before the checkpoint was durable (early resume). */
+    boolean resumed;
     CountDownLatch arrived;
     List<PipelineRunner> live = List.of();
     Failure dropped;
@@ -205,6 +233,13 @@ final class CheckpointCoordinator {
     Part(Region region, Region.Run run) {
       this.region = region;
       this.run = run;
+    }
+
+    /** Lets the region's workers and sources go on; once. */
+    void letGo() {
+      release.countDown();
+      paused.forEach(SourceRunner::resume);
+      paused.clear();
     }
   }
 
@@ -229,11 +264,12 @@ final class CheckpointCoordinator {
         parts.add(new Part(r, run));
       }
     }
-    List<SourceRunner> paused = new ArrayList<>();
-    CountDownLatch release = new CountDownLatch(1);
+    boolean durable = false;
+    pauseStartNanos = System.nanoTime();
+    pauseMillis = -1;
     try {
-      pauseSources(parts, paused, deadlineNanos);
-      sendBarriers(parts, id, release, deadlineNanos);
+      pauseSources(parts, deadlineNanos);
+      sendBarriers(parts, id, deadlineNanos);
       awaitBarriers(parts, deadlineNanos);
       calls.each(parts.stream().filter(p -> p.dropped == null).toList(), p -> prepare(p, id, deadlineNanos));
       if (parts.stream().allMatch(p -> p.dropped != null)) {
@@ -245,7 +281,9 @@ final class CheckpointCoordinator {
       // input is complete only if every region's input is in this checkpoint
       boolean complete = completed && parts.size() == regions.size()
           && parts.stream().allMatch(p -> p.dropped == null);
-      CompletedCheckpoint done = write(id, complete, parts);
+      CompletedCheckpoint done = write(id, complete, parts,
+          EARLY_RESUME && trigger != CheckpointStatus.Trigger.FINAL);
+      durable = true;
       inputCompleted |= complete;
       // The checkpoint is durable, so its epoch must be committed: a sink that hung in prepareCommit
       // must not use up the other regions' time, so committing gets a budget of its own.
@@ -253,26 +291,38 @@ final class CheckpointCoordinator {
           : System.nanoTime() + Math.max(0, deadlineNanos - t0);
       commitSinks(parts, id, commitDeadline);
       acknowledgeSources(parts, id, commitDeadline);
+      // the longest a taking-part region stayed parked: to its early resume, else to here
+      long parkedMillis = parts.stream().allMatch(p -> p.resumed || p.dropped != null) && pauseMillis >= 0
+          ? pauseMillis : (System.nanoTime() - pauseStartNanos) / 1_000_000;
+      lastPauseMillis = parkedMillis;
       last = new CheckpointResult(id, (System.nanoTime() - t0) / 1_000_000, done.bytes());
       lastSuccessMillis = System.currentTimeMillis();
       lastCompleted = new CheckpointStatus.Completed(id, last.durationMs(), last.sizeBytes(), lastSuccessMillis,
           trigger);
       count.increment();
       long carried = regions.size() - parts.stream().filter(p -> p.dropped == null).count();
-      String line = "checkpoint {} done in {} ms ({} bytes){}";
+      String line = "checkpoint {} done in {} ms ({} bytes, sources parked {} ms){}";
       String note = (complete ? ", input complete" : "") + (carried > 0 ? ", " + carried
           + " region(s) carried forward from their last good checkpoint" : "");
       if (trigger == CheckpointStatus.Trigger.PERIODIC && carried == 0) {
-        LOG.debug(line, id, last.durationMs(), last.sizeBytes(), note);
+        LOG.debug(line, id, last.durationMs(), last.sizeBytes(), parkedMillis, note);
       } else {
-        LOG.info(line, id, last.durationMs(), last.sizeBytes(), note);
+        LOG.info(line, id, last.durationMs(), last.sizeBytes(), parkedMillis, note);
       }
       return last;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failed.increment();
-      abortPrepared(parts, id, deadlineNanos);
-      rewind(parts, "checkpoint " + id + " was interrupted after sinks prepared their epoch");
+      if (durable) {
+        // never abort a durable epoch: the restarted (or next started) sink commits it on open
+        for (Part p : parts.stream().filter(x -> !x.prepared.isEmpty()).toList()) {
+          drop(p, new Failure("io", true, "checkpoint " + id + " was interrupted while its sinks committed; "
+              + "it is saved, and the restarted sink commits it"));
+        }
+      } else {
+        abortPrepared(parts, id, deadlineNanos);
+        rewind(parts, "checkpoint " + id + " was interrupted after sinks prepared their epoch");
+      }
       lastFailure = new CheckpointStatus.Failed(id, "interrupted", System.currentTimeMillis(), trigger);
       throw new CheckpointFailure("interrupted");
     } catch (CheckpointFailure e) {
@@ -283,8 +333,7 @@ final class CheckpointCoordinator {
     } finally {
       activity = null;
       inProgress = 0;
-      release.countDown();
-      paused.forEach(SourceRunner::resume);
+      parts.forEach(Part::letGo);
       for (Part p : parts) {
         if (p.dropped != null && !p.dropped.cause().equals(SELF)) {
           failures.failed(p.region, p.run, p.dropped);
@@ -293,17 +342,20 @@ final class CheckpointCoordinator {
     }
   }
 
+  // per checkpoint, under the lock: when sources began to park, and when the last region let go early
+  private long pauseStartNanos;
+  private long pauseMillis;
+
   private static void drop(Part p, Failure f) {
     if (p.dropped == null) {
       p.dropped = f;
     }
   }
 
-  private void pauseSources(List<Part> parts, List<SourceRunner> paused, long deadlineNanos)
-      throws InterruptedException {
+  private void pauseSources(List<Part> parts, long deadlineNanos) throws InterruptedException {
     for (Part p : parts) {
       for (SourceRunner s : p.run.sources) {
-        paused.add(s);
+        p.paused.add(s);
         activity = "source '" + s.name() + "' poll()";
         if (!s.pause(deadlineNanos)) {
           drop(p, Failure.timeout("source '" + s.name() + "' did not pause for the checkpoint in time (its poll() "
@@ -314,7 +366,7 @@ final class CheckpointCoordinator {
     }
   }
 
-  private static void sendBarriers(List<Part> parts, long id, CountDownLatch release, long deadlineNanos)
+  private static void sendBarriers(List<Part> parts, long id, long deadlineNanos)
       throws InterruptedException {
     for (Part p : parts) {
       if (p.dropped != null) {
@@ -323,7 +375,7 @@ final class CheckpointCoordinator {
       p.live = p.run.workers.stream().filter(w -> !w.finished()).toList();
       p.arrived = new CountDownLatch(p.live.size());
       for (PipelineRunner w : p.live) {
-        if (!w.offer(new PipelineRunner.BarrierEvent(id, p.arrived, release), deadlineNanos - System.nanoTime())) {
+        if (!w.offer(new PipelineRunner.BarrierEvent(id, p.arrived, p.release), deadlineNanos - System.nanoTime())) {
           drop(p, w.failed() ? selfReported(List.of(w)) : Failure.timeout("pipeline '" + w.workerName()
               + "' did not take the checkpoint barrier in time"));
           break;
@@ -414,38 +466,40 @@ final class CheckpointCoordinator {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
-  private CompletedCheckpoint write(long id, boolean completed, List<Part> parts) throws CheckpointFailure,
-      InterruptedException {
+  /**
+   * Writes the checkpoint: the offsets and state of every region that takes part (its cut, while
+   * its threads are parked; files fsynced only at the commit), then — once {@code resumeEarly}
+   * regions whose sinks accept writes while committing were let go — the files carried forward,
+   * and makes it durable. On failure the prepared sinks abort and their regions restart.
+   */
+  private CompletedCheckpoint write(long id, boolean completed, List<Part> parts, boolean resumeEarly)
+      throws CheckpointFailure, InterruptedException {
     CheckpointWriter writer = null;
     Map<String, String> meta = new HashMap<>(metadata);
     meta.put(COMPLETED, Boolean.toString(completed));
     try {
       writer = store.begin(id);
+      writer.deferFileSync();
+      for (Part p : parts) {
+        if (p.dropped == null) {
+          writeCut(p, id, writer, meta);
+        }
+      }
+      if (resumeEarly) {
+        long parked = -1;
+        for (Part p : parts) {
+          if (p.dropped == null && acceptsWritesWhileCommitting(p)) {
+            p.resumed = true;
+            p.letGo();
+            parked = (System.nanoTime() - pauseStartNanos) / 1_000_000;
+          }
+        }
+        pauseMillis = parked;
+      }
       RestoredCheckpoint previous = null;
       boolean previousRead = false;
       for (Region r : regions) {
-        Part p = parts.stream().filter(x -> x.region == r && x.dropped == null).findFirst().orElse(null);
-        if (p != null) {
-          // one file per source: the splits of all its readers
-          Map<String, Map<String, byte[]>> bySource = new java.util.LinkedHashMap<>();
-          for (SourceRunner s : p.run.sources) {
-            Map<String, byte[]> o = p.offsets.get(s);
-            if (o != null) {
-              bySource.computeIfAbsent(s.name(), k -> new java.util.LinkedHashMap<>()).putAll(o);
-            }
-          }
-          for (Map.Entry<String, Map<String, byte[]>> e : bySource.entrySet()) {
-            writer.put(offsetsFile(e.getKey()), SplitOffsets.encode(e.getValue()));
-          }
-          for (PipelineRunner w : p.run.workers) {
-            activity = "pipeline '" + w.workerName() + "' state snapshot";
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                writer.open(w.stateFile()), 1 << 16))) {
-              w.executor().snapshot(out);
-            }
-          }
-          r.pipelines().forEach(q -> meta.put(epochKey(q.name()), Long.toString(id)));
-        } else {
+        if (parts.stream().noneMatch(x -> x.region == r && x.dropped == null)) {
           if (!previousRead) {
             previous = store.latestValid().orElse(null);
             previousRead = true;
@@ -467,6 +521,43 @@ final class CheckpointCoordinator {
       rewind(parts, "checkpoint " + id + " could not be written (" + describe(e) + ")");
       throw new CheckpointFailure(e instanceof CheckpointException ? e.getMessage() : e.toString());
     }
+  }
+
+  /** One region's cut: one offsets file per source (the splits of all its readers), each worker's state. */
+  private void writeCut(Part p, long id, CheckpointWriter writer, Map<String, String> meta) throws Exception {
+    Map<String, Map<String, byte[]>> bySource = new java.util.LinkedHashMap<>();
+    for (SourceRunner s : p.run.sources) {
+      Map<String, byte[]> o = p.offsets.get(s);
+      if (o != null) {
+        bySource.computeIfAbsent(s.name(), k -> new java.util.LinkedHashMap<>()).putAll(o);
+      }
+    }
+    for (Map.Entry<String, Map<String, byte[]>> e : bySource.entrySet()) {
+      writer.put(offsetsFile(e.getKey()), SplitOffsets.encode(e.getValue()));
+    }
+    for (PipelineRunner w : p.run.workers) {
+      activity = "pipeline '" + w.workerName() + "' state snapshot";
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+          writer.open(w.stateFile()), 1 << 16))) {
+        w.executor().snapshot(out);
+      }
+    }
+    p.region.pipelines().forEach(q -> meta.put(epochKey(q.name()), Long.toString(id)));
+  }
+
+  /** Whether every sink of the region lets it write on while the epoch is made durable. */
+  private static boolean acceptsWritesWhileCommitting(Part p) {
+    for (ConnectorInstance<Sink> s : p.run.sinks) {
+      try {
+        if (!s.instance().acceptsWritesWhileCommitting()) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("sink '{}' acceptsWritesWhileCommitting() threw: {}", s.name(), e.toString());
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -578,11 +669,15 @@ final class CheckpointCoordinator {
         continue;
       }
       for (Map.Entry<SourceRunner, Map<String, byte[]>> e : p.offsets.entrySet()) {
+        if (p.resumed) {
+          e.getKey().acknowledgeLater(id, e.getValue()); // its thread polls again: it acknowledges between two polls
+          continue;
+        }
         String label = "source '" + e.getKey().name() + "' checkpointCompleted(" + id + ")";
         activity = label;
         try {
           calls.call(label, deadlineNanos, () -> {
-            e.getKey().reader().checkpointCompleted(e.getValue());
+            e.getKey().acknowledgeParked(e.getValue());
             return null;
           });
         } catch (InterruptedException ex) {

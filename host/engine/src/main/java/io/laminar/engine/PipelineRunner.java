@@ -53,7 +53,8 @@ final class PipelineRunner implements Runnable {
 
   /**
    * A checkpoint barrier: the pipeline says it has processed everything queued before it, then
-   * waits while the coordinator snapshots its executor and drives its sinks.
+   * waits while the coordinator snapshots its executor and drives its sinks — until the region's
+   * cut is taken when its sinks accept writes while committing, else until they committed.
    */
   record BarrierEvent(long checkpointId, java.util.concurrent.CountDownLatch arrived,
       java.util.concurrent.CountDownLatch release) implements Event {

@@ -49,6 +49,9 @@ final class SourceRunner implements Runnable {
   private final LongAdder rowsRead;
   private final Map<String, SplitState> assigned = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<String> discovered = new ConcurrentLinkedQueue<>();
+  /** Durable checkpoints' offsets (id, bytes) to acknowledge on this runner's thread, between two polls. */
+  private final ConcurrentLinkedQueue<Map.Entry<Long, Map<String, byte[]>>> acknowledgements =
+      new ConcurrentLinkedQueue<>();
   private volatile boolean splitsExhausted;
   private volatile boolean stopRequested;
   private volatile boolean abandoned;
@@ -132,6 +135,48 @@ final class SourceRunner implements Runnable {
     return reader;
   }
 
+  /**
+   * Acknowledges a durable checkpoint's offsets to the reader ({@link SplitReader#checkpointCompleted})
+   * on this runner's own thread, before its next poll — for a runner that was let go before its
+   * checkpoint became durable, so the reader is never called from two threads at once. If the
+   * thread has ended, acknowledges at once on the caller's thread.
+   */
+  void acknowledgeLater(long checkpointId, Map<String, byte[]> offsets) {
+    synchronized (gate) {
+      if (alive) {
+        acknowledgements.add(Map.entry(checkpointId, offsets));
+        return;
+      }
+    }
+    acknowledge(checkpointId, offsets);
+  }
+
+  /**
+   * Acknowledges a durable checkpoint's offsets while this runner is parked (or ended), on the
+   * caller's thread. An acknowledgement still queued by {@link #acknowledgeLater} is of an older
+   * checkpoint, which this one supersedes: it is dropped, so the upstream never moves back.
+   */
+  void acknowledgeParked(Map<String, byte[]> offsets) throws Exception {
+    acknowledgements.clear();
+    reader.checkpointCompleted(offsets);
+  }
+
+  private void acknowledgePending() {
+    Map.Entry<Long, Map<String, byte[]>> next;
+    while ((next = acknowledgements.poll()) != null) {
+      acknowledge(next.getKey(), next.getValue());
+    }
+  }
+
+  private void acknowledge(long checkpointId, Map<String, byte[]> offsets) {
+    try {
+      reader.checkpointCompleted(offsets);
+    } catch (Exception e) {
+      LOG.warn("source '{}' could not acknowledge checkpoint {}: {}", label, checkpointId,
+          e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
   /** Whether every split given to this runner handed out its last row (and none is waiting to be added). */
   boolean splitsExhausted() {
     return splitsExhausted;
@@ -199,6 +244,7 @@ final class SourceRunner implements Runnable {
         if (stopRequested) {
           break;
         }
+        acknowledgePending();
         splits.discoverIfDue(this);
         addDiscovered();
         SplitBatch polled = reader.poll(BATCH_ROWS, POLL_TIMEOUT);
@@ -250,6 +296,7 @@ final class SourceRunner implements Runnable {
       engine.sourceDone(this, t);
     } finally {
       synchronized (gate) {
+        acknowledgePending(); // under the gate: none is queued after this
         alive = false;
         gate.notifyAll();
       }

@@ -24,7 +24,9 @@ import org.apache.arrow.vector.FieldVector;
  * "outside" the instance (so it survives a restart, as a broker keeps it), {@code commit} makes them
  * visible in {@link #COMMITTED}, {@code abort} and {@code close} drop what is not committed, and
  * {@code open(last)} commits prepared epochs up to {@code last} and discards newer ones. Faults are
- * injected per sink name.
+ * injected per sink name. It accepts writes while committing (its commit and abort touch only the
+ * prepared transactions, which rows written meanwhile never join), unless its name is in
+ * {@link #PARK_WHILE_COMMITTING}.
  */
 final class TransactionalSinkFactory implements SinkFactory {
   /** Visible (committed) rows per sink name. */
@@ -40,6 +42,16 @@ final class TransactionalSinkFactory implements SinkFactory {
   /** Opened by the test to let a blocked prepareCommit go; counted down when one blocks. */
   static final Map<String, CountDownLatch[]> HANG = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> PREPARES = new ConcurrentHashMap<>();
+  /** The commit call number (1-based, over all instances) that blocks until its latch opens; see {@link #hangCommit}. */
+  static final Map<String, Integer> HANG_COMMIT_AT = new ConcurrentHashMap<>();
+  static final Map<String, CountDownLatch[]> HANG_COMMIT = new ConcurrentHashMap<>();
+  /** Commit call numbers that throw (a commit is attempted three times). */
+  static final Map<String, java.util.Set<Integer>> FAIL_COMMITS = new ConcurrentHashMap<>();
+  private static final Map<String, AtomicInteger> COMMITS = new ConcurrentHashMap<>();
+  /** Run inside prepareCommit(epoch) of the sink, before it prepares: (call number, epoch). */
+  static final Map<String, java.util.function.BiConsumer<Integer, Long>> ON_PREPARE = new ConcurrentHashMap<>();
+  /** Sinks that keep the default: their pipeline stays parked until commit returned. */
+  static final java.util.Set<String> PARK_WHILE_COMMITTING = ConcurrentHashMap.newKeySet();
   /** close() calls per sink name, over all instances. */
   static final Map<String, AtomicInteger> CLOSES = new ConcurrentHashMap<>();
 
@@ -53,6 +65,21 @@ final class TransactionalSinkFactory implements SinkFactory {
     HANG.clear();
     PREPARES.clear();
     CLOSES.clear();
+    HANG_COMMIT_AT.clear();
+    HANG_COMMIT.values().forEach(l -> l[1].countDown());
+    HANG_COMMIT.clear();
+    FAIL_COMMITS.clear();
+    COMMITS.clear();
+    ON_PREPARE.clear();
+    PARK_WHILE_COMMITTING.clear();
+  }
+
+  /** Blocks commit call number {@code call} of {@code sink} until released; returns {blocked, release}. */
+  static CountDownLatch[] hangCommit(String sink, int call) {
+    CountDownLatch[] latches = {new CountDownLatch(1), new CountDownLatch(1)};
+    HANG_COMMIT.put(sink, latches);
+    HANG_COMMIT_AT.put(sink, call);
+    return latches;
   }
 
   /** Prepares and later blocks prepareCommit number {@code call} of {@code sink}; returns {blocked, release}. */
@@ -61,6 +88,18 @@ final class TransactionalSinkFactory implements SinkFactory {
     HANG.put(sink, latches);
     HANG_PREPARE_AT.put(sink, call);
     return latches;
+  }
+
+  /** Says it is blocked ({@code latches[0]}), waits for {@code latches[1]}; false if interrupted. */
+  private static boolean hold(CountDownLatch[] latches) {
+    latches[0].countDown();
+    try {
+      latches[1].await();
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override
@@ -74,8 +113,15 @@ final class TransactionalSinkFactory implements SinkFactory {
     List<String> committed = COMMITTED.computeIfAbsent(name, k -> Collections.synchronizedList(new ArrayList<>()));
     TreeMap<Long, List<String>> prepared = PREPARED.computeIfAbsent(name, k -> new TreeMap<>());
     AtomicInteger prepares = PREPARES.computeIfAbsent(name, k -> new AtomicInteger());
+    AtomicInteger commits = COMMITS.computeIfAbsent(name, k -> new AtomicInteger());
     return new Sink() {
-      private List<String> pending = new ArrayList<>();
+      // written by the pipeline's thread, taken by prepareCommit while it is parked
+      private volatile List<String> pending = new ArrayList<>();
+
+      @Override
+      public boolean acceptsWritesWhileCommitting() {
+        return !PARK_WHILE_COMMITTING.contains(name);
+      }
 
       @Override
       public DeliveryGuarantee maxGuarantee() {
@@ -105,18 +151,16 @@ final class TransactionalSinkFactory implements SinkFactory {
       @Override
       public void prepareCommit(long epoch) throws ConnectorException {
         int call = prepares.incrementAndGet();
+        var hook = ON_PREPARE.get(name);
+        if (hook != null) {
+          hook.accept(call, epoch);
+        }
         if (Integer.valueOf(call).equals(FAIL_PREPARE_AT.get(name))) {
           throw ConnectorException.connectionFailed("test-broker:9092",
               new java.net.ConnectException("injected: connection refused"));
         }
         if (Integer.valueOf(call).equals(HANG_PREPARE_AT.get(name))) {
-          CountDownLatch[] latches = HANG.get(name);
-          latches[0].countDown();
-          try {
-            latches[1].await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+          hold(HANG.get(name));
           throw ConnectorException.runtime("released after hanging", null);
         }
         synchronized (prepared) {
@@ -126,7 +170,15 @@ final class TransactionalSinkFactory implements SinkFactory {
       }
 
       @Override
-      public void commit(long epoch) {
+      public void commit(long epoch) throws ConnectorException {
+        int call = commits.incrementAndGet();
+        if (FAIL_COMMITS.getOrDefault(name, java.util.Set.of()).contains(call)) {
+          throw ConnectorException.connectionFailed("test-broker:9092",
+              new java.net.ConnectException("injected: commit " + call + " of epoch " + epoch + " refused"));
+        }
+        if (Integer.valueOf(call).equals(HANG_COMMIT_AT.get(name)) && !hold(HANG_COMMIT.get(name))) {
+          throw ConnectorException.runtime("interrupted while the test held commit " + call, null);
+        }
         synchronized (prepared) {
           var upTo = prepared.headMap(epoch, true);
           upTo.values().forEach(committed::addAll);

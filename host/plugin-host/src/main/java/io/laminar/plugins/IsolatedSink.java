@@ -54,6 +54,11 @@ final class IsolatedSink implements Sink {
   }
 
   @Override
+  public boolean acceptsWritesWhileCommitting() {
+    return ContextClassLoader.call(loader, delegate::acceptsWritesWhileCommitting);
+  }
+
+  @Override
   public void commit(long epoch) throws ConnectorException {
     ContextClassLoader.run(loader, () -> delegate.commit(epoch));
   }

@@ -39,6 +39,9 @@ public final class CheckpointWriter implements AutoCloseable {
   private final Map<String, CheckpointFile> files = new LinkedHashMap<>();
   private final Map<String, StateFileStream> openStreams = new LinkedHashMap<>();
   private final List<String> failedFiles = new ArrayList<>();
+  /** Closed files whose fsync waits for {@link #commit} ({@link #deferFileSync}), channels still open. */
+  private final List<StateFileStream> unsynced = new ArrayList<>();
+  private boolean deferSync;
   private State state = State.OPEN;
 
   CheckpointWriter(CheckpointStore store, long id, Path tempDir) {
@@ -50,6 +53,18 @@ public final class CheckpointWriter implements AutoCloseable {
   /** The id this checkpoint will have. */
   public long checkpointId() {
     return id;
+  }
+
+  /**
+   * Files closed from now on are fsynced by {@link #commit} (before the manifest) instead of when
+   * closed: a caller that must fill the checkpoint while its own threads are stopped can let them go
+   * before the data reaches the disk. Durability is the same, since nothing is published before
+   * every file is fsynced; each file's channel stays open until then, so a write-back error is
+   * reported to this writer.
+   */
+  public void deferFileSync() {
+    requireOpen("defer the fsync of");
+    deferSync = true;
   }
 
   /** Writes a whole state file from memory. */
@@ -100,6 +115,7 @@ public final class CheckpointWriter implements AutoCloseable {
         List.copyOf(files.values()), metadata, writeMillis, bytes);
     long commitStart = System.nanoTime();
     try {
+      syncDeferred();
       Durable.writeNewFile(tempDir.resolve(CheckpointNames.MANIFEST), manifest.toJson());
       Durable.syncDirectory(tempDir);
       Path finalDir = store.publish(id, tempDir);
@@ -132,6 +148,8 @@ public final class CheckpointWriter implements AutoCloseable {
       stream.closeQuietly();
     }
     openStreams.clear();
+    unsynced.forEach(StateFileStream::closeQuietly);
+    unsynced.clear();
     try {
       Durable.deleteRecursively(tempDir);
     } catch (IOException e) {
@@ -144,6 +162,19 @@ public final class CheckpointWriter implements AutoCloseable {
   @Override
   public void close() {
     abort();
+  }
+
+  /** Fsyncs the files {@link #deferFileSync} left unsynced, then closes their channels. */
+  private void syncDeferred() throws CheckpointException {
+    for (StateFileStream stream : List.copyOf(unsynced)) {
+      try {
+        stream.channel.force(true);
+      } catch (IOException e) {
+        throw new CheckpointException("cannot fsync state file", stream.path, e);
+      }
+      stream.closeQuietly();
+      unsynced.remove(stream);
+    }
   }
 
   private StateFileStream openStream(String name) throws CheckpointException {
@@ -229,13 +260,18 @@ public final class CheckpointWriter implements AutoCloseable {
         return;
       }
       drain();
-      try {
-        channel.force(true);
-      } catch (IOException e) {
-        fail();
-        throw new CheckpointException("cannot fsync state file", path, e);
+      if (deferSync) {
+        closed = true; // the channel stays open for the fsync in commit()
+        unsynced.add(this);
+      } else {
+        try {
+          channel.force(true);
+        } catch (IOException e) {
+          fail();
+          throw new CheckpointException("cannot fsync state file", path, e);
+        }
+        closeQuietly();
       }
-      closeQuietly();
       openStreams.remove(name);
       files.put(name, new CheckpointFile(name, name, size, Durable.hex(digest.digest())));
     }

@@ -138,6 +138,38 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void filesWhoseFsyncIsDeferredToTheCommitRestoreAndAnAbortedOneLeavesNothing() throws Exception {
+    byte[] state = new byte[3 << 20];
+    new Random(7).nextBytes(state);
+    try (CheckpointStore store = Fixtures.open(dir)) {
+      try (CheckpointWriter writer = store.begin(1)) {
+        writer.deferFileSync();
+        writer.put("offsets", bytes("orders:0=17"));
+        try (OutputStream out = writer.open("window-state")) {
+          out.write(state);
+        }
+        writer.put("after", bytes("written once the others were closed"));
+        writer.commit(Map.of("epoch", "1"));
+      }
+      CheckpointWriter aborted = store.begin(2);
+      aborted.deferFileSync();
+      aborted.put("offsets", bytes("never published"));
+      aborted.abort();
+    }
+    try (CheckpointStore reopened = Fixtures.open(dir)) {
+      RestoredCheckpoint restored = reopened.latestValid().orElseThrow();
+      assertEquals(1, restored.id());
+      assertEquals(List.of("offsets", "window-state", "after"), restored.fileNames());
+      assertArrayEquals(bytes("orders:0=17"), restored.read("offsets"));
+      try (InputStream in = restored.open("window-state")) {
+        assertArrayEquals(state, in.readAllBytes());
+      }
+      assertArrayEquals(bytes("written once the others were closed"), restored.read("after"));
+      assertEquals(List.of("00000000000000000001", "latest"), entries(reopened));
+    }
+  }
+
+  @Test
   void abortLeavesNothingBehind() throws Exception {
     try (CheckpointStore store = Fixtures.open(dir)) {
       CheckpointWriter writer = store.begin(1);

@@ -47,7 +47,11 @@ import org.junit.jupiter.api.Test;
  * arrives once; a crash between prepare and commit loses nothing and — for exactly-once — repeats
  * nothing, whether the checkpoint completed (the reopened sink must finish the commit) or not (it
  * must discard the prepared epoch before the replay). A crash is simulated by closing the instance
- * without commit. For an at-least-once sink repeats are allowed, losses never. Every instance comes
+ * without commit. A sink that {@linkplain Sink#acceptsWritesWhileCommitting accepts writes while
+ * committing} is also driven as the engine then drives it: rows of the next epoch written between
+ * {@code prepareCommit} and {@code commit} — while {@code commit} runs on another thread — are not
+ * made visible by that commit but by the next, and survive a crash or an abort as the engine's replay
+ * expects. For an at-least-once sink repeats are allowed, losses never. Every instance comes
  * from the host's {@link IsolatedSinkFactory} with an allocator that must be at zero after close.
  * Tests that need {@link #readBack()} are skipped when it returns null.
  */
@@ -140,6 +144,21 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
     write(h, sink, from, to);
     sink.prepareCommit(epoch);
     sink.commit(epoch);
+  }
+
+  /**
+   * A new instance that committed rows 0 … 49 as epoch 1, wrote rows 50 … 99 and prepared them as
+   * epoch 2; with {@code writesWhileCommitting}, skips the test unless the sink accepts those.
+   */
+  private Sink epochTwoPrepared(Harness h, boolean writesWhileCommitting) throws Exception {
+    Sink sink = open(h, 0);
+    if (writesWhileCommitting) {
+      assumeWritesWhileCommitting(sink);
+    }
+    committedEpoch(h, sink, 0, 50, 1);
+    write(h, sink, 50, 100);
+    sink.prepareCommit(2);
+    return sink;
   }
 
   private List<Long> readBackOrSkip() throws Exception {
@@ -271,10 +290,7 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   @Test
   public void abortDiscardsTheEpochAndTheReplayArrivesOnce() throws Exception {
     try (Harness h = harness()) {
-      Sink first = open(h, 0);
-      committedEpoch(h, first, 0, 50, 1);
-      write(h, first, 50, 100);
-      first.prepareCommit(2);
+      Sink first = epochTwoPrepared(h, false);
       first.abort(2);
       h.close(first);
       // the engine restarts from checkpoint 1 with a new instance and replays the input since then
@@ -288,10 +304,7 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   @Test
   public void crashAfterPrepareOfACompletedCheckpointLosesNothing() throws Exception {
     try (Harness h = harness()) {
-      Sink first = open(h, 0);
-      committedEpoch(h, first, 0, 50, 1);
-      write(h, first, 50, 100);
-      first.prepareCommit(2);
+      Sink first = epochTwoPrepared(h, false);
       // crash: checkpoint 2 is durable but commit(2) never ran; open(2) must finish it
       h.close(first);
       Sink second = open(h, 2);
@@ -305,10 +318,7 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
   @Test
   public void crashAfterPrepareOfAFailedCheckpointRepeatsNothing() throws Exception {
     try (Harness h = harness()) {
-      Sink first = open(h, 0);
-      committedEpoch(h, first, 0, 50, 1);
-      write(h, first, 50, 100);
-      first.prepareCommit(2);
+      Sink first = epochTwoPrepared(h, false);
       // crash before checkpoint 2 was durable: the restart opens with epoch 1 and replays rows 50..99
       h.close(first);
       Sink second = open(h, 1);
@@ -317,6 +327,78 @@ public abstract class SinkConformance extends ConnectorConformance<SinkFactory> 
     }
     expectIds(100, false, "after a crash between prepareCommit(2) and commit(2) of a checkpoint that never"
         + " completed, open(1) and the replay of its rows as epoch 2");
+  }
+
+  private static void assumeWritesWhileCommitting(Sink sink) {
+    Assumptions.assumeTrue(sink.acceptsWritesWhileCommitting(),
+        "the sink does not accept writes while committing (the engine parks its pipeline until commit returns)");
+  }
+
+  @Test
+  public void rowsWrittenWhileAnEpochCommitsOnAnotherThreadBelongToTheNextEpoch() throws Exception {
+    try (Harness h = harness()) {
+      Sink sink = open(h, 0);
+      assumeWritesWhileCommitting(sink);
+      write(h, sink, 0, 50);
+      sink.prepareCommit(1);
+      write(h, sink, 50, 75); // the pipeline goes on before the checkpoint is durable
+      java.util.concurrent.atomic.AtomicReference<Throwable> commitFailed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread committer = new Thread(() -> {
+        try {
+          sink.commit(1);
+        } catch (Throwable t) {
+          commitFailed.set(t);
+        }
+      }, "conformance-commit");
+      committer.start(); // as the engine's checkpoint thread, while the pipeline writes on
+      write(h, sink, 75, 100);
+      committer.join(java.time.Duration.ofMinutes(1).toMillis());
+      if (committer.isAlive() || commitFailed.get() != null) {
+        throw new AssertionError("commit(1) while rows of epoch 2 were written: "
+            + (committer.isAlive() ? "did not return in a minute" : String.valueOf(commitFailed.get())),
+            commitFailed.get());
+      }
+      if (exactlyOnce()) {
+        expectIds(50, true, "after commit(1), with rows 50..99 of epoch 2 written while it ran");
+      }
+      sink.prepareCommit(2);
+      sink.commit(2);
+      h.close(sink);
+    }
+    expectIds(100, false, "after epochs 1 and 2, epoch 2's rows written while commit(1) ran");
+  }
+
+  @Test
+  public void crashWithRowsOfTheNextEpochWrittenAfterPrepareOfACompletedCheckpointLosesAndRepeatsNothing()
+      throws Exception {
+    try (Harness h = harness()) {
+      Sink first = epochTwoPrepared(h, true);
+      write(h, first, 100, 130); // epoch 3, before commit(2)
+      // crash: checkpoint 2 is durable, commit(2) never ran; the restart replays from row 100
+      h.close(first);
+      Sink second = open(h, 2);
+      committedEpoch(h, second, 100, 150, 3);
+      h.close(second);
+    }
+    expectIds(150, false, "after a crash with rows 100..129 written between prepareCommit(2) and commit(2),"
+        + " open(2) and the replay from row 100 as epoch 3");
+  }
+
+  @Test
+  public void abortAfterRowsOfTheNextEpochWereWrittenDiscardsThemAndTheReplayArrivesOnce() throws Exception {
+    try (Harness h = harness()) {
+      Sink first = epochTwoPrepared(h, true);
+      write(h, first, 100, 120); // epoch 3, before the checkpoint failed
+      first.abort(2);
+      h.close(first);
+      // the engine restarts from checkpoint 1 with a new instance and replays the input since then
+      Sink second = open(h, 1);
+      committedEpoch(h, second, 50, 120, 3);
+      h.close(second);
+    }
+    expectIds(120, false, "after epoch 2 was aborted with rows 100..119 written after its prepareCommit, and"
+        + " rows 50..119 replayed as epoch 3");
   }
 
   @Test

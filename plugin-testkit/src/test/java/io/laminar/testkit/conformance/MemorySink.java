@@ -33,7 +33,9 @@ final class MemorySink implements Sink {
     /** open(last) forgets prepared epochs instead of committing those up to {@code last}. */
     LOSES_PREPARED_EPOCH_ON_RESTART,
     /** open(last) commits every prepared epoch, also the ones after {@code last}. */
-    COMMITS_EPOCHS_AFTER_LAST_ON_RESTART
+    COMMITS_EPOCHS_AFTER_LAST_ON_RESTART,
+    /** Accepts writes while committing, but commit(e) also publishes rows written after prepareCommit(e). */
+    COMMIT_TAKES_ROWS_WRITTEN_AFTER_PREPARE
   }
 
   static final class Factory implements SinkFactory {
@@ -84,6 +86,12 @@ final class MemorySink implements Sink {
     COMMITTED.computeIfAbsent(store, s -> new ArrayList<>()).addAll(ids);
   }
 
+  /** Its commit touches only prepared epochs, which later writes never join (the flaw aside). */
+  @Override
+  public boolean acceptsWritesWhileCommitting() {
+    return true;
+  }
+
   @Override
   public void open(long lastCommittedEpoch) {
     TreeMap<Long, List<Long>> prepared = prepared();
@@ -102,19 +110,29 @@ final class MemorySink implements Sink {
   @Override
   public void write(Batch batch) {
     BigIntVector id = (BigIntVector) batch.data().getVector("id");
-    for (int r = 0; r < batch.rowCount(); r++) {
-      buffer.add(id.get(r));
+    synchronized (buffer) {
+      for (int r = 0; r < batch.rowCount(); r++) {
+        buffer.add(id.get(r));
+      }
     }
   }
 
   @Override
   public void prepareCommit(long epoch) {
-    prepared().put(epoch, List.copyOf(buffer));
-    buffer.clear();
+    synchronized (buffer) {
+      prepared().put(epoch, List.copyOf(buffer));
+      buffer.clear();
+    }
   }
 
   @Override
   public void commit(long epoch) {
+    if (flaw == Flaw.COMMIT_TAKES_ROWS_WRITTEN_AFTER_PREPARE) {
+      synchronized (buffer) {
+        publish(List.copyOf(buffer));
+        buffer.clear();
+      }
+    }
     List<Long> ids = prepared().remove(epoch);
     if (ids != null) {
       committedHere.put(epoch, ids);
@@ -131,6 +149,8 @@ final class MemorySink implements Sink {
 
   @Override
   public void close() {
-    buffer.clear();
+    synchronized (buffer) {
+      buffer.clear();
+    }
   }
 }

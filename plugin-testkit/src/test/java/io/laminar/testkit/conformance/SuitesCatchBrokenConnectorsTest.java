@@ -290,6 +290,13 @@ class SuitesCatchBrokenConnectorsTest {
     }
   }
 
+  static class EagerCommitSink extends MemorySinkSuite {
+    @Override
+    MemorySink.Flaw flaw() {
+      return MemorySink.Flaw.COMMIT_TAKES_ROWS_WRITTEN_AFTER_PREPARE;
+    }
+  }
+
   @Test
   void aCorrectSinkPassesEveryCheck() {
     assertEquals(Map.of(), failures(GoodSink.class));
@@ -302,7 +309,14 @@ class SuitesCatchBrokenConnectorsTest {
 
   @Test
   void aSinkThatLosesAPreparedEpochInACrashIsReported() {
-    onlyThese(failures(ForgetfulSink.class), "not visible", "crashAfterPrepareOfACompletedCheckpointLosesNothing");
+    onlyThese(failures(ForgetfulSink.class), "not visible", "crashAfterPrepareOfACompletedCheckpointLosesNothing",
+        "crashWithRowsOfTheNextEpochWrittenAfterPrepareOfACompletedCheckpointLosesAndRepeatsNothing");
+  }
+
+  @Test
+  void aSinkWhoseCommitPublishesRowsOfTheNextEpochIsReported() {
+    onlyThese(failures(EagerCommitSink.class), "never committed",
+        "rowsWrittenWhileAnEpochCommitsOnAnotherThreadBelongToTheNextEpoch");
   }
 
   @Test

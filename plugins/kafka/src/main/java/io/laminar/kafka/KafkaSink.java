@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -48,6 +50,14 @@ import org.slf4j.Logger;
  * and sent in the next transaction once the pending one is resolved, since one transactional id
  * has at most one open transaction.
  *
+ * <p><b>Writes while committing.</b> The sink {@linkplain #acceptsWritesWhileCommitting accepts
+ * writes while committing}: the engine lets the pipeline go on once {@code prepareCommit} returned,
+ * so {@link #write} runs on a pipeline thread while {@code commit}/{@code abort} run on the
+ * checkpoint thread. A lock guards the transaction state; {@code commitTransaction()} itself runs
+ * outside it (writes meanwhile are held). The hold is bounded: at {@link #HOLD_LIMIT_BYTES} of
+ * held keys and values, {@code write} waits until the pending transaction is committed or aborted
+ * (or the sink closed, or its thread interrupted), which is backpressure on the pipeline.
+ *
  * <p>Recovery: {@link #prepareCommit(long)} also records the epoch with the transaction's producer id
  * and epoch in the instance's data directory ({@link PreparedTransaction}). If the process dies
  * after that checkpoint became durable but before {@code commit(epoch)} reached the broker, the
@@ -59,6 +69,8 @@ import org.slf4j.Logger;
  */
 final class KafkaSink implements Sink {
   private static final int NOT_PREPARED = -1;
+  /** Bytes of held rows (keys and values) at which {@link #write} waits for the pending commit. */
+  static final long HOLD_LIMIT_BYTES = 32L << 20;
 
   private final ConnectorContext ctx;
   private final Logger log;
@@ -82,7 +94,11 @@ final class KafkaSink implements Sink {
     }
   };
 
-  private KafkaProducer<byte[], byte[]> producer;
+  /** Guards the transaction state below: writes and commit/abort come from different threads. */
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when a pending transaction is resolved or the sink closes. */
+  private final Condition resolved = lock.newCondition();
+  private volatile KafkaProducer<byte[], byte[]> producer;
   /** Reads and restores transaction identities; set by {@link #open} for exactly_once. */
   private TransactionResumer resumer;
   /** Whether the producer has an open transaction. */
@@ -91,10 +107,15 @@ final class KafkaSink implements Sink {
   private long preparedEpoch = NOT_PREPARED;
   /** Rows written while a prepared transaction awaits its commit, in epoch order. */
   private final Deque<Held> held = new ArrayDeque<>();
+  /** Keys and values in {@link #held}, bytes. */
+  private long heldBytes;
+  /** {@link #HOLD_LIMIT_BYTES}; tests lower it. */
+  long holdLimitBytes = HOLD_LIMIT_BYTES;
 
   /** Rows held for a later transaction; {@code epoch} is set once that epoch is prepared. */
   private static final class Held {
     final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    long bytes;
     long epoch = NOT_PREPARED;
   }
 
@@ -116,6 +137,11 @@ final class KafkaSink implements Sink {
   @Override
   public DeliveryGuarantee maxGuarantee() {
     return DeliveryGuarantee.EXACTLY_ONCE;
+  }
+
+  @Override
+  public boolean acceptsWritesWhileCommitting() {
+    return true;
   }
 
   @Override
@@ -268,23 +294,54 @@ final class KafkaSink implements Sink {
       return;
     }
     List<ProducerRecord<byte[], byte[]>> records = records(batch);
-    if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
-      Held open = held.peekLast();
-      if (open == null || open.epoch != NOT_PREPARED) {
-        open = new Held();
-        held.addLast(open);
-      }
-      open.records.addAll(records);
-      return;
-    }
+    lock.lock();
     try {
+      if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
+        awaitHoldRoom();
+        if (preparedEpoch != NOT_PREPARED) {
+          hold(records);
+          return;
+        }
+      }
       beginIfNeeded();
       for (ProducerRecord<byte[], byte[]> r : records) {
         producer.send(r, onAck);
       }
     } catch (KafkaException e) {
       throw failed("cannot send to topic " + topic, e);
+    } finally {
+      lock.unlock();
     }
+  }
+
+  /** Waits (lock held, released while waiting) while the hold is full and a transaction is pending. */
+  private void awaitHoldRoom() throws ConnectorException {
+    while (preparedEpoch != NOT_PREPARED && heldBytes >= holdLimitBytes) {
+      try {
+        resolved.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ConnectorException.runtime("kafka sink '" + ctx.name() + "' was interrupted while waiting for epoch "
+            + preparedEpoch + " to commit", e);
+      }
+      requireOpen();
+    }
+  }
+
+  /** Holds rows of the epoch in progress until the pending transaction is resolved (lock held). */
+  private void hold(List<ProducerRecord<byte[], byte[]>> records) {
+    Held open = held.peekLast();
+    if (open == null || open.epoch != NOT_PREPARED) {
+      open = new Held();
+      held.addLast(open);
+    }
+    long bytes = 0;
+    for (ProducerRecord<byte[], byte[]> r : records) {
+      bytes += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+    }
+    open.records.addAll(records);
+    open.bytes += bytes;
+    heldBytes += bytes;
   }
 
   /**
@@ -340,18 +397,23 @@ final class KafkaSink implements Sink {
   @Override
   public void prepareCommit(long epoch) throws ConnectorException {
     requireOpen();
-    if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
-      // Still waiting for an earlier commit: this epoch's rows are the open held segment.
-      Held open = held.peekLast();
-      if (open != null && open.epoch == NOT_PREPARED) {
-        open.epoch = epoch;
+    lock.lock();
+    try {
+      if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
+        // Still waiting for an earlier commit: this epoch's rows are the open held segment.
+        Held open = held.peekLast();
+        if (open != null && open.epoch == NOT_PREPARED) {
+          open.epoch = epoch;
+        }
+        return;
       }
-      return;
-    }
-    flush();
-    if (exactlyOnce && inTransaction) {
-      preparedEpoch = epoch; // first, so that abort(epoch) aborts it if the record cannot be written
-      recordPrepared(epoch);
+      flush();
+      if (exactlyOnce && inTransaction) {
+        preparedEpoch = epoch; // first, so that abort(epoch) aborts it if the record cannot be written
+        recordPrepared(epoch);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -361,14 +423,30 @@ final class KafkaSink implements Sink {
     if (!exactlyOnce) {
       return;
     }
+    boolean pending;
+    lock.lock();
     try {
-      if (preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch) {
+      pending = preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      if (pending) {
+        // Outside the lock: a write meanwhile sees the transaction still pending and holds its rows.
         producer.commitTransaction();
-        inTransaction = false;
-        preparedEpoch = NOT_PREPARED;
-        forgetPrepared();
       }
-      sendHeld(epoch);
+      lock.lock();
+      try {
+        if (pending) {
+          inTransaction = false;
+          preparedEpoch = NOT_PREPARED;
+          forgetPrepared();
+        }
+        sendHeld(epoch);
+      } finally {
+        resolved.signalAll();
+        lock.unlock();
+      }
     } catch (KafkaException e) {
       throw failed("cannot commit epoch " + epoch + " to topic " + topic, e);
     }
@@ -380,6 +458,7 @@ final class KafkaSink implements Sink {
     if (!exactlyOnce) {
       return;
     }
+    lock.lock();
     try {
       if (preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch) {
         producer.abortTransaction();
@@ -388,21 +467,31 @@ final class KafkaSink implements Sink {
         forgetPrepared();
         sendFailure.set(null); // failures of aborted sends no longer matter
       }
-      held.removeIf(h -> h.epoch != NOT_PREPARED && h.epoch <= epoch);
+      held.removeIf(h -> {
+        boolean gone = h.epoch != NOT_PREPARED && h.epoch <= epoch;
+        if (gone) {
+          heldBytes -= h.bytes;
+        }
+        return gone;
+      });
       sendHeld(epoch);
     } catch (KafkaException e) {
       throw failed("cannot abort epoch " + epoch + " on topic " + topic, e);
+    } finally {
+      resolved.signalAll();
+      lock.unlock();
     }
   }
 
   /**
-   * Once no transaction is pending, sends the held rows: epochs up to {@code committedUpTo} are
+   * Once no transaction is pending (lock held), sends the held rows: epochs up to {@code committedUpTo} are
    * committed at once, a later prepared epoch becomes the pending transaction, rows of the epoch
    * in progress open the next transaction.
    */
   private void sendHeld(long committedUpTo) throws ConnectorException {
     while (preparedEpoch == NOT_PREPARED && !held.isEmpty()) {
       Held next = held.removeFirst();
+      heldBytes -= next.bytes;
       beginIfNeeded();
       for (ProducerRecord<byte[], byte[]> r : next.records) {
         producer.send(r, onAck);
@@ -467,20 +556,32 @@ final class KafkaSink implements Sink {
 
   @Override
   public void close() {
-    if (producer == null) {
-      return;
+    KafkaProducer<byte[], byte[]> p;
+    long pendingEpoch;
+    boolean openTransaction;
+    lock.lock();
+    try {
+      p = producer;
+      if (p == null) {
+        return;
+      }
+      producer = null;
+      held.clear();
+      heldBytes = 0;
+      pendingEpoch = preparedEpoch;
+      openTransaction = inTransaction;
+      resolved.signalAll(); // a write waiting for room fails (the sink is not open)
+    } finally {
+      lock.unlock();
     }
-    KafkaProducer<byte[], byte[]> p = producer;
-    producer = null;
-    held.clear();
-    if (preparedEpoch != NOT_PREPARED) {
+    if (pendingEpoch != NOT_PREPARED) {
       // Its checkpoint may already be durable: the next open() commits or aborts it. A graceful
       // close would abort it, so close at once (everything was flushed by prepareCommit).
-      log.info("Kafka sink leaves epoch {} prepared for the next start to settle", preparedEpoch);
+      log.info("Kafka sink leaves epoch {} prepared for the next start to settle", pendingEpoch);
       p.close(Duration.ZERO);
       return;
     }
-    if (inTransaction) {
+    if (openTransaction) {
       // Release the transaction now rather than at transaction.timeout.ms, so read_committed
       // consumers are not held back; its rows were never committed.
       try {

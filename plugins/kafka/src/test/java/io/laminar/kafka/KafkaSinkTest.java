@@ -287,6 +287,45 @@ class KafkaSinkTest {
   }
 
   @Test
+  void aWriteWhileTheHoldIsFullWaitsForThePendingCommitThenEveryRowCommitsOnceInOrder() throws Exception {
+    String topic = kafka.createTopic("hold", 1);
+    KafkaSink sink = (KafkaSink) sink("hold", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    assertTrue(sink.acceptsWritesWhileCommitting());
+    sink.holdLimitBytes = 1; // the first held row fills it
+
+    write(sink, 0, 3);
+    sink.prepareCommit(1);
+    write(sink, 3, 5); // epoch 2, held: epoch 1's transaction is pending
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread writer = new Thread(() -> {
+      try {
+        write(sink, 5, 7);
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    }, "test-writer");
+    writer.start();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (writer.getState() != Thread.State.WAITING) {
+      assertTrue(writer.isAlive() && System.nanoTime() < deadline, "the write waits while the hold is full: "
+          + writer.getState() + " " + failed.get());
+      Thread.onSpinWait();
+    }
+    sink.commit(1); // on this thread, while the writer waits
+    writer.join(java.time.Duration.ofSeconds(30).toMillis());
+    assertTrue(!writer.isAlive() && failed.get() == null, "the write went on after the commit: " + failed.get());
+    assertEquals(3, committed(topic, 3).size(), "only epoch 1 is visible");
+
+    sink.prepareCommit(2);
+    sink.commit(2);
+    List<String> values = values(committed(topic, 7));
+    assertEquals(7, values.size(), values.toString());
+    for (int i = 0; i < 7; i++) {
+      assertTrue(values.get(i).startsWith("{\"id\":" + i + ","), values.get(i));
+    }
+  }
+
+  @Test
   void aNewInstanceFencesTheCrashedOnesPreparedTransaction() throws Exception {
     String topic = kafka.createTopic("fence", 1);
     Sink crashed = sink("fenced", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());

@@ -41,6 +41,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ServerThroughput {
   private static final int PARTITIONS = 4;
+  /** Extra JVM flags of the next server started ({@code -Dbench.parked=true} compares without early resume). */
+  private static List<String> serverFlags = List.of();
   /** The trades' schema, as the server configurations declare it. */
   static final org.apache.arrow.vector.types.pojo.Schema TRADES = Fixtures.schema(Fixtures.col("symbol", Fixtures.VARCHAR),
       Fixtures.col("price", Fixtures.DOUBLE), Fixtures.col("qty", Fixtures.INT), Fixtures.col("ts", Fixtures.TIMESTAMP));
@@ -67,7 +69,17 @@ public final class ServerThroughput {
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
           + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
       String out = kafka.createTopic("bench-out", PARTITIONS);
-      double[] eos = exactlyOnce(kafka, dir, in, out, records, passing);
+      if (Boolean.getBoolean("bench.parked")) {
+        // the same with every region parked to the end of each checkpoint's commits (no early resume)
+        String parkedOut = kafka.createTopic("bench-out-parked", PARTITIONS);
+        serverFlags = List.of("-Dlaminar.checkpoint.early_resume=false");
+        double[] parked = exactlyOnce(kafka, dir, in, parkedOut, records, passing, "-parked");
+        serverFlags = List.of();
+        System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → kafka exactly_once, sources parked to the commit:"
+            + " whole process %,.0f input records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n",
+            parked[0], parked[0] / reference, parked[1], parked[1] / reference, load());
+      }
+      double[] eos = exactlyOnce(kafka, dir, in, out, records, passing, "");
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f input"
           + " records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", eos[0], eos[0] / reference, eos[1],
           eos[1] / reference, load());
@@ -140,6 +152,7 @@ public final class ServerThroughput {
   private static Process server(Path logs, Path config) throws java.io.IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g"));
+    cmd.addAll(serverFlags);
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, logs.getFileName() + ".jfr") + ",settings=profile");
@@ -209,9 +222,9 @@ public final class ServerThroughput {
 
   /** {whole process, steady} input records per second into the exactly-once kafka sink. */
   private static double[] exactlyOnce(EmbeddedKafka kafka, Path dir, String in, String out, int records,
-      long passing) throws Exception {
-    Path config = dir.resolve("filter-eos.toml");
-    Files.writeString(config, server("bench-eos", dir.resolve("cp-eos"), "1s")
+      long passing, String tag) throws Exception {
+    Path config = dir.resolve("filter-eos" + tag + ".toml");
+    Files.writeString(config, server("bench-eos" + tag, dir.resolve("cp-eos" + tag), "1s")
         + source(kafka.bootstrapServers(), in) + """
 
         [[pipeline]]
@@ -231,7 +244,7 @@ public final class ServerThroughput {
         "kafka.compression.type" = "lz4"
         """.formatted(kafka.bootstrapServers(), out));
     long start = System.nanoTime();
-    Process server = server(dir.resolve("filter-eos"), config);
+    Process server = server(dir.resolve("filter-eos" + tag), config);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     long seen = 0;
@@ -261,7 +274,7 @@ public final class ServerThroughput {
     int exit = stop(server);
     if (seen != passing) {
       throw new IllegalStateException("exactly_once: " + seen + " of " + passing + " output rows; exit " + exit
-          + "\n" + Files.readString(dir.resolve("filter-eos.err")));
+          + "\n" + Files.readString(dir.resolve("filter-eos" + tag + ".err")));
     }
     double span = Math.max(1, last - first) / 1000.0;
     return new double[] {records / wall, records / span};

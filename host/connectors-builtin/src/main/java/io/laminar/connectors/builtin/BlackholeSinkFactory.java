@@ -37,6 +37,11 @@ public final class BlackholeSinkFactory implements SinkFactory {
       }
 
       @Override
+      public boolean acceptsWritesWhileCommitting() {
+        return true; // commit and abort do nothing, so they cannot race a write
+      }
+
+      @Override
       public void open(long lastCommittedEpoch) {
       }
 
