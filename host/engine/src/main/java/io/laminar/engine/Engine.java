@@ -449,8 +449,8 @@ public final class Engine {
       }
       ConnectorInstance<Source> s = first ? current : recreate(current);
       run.sourceInstances.add(s);
-      Map<String, byte[]> restored = SplitOffsets.decode(recovery.offsets(s.name()));
       List<String> listed = listSplits(s);
+      Map<String, byte[]> restored = remapOffsets(s, SplitOffsets.decode(recovery.offsets(s.name())), listed);
       // A source read by one stateless pipeline of several workers that reads nothing else, with a
       // split for every worker: each worker reads its own splits on its own thread and runs the
       // pipeline there (no queue). Otherwise readers feed the workers' queues — also for a pipeline
@@ -486,6 +486,23 @@ public final class Engine {
     opening(s, () -> listed.add(s.instance().splits()));
     List<String> splits = listed.get(0) == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(listed.get(0)));
     return splits;
+  }
+
+  /**
+   * The checkpoint's offsets of {@code s} by the split ids it lists now: {@link Source#remapOffsets}
+   * (called on every start, with no offsets on a fresh one) lets a source whose split ids changed —
+   * a single-reader source that gained splits finds its old offsets under the default split — hand
+   * them to its current splits. A failure fails the start as a failed open does.
+   */
+  private static Map<String, byte[]> remapOffsets(ConnectorInstance<Source> s, Map<String, byte[]> saved,
+      List<String> listed) throws StartFailure {
+    List<Map<String, byte[]>> mapped = new ArrayList<>();
+    opening(s, () -> mapped.add(s.instance().remapOffsets(java.util.Collections.unmodifiableMap(saved), listed)));
+    if (mapped.get(0) == null) {
+      throw new StartFailure(ServerError.at(ServerError.Kind.RUNTIME, s.position(), s.connector().kind().label()
+          + " '" + s.name() + "' (" + s.connector().type() + ") could not open: remapOffsets returned null"), null);
+    }
+    return mapped.get(0);
   }
 
   private <T> ConnectorInstance<T> recreate(ConnectorInstance<T> old) throws StartFailure {
