@@ -463,6 +463,9 @@ public final class Engine {
       int readerCount = inline ? only.workers().size()
           : only != null ? Math.max(1, Math.min(listed.size(), only.workers().size())) : 1;
       List<Map<String, byte[]>> slots = SourceSplits.assign(s.name(), listed, restored, readerCount);
+      if (!inline && readerCount > 1) {
+        announceAll(consumers, s, listed);
+      }
       SourceSplits splits = new SourceSplits(s.name(), s.instance(), slots, builder.processingClock());
       for (int i = 0; i < readerCount; i++) {
         Map<String, byte[]> slot = slots.get(i);
@@ -478,6 +481,25 @@ public final class Engine {
       }
     }
     return run;
+  }
+
+  /**
+   * Several readers feed the same workers: every worker learns all the source's splits before any
+   * reader thread starts, so a split whose reader starts late still holds the watermark from the
+   * first row of another reader (each reader announcing only its own, a quick one could move the
+   * watermark past a slow one's rows). Each reader announces its own again; adding is idempotent.
+   */
+  private static void announceAll(List<PipelineGroup> consumers, ConnectorInstance<Source> source,
+      List<String> splits) throws StartFailure {
+    try {
+      for (PipelineGroup p : consumers) {
+        p.splits(source.name(), splits); // the queues are empty: no wait
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartFailure(ServerError.at(ServerError.Kind.RUNTIME, source.position(), "interrupted while starting"
+          + " source '" + source.name() + "'"), e);
+    }
   }
 
   /** The source's splits as it lists them at the start; a failure fails the start as a failed open does. */
