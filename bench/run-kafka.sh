@@ -4,7 +4,9 @@
 # kafka-clients consumer (the reference) vs `laminar run` in a child JVM: kafka -> WHERE price > 50
 # -> blackhole, and -> an exactly-once kafka sink; whole process and steady records/s, and the
 # ratio to the plain consumer. Harness: plugins/kafka test class ServerThroughput.
-# Argument: input records (default 4000000). Also prints the connector-alone harness (KafkaThroughput).
+# Argument: input records (default 4000000). Also prints the connector-alone harness (KafkaThroughput)
+# with CONNECTOR_ALONE=1. BEFORE_PLUGIN=DIR (another build's target/plugin/kafka, copied aside) also
+# runs the blackhole case with that plugin first, on the same server build: before/after in one run.
 # PARKED=1 also runs the exactly-once case with -Dlaminar.checkpoint.early_resume=false (sources parked
 # to the end of each checkpoint's commits, as before early resume), before the default one.
 # BENCH_JAVA_OPTS adds harness flags, e.g. "-Dbench.jfr=DIR" (a flight recording of each server run).
@@ -23,6 +25,7 @@ java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" \
   -Dlaminar.kafkaPlugin="$root/plugins/kafka/target/plugin/kafka" \
   -Dlaminar.testPlugins="$root/plugins/kafka/target/test-plugins" \
   -Dbench.parked="$([[ "${PARKED:-0}" == 1 ]] && echo true || echo false)" ${BENCH_JAVA_OPTS:-} \
+  ${BEFORE_PLUGIN:+-Dbench.kafkaPluginBefore="$BEFORE_PLUGIN"} \
   io.laminar.kafka.ServerThroughput "$records" 2> >(grep -E 'ERROR|Exception' >&2)
 if [[ "${CONNECTOR_ALONE:-0}" == 1 ]]; then
   java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" io.laminar.kafka.KafkaThroughput 2> >(grep -E 'ERROR|Exception' >&2)

@@ -27,7 +27,8 @@ import java.util.Map;
  * checkpoint (aligned across all readers), and calls {@link #splits()} again every
  * {@link #splitDiscoveryInterval()} to hand newly found splits to a reader. A split owns nothing but
  * its offsets, so after a restart with another number of workers the host redistributes splits among
- * new readers; see {@link SplitReader}.
+ * new readers; see {@link SplitReader}. A source that used to be a single reader restores its old
+ * checkpoints by overriding {@link #remapOffsets} (they sit under {@link #DEFAULT_SPLIT}).
  */
 public interface Source extends AutoCloseable {
 
@@ -48,8 +49,8 @@ public interface Source extends AutoCloseable {
    * made (a failure then fails the start; this may connect, e.g. to list partitions), and again every
    * {@link #splitDiscoveryInterval()} (a failure is logged and retried at the next interval) —
    * never twice at a time, but while readers poll on other threads. A split that leaves the list
-   * keeps being read until it is exhausted; saved offsets of a split the list no longer has are
-   * dropped with a warning. The default: the single {@link #DEFAULT_SPLIT}.
+   * keeps being read until it is exhausted; saved offsets of a split the list no longer has (after
+   * {@link #remapOffsets}) are dropped with a warning. The default: the single {@link #DEFAULT_SPLIT}.
    */
   default List<String> splits() throws ConnectorException {
     return List.of(DEFAULT_SPLIT);
@@ -61,6 +62,25 @@ public interface Source extends AutoCloseable {
    */
   default Duration splitDiscoveryInterval() {
     return Duration.ZERO;
+  }
+
+  /**
+   * Maps the offsets a checkpoint holds for this source, keyed by the split ids they were saved
+   * under, to offsets keyed by the splits {@link #splits()} lists now. For a source whose split ids
+   * changed between versions: a single-reader source that gained splits finds its old offsets under
+   * {@link #DEFAULT_SPLIT} (Kafka splits them per partition). Called by the host once per start of
+   * the source (also after a restart), after the first {@link #splits()} and before any reader is
+   * made, with the checkpoint's offsets ({@code saved} is empty on a fresh start or after
+   * {@code --reset-source}); a failure fails the start, as a failed {@link #open} does. The result is
+   * what the readers get; its entries for splits not in {@code splits} are dropped with a warning.
+   * The default returns {@code saved} unchanged.
+   *
+   * @param saved the checkpoint's offsets by the split ids they were saved under (unmodifiable)
+   * @param splits the splits as {@link #splits()} listed them for this start
+   * @return offsets by current split id (a split without an entry, or with {@code null}, was not read before)
+   */
+  default Map<String, byte[]> remapOffsets(Map<String, byte[]> saved, List<String> splits) throws ConnectorException {
+    return saved;
   }
 
   /**

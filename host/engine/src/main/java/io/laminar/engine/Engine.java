@@ -449,8 +449,8 @@ public final class Engine {
       }
       ConnectorInstance<Source> s = first ? current : recreate(current);
       run.sourceInstances.add(s);
-      Map<String, byte[]> restored = SplitOffsets.decode(recovery.offsets(s.name()));
       List<String> listed = listSplits(s);
+      Map<String, byte[]> restored = remapOffsets(s, SplitOffsets.decode(recovery.offsets(s.name())), listed);
       // A source read by one stateless pipeline of several workers that reads nothing else, with a
       // split for every worker: each worker reads its own splits on its own thread and runs the
       // pipeline there (no queue). Otherwise readers feed the workers' queues — also for a pipeline
@@ -463,6 +463,9 @@ public final class Engine {
       int readerCount = inline ? only.workers().size()
           : only != null ? Math.max(1, Math.min(listed.size(), only.workers().size())) : 1;
       List<Map<String, byte[]>> slots = SourceSplits.assign(s.name(), listed, restored, readerCount);
+      if (!inline && readerCount > 1) {
+        announceAll(consumers, s, listed);
+      }
       SourceSplits splits = new SourceSplits(s.name(), s.instance(), slots, builder.processingClock());
       for (int i = 0; i < readerCount; i++) {
         Map<String, byte[]> slot = slots.get(i);
@@ -480,12 +483,48 @@ public final class Engine {
     return run;
   }
 
+  /**
+   * Several readers feed the same workers: every worker learns all the source's splits before any
+   * reader thread starts, so a split whose reader starts late still holds the watermark from the
+   * first row of another reader (each reader announcing only its own, a quick one could move the
+   * watermark past a slow one's rows). Each reader announces its own again; adding is idempotent.
+   */
+  private static void announceAll(List<PipelineGroup> consumers, ConnectorInstance<Source> source,
+      List<String> splits) throws StartFailure {
+    try {
+      for (PipelineGroup p : consumers) {
+        p.splits(source.name(), splits); // the queues are empty: no wait
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartFailure(ServerError.at(ServerError.Kind.RUNTIME, source.position(), "interrupted while starting"
+          + " source '" + source.name() + "'"), e);
+    }
+  }
+
   /** The source's splits as it lists them at the start; a failure fails the start as a failed open does. */
   private static List<String> listSplits(ConnectorInstance<Source> s) throws StartFailure {
     List<List<String>> listed = new ArrayList<>();
     opening(s, () -> listed.add(s.instance().splits()));
     List<String> splits = listed.get(0) == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(listed.get(0)));
     return splits;
+  }
+
+  /**
+   * The checkpoint's offsets of {@code s} by the split ids it lists now: {@link Source#remapOffsets}
+   * (called on every start, with no offsets on a fresh one) lets a source whose split ids changed —
+   * a single-reader source that gained splits finds its old offsets under the default split — hand
+   * them to its current splits. A failure fails the start as a failed open does.
+   */
+  private static Map<String, byte[]> remapOffsets(ConnectorInstance<Source> s, Map<String, byte[]> saved,
+      List<String> listed) throws StartFailure {
+    List<Map<String, byte[]>> mapped = new ArrayList<>();
+    opening(s, () -> mapped.add(s.instance().remapOffsets(java.util.Collections.unmodifiableMap(saved), listed)));
+    if (mapped.get(0) == null) {
+      throw new StartFailure(ServerError.at(ServerError.Kind.RUNTIME, s.position(), s.connector().kind().label()
+          + " '" + s.name() + "' (" + s.connector().type() + ") could not open: remapOffsets returned null"), null);
+    }
+    return mapped.get(0);
   }
 
   private <T> ConnectorInstance<T> recreate(ConnectorInstance<T> old) throws StartFailure {

@@ -26,6 +26,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@code split_feed}, that a test feeds per
  * split while the engine runs (rows are event times in epoch ms, the schema one TIMESTAMP column);
  * a split is silent until fed. Never exhausted. A split's offset is the number of its batches read.
+ * A test may set its {@code remapOffsets} ({@link #remap}); calls and readers are recorded.
  */
 final class SplitFeedSourceFactory implements SourceFactory {
   /** The splits the source lists (a test may add one: it is discovered within {@link #DISCOVERY}). */
@@ -35,12 +36,33 @@ final class SplitFeedSourceFactory implements SourceFactory {
   /** How often {@code splits()} was called. */
   static final java.util.concurrent.atomic.AtomicInteger LISTINGS = new java.util.concurrent.atomic.AtomicInteger();
   private static final Map<String, BlockingQueue<long[]>> FEEDS = new ConcurrentHashMap<>();
+  /** The source's {@code remapOffsets} (null: the SPI's default, offsets unchanged). */
+  static volatile java.util.function.UnaryOperator<Map<String, byte[]>> remap;
+  /** Every {@code remapOffsets} call: the saved offsets (as batch counts) and the splits listed, as text. */
+  static final List<String> REMAP_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Every reader made: its splits with the batch count each was given (-1: no offsets), as text. */
+  static final List<String> READERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A split's offsets: the number of its batches read. */
+  static byte[] offsets(int batches) {
+    return ByteBuffer.allocate(4).putInt(batches).array();
+  }
+
+  /** Offsets by split as text, {@code {a=3, b=-1}} (-1: null). */
+  static String show(Map<String, byte[]> offsets) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    offsets.forEach((id, o) -> out.put(id, o == null ? -1 : ByteBuffer.wrap(o).getInt()));
+    return out.toString();
+  }
 
   static void clear() {
     FEEDS.clear();
     LISTED.clear();
     LISTED.addAll(List.of("a", "b"));
     LISTINGS.set(0);
+    remap = null;
+    REMAP_CALLS.clear();
+    READERS.clear();
   }
 
   private static BlockingQueue<long[]> queue(String source, String split) {
@@ -72,7 +94,15 @@ final class SplitFeedSourceFactory implements SourceFactory {
       }
 
       @Override
+      public Map<String, byte[]> remapOffsets(Map<String, byte[]> saved, List<String> splits) {
+        REMAP_CALLS.add(show(saved) + " " + splits);
+        java.util.function.UnaryOperator<Map<String, byte[]>> f = remap;
+        return f == null ? saved : f.apply(saved);
+      }
+
+      @Override
       public SplitReader createReader(Map<String, byte[]> splits) {
+        READERS.add(show(splits));
         Map<String, int[]> read = new LinkedHashMap<>();
         splits.forEach((id, offsets) -> read.put(id, new int[] {offsets == null ? 0 : ByteBuffer.wrap(offsets).getInt()}));
         return new SplitReader() {

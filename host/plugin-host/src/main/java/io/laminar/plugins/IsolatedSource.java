@@ -42,6 +42,11 @@ final class IsolatedSource implements Source {
     return ContextClassLoader.call(loader, delegate::splitDiscoveryInterval);
   }
 
+  @Override
+  public Map<String, byte[]> remapOffsets(Map<String, byte[]> saved, List<String> splits) throws ConnectorException {
+    return ContextClassLoader.call(loader, () -> delegate.remapOffsets(saved, splits));
+  }
+
   /**
    * The plugin's own reader (its default one for a single-reader source), wrapped so its calls run
    * with the plugin's loader and its batches are checked.

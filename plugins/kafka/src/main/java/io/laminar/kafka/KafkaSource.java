@@ -1,151 +1,105 @@
 package io.laminar.kafka;
 
-import io.laminar.api.Batch;
 import io.laminar.api.ChangelogMode;
 import io.laminar.api.ConnectorContext;
 import io.laminar.api.ConnectorException;
 import io.laminar.api.ConnectorMetrics;
 import io.laminar.api.Source;
-import java.nio.ByteBuffer;
+import io.laminar.api.SplitReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.TinyIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 
 /**
- * A running {@code kafka} source. It assigns every partition of its topics to one consumer
- * ({@code assign} + {@code seek}, never {@code subscribe}), so no consumer-group rebalancing ever
- * moves partitions away. Its position is the next offset of each partition after the last record
- * handed out (or skipped); {@link #snapshotOffsets()} returns it and {@link #open(byte[])} resumes
- * exactly there. Offsets are never committed to Kafka: the checkpoint is the source of truth.
+ * A running {@code kafka} source: one split per topic-partition, id {@code <topic>-<partition>}
+ * ({@link #splitId}). {@link #splits()} lists the partitions of the configured topics (an admin
+ * client's {@code describeTopics}; the host calls it again every {@code partition.discovery.interval}
+ * and reads a new partition from its beginning); each reader the host makes ({@link #createReader})
+ * is a {@link KafkaSplitReader} with a consumer and fetch thread of its own that assigns exactly its
+ * partitions. A split's offsets are the partition's next offset as decimal text
+ * ({@link #encodeOffset}); offsets are never committed to Kafka.
  *
- * <p>New partitions of the topics are looked up every {@code partition.discovery.interval} (without
- * blocking {@link #poll}) and read from their beginning; a partition without an entry in the
- * offsets is likewise read from its beginning after a restore. A restored offset that retention
- * has already removed falls back to Kafka's {@code auto.offset.reset} (default here: earliest;
- * {@code kafka.auto.offset.reset = "none"} makes it an error). The consumer reads with
- * {@code isolation.level = read_committed} unless overridden, so rows of aborted or still-open
- * transactions (such as an exactly-once kafka sink's) are never read.
+ * <p>A checkpoint written before partitions were splits holds the whole topic's offsets (the
+ * {@link Offsets} JSON) under the default split; {@link #remapOffsets} hands each partition's
+ * offset to that partition's split, so such a checkpoint restores exactly.
  *
- * <p>After {@link #open}, a fetch thread of its own is the consumer's only user ({@link #fetchLoop}):
- * it polls Kafka (fetching, decompressing and parsing record batches) while {@link #poll} hands out
- * the previous fetch partition by partition, decoding each JSON record straight into the batch's
- * vectors ({@link RowDecoder#decodeInto}); the consumer hands out views of the fetched bytes (no
- * copy per record) and fetches in large steps ({@link #FETCH_DEFAULTS}).
+ * <p>The consumer reads with {@code isolation.level = read_committed} unless overridden, so rows of
+ * aborted or still-open transactions (such as an exactly-once kafka sink's) are never read.
  *
- * <p>Gauges: {@code lag_records} per assigned partition (tag {@code partition = "topic-N"}) and in
- * total (no tag): records not handed out yet, from the end offsets at open and then the consumer's
- * {@code currentLag} right after the fetch being handed out plus what of it is not handed out.
- *
- * <p>Not thread-safe: the host calls {@link #poll} and {@link #snapshotOffsets()} from one thread.
- * The gauges only read values computed on that thread.
+ * <p>Gauges: {@code lag_records} per partition (registered by its reader) and in total (no tag: the
+ * sum over the readers).
  */
 final class KafkaSource implements Source {
+  static final String LAG_DESCRIPTION = "Records in the assigned partitions not yet handed out (with the"
+      + " partition tag: of that partition; read_committed: up to the last stable offset)";
+  /** How long the first listing of the partitions may take (Kafka's {@code default.api.timeout.ms}). */
+  private static final Duration FIRST_LISTING = Duration.ofSeconds(60);
+
   private final ConnectorContext ctx;
   private final KafkaSourceSettings settings;
   private final Logger log;
-  private final RowDecoder decoder;
-  /** For {@code format = "debezium-json"}: each record gives 0 to 2 row changes; null otherwise. */
-  private final DebeziumDecoder changes;
   private final ConnectorMetrics.Counter skipped;
   private final String clientId;
-
-  private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
+  /** The readers made and not closed yet (the total lag gauge sums them). */
+  private final List<KafkaSplitReader> readers = new CopyOnWriteArrayList<>();
+  /** Readers made so far, for their client ids. */
+  private int made;
+  /** The partitions listed so far, by topic then partition. */
+  private final TreeSet<TopicPartition> listed = new TreeSet<>(
+      Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
   private Admin admin;
-  /** The assigned partitions in assignment order, with their positions and lags. */
-  private final Map<TopicPartition, Partition> assigned = new LinkedHashMap<>();
-  /** Fetches made by the fetch thread, not yet taken by {@link #poll}; at most {@link #FETCHES_AHEAD}. */
-  private final ArrayBlockingQueue<Fetch> fetches = new ArrayBlockingQueue<>(FETCHES_AHEAD);
-  /** Partitions found by discovery, for the fetch thread to assign (from their beginning). */
-  private final ConcurrentLinkedQueue<Set<TopicPartition>> toAssign = new ConcurrentLinkedQueue<>();
-  private Thread fetcher;
-  private volatile boolean stopping;
-  private volatile RuntimeException fetchFailure;
-  /** The last fetch: its partitions, the one being handed out ({@link #chunk}) and its next record. */
-  private ConsumerRecords<ByteBuffer, ByteBuffer> fetched;
-  private List<TopicPartition> fetchedPartitions = List.of();
-  private int nextFetchedPartition;
-  private List<ConsumerRecord<ByteBuffer, ByteBuffer>> chunk = List.of();
-  private Partition chunkPartition;
-  private int chunkIndex;
-  private int chunkSize;
-  private KafkaFuture<Map<String, TopicDescription>> discovery;
-  private long nextDiscoveryNanos;
-  private volatile double lag = Double.NaN;
-  private ConnectorException failure;
-  private boolean closed;
-
+  /** A discovery started by {@link #splits()} and not answered yet. */
+  private Map<String, KafkaFuture<TopicDescription>> discovery;
   /**
-   * One assigned partition: the next offset after the last record handed out (or skipped), -1 =
-   * none yet (read from the beginning after a restore), and its lag for the gauges.
+   * Whether this start resumes from a checkpoint (set by {@link #remapOffsets}; null until then):
+   * a partition without offsets is then read from its beginning, on a fresh start where
+   * {@code startup.mode} says.
    */
-  private static final class Partition {
-    final TopicPartition tp;
-    long next = -1;
-    volatile double lag = Double.NaN;
-    /** The consumer's lag after the fetch being handed out (records of later fetches included). */
-    long fetchLag = -1;
-
-    Partition(TopicPartition tp) {
-      this.tp = tp;
-    }
-  }
-
-  /** How many fetches the fetch thread may make ahead of {@link #poll}. */
-  private static final int FETCHES_AHEAD = 2;
-
-  /** One {@code consumer.poll} of the fetch thread, with each partition's lag right after it. */
-  private record Fetch(ConsumerRecords<ByteBuffer, ByteBuffer> records, Map<TopicPartition, Long> lags) {
-  }
-
-  private static final String LAG_DESCRIPTION = "Records in the assigned partitions not yet handed out (with the"
-      + " partition tag: of that partition; read_committed: up to the last stable offset)";
+  private volatile Boolean resuming;
+  private boolean closed;
 
   KafkaSource(ConnectorContext ctx, KafkaSourceSettings settings) {
     this.ctx = ctx;
     this.settings = settings;
     this.log = ctx.logger();
-    this.decoder = new RowDecoder(settings.format(), ctx.schema().getFields(), settings.kinds(),
-        settings.timestampTarget());
-    this.changes = settings.format() == RowDecoder.Format.DEBEZIUM_JSON
-        ? new DebeziumDecoder(ctx.schema().getFields(), settings.kinds(), settings.timestampTarget()) : null;
     this.skipped = ctx.metrics().counter("records_skipped_total", "Kafka records that could not be decoded and were skipped");
-    ctx.metrics().gauge("lag_records", LAG_DESCRIPTION, () -> lag);
+    ctx.metrics().gauge("lag_records", LAG_DESCRIPTION, this::totalLag);
     this.clientId = ClientConfig.clientId(ctx.serverName(), ctx.name());
+  }
+
+  private double totalLag() {
+    double total = Double.NaN;
+    for (KafkaSplitReader r : readers) {
+      double lag = r.lag();
+      if (!Double.isNaN(lag)) {
+        total = Double.isNaN(total) ? lag : total + lag;
+      }
+    }
+    return total;
   }
 
   @Override
   public ChangelogMode changelogMode() {
-    return changes != null ? ChangelogMode.ALL : ChangelogMode.APPEND_ONLY;
+    return settings.format() == RowDecoder.Format.DEBEZIUM_JSON ? ChangelogMode.ALL : ChangelogMode.APPEND_ONLY;
   }
 
   @Override
@@ -154,132 +108,176 @@ final class KafkaSource implements Source {
         settings.clientProperties(), clientId);
   }
 
+  /**
+   * The partitions of the configured topics as splits. The first call waits for the brokers' answer
+   * (a topic that does not exist, or no answer, fails it as a failed connection); later calls — the
+   * host's discovery, every {@code partition.discovery.interval} — never wait longer than
+   * {@code poll.timeout}: a lookup not answered by then is kept and its partitions are listed by a
+   * later call, and a failed one is logged and tried again at the next.
+   */
   @Override
-  public void open(byte[] restoredOffsets) throws ConnectorException {
-    Map<TopicPartition, Long> restored = restoredOffsets == null ? null : Offsets.decode(restoredOffsets);
-    String target = "kafka at " + settings.bootstrapServers();
+  public List<String> splits() throws ConnectorException {
+    if (closed) {
+      throw new IllegalStateException("kafka source '" + ctx.name() + "' is closed");
+    }
     try {
-      // views of the fetched bytes (ByteArrayDeserializer would copy every key and value)
-      consumer = ClientConfig.withPluginLoader(() -> new KafkaConsumer<>(consumerConfig(), new ByteBufferDeserializer(),
-          new ByteBufferDeserializer()));
-      for (String topic : settings.topics()) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-        if (partitions == null || partitions.isEmpty()) {
+      if (admin == null) {
+        admin = ClientConfig.withPluginLoader(() -> Admin.create(adminConfig()));
+      }
+      if (listed.isEmpty()) {
+        listFirst();
+      } else {
+        discover();
+      }
+    } catch (KafkaException e) {
+      throw ConnectorException.runtime("kafka source cannot list the partitions of " + settings.topics() + ": "
+          + e.getMessage(), e);
+    }
+    return listed.stream().map(KafkaSource::splitId).toList();
+  }
+
+  private void listFirst() throws ConnectorException {
+    String target = "kafka at " + settings.bootstrapServers();
+    Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(settings.topics()).topicNameValues();
+    long deadline = System.nanoTime() + FIRST_LISTING.toNanos();
+    for (String topic : settings.topics()) {
+      try {
+        add(futures.get(topic).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           throw ConnectorException.connectionFailed(target + ", topic " + topic,
               new KafkaCheck.Problem("topic '" + topic + "' does not exist"));
         }
-        partitions.forEach(p -> addPartition(new TopicPartition(p.topic(), p.partition())));
+        throw ConnectorException.connectionFailed(target + ", topic " + topic, e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw ConnectorException.connectionFailed(target + ", topic " + topic, new KafkaCheck.Problem(
+            "no broker described the topic within " + KafkaCheck.describe(FIRST_LISTING)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ConnectorException.connectionFailed(target, new KafkaCheck.Problem("interrupted while listing partitions"));
       }
-      consumer.assign(assigned.keySet());
-      if (restored != null) {
-        seekRestored(restored);
-      } else {
-        seekStartup();
+    }
+    log.info("Kafka source '{}': {} partitions of {}", ctx.name(), listed.size(), settings.topics());
+  }
+
+  /** Starts a lookup unless one is under way, waits for it at most {@code poll.timeout}, applies it if answered. */
+  private void discover() {
+    if (discovery == null) {
+      discovery = admin.describeTopics(settings.topics()).topicNameValues();
+    }
+    long deadline = System.nanoTime() + settings.pollTimeout().toNanos();
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> e : discovery.entrySet()) {
+      try {
+        e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        return; // answered at a later call
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException failed) {
+        // done: reported below
       }
-      for (Partition p : assigned.values()) {
-        p.next = consumer.position(p.tp);
+    }
+    Map<String, KafkaFuture<TopicDescription>> done = discovery;
+    discovery = null;
+    int before = listed.size();
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> e : done.entrySet()) {
+      try {
+        add(e.getValue().get());
+      } catch (ExecutionException failed) {
+        log.warn("Cannot look for new partitions of {}: {}", e.getKey(), failed.getCause().getMessage());
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return;
       }
-      initialLag();
-      admin = ClientConfig.withPluginLoader(() -> Admin.create(adminConfig()));
-      nextDiscoveryNanos = System.nanoTime() + settings.discoveryInterval().toNanos();
-      Set<TopicPartition> fetching = new HashSet<>(assigned.keySet());
-      fetcher = new Thread(() -> fetchLoop(fetching), "kafka-fetch-" + ctx.name());
-      fetcher.setDaemon(true);
-      fetcher.setContextClassLoader(ClientConfig.class.getClassLoader()); // Kafka loads configured classes through it
-      fetcher.start();
-      log.info("Kafka source reading {} partitions of {} from {}; {}", assigned.size(), settings.topics(),
-          restored != null ? "the checkpoint" : "startup mode " + settings.startupMode(), ClientConfig.libraries());
-    } catch (TimeoutException e) {
-      throw ConnectorException.connectionFailed(target, e);
-    } catch (KafkaException e) {
-      throw ConnectorException.runtime("kafka source cannot start: " + e.getMessage(), e);
+    }
+    if (listed.size() > before) {
+      log.info("Kafka source '{}' found {} new partitions of {}", ctx.name(), listed.size() - before, settings.topics());
     }
   }
 
-  /** Tracks a newly assigned partition and registers its lag gauge. */
-  private Partition addPartition(TopicPartition tp) {
-    Partition p = new Partition(tp);
-    assigned.put(tp, p);
-    ctx.metrics().gauge("lag_records", LAG_DESCRIPTION, Map.of("partition", tp.topic() + "-" + tp.partition()),
-        () -> p.lag);
-    return p;
-  }
-
-  /** The lags at the start, before the consumer has fetched anything: end (or stable) offset − position. */
-  private void initialLag() {
-    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned.keySet());
-    double total = 0;
-    for (Partition p : assigned.values()) {
-      Long end = ends.get(p.tp);
-      if (end != null) {
-        p.lag = Math.max(0, end - p.next);
-        total += p.lag;
-      }
-    }
-    lag = total;
-  }
-
-  private void seekRestored(Map<TopicPartition, Long> restored) {
-    List<TopicPartition> fromBeginning = new ArrayList<>();
-    for (TopicPartition tp : assigned.keySet()) {
-      Long offset = restored.get(tp);
-      if (offset == null) {
-        fromBeginning.add(tp);
-      } else {
-        consumer.seek(tp, offset);
-      }
-    }
-    seekToBeginning(fromBeginning);
-    for (TopicPartition tp : restored.keySet()) {
-      if (!assigned.containsKey(tp)) {
-        log.warn("Checkpointed partition {} is not among the configured topics' partitions; ignored", tp);
-      }
+  private void add(TopicDescription d) {
+    for (TopicPartitionInfo p : d.partitions()) {
+      listed.add(new TopicPartition(d.name(), p.partition()));
     }
   }
 
-  private void seekStartup() {
-    switch (settings.startupMode()) {
-      case EARLIEST -> consumer.seekToBeginning(assigned.keySet());
-      case LATEST -> consumer.seekToEnd(assigned.keySet());
-      case GROUP_OFFSETS -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned.keySet());
-        List<TopicPartition> none = new ArrayList<>();
-        for (TopicPartition tp : assigned.keySet()) {
-          OffsetAndMetadata c = committed.get(tp);
-          if (c == null) {
-            none.add(tp);
-          } else {
-            consumer.seek(tp, c.offset());
-          }
-        }
-        seekToBeginning(none);
-      }
-      case TIMESTAMP -> {
-        Map<TopicPartition, Long> query = new HashMap<>();
-        assigned.keySet().forEach(tp -> query.put(tp, settings.startupTimestamp()));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-        List<TopicPartition> none = new ArrayList<>();
-        for (TopicPartition tp : assigned.keySet()) {
-          OffsetAndTimestamp o = found.get(tp);
-          if (o == null) {
-            none.add(tp);
-          } else {
-            consumer.seek(tp, o.offset());
-          }
-        }
-        if (!none.isEmpty()) {
-          consumer.seekToEnd(none); // no record at or after the timestamp yet
-        }
-      }
-      default -> throw new AssertionError(settings.startupMode());
-    }
+  @Override
+  public Duration splitDiscoveryInterval() {
+    return settings.discoveryInterval();
   }
 
-  /** Kafka reads an empty collection as "every assigned partition", hence the guard. */
-  private void seekToBeginning(java.util.Collection<TopicPartition> partitions) {
-    if (!partitions.isEmpty()) {
-      consumer.seekToBeginning(partitions);
+  /**
+   * Offsets checkpointed by the single-reader kafka source (before partitions were splits) sit under
+   * the default split as the whole topics' {@link Offsets} JSON: each partition's offset goes to its
+   * split (a partition the source no longer lists is then dropped by the host with a warning, as the
+   * single reader ignored it). Also notes whether this start resumes at all.
+   */
+  @Override
+  public Map<String, byte[]> remapOffsets(Map<String, byte[]> saved, List<String> splits) throws ConnectorException {
+    resuming = !saved.isEmpty();
+    byte[] old = saved.get(DEFAULT_SPLIT);
+    if (old == null) {
+      return saved;
     }
+    Map<String, byte[]> out = new LinkedHashMap<>(saved);
+    out.remove(DEFAULT_SPLIT);
+    Map<TopicPartition, Long> offsets = Offsets.decode(old);
+    List<TopicPartition> sorted = new ArrayList<>(offsets.keySet());
+    sorted.sort(listed.comparator());
+    for (TopicPartition tp : sorted) {
+      out.putIfAbsent(splitId(tp), encodeOffset(offsets.get(tp)));
+    }
+    log.info("Kafka source '{}' restores offsets of {} partitions checkpointed by the single-reader kafka source",
+        ctx.name(), offsets.size());
+    return out;
+  }
+
+  @Override
+  public SplitReader createReader(Map<String, byte[]> splits) throws ConnectorException {
+    if (closed) {
+      throw new IllegalStateException("kafka source '" + ctx.name() + "' is closed");
+    }
+    Map<TopicPartition, Long> partitions = new LinkedHashMap<>();
+    boolean anyOffsets = false;
+    for (Map.Entry<String, byte[]> e : splits.entrySet()) {
+      Long offset = e.getValue() == null ? null : decodeOffset(e.getKey(), e.getValue());
+      anyOffsets |= offset != null;
+      partitions.put(partitionOf(e.getKey(), settings.topics()), offset);
+    }
+    Boolean known = resuming;
+    boolean resume = known != null ? known : anyOffsets;
+    String id = made == 0 ? clientId : clientId + "-" + made;
+    made++;
+    KafkaSplitReader[] reader = new KafkaSplitReader[1];
+    reader[0] = new KafkaSplitReader(ctx, settings, skipped, id, () -> readers.remove(reader[0]));
+    readers.add(reader[0]);
+    try {
+      reader[0].start(partitions, resume);
+    } catch (ConnectorException | RuntimeException e) {
+      reader[0].close();
+      throw e;
+    }
+    return reader[0];
+  }
+
+  /** The consumer settings of this source's readers (each adds its own {@code client.id}). */
+  Map<String, Object> consumerConfig() {
+    return consumerConfig(settings);
+  }
+
+  /** The consumer settings every reader shares: the connector's, {@link #FETCH_DEFAULTS}, then the user's. */
+  static Map<String, Object> consumerConfig(KafkaSourceSettings settings) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    c.putAll(FETCH_DEFAULTS);
+    c.putAll(settings.clientProperties());
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    settings.groupId().ifPresent(g -> c.put(ConsumerConfig.GROUP_ID_CONFIG, g));
+    return c;
   }
 
   /**
@@ -294,21 +292,6 @@ final class KafkaSource implements Source {
       ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
       ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
 
-  /** The consumer's settings: the connector's, {@link #FETCH_DEFAULTS}, then the user's {@code kafka.*}. */
-  Map<String, Object> consumerConfig() {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    c.putAll(FETCH_DEFAULTS);
-    c.putAll(settings.clientProperties());
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    settings.groupId().ifPresent(g -> c.put(ConsumerConfig.GROUP_ID_CONFIG, g));
-    return c;
-  }
-
   private Map<String, Object> adminConfig() {
     Map<String, Object> c = new HashMap<>();
     settings.clientProperties().forEach((k, v) -> {
@@ -321,319 +304,60 @@ final class KafkaSource implements Source {
     return c;
   }
 
-  @Override
-  public Batch poll(int maxRows, Duration timeout) throws ConnectorException {
-    if (failure != null) {
-      throw failure;
-    }
-    if (closed || consumer == null) {
-      throw new IllegalStateException("kafka source '" + ctx.name() + "' is not open");
-    }
-    discoverPartitions();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    VectorSchemaRoot root = null;
-    TinyIntVector kinds = null;
-    int rows = 0;
-    // a change event may give two rows (an update's before and after), which stay in one batch (so
-    // with maxRows = 1 an update still comes as its two rows)
-    int perRecord = changes != null ? 2 : 1;
-    try {
-      while (rows < maxRows && (rows == 0 || rows + perRecord <= maxRows)) {
-        if (chunkIndex == chunkSize) {
-          if (nextChunk()) {
-            continue;
-          }
-          Fetch fetch;
-          if (rows > 0) {
-            fetch = fetches.poll(); // top up with what is already fetched, never wait
-          } else {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-              break;
-            }
-            fetch = fetches.poll(Math.min(left, settings.pollTimeout().toNanos()), TimeUnit.NANOSECONDS);
-          }
-          if (fetch == null) {
-            RuntimeException failed = fetchFailure;
-            if (failed != null) {
-              throw failed;
-            }
-            if (rows > 0) {
-              break;
-            }
-            continue;
-          }
-          take(fetch);
-          continue;
-        }
-        ConsumerRecord<ByteBuffer, ByteBuffer> r = chunk.get(chunkIndex++);
-        if (root == null) {
-          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1))));
-          if (changes != null) {
-            kinds = new TinyIntVector("$row_kind", ctx.allocator());
-            kinds.allocateNew(Math.min(maxRows, 1024));
-          }
-        }
-        int produced = 1;
-        try {
-          if (changes != null) {
-            produced = changes.decode(r.value(), r.timestamp());
-          } else {
-            decoder.decodeInto(r.value(), r.timestamp(), root, rows);
-          }
-        } catch (DecodeException e) {
-          if (!settings.skipErrors()) {
-            failure = ConnectorException.runtime("cannot decode the record at topic " + r.topic() + ", partition "
-                + r.partition() + ", offset " + r.offset() + ": " + e.getMessage(), null);
-            throw failure;
-          }
-          skipped.increment(1);
-          log.warn("Skipped the record at topic {}, partition {}, offset {}: {}", r.topic(), r.partition(),
-              r.offset(), e.getMessage());
-          chunkPartition.next = r.offset() + 1;
-          continue;
-        }
-        chunkPartition.next = r.offset() + 1;
-        if (produced == 0) {
-          continue; // a tombstone: nothing to hand out, but the position moves past it
-        }
-        if (changes != null) {
-          changes.writeTo(root, kinds, rows);
-        }
-        rows += produced;
-      }
-    } catch (KafkaException e) {
-      closeQuietly(root, kinds);
-      failure = ConnectorException.runtime("kafka consumer failed: " + e.getMessage(), e);
-      throw failure;
-    } catch (InterruptedException e) {
-      closeQuietly(root, kinds);
-      Thread.currentThread().interrupt();
-      failure = ConnectorException.runtime("kafka source interrupted while waiting for records", e);
-      throw failure;
-    } catch (ConnectorException | RuntimeException e) {
-      // positions may have moved past records of the failed batch: this instance is not read again
-      closeQuietly(root, kinds);
-      if (failure == null) {
-        failure = e instanceof ConnectorException c ? c : ConnectorException.runtime("kafka source failed: " + e, e);
-      }
-      throw e;
-    }
-    updateLag();
-    if (rows == 0) {
-      closeQuietly(root, kinds);
-      return null;
-    }
-    root.setRowCount(rows);
-    if (kinds == null) {
-      return Batch.of(root);
-    }
-    kinds.setValueCount(rows);
-    return Batch.changelog(root, kinds);
-  }
-
-  /** Moves to the next partition of the last fetch that has records; false when it has none left. */
-  private boolean nextChunk() {
-    while (nextFetchedPartition < fetchedPartitions.size()) {
-      TopicPartition tp = fetchedPartitions.get(nextFetchedPartition++);
-      Partition p = assigned.get(tp);
-      List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = fetched.records(tp);
-      if (p != null && !records.isEmpty()) {
-        chunk = records;
-        chunkIndex = 0;
-        chunkSize = records.size();
-        chunkPartition = p;
-        return true;
-      }
-    }
-    chunk = List.of();
-    chunkIndex = 0;
-    chunkSize = 0;
-    return false;
-  }
-
-  /** Makes {@code fetch} the one being handed out, and its lags the consumer's. */
-  private void take(Fetch fetch) {
-    fetched = fetch.records();
-    fetchedPartitions = new ArrayList<>(fetched.partitions());
-    nextFetchedPartition = 0;
-    fetch.lags().forEach((tp, l) -> {
-      Partition p = assigned.get(tp);
-      if (p != null) {
-        p.fetchLag = l;
-      }
-    });
+  /** The split id of a partition: {@code <topic>-<partition>} (as Kafka prints a {@link TopicPartition}). */
+  static String splitId(TopicPartition tp) {
+    return tp.topic() + "-" + tp.partition();
   }
 
   /**
-   * The fetch thread: the only user of the consumer once {@link #open} is done, so fetching,
-   * decompressing and parsing Kafka's record batches runs beside {@link #poll}'s decoding. Assigns
-   * partitions that discovery found, polls, and queues each non-empty fetch with the lags after it
-   * (waiting while {@link #FETCHES_AHEAD} fetches are queued). A consumer failure is handed to
-   * {@link #poll}; {@link #close} stops it with {@code wakeup}.
+   * The partition of a split id (topic names cannot hold a character that would make the last
+   * {@code -} ambiguous: the partition number follows it); the topic must be one of {@code topics}.
    */
-  private void fetchLoop(Set<TopicPartition> fetching) {
-    try {
-      while (!stopping) {
-        Set<TopicPartition> added;
-        while ((added = toAssign.poll()) != null) {
-          fetching.addAll(added);
-          consumer.assign(fetching); // partitions already assigned keep their positions
-          consumer.seekToBeginning(added);
-        }
-        ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(settings.pollTimeout());
-        if (records.isEmpty()) {
-          continue;
-        }
-        Map<TopicPartition, Long> lags = new HashMap<>();
-        for (TopicPartition tp : fetching) {
-          OptionalLong l = consumer.currentLag(tp);
-          if (l.isPresent()) {
-            lags.put(tp, l.getAsLong());
-          }
-        }
-        Fetch fetch = new Fetch(records, lags);
-        while (!stopping && !fetches.offer(fetch, 100, TimeUnit.MILLISECONDS)) {
-          // the pipeline is behind: wait for it (the checkpoints' pauses included)
-        }
-      }
-    } catch (org.apache.kafka.common.errors.WakeupException e) {
-      if (!stopping) {
-        fetchFailure = new KafkaException("the consumer was woken up unexpectedly", e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      fetchFailure = e;
-    }
-  }
-
-  private VectorSchemaRoot newRoot(int maxRows) {
-    VectorSchemaRoot root = VectorSchemaRoot.create(ctx.schema(), ctx.allocator());
-    try {
-      for (FieldVector v : root.getFieldVectors()) {
-        v.setInitialCapacity(Math.min(maxRows, 1024));
-      }
-      root.allocateNew();
-      return root;
-    } catch (RuntimeException e) {
-      root.close();
-      throw e;
-    }
-  }
-
-  private static void closeQuietly(VectorSchemaRoot root, TinyIntVector kinds) {
-    if (root != null) {
-      root.close();
-    }
-    if (kinds != null) {
-      kinds.close();
-    }
-  }
-
-  /** Starts a partition lookup when one is due, and applies a finished one; never blocks. */
-  private void discoverPartitions() {
-    if (discovery != null && discovery.isDone()) {
-      KafkaFuture<Map<String, TopicDescription>> done = discovery;
-      discovery = null;
-      nextDiscoveryNanos = System.nanoTime() + settings.discoveryInterval().toNanos();
+  static TopicPartition partitionOf(String split, List<String> topics) {
+    int dash = split.lastIndexOf('-');
+    if (dash > 0 && dash < split.length() - 1 && topics.contains(split.substring(0, dash))) {
       try {
-        addPartitions(done.get());
-      } catch (ExecutionException e) {
-        log.warn("Cannot look for new partitions of {}: {}", settings.topics(), e.getCause().getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        return new TopicPartition(split.substring(0, dash), Integer.parseInt(split.substring(dash + 1)));
+      } catch (NumberFormatException e) {
+        // not a partition number: refused below
       }
-    } else if (discovery == null && System.nanoTime() - nextDiscoveryNanos >= 0) {
-      discovery = admin.describeTopics(settings.topics()).allTopicNames();
     }
+    throw new IllegalArgumentException("'" + split + "' is not a partition of " + topics + " (<topic>-<partition>)");
   }
 
-  private void addPartitions(Map<String, TopicDescription> topics) {
-    Set<TopicPartition> added = new HashSet<>();
-    for (TopicDescription d : topics.values()) {
-      for (TopicPartitionInfo p : d.partitions()) {
-        TopicPartition tp = new TopicPartition(d.name(), p.partition());
-        if (!assigned.containsKey(tp)) {
-          added.add(tp);
-        }
-      }
-    }
-    if (added.isEmpty()) {
-      return;
-    }
-    added.forEach(this::addPartition);
-    toAssign.add(added); // the fetch thread assigns them
-    log.info("Kafka source found new partitions {}; reading them from the beginning", added);
+  /** A split's offsets: the partition's next offset, as decimal text. */
+  static byte[] encodeOffset(long next) {
+    return Long.toString(next).getBytes(StandardCharsets.US_ASCII);
   }
 
-  /**
-   * Each partition's lag: what the consumer has not fetched yet ({@code currentLag}, unknown until
-   * its first fetch answers: the last value stays) plus what is fetched but not handed out.
-   */
-  private void updateLag() {
-    double total = 0;
-    for (Partition p : assigned.values()) {
-      if (p.fetchLag >= 0) {
-        p.lag = p.fetchLag + buffered(p);
+  /** Decodes {@link #encodeOffset}; anything else is a run-time error naming the split. */
+  static long decodeOffset(String split, byte[] offsets) throws ConnectorException {
+    String text = new String(offsets, StandardCharsets.US_ASCII);
+    try {
+      long next = Long.parseLong(text);
+      if (next >= 0) {
+        return next;
       }
-      if (!Double.isNaN(p.lag)) {
-        total += p.lag;
-      }
+    } catch (NumberFormatException e) {
+      // refused below
     }
-    lag = total;
+    throw ConnectorException.runtime("the checkpointed kafka offset of split '" + split
+        + "' is unusable: expected a non-negative integer, not '" + (text.length() > 40 ? text.substring(0, 40) + "…"
+        : text) + "'", null);
   }
 
-  /** Records of {@code p} fetched but not handed out yet. */
-  private int buffered(Partition p) {
-    if (p == chunkPartition && chunkIndex < chunkSize) {
-      return chunkSize - chunkIndex;
-    }
-    for (int i = nextFetchedPartition; i < fetchedPartitions.size(); i++) {
-      if (fetchedPartitions.get(i).equals(p.tp)) {
-        return fetched.records(p.tp).size();
-      }
-    }
-    return 0;
-  }
-
-  @Override
-  public byte[] snapshotOffsets() {
-    Map<TopicPartition, Long> next = new HashMap<>();
-    for (Partition p : assigned.values()) {
-      if (p.next >= 0) {
-        next.put(p.tp, p.next);
-      }
-    }
-    return Offsets.encode(next);
-  }
-
+  /** Closes what readers are still open (the host closes them first) and the admin client. */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    stopping = true;
+    for (KafkaSplitReader r : List.copyOf(readers)) {
+      r.close();
+    }
     if (admin != null) {
       admin.close(Duration.ZERO);
-    }
-    if (fetcher != null) {
-      consumer.wakeup();
-      try {
-        fetcher.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (fetcher.isAlive()) {
-        log.warn("The Kafka fetch thread of source '{}' did not stop within 10 s; its consumer is left open",
-            ctx.name());
-        return;
-      }
-    }
-    fetches.clear();
-    if (consumer != null) {
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 }

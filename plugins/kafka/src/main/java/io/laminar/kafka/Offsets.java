@@ -3,17 +3,17 @@ package io.laminar.kafka;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.laminar.api.ConnectorException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The source's checkpointed position: {@code {"topic":{"partition":nextOffset}}} as UTF-8 JSON.
- * A partition without an entry is read from its beginning.
+ * The position the single-reader kafka source checkpointed before partitions were splits:
+ * {@code {"topic":{"partition":nextOffset}}} as UTF-8 JSON, topics and partitions in sorted order. A
+ * partition without an entry is read from its beginning. Only read now, by
+ * {@link KafkaSource#remapOffsets}, to restore such checkpoints.
  */
 final class Offsets {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,23 +21,7 @@ final class Offsets {
   private Offsets() {
   }
 
-  /** Encodes the next offset of every partition, topics and partitions in sorted order. */
-  static byte[] encode(Map<TopicPartition, Long> next) {
-    Map<String, Map<Integer, Long>> byTopic = new TreeMap<>();
-    next.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
-    ObjectNode root = JSON.createObjectNode();
-    byTopic.forEach((topic, partitions) -> {
-      ObjectNode node = root.putObject(topic);
-      partitions.forEach((p, o) -> node.put(Integer.toString(p), o));
-    });
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode offsets", e);
-    }
-  }
-
-  /** Decodes bytes written by {@link #encode}; anything else is a run-time error naming the problem. */
+  /** Decodes such bytes; anything else is a run-time error naming the problem. */
   static Map<TopicPartition, Long> decode(byte[] bytes) throws ConnectorException {
     Map<TopicPartition, Long> out = new HashMap<>();
     JsonNode root;

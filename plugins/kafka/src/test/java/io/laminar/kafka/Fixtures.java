@@ -10,6 +10,8 @@ import io.laminar.api.ConnectorSpec;
 import io.laminar.api.DeliveryGuarantee;
 import io.laminar.api.PropertySpec;
 import io.laminar.api.Source;
+import io.laminar.api.SplitBatch;
+import io.laminar.api.SplitReader;
 import io.laminar.testkit.TestConnectorContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,13 +106,29 @@ final class Fixtures {
     return new Context(base);
   }
 
+  /**
+   * A reader of every split {@code source} lists now, made as the host makes readers: the splits
+   * listed, {@code saved} (null: a fresh start) through {@link Source#remapOffsets}, then
+   * {@link Source#createReader}. The caller closes it before the source.
+   */
+  static SplitReader readerOfAll(Source source, Map<String, byte[]> saved) throws ConnectorException {
+    List<String> splits = source.splits();
+    Map<String, byte[]> restored = source.remapOffsets(saved == null ? Map.of() : saved, splits);
+    Map<String, byte[]> mine = new java.util.LinkedHashMap<>();
+    for (String split : splits) {
+      mine.put(split, restored.get(split));
+    }
+    return source.createReader(mine);
+  }
+
   /** Polls until {@code expected} rows arrived or {@code timeout} passed; every batch is closed. */
-  static List<Map<String, Object>> read(Source source, int expected, Duration timeout) throws ConnectorException {
+  static List<Map<String, Object>> read(SplitReader reader, int expected, Duration timeout) throws ConnectorException {
     List<Map<String, Object>> rows = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (rows.size() < expected && System.nanoTime() < deadline) {
-      try (Batch b = source.poll(Math.min(100, expected - rows.size()), Duration.ofMillis(200))) {
-        if (b != null) {
+      SplitBatch polled = reader.poll(Math.min(100, expected - rows.size()), Duration.ofMillis(200));
+      if (polled != null) {
+        try (Batch b = polled.batch()) {
           rows.addAll(rows(b.data()));
         }
       }
@@ -119,8 +137,8 @@ final class Fixtures {
   }
 
   /** Polls for {@code quiet} and returns whatever arrived (to prove that nothing more does). */
-  static List<Map<String, Object>> drain(Source source, Duration quiet) throws ConnectorException {
-    return read(source, Integer.MAX_VALUE, quiet);
+  static List<Map<String, Object>> drain(SplitReader reader, Duration quiet) throws ConnectorException {
+    return read(reader, Integer.MAX_VALUE, quiet);
   }
 
   /** The rows of a batch as column-name → Java value (strings, numbers, booleans; timestamps as epoch ms). */

@@ -116,8 +116,9 @@ class KafkaPluginIT {
       try (Source source = sources.create(Fixtures.context("in", ConnectorKind.SOURCE, sources.spec(), sourceProps,
           SCHEMA, allocator, null))) {
         source.check();
-        source.open(null);
-        rows = Fixtures.read(source, 20, Duration.ofSeconds(15));
+        try (io.laminar.api.SplitReader reader = Fixtures.readerOfAll(source, null)) {
+          rows = Fixtures.read(reader, 20, Duration.ofSeconds(15));
+        }
       }
 
       assertEquals(20, rows.size());

@@ -106,11 +106,11 @@ class KafkaSourceSettingsTest {
   }
 
   @Test
-  void offsetsRoundTripThroughTheirJsonForm() throws Exception {
+  void offsetsOfTheSingleReaderSourceRoundTripThroughTheirJsonForm() throws Exception {
     Map<TopicPartition, Long> offsets = Map.of(new TopicPartition("a", 0), 5L, new TopicPartition("a", 1), 0L,
         new TopicPartition("b", 0), 12L);
 
-    byte[] bytes = Offsets.encode(offsets);
+    byte[] bytes = Trades.singleReaderOffsets(offsets);
 
     assertEquals("{\"a\":{\"0\":5,\"1\":0},\"b\":{\"0\":12}}", new String(bytes, StandardCharsets.UTF_8));
     assertEquals(offsets, Offsets.decode(bytes));

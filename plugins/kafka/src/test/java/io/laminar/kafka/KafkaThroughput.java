@@ -83,17 +83,19 @@ public final class KafkaThroughput {
     Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic);
     try (Source source = new KafkaSourceFactory().create(Fixtures.context("bench", ConnectorKind.SOURCE,
         new KafkaSourceFactory().spec(), props, schema, allocator, null))) {
-      source.open(null);
-      long start = System.nanoTime();
-      long seen = 0;
-      while (seen < rows) {
-        try (Batch b = source.poll(BATCH, Duration.ofSeconds(1))) {
-          if (b != null) {
-            seen += b.rowCount();
+      try (io.laminar.api.SplitReader reader = Fixtures.readerOfAll(source, null)) {
+        long start = System.nanoTime();
+        long seen = 0;
+        while (seen < rows) {
+          io.laminar.api.SplitBatch polled = reader.poll(BATCH, Duration.ofSeconds(1));
+          if (polled != null) {
+            try (Batch b = polled.batch()) {
+              seen += b.rowCount();
+            }
           }
         }
+        return System.nanoTime() - start;
       }
-      return System.nanoTime() - start;
     }
   }
 

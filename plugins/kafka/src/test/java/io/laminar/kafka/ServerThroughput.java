@@ -65,7 +65,15 @@ public final class ServerThroughput {
       double reference = Math.max(plainDefault, plainTuned);
       System.out.printf(Locale.ROOT, "plain consumer: %,.0f records/s (Kafka defaults), %,.0f records/s (the source's"
           + " fetch defaults, read_committed); reference %,.0f; load %s%n", plainDefault, plainTuned, reference, load());
-      double[] bh = blackhole(kafka, dir, in, records);
+      String before = System.getProperty("bench.kafkaPluginBefore");
+      if (before != null) {
+        // another build of the kafka plugin (e.g. the previous commit's) on the same server, side by side
+        double[] old = blackhole(kafka, dir, in, records, Path.of(before).getParent(), "blackhole-before");
+        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s"
+            + " (%.2f×), steady %,.0f records/s (%.2f×); load %s%n", before, old[0], old[0] / reference, old[1],
+            old[1] / reference, load());
+      }
+      double[] bh = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(), "blackhole");
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
           + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
       String out = kafka.createTopic("bench-out", PARTITIONS);
@@ -150,6 +158,10 @@ public final class ServerThroughput {
    * production); {@code -Dbench.jfr=DIR} records a flight recording of it there.
    */
   private static Process server(Path logs, Path config) throws java.io.IOException {
+    return server(logs, config, LaminarProcess.KAFKA_PLUGIN.getParent());
+  }
+
+  private static Process server(Path logs, Path config, Path plugins) throws java.io.IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g"));
     cmd.addAll(serverFlags);
@@ -158,7 +170,7 @@ public final class ServerThroughput {
       cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, logs.getFileName() + ".jfr") + ",settings=profile");
     }
     cmd.addAll(List.of("-cp", LaminarProcess.classPath(), "io.laminar.cli.Main", "run", "--plugins",
-        LaminarProcess.KAFKA_PLUGIN.getParent().toString(), "-c", config.toString()));
+        plugins.toString(), "-c", config.toString()));
     return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logs + ".out").toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(Path.of(logs + ".err").toFile())).start();
   }
@@ -213,6 +225,7 @@ public final class ServerThroughput {
         name = "%s"
         bind = "127.0.0.1:0"
         log_level = "warn"
+        workers = 2
 
         [checkpoint]
         path = "%s"
@@ -281,9 +294,10 @@ public final class ServerThroughput {
   }
 
   /** {whole process, steady} input records per second into blackhole. */
-  private static double[] blackhole(EmbeddedKafka kafka, Path dir, String in, int records) throws Exception {
-    Path checkpoints = dir.resolve("cp-blackhole");
-    Path config = dir.resolve("blackhole.toml");
+  private static double[] blackhole(EmbeddedKafka kafka, Path dir, String in, int records, Path plugins, String name)
+      throws Exception {
+    Path checkpoints = dir.resolve("cp-" + name);
+    Path config = dir.resolve(name + ".toml");
     Files.writeString(config, server("bench-blackhole", checkpoints, "200ms") + source(kafka.bootstrapServers(), in)
         + """
 
@@ -298,7 +312,7 @@ public final class ServerThroughput {
         """);
     Map<TopicPartition, Long> end = kafka.endOffsets(in);
     long start = System.nanoTime();
-    Process server = server(dir.resolve("blackhole"), config);
+    Process server = server(dir.resolve(name), config, plugins);
     long firstNanos = 0;
     long firstRead = 0;
     double firstCpu = 0;
@@ -322,8 +336,8 @@ public final class ServerThroughput {
     }
     int exit = stop(server);
     if (lastNanos == 0) {
-      throw new IllegalStateException("blackhole: the checkpoints never reached the end; exit " + exit + "\n"
-          + Files.readString(dir.resolve("blackhole.err")));
+      throw new IllegalStateException(name + ": the checkpoints never reached the end; exit " + exit + "\n"
+          + Files.readString(dir.resolve(name + ".err")));
     }
     return new double[] {records / ((lastNanos - start) / 1e9), (records - firstRead) / ((lastNanos - firstNanos) / 1e9)};
   }

@@ -147,21 +147,81 @@ final class Trades {
       }
       long id = Long.parseLong(Files.readString(latest).trim());
       Path offsets = dir.resolve(String.format(Locale.ROOT, "%020d", id)).resolve("source-" + source + ".offsets");
-      return Files.exists(offsets) ? Optional.of(Offsets.decode(Files.readAllBytes(offsets))) : Optional.empty();
+      return Files.exists(offsets) ? Optional.of(decodeOffsetsFile(Files.readAllBytes(offsets))) : Optional.empty();
     } catch (IOException | ConnectorException | RuntimeException e) {
       return Optional.empty(); // a checkpoint being rotated while read: try again
     }
   }
 
   /**
+   * The offsets the single-reader kafka source checkpointed before partitions were splits (the JSON
+   * {@link Offsets#decode} reads): topics and partitions in sorted order.
+   */
+  static byte[] singleReaderOffsets(Map<TopicPartition, Long> next) {
+    Map<String, Map<Integer, Long>> byTopic = new TreeMap<>();
+    next.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
+    com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+    byTopic.forEach((topic, partitions) -> {
+      com.fasterxml.jackson.databind.node.ObjectNode node = root.putObject(topic);
+      partitions.forEach((p, o) -> node.put(Integer.toString(p), o));
+    });
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The host's mark of an offsets file with offsets per split (the engine's {@code SplitOffsets}). */
+  static final byte[] SPLIT_OFFSETS_MAGIC = "LMNSPLT1".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * A kafka source's offsets file in a checkpoint, as next offset per partition: offsets per split
+   * (the host's format: magic, count, then per split a short-prefixed id and an int-prefixed value,
+   * here the partition's next offset as decimal text), or the {@link Offsets} JSON that the
+   * single-reader kafka source wrote before partitions were splits.
+   */
+  static Map<TopicPartition, Long> decodeOffsetsFile(byte[] file) throws ConnectorException {
+    if (file.length < SPLIT_OFFSETS_MAGIC.length
+        || !java.util.Arrays.equals(file, 0, SPLIT_OFFSETS_MAGIC.length, SPLIT_OFFSETS_MAGIC, 0,
+        SPLIT_OFFSETS_MAGIC.length)) {
+      return Offsets.decode(file);
+    }
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(file, SPLIT_OFFSETS_MAGIC.length,
+        file.length - SPLIT_OFFSETS_MAGIC.length);
+    Map<TopicPartition, Long> out = new java.util.HashMap<>();
+    int count = in.getInt();
+    for (int i = 0; i < count; i++) {
+      byte[] id = new byte[Short.toUnsignedInt(in.getShort())];
+      in.get(id);
+      byte[] value = new byte[in.getInt()];
+      in.get(value);
+      String split = new String(id, StandardCharsets.UTF_8);
+      int dash = split.lastIndexOf('-');
+      out.put(new TopicPartition(split.substring(0, dash), Integer.parseInt(split.substring(dash + 1))),
+          KafkaSource.decodeOffset(split, value));
+    }
+    return out;
+  }
+
+  /**
    * The server configuration: kafka source {@code trades} → TUMBLE 1 s COUNT/SUM/AVG per symbol →
-   * kafka sink {@code out} with the given delivery. A small per-partition fetch makes the consumer
-   * alternate between partitions in small steps: the watermark is per source, not per partition,
-   * so reading one partition far ahead of the others would make the others' rows late.
+   * kafka sink {@code out} with the given delivery, with a small per-partition fetch (the consumer
+   * alternates between partitions in small steps, as it had to while the watermark was per topic).
    */
   static String config(String server, Path checkpoints, String bootstrap, String inTopic, String outTopic,
       String delivery) {
-    return """
+    return config(server, checkpoints, bootstrap, inTopic, outTopic, delivery, 0, true);
+  }
+
+  /**
+   * As {@link #config(String, Path, String, String, String, String)}, with {@code [server] workers}
+   * (0: the default) and without the small per-partition fetch when {@code smallFetches} is false
+   * (partitions are splits with watermarks of their own, so large fetches make no row late).
+   */
+  static String config(String server, Path checkpoints, String bootstrap, String inTopic, String outTopic,
+      String delivery, int workers, boolean smallFetches) {
+    String text = """
         [server]
         name = "%s"
         bind = "127.0.0.1:0"
@@ -213,6 +273,13 @@ final class Trades {
         "bootstrap.servers" = "%s"
         topic = "%s"
         """.formatted(server, checkpoints, bootstrap, inTopic, FLUSH_SYMBOL, delivery, bootstrap, outTopic);
+    if (workers > 0) {
+      text = text.replace("shutdown_timeout = \"20s\"\n", "shutdown_timeout = \"20s\"\nworkers = " + workers + "\n");
+    }
+    if (!smallFetches) {
+      text = text.replace("\"kafka.max.partition.fetch.bytes\" = \"8192\"\n", "");
+    }
+    return text;
   }
 
   /**
