@@ -7,6 +7,7 @@ import io.laminar.api.Source;
 import io.laminar.config.PipelineConfig;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.runtime.ExecutorMetrics;
+import io.laminar.runtime.KeyGroups;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.CheckpointStore;
 import java.time.Duration;
@@ -665,6 +666,12 @@ public final class Engine {
       LOG.info("pipeline '{}' runs on one worker: {}", p.name(),
           p.partitioning().serialReason().orElse("its state cannot be split by key"));
       return 1;
+    }
+    if (wanted > KeyGroups.COUNT && !p.partitionKeys().isEmpty()) {
+      // a worker beyond the key groups would own no key and receive no row
+      LOG.info("pipeline '{}' runs on {} workers, one per key group of its keyed state, not {}", p.name(),
+          KeyGroups.COUNT, wanted);
+      return KeyGroups.COUNT;
     }
     return Math.max(1, wanted);
   }

@@ -6,6 +6,7 @@ import io.laminar.api.LookupSource;
 import io.laminar.api.Sink;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.config.PipelineConfig;
+import io.laminar.runtime.KeyGroups;
 import io.laminar.runtime.LookupCache;
 import io.laminar.runtime.OutputCallback;
 import io.laminar.runtime.PipelineExecutor;
@@ -117,6 +118,8 @@ final class PipelineRunner implements Runnable {
         write(batch, rowKinds);
       }
     }, lookup -> lookupCaches.getOrDefault(lookup, LookupCache.Config.DEFAULT), settings);
+    // rows reach worker i by the key groups it owns (Partitioner), and its state is theirs
+    executor.keyGroups(KeyGroups.range(worker, workers));
     this.rowErrors = RowErrorRecorder.of(config, engine.builder());
     if (rowErrors != null) {
       executor.onRowErrors(rowErrors);

@@ -2,6 +2,8 @@ package io.laminar.engine;
 
 import io.laminar.plan.PlanNode;
 import io.laminar.runtime.IncompatibleStateException;
+import io.laminar.runtime.KeyGroups;
+import io.laminar.runtime.PipelineExecutor;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.Recovery;
 import io.laminar.state.RestoredCheckpoint;
@@ -14,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +168,12 @@ final class RecoveryPlanner {
    * when the saved state was taken from another plan of a pipeline that now holds no state (a
    * filter or projection whose SQL changed): it needs none, so the caller replaces the runner with
    * a fresh one and the sources keep their offsets.
+   *
+   * <p>A worker whose own file holds exactly its key groups restores it as it is. Keyed state saved
+   * by another number of workers (or by the same number before key groups, format 3, when rows were
+   * routed by hash mod workers) is redistributed: the worker takes the groups of its key groups from
+   * every old worker's file ({@link PipelineExecutor#restoreShares}). A pipeline without keyed state
+   * saved with another worker count starts its workers afresh (its position is in the split offsets).
    */
   boolean restorePipeline(PipelineRunner runner) throws StartFailure {
     if (restore.isEmpty()) {
@@ -170,29 +181,37 @@ final class RecoveryPlanner {
     }
     RestoredCheckpoint checkpoint = restore.get();
     String file = runner.stateFile();
-    if (!checkpoint.contains(file)) {
-      String prefix = CheckpointCoordinator.statePrefix(runner.name());
-      if (checkpoint.fileNames().stream().anyMatch(f -> f.startsWith(prefix))) {
-        if (!holdsState(runner.pipeline().root())) {
-          // nothing but watermarks and counters: the position is in the sources' split offsets
-          LOG.info("pipeline '{}' was checkpointed with a different number of workers; it holds no state, so "
-              + "its workers start afresh and its sources' splits resume their offsets", runner.workerName());
-          return true;
-        }
-        throw new StartFailure(new ServerError(ServerError.Kind.INVALID_TOPOLOGY, "pipeline '" + runner.name()
-            + "' was checkpointed with a different number of workers, and keyed state cannot be redistributed. "
-            + "Set its parallelism back, or start with --reset-state to discard the saved state.", Optional.empty()),
-            null);
+    List<String> saved = stateFiles(checkpoint, runner.name());
+    boolean keyed = holdsState(runner.pipeline().root());
+    PipelineExecutor executor = runner.executor();
+    try {
+      if (saved.isEmpty()) {
+        LOG.warn("checkpoint {} has no state for pipeline '{}' (new pipeline?); it starts empty",
+            checkpoint.id(), runner.name());
+        return true;
       }
-      LOG.warn("checkpoint {} has no state for pipeline '{}' (new pipeline?); it starts empty",
-          checkpoint.id(), runner.name());
-      return true;
-    }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(checkpoint.open(file), 1 << 16))) {
-      runner.executor().restore(in);
+      if (checkpoint.contains(file) && (!keyed || ownsSavedKeyGroups(checkpoint, file, runner))) {
+        try (DataInputStream in = open(checkpoint, file)) {
+          executor.restore(in);
+        }
+        return true;
+      }
+      if (!keyed) {
+        // nothing but watermarks and counters: the position is in the sources' split offsets
+        LOG.info("pipeline '{}' was checkpointed with a different number of workers; it holds no state, so "
+            + "its workers start afresh and its sources' splits resume their offsets", runner.workerName());
+        return true;
+      }
+      List<PipelineExecutor.Snapshot> shares = new ArrayList<>();
+      for (String f : saved) {
+        shares.add(() -> open(checkpoint, f));
+      }
+      LOG.info("pipeline '{}': redistributing keyed state saved in {} file(s) of checkpoint {}; this worker takes {}",
+          runner.workerName(), saved.size(), checkpoint.id(), executor.keyGroups());
+      executor.restoreShares(shares);
       return true;
     } catch (IncompatibleStateException e) {
-      if (!holdsState(runner.pipeline().root())) {
+      if (!keyed) {
         LOG.info("pipeline '{}' changed since checkpoint {}, but it holds no state: it starts afresh and its "
             + "sources resume their offsets", runner.workerName(), checkpoint.id());
         return false;
@@ -205,6 +224,45 @@ final class RecoveryPlanner {
           + runner.name() + "' from checkpoint " + checkpoint.id() + ": " + e.getMessage(), Optional.empty()), e);
     }
   }
+
+  /** Whether the saved state in {@code file} holds exactly the key groups {@code runner} owns. */
+  private static boolean ownsSavedKeyGroups(RestoredCheckpoint checkpoint, String file, PipelineRunner runner)
+      throws IOException {
+    KeyGroups.Range range;
+    try (DataInputStream in = open(checkpoint, file)) {
+      range = PipelineExecutor.savedKeyGroups(in, runner.name());
+    }
+    KeyGroups.Range owned = runner.executor().keyGroups();
+    // format 3 (null) held a worker's keys by hash mod workers: the same keys only when there was one
+    return range == null ? owned.equals(KeyGroups.Range.ALL) : range.equals(owned);
+  }
+
+  private static DataInputStream open(RestoredCheckpoint checkpoint, String file) throws IOException {
+    return new DataInputStream(new BufferedInputStream(checkpoint.open(file), 1 << 16));
+  }
+
+  /**
+   * The state files of pipeline {@code pipeline} in {@code checkpoint}: its single worker's file or
+   * its workers' {@code .w<i>of<n>.state} files (one worker count per checkpoint), in worker order.
+   */
+  static List<String> stateFiles(RestoredCheckpoint checkpoint, String pipeline) {
+    String prefix = CheckpointCoordinator.statePrefix(pipeline);
+    TreeMap<Integer, String> byWorker = new TreeMap<>();
+    for (String f : checkpoint.fileNames()) {
+      if (!f.startsWith(prefix)) {
+        continue;
+      }
+      Matcher m = WORKER_FILE.matcher(f.substring(prefix.length()));
+      if (f.substring(prefix.length()).equals("state")) {
+        byWorker.put(0, f);
+      } else if (m.matches()) {
+        byWorker.put(Integer.parseInt(m.group(1)), f);
+      }
+    }
+    return List.copyOf(byWorker.values());
+  }
+
+  private static final Pattern WORKER_FILE = Pattern.compile("w(\\d{1,6})of\\d{1,6}\\.state");
 
   /**
    * Whether a plan keeps state across batches (windows, sessions, updating aggregates), which a changed

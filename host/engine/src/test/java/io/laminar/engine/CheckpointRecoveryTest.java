@@ -236,18 +236,6 @@ class CheckpointRecoveryTest {
   }
 
   @Test
-  void changingTheWorkerCountOfKeyedStateIsRefusedUnlessResetState() throws Exception {
-    Engine two = start(builder("out", WINDOWED, 1_000_000, 20_000, 2), false);
-    awaitRows("out", 1);
-    assertEquals(Engine.State.STOPPED, two.shutdown(Duration.ofSeconds(10)).state());
-    StartFailure refused = assertThrows(StartFailure.class,
-        () -> start(builder("out", WINDOWED, 1_000_000, 20_000, 3), false));
-    assertTrue(refused.getMessage().contains("different number of workers"), refused.getMessage());
-    Engine reset = start(builder("out", WINDOWED, 1_000_000, 20_000, 3), true);
-    assertEquals(Engine.State.STOPPED, reset.shutdown(Duration.ofSeconds(10)).state());
-  }
-
-  @Test
   void aFlippedByteInTheOnlyCheckpointRefusesToStartUnlessResetState() throws Exception {
     checkpointExtra = "retain = 1";
     Engine first = start(builder("out", WINDOWED, 1_000_000, 20_000), false);

@@ -41,15 +41,11 @@ public final class Partitioning {
     collectStateful(root, stateful);
     for (PlanNode node : stateful) {
       PlanNode input = node.inputs().get(0);
-      List<Integer> slots = node instanceof PlanNode.SessionAggregate s ? s.partitionKeys()
-          : node instanceof PlanNode.GroupAggregate g ? g.groupKeys()
-          : ((PlanNode.WindowAggregate) node).groupKeys();
+      List<Integer> slots = keyColumns(node);
       Map<String, List<Integer>> nodeKeys = new LinkedHashMap<>();
-      for (int column : slots) {
-        Map<String, Integer> traced = trace(input, column);
-        if (traced != null) {
-          traced.forEach((source, c) -> nodeKeys.computeIfAbsent(source, x -> new ArrayList<>()).add(c));
-        }
+      for (int slot : stateKeySlots(node)) {
+        Map<String, Integer> traced = trace(input, slots.get(slot));
+        traced.forEach((source, c) -> nodeKeys.computeIfAbsent(source, x -> new ArrayList<>()).add(c));
       }
       if (nodeKeys.isEmpty()) {
         return new Partitioning(Map.of(), "step " + node.describe() + " has no "
@@ -65,6 +61,38 @@ public final class Partitioning {
       }
     }
     return new Partitioning(Collections.unmodifiableMap(keys), null);
+  }
+
+  /**
+   * The positions, in key order, of the keys of stateful step {@code node} (a window aggregate's or
+   * updating GROUP BY's group keys, a SESSION's PARTITION BY keys) that trace back to plain source
+   * columns: the partition key of every source feeding the step, in the same order. Hashing a group's
+   * values at these positions as {@code Partitioner} hashes a row's partition key gives the group's
+   * key group, so its state can be redistributed. Empty if no key traces.
+   */
+  public static int[] stateKeySlots(PlanNode node) {
+    List<Integer> columns = keyColumns(node);
+    PlanNode input = node.inputs().get(0);
+    List<Integer> slots = new ArrayList<>();
+    for (int k = 0; k < columns.size(); k++) {
+      if (trace(input, columns.get(k)) != null) {
+        slots.add(k);
+      }
+    }
+    return slots.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static List<Integer> keyColumns(PlanNode node) {
+    if (node instanceof PlanNode.SessionAggregate s) {
+      return s.partitionKeys();
+    }
+    if (node instanceof PlanNode.GroupAggregate g) {
+      return g.groupKeys();
+    }
+    if (node instanceof PlanNode.WindowAggregate w) {
+      return w.groupKeys();
+    }
+    throw new IllegalArgumentException("not a stateful step: " + node.describe());
   }
 
   /** Whether the pipeline may run on several workers. */

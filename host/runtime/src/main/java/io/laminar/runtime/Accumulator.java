@@ -40,6 +40,19 @@ abstract class Accumulator {
   /** Folds group {@code og} of {@code other} (same kind) into group {@code g}. */
   abstract void merge(int g, Accumulator other, int og);
 
+  /**
+   * Takes over the groups of {@code other} (same kind, restored from another worker's snapshot, with
+   * its own dictionary): group {@code og} folds into group {@code map[og]} (none when negative);
+   * string values are translated by {@code strings}. Restore only.
+   */
+  void absorb(Accumulator other, int[] map, StringRemap strings) {
+    for (int og = 0; og < map.length; og++) {
+      if (map[og] >= 0) {
+        merge(map[og], other, og);
+      }
+    }
+  }
+
   /** Writes group {@code g}'s result to row {@code row} of {@code out}. */
   abstract void write(int g, FieldVector out, int row);
 
@@ -63,7 +76,8 @@ abstract class Accumulator {
       };
     }
     return switch (call.kind()) {
-      case COUNT -> call.distinct() ? new CountDistinct(dictionary) : new Count(call.argument() < 0);
+      case COUNT -> call.distinct() ? new CountDistinct(dictionary, arg == SqlType.VARCHAR)
+          : new Count(call.argument() < 0);
       case SUM -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
           ? new SumDouble(call.resultType(), false) : new SumLong(call, false);
       case AVG -> arg == SqlType.FLOAT || arg == SqlType.DOUBLE
@@ -592,9 +606,12 @@ abstract class Accumulator {
     private final long[] pair = new long[2];
     private final byte[][] scratch = {new byte[64]};
     private long[] counts = new long[0];
+    /** Whether values are string ids. */
+    private final boolean strings;
 
-    CountDistinct(BytesDictionary dictionary) {
+    CountDistinct(BytesDictionary dictionary, boolean strings) {
       this.dictionary = dictionary;
+      this.strings = strings;
     }
 
     @Override
@@ -632,6 +649,19 @@ abstract class Accumulator {
       for (int id = 0; id < o.size(); id++) {
         if (o.key(id, 0) == og) {
           accept(g, o.key(id, 1));
+        }
+      }
+    }
+
+    @Override
+    void absorb(Accumulator other, int[] map, StringRemap remap) {
+      // one pass over the pairs, not one per group
+      KeyTable o = ((CountDistinct) other).pairs;
+      for (int id = 0; id < o.size(); id++) {
+        int g = map[(int) o.key(id, 0)];
+        if (g >= 0) {
+          long v = o.key(id, 1);
+          accept(g, strings ? remap.map(v) : v);
         }
       }
     }

@@ -228,6 +228,14 @@ final class DecimalSums {
     }
 
     @Override
+    void copy(int g, Retractor other, int og, StringRemap strings) {
+      Retracting o = (Retracting) other;
+      lows[g] = o.lows[og];
+      highs[g] = o.highs[og];
+      counts[g] = o.counts[og];
+    }
+
+    @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeLongs(lows, groups);
       out.writeLongs(highs, groups);

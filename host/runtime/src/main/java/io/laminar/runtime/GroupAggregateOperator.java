@@ -2,6 +2,7 @@ package io.laminar.runtime;
 
 import io.laminar.api.RowKind;
 import io.laminar.plan.AggCall;
+import io.laminar.plan.Partitioning;
 import io.laminar.plan.PlanNode;
 import io.laminar.plan.SqlType;
 import java.io.IOException;
@@ -60,6 +61,9 @@ final class GroupAggregateOperator extends Operator {
   private boolean[] beforeNull = new boolean[0];
   private long[] beforeValue = new long[0];
 
+  /** The group keys that are the sources' partition key: they give a group's key group. */
+  private final int[] hashSlots;
+
   private long nextEmit = Long.MIN_VALUE;
   private long nextExpiry = Long.MIN_VALUE;
 
@@ -80,6 +84,7 @@ final class GroupAggregateOperator extends Operator {
       keyTypes[k] = inputTypes[groupKeys.get(k)];
     }
     this.keys = new KeyTable(width + 1);
+    this.hashSlots = Partitioning.stateKeySlots(plan);
     List<AggCall> calls = plan.aggregates();
     this.aggCount = calls.size();
     this.aggs = new Retractor[aggCount];
@@ -204,14 +209,7 @@ final class GroupAggregateOperator extends Operator {
     if (dirtySlot[g] != 0) {
       return;
     }
-    int d = dirtyCount++;
-    if (d == dirty.length) {
-      int c = Math.max(16, d * 2);
-      dirty = Arrays.copyOf(dirty, c);
-      hadRow = Arrays.copyOf(hadRow, c);
-      beforeNull = Arrays.copyOf(beforeNull, c * aggCount);
-      beforeValue = Arrays.copyOf(beforeValue, c * aggCount);
-    }
+    int d = nextDirty();
     dirty[d] = g;
     dirtySlot[g] = d + 1;
     boolean had = rows[g] > 0;
@@ -228,6 +226,19 @@ final class GroupAggregateOperator extends Operator {
         hadRow[d] = false;
       }
     }
+  }
+
+  /** Room for one more pending change. */
+  private int nextDirty() {
+    int d = dirtyCount++;
+    if (d == dirty.length) {
+      int c = Math.max(16, d * 2);
+      dirty = Arrays.copyOf(dirty, c);
+      hadRow = Arrays.copyOf(hadRow, c);
+      beforeNull = Arrays.copyOf(beforeNull, c * aggCount);
+      beforeValue = Arrays.copyOf(beforeValue, c * aggCount);
+    }
+    return d;
   }
 
   /** Why group {@code g}'s current result does not fit its types, or null if it does. */
@@ -494,6 +505,65 @@ final class GroupAggregateOperator extends Operator {
       dirtySlot[dirty[i]] = i + 1;
     }
     dirtyCount = d;
+  }
+
+  /**
+   * Takes the groups of the key groups {@code owned} from {@code other}: keys (strings re-interned
+   * here), row counts, update times, aggregates and pending changes (in {@code other}'s order, with
+   * the results last emitted, so the next emission is what {@code other}'s would have been). Groups
+   * without rows and without a pending change are left behind, as compaction would drop them.
+   */
+  @Override
+  void absorb(Operator from, KeyGroups.Range owned, boolean first) {
+    GroupAggregateOperator other = (GroupAggregateOperator) from;
+    StringRemap strings = new StringRemap(other.dictionary, dictionary);
+    int n = other.keys.size();
+    int[] map = new int[n];
+    long[] key = new long[width + 1];
+    for (int og = 0; og < n; og++) {
+      map[og] = -1;
+      if (other.rows[og] == 0 && other.dirtySlot[og] == 0) {
+        continue;
+      }
+      if (!owned.containsHash(GroupTable.keyHash(other.keys, og, hashSlots, keyTypes, other.dictionary))) {
+        continue;
+      }
+      GroupTable.translateKey(other.keys, og, keyTypes, strings, key);
+      int g = keys.findOrInsert(key);
+      if (!keys.lastInserted()) {
+        throw new IllegalStateException("a group held by two workers' snapshots");
+      }
+      map[og] = g;
+    }
+    ensureGroups(keys.size());
+    for (int og = 0; og < n; og++) {
+      int g = map[og];
+      if (g >= 0) {
+        rows[g] = other.rows[og];
+        touched[g] = other.touched[og];
+        live += rows[g] > 0 ? 1 : 0;
+      }
+    }
+    for (int i = 0; i < aggCount; i++) {
+      aggs[i].absorb(other.aggs[i], map, strings);
+    }
+    for (int od = 0; od < other.dirtyCount; od++) {
+      int g = map[other.dirty[od]];
+      if (g < 0) {
+        continue;
+      }
+      int d = nextDirty();
+      dirty[d] = g;
+      dirtySlot[g] = d + 1;
+      hadRow[d] = other.hadRow[od];
+      for (int i = 0; i < aggCount; i++) {
+        boolean isNull = other.beforeNull[od * aggCount + i];
+        long value = other.beforeValue[od * aggCount + i];
+        beforeNull[d * aggCount + i] = isNull;
+        beforeValue[d * aggCount + i] = !isNull && other.hadRow[od] && resultTypes[i] == SqlType.VARCHAR
+            ? strings.map(value) : value;
+      }
+    }
   }
 
   @Override

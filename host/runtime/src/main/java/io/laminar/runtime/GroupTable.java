@@ -203,6 +203,96 @@ final class GroupTable {
     }
   }
 
+  /**
+   * The {@link Partitioner} hash of group {@code g}'s keys at positions {@code slots} (those that are
+   * a source's partition key): its key group, as the rows that made it were routed.
+   */
+  long keyHash(int g, int[] slots) {
+    return keyHash(keys, g, slots, keyTypes, dictionary);
+  }
+
+  /**
+   * The {@link Partitioner} hash of the keys at {@code slots} of entry {@code g} of {@code keys},
+   * long-encoded as group keys are ({@code types}; strings as ids of {@code dictionary}, the NULL
+   * mask as component {@code types.length}).
+   */
+  static long keyHash(KeyTable keys, int g, int[] slots, SqlType[] types, BytesDictionary dictionary) {
+    long mask = keys.key(g, types.length);
+    long h = Partitioner.seed();
+    for (int k : slots) {
+      if ((mask & (1L << k)) != 0) {
+        h = Partitioner.foldNull(h);
+      } else if (types[k] == SqlType.VARCHAR) {
+        int id = (int) keys.key(g, k);
+        h = Partitioner.foldBytes(h, dictionary.arena(), dictionary.start(id), dictionary.length(id));
+      } else {
+        h = Partitioner.fold(h, keys.key(g, k));
+      }
+    }
+    return h;
+  }
+
+  /**
+   * Takes over the keys of {@code other} (the same table restored from another worker's snapshot)
+   * whose key group, hashed from the keys at {@code slots}, is in {@code owned}: returns, per group of
+   * {@code other}, its group here (-1: not taken). String keys are translated by {@code strings} (from
+   * {@code other}'s dictionary to this table's). Aggregates follow with {@link #absorbAggregates}.
+   */
+  int[] absorbKeys(GroupTable other, int[] slots, KeyGroups.Range owned, StringRemap strings) {
+    int n = other.size();
+    int[] map = new int[n];
+    int width = keyTypes.length;
+    long[] key = new long[width + 1];
+    for (int og = 0; og < n; og++) {
+      if (!owned.containsHash(other.keyHash(og, slots))) {
+        map[og] = -1;
+        continue;
+      }
+      translateKey(other.keys, og, keyTypes, strings, key);
+      map[og] = keys.findOrInsert(key);
+    }
+    for (Accumulator a : accumulators) {
+      a.ensure(size());
+    }
+    return map;
+  }
+
+  /**
+   * Copies entry {@code g} of {@code keys} (long-encoded keys of {@code types}, the NULL mask last)
+   * into {@code key}, its string ids translated by {@code strings}.
+   */
+  static void translateKey(KeyTable keys, int g, SqlType[] types, StringRemap strings, long[] key) {
+    int width = types.length;
+    long mask = keys.key(g, width);
+    for (int k = 0; k < width; k++) {
+      long v = keys.key(g, k);
+      key[k] = (mask & (1L << k)) == 0 && types[k] == SqlType.VARCHAR ? strings.map(v) : v;
+    }
+    key[width] = mask;
+  }
+
+  /** Folds the aggregates of each group {@code og} of {@code other} into group {@code map[og]} (none when negative). */
+  void absorbAggregates(GroupTable other, int[] map, StringRemap strings) {
+    for (int i = 0; i < accumulators.length; i++) {
+      accumulators[i].absorb(other.accumulators[i], map, strings);
+    }
+  }
+
+  /**
+   * {@link #absorbKeys} then {@link #absorbAggregates}, with strings translated from {@code other}'s
+   * dictionary to this one's; returns how many groups were taken over.
+   */
+  int absorb(GroupTable other, int[] slots, KeyGroups.Range owned) {
+    StringRemap strings = new StringRemap(other.dictionary, dictionary);
+    int[] map = absorbKeys(other, slots, owned, strings);
+    absorbAggregates(other, map, strings);
+    int taken = 0;
+    for (int g : map) {
+      taken += g >= 0 ? 1 : 0;
+    }
+    return taken;
+  }
+
   /** Writes group {@code g}'s key component {@code k} to {@code out} at {@code row}. */
   void writeKey(int g, int k, FieldVector out, int row) {
     long mask = keys.key(g, keyTypes.length);

@@ -95,6 +95,24 @@ abstract class Operator implements AutoCloseable {
   void restore(StateReader in) throws IOException {
   }
 
+  /**
+   * Takes over, on a fresh operator before its first batch, the state of {@code other} — this
+   * operator of an executor of the same plan restored from another worker's snapshot — that belongs
+   * to the key groups {@code owned}: keyed state of those groups moves here, state that is not
+   * keyed (watermarks) combines with what earlier snapshots gave ({@code first}: none yet). A
+   * combined watermark is the minimum: it never passes what any of the old workers had seen, so no
+   * row one of them would still have taken is late. (The workers of a pipeline observe every
+   * batch's event times, so at a checkpoint their watermarks agree anyway.) Stateless operators
+   * hold nothing to take.
+   */
+  void absorb(Operator other, KeyGroups.Range owned, boolean first) {
+  }
+
+  /** The combination of watermark {@code mine} with another snapshot's {@code theirs}. */
+  static long combineWatermarks(long mine, long theirs, boolean first) {
+    return first ? theirs : Math.min(mine, theirs);
+  }
+
   /** Approximate heap bytes of state held. */
   long stateSizeBytes() {
     return 0;

@@ -19,8 +19,11 @@ import org.apache.arrow.vector.util.TransferPair;
  * Starting from a seed, each key column's value v folds in as {@code h = fmix64(h ^ fmix64(v))}
  * (MurmurHash3's finalizer), where v is the 64-bit FNV-1a of a string's UTF-8 bytes, an integer's,
  * date's, timestamp's or boolean's value as a long (so an INT 5 and a BIGINT 5 meet), the bits of a
- * float's value as a double (-0.0 as 0.0, one NaN), or a constant for NULL; the worker is
- * {@code h mod workers}, unsigned.
+ * float's value as a double (-0.0 as 0.0, one NaN), or a constant for NULL. The row's key group is
+ * {@code h mod }{@link KeyGroups#COUNT} (unsigned) and its worker the one owning that key group's
+ * range ({@link KeyGroups#worker}), so keyed state can be redistributed when the worker count changes.
+ * Keyed operators recompute the same hash from the keys they hold ({@link #fold}, {@link #foldBytes},
+ * {@link #foldNull}) to find each saved group's key group on a restore.
  */
 public final class Partitioner {
   private static final long SEED = 0x9E3779B97F4A7C15L;
@@ -64,6 +67,16 @@ public final class Partitioner {
     if (workers == 1) {
       return partition;
     }
+    long[] hash = hashes(batch, keyColumns);
+    for (int r = 0; r < rows; r++) {
+      partition[r] = KeyGroups.worker(KeyGroups.of(hash[r]), workers);
+    }
+    return partition;
+  }
+
+  /** The hash of each row's key, the values of {@code keyColumns} (indices into the batch's schema). */
+  static long[] hashes(VectorSchemaRoot batch, int[] keyColumns) {
+    int rows = batch.getRowCount();
     long[] hash = new long[rows];
     java.util.Arrays.fill(hash, SEED);
     byte[][] scratch = {new byte[64]};
@@ -75,22 +88,18 @@ public final class Partitioner {
       }
       ColumnReader reader = ColumnReader.of(vector, type);
       for (int r = 0; r < rows; r++) {
-        long value;
         if (reader.isNull(r)) {
-          value = NULL_HASH;
+          hash[r] = foldNull(hash[r]);
         } else if (type == SqlType.VARCHAR) {
-          value = hashBytes(scratch[0], reader.getBytes(r, scratch));
+          int length = reader.getBytes(r, scratch); // may grow scratch[0]: read it after
+          hash[r] = foldBytes(hash[r], scratch[0], 0, length);
         } else {
           // floats read as the bits of the equal double, integers as their value
-          value = reader.getLong(r);
+          hash[r] = fold(hash[r], reader.getLong(r));
         }
-        hash[r] = mix(hash[r] ^ mix(value));
       }
     }
-    for (int r = 0; r < rows; r++) {
-      partition[r] = (int) Long.remainderUnsigned(hash[r], workers);
-    }
-    return partition;
+    return hash;
   }
 
   /**
@@ -177,10 +186,33 @@ public final class Partitioner {
     return out;
   }
 
+  /** The hash of a key before its first column is folded in. */
+  static long seed() {
+    return SEED;
+  }
+
+  /**
+   * Folds a non-NULL, non-string key column into {@code h}: {@code v} as {@link ColumnReader#getLong}
+   * reads it (the long encoding group keys are kept in).
+   */
+  static long fold(long h, long v) {
+    return mix(h ^ mix(v));
+  }
+
+  /** Folds a string key column, given as its UTF-8 bytes {@code bytes[from..from+length)}, into {@code h}. */
+  static long foldBytes(long h, byte[] bytes, int from, int length) {
+    return fold(h, hashBytes(bytes, from, length));
+  }
+
+  /** Folds a NULL key column into {@code h}. */
+  static long foldNull(long h) {
+    return fold(h, NULL_HASH);
+  }
+
   /** FNV-1a over the bytes, 64-bit. */
-  private static long hashBytes(byte[] bytes, int length) {
+  private static long hashBytes(byte[] bytes, int from, int length) {
     long h = 0xCBF29CE484222325L;
-    for (int i = 0; i < length; i++) {
+    for (int i = from; i < from + length; i++) {
       h = (h ^ (bytes[i] & 0xFF)) * 0x100000001B3L;
     }
     return h;

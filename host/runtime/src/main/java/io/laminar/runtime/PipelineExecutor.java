@@ -43,9 +43,14 @@ public final class PipelineExecutor implements AutoCloseable {
   private static final int MAGIC = 0x4C4D4E53;
   /**
    * Bump whenever the layout of any operator's state changes (2: the window's integer SUM/AVG totals
-   * are 128-bit; 3: so are the updating GROUP BY's).
+   * are 128-bit; 3: so are the updating GROUP BY's; 4: the header names the key groups the state
+   * holds — rows are routed by key group since, where version 3 was routed by hash mod workers).
    */
-  private static final int FORMAT_VERSION = 3;
+  private static final int FORMAT_VERSION = 4;
+  /** The oldest version still read: its layout is version 4's without the key groups. */
+  private static final int OLDEST_VERSION = 3;
+  /** A SHA-256 plan fingerprint. */
+  private static final int FINGERPRINT_BYTES = 32;
   /** Written last, so a stream cut exactly between sections is still noticed. */
   private static final int END_MARKER = 0x454E4421;
 
@@ -59,6 +64,11 @@ public final class PipelineExecutor implements AutoCloseable {
   private final List<Operator> operators = new ArrayList<>();
   private final byte[] fingerprint;
   private UpdateSettings updateSettings;
+  private final Function<String, LookupCache.Config> cacheConfig;
+  /** The key groups whose keyed state this executor holds (one of several workers: a range). */
+  private KeyGroups.Range keyGroups = KeyGroups.Range.ALL;
+  /** Whether an operator keeps keyed state (windows, sessions, updating aggregates). */
+  private boolean keyed;
   private boolean started;
   private boolean closed;
   private LateRowListener lateRows;
@@ -179,6 +189,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.lookups = new HashMap<>(lookups);
     this.output = Objects.requireNonNull(output, "output");
     this.fingerprint = fingerprint(pipeline);
+    this.cacheConfig = cacheConfig;
     try {
       SinkOperator sink = new SinkOperator();
       operators.add(sink);
@@ -193,6 +204,23 @@ public final class PipelineExecutor implements AutoCloseable {
   /** The pipeline this executor runs. */
   public CompiledPipeline pipeline() {
     return pipeline;
+  }
+
+  /**
+   * Declares which key groups this executor's keyed state belongs to: as worker {@code i} of {@code
+   * n}, {@link KeyGroups#range KeyGroups.range(i, n)} (the rows the engine routes to it). Written in
+   * every snapshot; set before {@link #restore} or {@link #restoreShares}.
+   */
+  public void keyGroups(KeyGroups.Range range) {
+    if (started) {
+      throw new IllegalStateException("key groups are set before the first batch or restore");
+    }
+    this.keyGroups = Objects.requireNonNull(range, "range");
+  }
+
+  /** The key groups this executor's keyed state belongs to. */
+  public KeyGroups.Range keyGroups() {
+    return keyGroups;
   }
 
   /** Live counters. */
@@ -466,6 +494,9 @@ public final class PipelineExecutor implements AutoCloseable {
     w.writeInt(FORMAT_VERSION);
     w.writeBytes(fingerprint, 0, fingerprint.length);
     w.writeString(pipeline.name());
+    w.writeInt(KeyGroups.COUNT);
+    w.writeInt(keyGroups.first());
+    w.writeInt(keyGroups.end());
     w.writeInt(sources.size());
     for (Map.Entry<String, SourceInput> e : sources.entrySet()) {
       w.writeString(e.getKey());
@@ -484,9 +515,12 @@ public final class PipelineExecutor implements AutoCloseable {
 
   /**
    * Restores what {@link #snapshot} wrote, into this freshly built executor before its first batch.
-   * Throws {@link IncompatibleStateException} if the state was taken from a different plan (or in
-   * a format this version does not read), and an {@link IOException} naming the problem if the
-   * stream is truncated or corrupt; after a failed restore, close this executor and build a new one.
+   * The snapshot must hold this executor's {@link #keyGroups key groups} (for a single worker: all;
+   * {@link #savedKeyGroups} tells which a snapshot holds) — otherwise, as for another worker count,
+   * use {@link #restoreShares}. Throws {@link IncompatibleStateException} if the state was taken from
+   * a different plan, for other key groups, or in a format this version does not read, and an
+   * {@link IOException} naming the problem if the stream is truncated or corrupt; after a failed
+   * restore, close this executor and build a new one.
    */
   public void restore(DataInputStream in) throws IOException {
     if (closed || started) {
@@ -494,26 +528,103 @@ public final class PipelineExecutor implements AutoCloseable {
           + "', before its first batch");
     }
     started = true;
+    KeyGroups.Range saved = read(in);
+    if (keyed && !keyGroups.equals(saved == null ? KeyGroups.Range.ALL : saved)) {
+      throw new IncompatibleStateException("the saved state of pipeline '" + pipeline.name() + "' holds "
+          + (saved == null ? "keys spread by hash over several workers (written before key groups)" : saved)
+          + ", but this worker owns " + keyGroups);
+    }
+  }
+
+  /**
+   * Restores this fresh executor from the snapshots of another set of workers of the same plan (another
+   * worker count, or state written before key groups): each is restored in turn into a scratch
+   * executor, whose keyed state of this executor's {@link #keyGroups key groups} moves here — the key
+   * group of each saved group recomputed from its keys — and whose watermarks combine by minimum.
+   * Every snapshot of the old workers must be given (any order): a key group's state is wherever its
+   * old worker was. Throws as {@link #restore} does.
+   */
+  public void restoreShares(List<Snapshot> snapshots) throws IOException {
+    if (closed || started) {
+      throw new IllegalStateException("restore needs a fresh executor of pipeline '" + pipeline.name()
+          + "', before its first batch");
+    }
+    started = true;
+    boolean first = true;
+    for (Snapshot snapshot : snapshots) {
+      try (PipelineExecutor share = new PipelineExecutor(pipeline, allocator, lookups, batch -> { }, cacheConfig,
+          updateSettings); DataInputStream in = snapshot.open()) {
+        share.started = true;
+        share.read(in);
+        absorb(share, first);
+      }
+      first = false;
+    }
+  }
+
+  /** One saved executor state, opened when it is read. */
+  @FunctionalInterface
+  public interface Snapshot {
+    /** A fresh stream over the snapshot; the caller closes it. */
+    DataInputStream open() throws IOException;
+  }
+
+  /**
+   * The key groups the snapshot in {@code in} holds, read from its header (the stream is left
+   * after the header): null for a snapshot written before key groups (format 3), whose keys were
+   * spread over its workers by hash mod their number.
+   */
+  public static KeyGroups.Range savedKeyGroups(DataInputStream in, String pipeline) throws IOException {
     StateReader r = new StateReader(in);
     try {
-      int magic = r.readInt();
-      if (magic != MAGIC) {
-        throw new IOException("the saved state of pipeline '" + pipeline.name() + "' is not laminar pipeline state "
-            + "(bad header)");
-      }
-      int version = r.readInt();
-      if (version != FORMAT_VERSION) {
-        throw new IncompatibleStateException("the saved state of pipeline '" + pipeline.name() + "' has format "
-            + "version " + version + "; this laminar reads version " + FORMAT_VERSION);
-      }
-      byte[] saved = new byte[fingerprint.length];
-      r.readBytes(saved, 0, saved.length);
-      String savedName = r.readString();
-      if (!Arrays.equals(saved, fingerprint)) {
-        throw new IncompatibleStateException("the saved state of pipeline '" + pipeline.name() + "' was taken from "
-            + "a different plan" + (pipeline.name().equals(savedName) ? "" : " (pipeline '" + savedName + "')")
-            + ": its SQL, or the schema or watermark of a source it reads, changed since the checkpoint");
-      }
+      return readHeader(r, pipeline, null);
+    } catch (EOFException e) {
+      EOFException truncated = new EOFException("the saved state is truncated: the stream ended in its header");
+      truncated.initCause(e);
+      throw truncated;
+    }
+  }
+
+  /**
+   * Reads the header of pipeline {@code name}'s state: magic, version, fingerprint (compared with
+   * {@code expect} unless null) and name; returns the saved key groups (null for format 3).
+   */
+  private static KeyGroups.Range readHeader(StateReader r, String name, byte[] expect) throws IOException {
+    int magic = r.readInt();
+    if (magic != MAGIC) {
+      throw new IOException("the saved state of pipeline '" + name + "' is not laminar pipeline state (bad header)");
+    }
+    int version = r.readInt();
+    if (version < OLDEST_VERSION || version > FORMAT_VERSION) {
+      throw new IncompatibleStateException("the saved state of pipeline '" + name + "' has format version "
+          + version + "; this laminar reads versions " + OLDEST_VERSION + " to " + FORMAT_VERSION);
+    }
+    byte[] saved = new byte[FINGERPRINT_BYTES];
+    r.readBytes(saved, 0, saved.length);
+    String savedName = r.readString();
+    if (expect != null && !Arrays.equals(saved, expect)) {
+      throw new IncompatibleStateException("the saved state of pipeline '" + name + "' was taken from "
+          + "a different plan" + (name.equals(savedName) ? "" : " (pipeline '" + savedName + "')")
+          + ": its SQL, or the schema or watermark of a source it reads, changed since the checkpoint");
+    }
+    if (version == OLDEST_VERSION) {
+      return null;
+    }
+    int count = r.readInt();
+    int firstGroup = r.readInt();
+    int endGroup = r.readInt();
+    if (count != KeyGroups.COUNT || firstGroup < 0 || endGroup > count || firstGroup > endGroup) {
+      throw new IOException("the saved state of pipeline '" + name + "' is corrupt: key groups " + firstGroup
+          + ".." + endGroup + " of " + count);
+    }
+    return new KeyGroups.Range(firstGroup, endGroup);
+  }
+
+  /** Reads a whole snapshot into this executor; returns the key groups it holds (null: format 3). */
+  private KeyGroups.Range read(DataInputStream in) throws IOException {
+    StateReader r = new StateReader(in);
+    try {
+      KeyGroups.Range range = readHeader(r, pipeline.name(), fingerprint);
       int count = r.readCount("source count");
       if (count != sources.size()) {
         throw corrupt("source count " + count + ", expected " + sources.size());
@@ -542,11 +653,31 @@ public final class PipelineExecutor implements AutoCloseable {
       if (r.readInt() != END_MARKER) {
         throw corrupt("no end marker where the state should end");
       }
+      return range;
     } catch (EOFException e) {
       EOFException truncated = new EOFException("the saved state of pipeline '" + pipeline.name()
           + "' is truncated: the stream ended before the state was complete");
       truncated.initCause(e);
       throw truncated;
+    }
+  }
+
+  /**
+   * Takes over {@code share}'s state of this executor's key groups (see {@link Operator#absorb}):
+   * per source the minimum watermark (never past what an old worker had seen) and "ended" only if
+   * every old worker had seen the end — a source not ended sends its end again.
+   */
+  private void absorb(PipelineExecutor share, boolean first) {
+    for (Map.Entry<String, SourceInput> e : sources.entrySet()) {
+      SourceInput mine = e.getValue();
+      SourceInput theirs = share.sources.get(e.getKey());
+      mine.maxEventTime = first ? theirs.maxEventTime : Math.min(mine.maxEventTime, theirs.maxEventTime);
+      mine.watermark = Operator.combineWatermarks(mine.watermark, theirs.watermark, first);
+      mine.ended = first ? theirs.ended : mine.ended && theirs.ended;
+    }
+    metrics.setWatermark(Operator.combineWatermarks(metrics.watermark(), share.metrics.watermark(), first));
+    for (int i = 0; i < operators.size(); i++) {
+      operators.get(i).absorb(share.operators.get(i), keyGroups, first);
     }
   }
 
@@ -637,10 +768,13 @@ public final class PipelineExecutor implements AutoCloseable {
       op = new WindowAssignOperator(w, allocator);
     } else if (node instanceof PlanNode.WindowAggregate a) {
       op = new WindowAggregateOperator(a, allocator, metrics);
+      keyed = true;
     } else if (node instanceof PlanNode.GroupAggregate g) {
       op = new GroupAggregateOperator(g, allocator, metrics, updateSettings);
+      keyed = true;
     } else if (node instanceof PlanNode.SessionAggregate s) {
       op = new SessionAggregateOperator(s, allocator, metrics);
+      keyed = true;
     } else if (node instanceof PlanNode.LookupJoin j) {
       LookupSource source = lookups.get(j.lookup());
       if (source == null) {

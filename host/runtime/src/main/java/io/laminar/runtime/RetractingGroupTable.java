@@ -110,6 +110,41 @@ final class RetractingGroupTable {
     return row - startRow;
   }
 
+  /**
+   * Takes over the groups of {@code other} (the same table restored from another worker's snapshot)
+   * whose key group, hashed from the keys at {@code slots}, is in {@code owned}; strings are
+   * re-interned here. Returns how many groups holding rows were taken over.
+   */
+  int absorb(RetractingGroupTable other, int[] slots, KeyGroups.Range owned) {
+    StringRemap strings = new StringRemap(other.dictionary, dictionary);
+    int[] map = groups.absorbKeys(other.groups, slots, owned, strings);
+    int size = groups.size();
+    if (size > rows.length) {
+      rows = Arrays.copyOf(rows, Math.max(16, size));
+    }
+    for (Retractor a : aggs) {
+      a.ensure(size);
+    }
+    int taken = 0;
+    for (int og = 0; og < map.length; og++) {
+      int g = map[og];
+      if (g >= 0 && other.rows[og] > 0) {
+        if (rows[g] != 0) {
+          throw new IllegalStateException("a group held by two workers' snapshots");
+        }
+        rows[g] = other.rows[og];
+        live++;
+        taken++;
+      } else if (g >= 0) {
+        map[og] = -1; // holds no rows: nothing to copy
+      }
+    }
+    for (int i = 0; i < aggs.length; i++) {
+      aggs[i].absorb(other.aggs[i], map, strings);
+    }
+    return taken;
+  }
+
   /** The dictionary keys and string values are interned in; its owner persists it. */
   BytesDictionary dictionary() {
     return dictionary;

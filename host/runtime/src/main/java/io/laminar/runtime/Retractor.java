@@ -55,6 +55,22 @@ abstract class Retractor {
   /** Moves group {@code from}'s state to {@code to} (below it) and clears {@code from}; for compaction. */
   abstract void move(int from, int to);
 
+  /**
+   * Sets group {@code g} (without rows) to the state of group {@code og} of {@code other} (same kind,
+   * restored from another worker's snapshot, with its own dictionary), translating string values by
+   * {@code strings}. Restore only.
+   */
+  abstract void copy(int g, Retractor other, int og, StringRemap strings);
+
+  /** {@link #copy Copies} each group {@code og} of {@code other} to {@code map[og]} (none when negative). */
+  final void absorb(Retractor other, int[] map, StringRemap strings) {
+    for (int og = 0; og < map.length; og++) {
+      if (map[og] >= 0) {
+        copy(map[og], other, og, strings);
+      }
+    }
+  }
+
   abstract void writeState(StateWriter out, int groups) throws IOException;
 
   abstract void readState(StateReader in, int groups) throws IOException;
@@ -101,21 +117,24 @@ abstract class Retractor {
       return new DecimalSums.Retracting(call, call.kind() == AggCall.Kind.AVG);
     }
     return switch (call.kind()) {
-      case COUNT -> call.distinct() ? new CountDistinct(Order.of(arg, dictionary), dictionary)
+      case COUNT -> call.distinct() ? new CountDistinct(Order.of(arg, dictionary), dictionary, arg == SqlType.VARCHAR)
           : new Count(call.argument() < 0);
       case SUM, AVG -> floating(arg)
           ? new SumDouble(call.kind() == AggCall.Kind.AVG, call.resultType())
           : new SumLong(call, call.kind() == AggCall.Kind.AVG);
       case MIN, MAX -> retracting
-          ? new MinMax(call.kind() == AggCall.Kind.MIN, Order.of(arg, dictionary), dictionary)
-          : new Extreme(call.kind() == AggCall.Kind.MIN, Order.of(arg, dictionary), dictionary);
+          ? new MinMax(call.kind() == AggCall.Kind.MIN, Order.of(arg, dictionary), dictionary, arg == SqlType.VARCHAR)
+          : new Extreme(call.kind() == AggCall.Kind.MIN, Order.of(arg, dictionary), dictionary, arg == SqlType.VARCHAR);
     };
   }
 
   /** Reads an argument value long-encoded: strings interned, floats as normalized double bits. */
   static long encode(ColumnReader arg, int row, BytesDictionary dictionary, byte[][] scratch) {
     return switch (arg.type.kind()) {
-      case VARCHAR -> dictionary.intern(scratch[0], arg.getBytes(row, scratch));
+      case VARCHAR -> {
+        int length = arg.getBytes(row, scratch); // may grow scratch[0]: read it after
+        yield dictionary.intern(scratch[0], length);
+      }
       case FLOAT, DOUBLE -> Double.doubleToLongBits(ColumnReader.normalize(arg.getDouble(row)));
       default -> arg.getLong(row);
     };
@@ -184,6 +203,11 @@ abstract class Retractor {
     void move(int from, int to) {
       counts[to] = counts[from];
       counts[from] = 0;
+    }
+
+    @Override
+    void copy(int g, Retractor other, int og, StringRemap strings) {
+      counts[g] = ((Count) other).counts[og];
     }
 
     @Override
@@ -275,6 +299,14 @@ abstract class Retractor {
     }
 
     @Override
+    void copy(int g, Retractor other, int og, StringRemap strings) {
+      SumLong o = (SumLong) other;
+      sums[g] = o.sums[og];
+      highs[g] = o.highs[og];
+      counts[g] = o.counts[og];
+    }
+
+    @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeLongs(sums, groups);
       out.writeLongs(highs, groups);
@@ -350,6 +382,13 @@ abstract class Retractor {
     }
 
     @Override
+    void copy(int g, Retractor other, int og, StringRemap strings) {
+      SumDouble o = (SumDouble) other;
+      sums[g] = o.sums[og];
+      counts[g] = o.counts[og];
+    }
+
+    @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeDoubles(sums, groups);
       out.writeLongs(counts, groups);
@@ -376,10 +415,14 @@ abstract class Retractor {
     private long[] values = new long[0];
     private boolean[] seen = new boolean[0];
 
-    Extreme(boolean min, Order order, BytesDictionary dictionary) {
+    /** Whether values are string ids. */
+    private final boolean strings;
+
+    Extreme(boolean min, Order order, BytesDictionary dictionary, boolean strings) {
       this.min = min;
       this.order = order;
       this.dictionary = dictionary;
+      this.strings = strings;
     }
 
     @Override
@@ -427,6 +470,13 @@ abstract class Retractor {
     }
 
     @Override
+    void copy(int g, Retractor other, int og, StringRemap strings) {
+      Extreme o = (Extreme) other;
+      seen[g] = o.seen[og];
+      values[g] = o.seen[og] && this.strings ? strings.map(o.values[og]) : o.values[og];
+    }
+
+    @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeLongs(values, groups);
       out.writeBooleans(seen, groups);
@@ -457,9 +507,13 @@ abstract class Retractor {
     protected long[][] counts = new long[0][];
     protected int[] sizes = new int[0];
 
-    ValueCounts(Order order, BytesDictionary dictionary) {
+    /** Whether values are string ids. */
+    protected final boolean strings;
+
+    ValueCounts(Order order, BytesDictionary dictionary, boolean strings) {
       this.order = order;
       this.dictionary = dictionary;
+      this.strings = strings;
     }
 
     @Override
@@ -545,6 +599,27 @@ abstract class Retractor {
     }
 
     @Override
+    void copy(int g, Retractor other, int og, StringRemap strings) {
+      ValueCounts o = (ValueCounts) other;
+      int n = o.sizes[og];
+      sizes[g] = n;
+      if (n == 0) {
+        values[g] = NONE;
+        counts[g] = NONE;
+        return;
+      }
+      long[] vs = Arrays.copyOf(o.values[og], n);
+      if (this.strings) {
+        // the order is by the strings' bytes, not their ids: translating keeps it sorted
+        for (int i = 0; i < n; i++) {
+          vs[i] = strings.map(vs[i]);
+        }
+      }
+      values[g] = vs;
+      counts[g] = Arrays.copyOf(o.counts[og], n);
+    }
+
+    @Override
     void writeState(StateWriter out, int groups) throws IOException {
       out.writeInts(sizes, groups);
       for (int g = 0; g < groups; g++) {
@@ -580,8 +655,8 @@ abstract class Retractor {
 
   /** COUNT(DISTINCT x): the number of distinct values some row still holds. */
   static final class CountDistinct extends ValueCounts {
-    CountDistinct(Order order, BytesDictionary dictionary) {
-      super(order, dictionary);
+    CountDistinct(Order order, BytesDictionary dictionary, boolean strings) {
+      super(order, dictionary, strings);
     }
 
     @Override
@@ -594,8 +669,8 @@ abstract class Retractor {
   static final class MinMax extends ValueCounts {
     private final boolean min;
 
-    MinMax(boolean min, Order order, BytesDictionary dictionary) {
-      super(order, dictionary);
+    MinMax(boolean min, Order order, BytesDictionary dictionary, boolean strings) {
+      super(order, dictionary, strings);
       this.min = min;
     }
 

@@ -2,6 +2,7 @@ package io.laminar.runtime;
 
 import io.laminar.api.RowKind;
 import io.laminar.plan.AggCall;
+import io.laminar.plan.Partitioning;
 import io.laminar.plan.PlanNode;
 import io.laminar.plan.SqlType;
 import java.io.IOException;
@@ -59,6 +60,9 @@ final class SessionAggregateOperator extends Operator {
   private final int[] inputOf;
   private final long[] scratchValues;
   private final byte[][] scratchBytes = {new byte[64]};
+  /** The PARTITION BY keys that are the sources' partition key: they give a partition's key group. */
+  private final int[] hashSlots;
+  private static final int[] FIRST_GROUP = {0};
 
   /** One open session: its bounds and aggregates (group 0 of its own table). */
   private static final class Session {
@@ -84,6 +88,7 @@ final class SessionAggregateOperator extends Operator {
       partitionTypes[k] = inputTypes[plan.partitionKeys().get(k)];
     }
     this.partitions = new GroupTable(partitionTypes, List.of(), dictionary);
+    this.hashSlots = Partitioning.stateKeySlots(plan);
     this.timeType = inputTypes[plan.timeColumn()];
     this.units = timeType.unitsPerMilli();
     this.gap = plan.gapMillis() * units;
@@ -419,6 +424,45 @@ final class SessionAggregateOperator extends Operator {
       }
       sessions.add(list);
       open += count;
+    }
+  }
+
+  /** Takes the partitions of the key groups {@code owned}, with their open sessions or live rows, from {@code other}. */
+  @Override
+  void absorb(Operator from, KeyGroups.Range owned, boolean first) {
+    SessionAggregateOperator other = (SessionAggregateOperator) from;
+    watermark = combineWatermarks(watermark, other.watermark, first);
+    watermarkUnits = WatermarkTracker.toUnits(watermark, units);
+    StringRemap strings = new StringRemap(other.dictionary, dictionary);
+    int[] map = partitions.absorbKeys(other.partitions, hashSlots, owned, strings);
+    if (retracting) {
+      for (int op = 0; op < other.live.size(); op++) {
+        int p = map[op];
+        if (p >= 0) {
+          while (live.size() <= p) {
+            live.add(new SessionRows(inputColumnTypes));
+          }
+          live.get(p).absorb(other.live.get(op), strings);
+        }
+      }
+      return;
+    }
+    for (int op = 0; op < other.sessions.size(); op++) {
+      int p = map[op];
+      if (p < 0) {
+        continue;
+      }
+      while (sessions.size() <= p) {
+        sessions.add(new ArrayList<>(2));
+      }
+      for (Session s : other.sessions.get(op)) {
+        Session copy = new Session(s.start, new GroupTable(NO_KEYS, plan.aggregates(), dictionary));
+        copy.last = s.last;
+        copy.state.group(NO_READERS, 0);
+        copy.state.absorbAggregates(s.state, FIRST_GROUP, strings);
+        sessions.get(p).add(copy);
+        open++;
+      }
     }
   }
 

@@ -122,6 +122,24 @@ final class SessionRows {
     size++;
   }
 
+  /**
+   * Adds every row of {@code other} (the same partition restored from another worker's snapshot),
+   * its string inputs translated by {@code strings} into this operator's dictionary.
+   */
+  void absorb(SessionRows other, StringRemap strings) {
+    long[] v = new long[values.length];
+    for (int i = 0; i < other.size; i++) {
+      long nullBits = other.nulls[i];
+      for (int c = 0; c < values.length; c++) {
+        long x = other.values[c][i];
+        v[c] = (nullBits & (1L << c)) == 0 && types[c] == SqlType.VARCHAR ? strings.map(x) : x;
+      }
+      for (int k = other.counts[i]; k > 0; k--) {
+        add(other.times[i], v, nullBits);
+      }
+    }
+  }
+
   /** Takes back one row equal to the given one; false if none is held. */
   boolean remove(long t, long[] v, long nullBits) {
     int i = find(lowerBound(t), t, v, nullBits);

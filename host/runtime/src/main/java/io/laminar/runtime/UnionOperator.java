@@ -71,4 +71,9 @@ final class UnionOperator extends Operator {
   void restore(StateReader in) throws IOException {
     coalescer.readState(in);
   }
+
+  @Override
+  void absorb(Operator other, KeyGroups.Range owned, boolean first) {
+    coalescer.absorb(((UnionOperator) other).coalescer, first);
+  }
 }

@@ -81,6 +81,17 @@ public final class WatermarkCoalescer {
     return current;
   }
 
+  /**
+   * Combines another worker's coalescer of the same inputs into this fresh one on a restore
+   * ({@code first}: nothing combined yet): each input's watermark is the minimum of the two.
+   */
+  void absorb(WatermarkCoalescer other, boolean first) {
+    for (int i = 0; i < watermarks.length; i++) {
+      watermarks[i] = first ? other.watermarks[i] : Math.min(watermarks[i], other.watermarks[i]);
+    }
+    current = first ? other.current : Math.min(current, other.current);
+  }
+
   void writeState(StateWriter out) throws IOException {
     out.writeInt(watermarks.length);
     out.writeLongs(watermarks, watermarks.length);

@@ -2,6 +2,7 @@ package io.laminar.runtime;
 
 import io.laminar.api.RowKind;
 import io.laminar.plan.AggCall;
+import io.laminar.plan.Partitioning;
 import io.laminar.plan.PlanNode;
 import io.laminar.plan.SqlType;
 import java.io.IOException;
@@ -50,6 +51,8 @@ final class WindowAggregateOperator extends Operator {
   private long[] fireTimes = new long[0];
   private boolean[] fireNulls = new boolean[0];
   private int[] selection = new int[0];
+  /** The group keys that are the sources' partition key: they give a group's key group. */
+  private final int[] hashSlots;
 
   WindowAggregateOperator(PlanNode.WindowAggregate plan, BufferAllocator allocator, ExecutorMetrics metrics) {
     this.plan = plan;
@@ -57,6 +60,7 @@ final class WindowAggregateOperator extends Operator {
     this.metrics = metrics;
     this.inputTypes = Plans.types(plan.input().schema());
     this.retracting = plan.retracting();
+    this.hashSlots = Partitioning.stateKeySlots(plan);
     this.units = inputTypes[plan.fireColumn()].unitsPerMilli();
     this.fireOffset = plan.fireOffsetMillis() * units;
     List<Integer> keys = plan.groupKeys();
@@ -299,6 +303,33 @@ final class WindowAggregateOperator extends Operator {
       GroupTable table = new GroupTable(keyTypes, plan.aggregates(), dictionary);
       table.readState(in);
       windows.put(fireAt, table);
+    }
+  }
+
+  /**
+   * Takes the groups of the key groups {@code owned} from each of {@code other}'s open windows into
+   * this operator's window of the same end; a window none of whose groups is taken is not opened
+   * (as a worker that never saw its keys would not hold it).
+   */
+  @Override
+  void absorb(Operator from, KeyGroups.Range owned, boolean first) {
+    WindowAggregateOperator other = (WindowAggregateOperator) from;
+    watermark = combineWatermarks(watermark, other.watermark, first);
+    watermarkUnits = WatermarkTracker.toUnits(watermark, units);
+    for (Map.Entry<Long, GroupTable> e : other.windows.entrySet()) {
+      GroupTable table = windows.get(e.getKey());
+      GroupTable into = table != null ? table : new GroupTable(keyTypes, plan.aggregates(), new BytesDictionary());
+      if (into.absorb(e.getValue(), hashSlots, owned) > 0 && table == null) {
+        windows.put(e.getKey(), into);
+      }
+    }
+    for (Map.Entry<Long, RetractingGroupTable> e : other.changing.entrySet()) {
+      RetractingGroupTable table = changing.get(e.getKey());
+      RetractingGroupTable into = table != null ? table
+          : new RetractingGroupTable(keyTypes, plan.aggregates(), new BytesDictionary());
+      if (into.absorb(e.getValue(), hashSlots, owned) > 0 && table == null) {
+        changing.put(e.getKey(), into);
+      }
     }
   }
 

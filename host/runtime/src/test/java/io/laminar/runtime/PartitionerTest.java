@@ -107,8 +107,21 @@ class PartitionerTest {
     List<Object[]> rows = List.of(new Object[] {1L, "a", 1, 1.0, 0L}, new Object[] {2L, "b", 2, 2.0, 0L},
         new Object[] {3L, null, null, null, 0L}, new Object[] {4L, "long key value", 40, 4.5, 0L});
     try (VectorSchemaRoot batch = TestTables.batch(TestTables.EVENTS, rows, allocator)) {
-      // computed independently from the documented scheme (FNV-1a of bytes, Murmur3 fmix64, unsigned mod)
-      assertArrayEquals(new int[] {962, 874, 31, 571}, Partitioner.partitionOf(batch, new int[] {1, 2}, 1000));
+      // computed independently from the documented scheme (FNV-1a of bytes, Murmur3 fmix64), unsigned mod 1000
+      long[] hashes = Partitioner.hashes(batch, new int[] {1, 2});
+      int[] mod1000 = new int[hashes.length];
+      for (int r = 0; r < hashes.length; r++) {
+        mod1000[r] = (int) Long.remainderUnsigned(hashes[r], 1000);
+      }
+      assertArrayEquals(new int[] {962, 874, 31, 571}, mod1000);
+      // key groups (hash mod 128, computed the same way); rows go to the worker owning theirs:
+      // with 3 workers groups 0..42, 43..85 and 86..127
+      int[] keyGroups = new int[hashes.length];
+      for (int r = 0; r < hashes.length; r++) {
+        keyGroups[r] = KeyGroups.of(hashes[r]);
+      }
+      assertArrayEquals(new int[] {2, 98, 79, 91}, keyGroups);
+      assertArrayEquals(new int[] {0, 2, 1, 2}, Partitioner.partitionOf(batch, new int[] {1, 2}, 3));
     }
   }
 
