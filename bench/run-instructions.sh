@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Instructions per row of a PipelineThroughput workload in steady state, counted by callgrind
 # (JIT-compiled code included; independent of machine load, unlike a timing). The JIT may settle
-# on differently compiled loops from run to run: compare several runs per build.
+# on differently compiled loops from run to run: compare several runs per build. The JVM under
+# valgrind sometimes crashes (SIGSEGV in JIT code, about one run in eight here): the script then
+# prints the end of its output and exits 1; run it again.
 #   bench/run-instructions.sh QUERY [WARMUP_PASSES MEASURED_PASSES]   (a pass is 64 x 8192 rows)
 #   QUERY: passthrough, filter_project, filter_project_int, tumble_1s_count_avg, tumble_1s_sum_int, ...
 # Build first: mvn -q -DskipTests package -pl bench -am. Needs valgrind and gcc (Debian packages).
