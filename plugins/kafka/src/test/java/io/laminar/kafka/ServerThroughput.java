@@ -58,11 +58,14 @@ public final class ServerThroughput {
       long passing = produce(kafka, in, records);
       System.out.printf(Locale.ROOT, "input: %,d JSON records in %d partitions, %,d with price > 50; load %s%n",
           records, PARTITIONS, passing, load());
-      double plainDefault = plain(kafka, in, records, Map.of());
+      double[] plainDefaults = plain(kafka, in, records, Map.of());
+      double plainDefault = plainDefaults[0];
       Map<String, Object> tuned = new HashMap<>(KafkaSource.FETCH_DEFAULTS);
       tuned.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      double plainTuned = plain(kafka, in, records, tuned);
+      double[] plainTunedRun = plain(kafka, in, records, tuned);
+      double plainTuned = plainTunedRun[0];
       double reference = Math.max(plainDefault, plainTuned);
+      double referenceCpu = plainDefault > plainTuned ? plainDefaults[1] : plainTunedRun[1];
       System.out.printf(Locale.ROOT, "plain consumer: %,.0f records/s (Kafka defaults), %,.0f records/s (the source's"
           + " fetch defaults, read_committed); reference %,.0f; load %s%n", plainDefault, plainTuned, reference, load());
       String before = System.getProperty("bench.kafkaPluginBefore");
@@ -91,6 +94,11 @@ public final class ServerThroughput {
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f input"
           + " records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", eos[0], eos[0] / reference, eos[1],
           eos[1] / reference, load());
+      // the figures in one line: steady throughput ÷ the plain consumer's (wall time, so
+      // shared by whatever else runs on the machine), and CPU per input record beside the consumer's
+      System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
+          + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record), exactly_once %.2f× (target ≥ 0.4×; %.2f µs CPU per input"
+          + " record); load %s%n", reference, referenceCpu, bh[1] / reference, bh[2], eos[1] / reference, eos[2], load());
     }
   }
 
@@ -120,8 +128,8 @@ public final class ServerThroughput {
     return passing;
   }
 
-  /** A plain consumer reading every record of the topic (touching each value), records per second. */
-  static double plain(EmbeddedKafka kafka, String topic, int records, Map<String, Object> settings) {
+  /** A plain consumer reading every record of the topic (touching each value): {records per second, CPU µs per record}. */
+  static double[] plain(EmbeddedKafka kafka, String topic, int records, Map<String, Object> settings) {
     Map<String, Object> config = new HashMap<>(settings);
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -149,7 +157,7 @@ public final class ServerThroughput {
     }
     long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
     System.out.printf(Locale.ROOT, "  plain consumer CPU: %.2f µs per record (its thread)%n", cpu / 1e3 / seen);
-    return seen / s;
+    return new double[] {seen / s, cpu / 1e3 / seen};
   }
 
   /**
@@ -261,6 +269,8 @@ public final class ServerThroughput {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     long seen = 0;
+    long seenAtSteady = -1;
+    double cpuAtSteady = 0;
     try (KafkaConsumer<ByteBuffer, ByteBuffer> c = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteBufferDeserializer.class,
@@ -279,18 +289,27 @@ public final class ServerThroughput {
           last = Math.max(last, r.timestamp());
           seen++;
         }
+        if (seenAtSteady < 0 && seen >= passing / 10) {
+          // past the first tenth of the output: the JVM start and the first epochs are behind
+          seenAtSteady = seen;
+          cpuAtSteady = cpuSeconds(server);
+        }
       }
     }
     double wall = (System.nanoTime() - start) / 1e9;
+    double cpu = cpuSeconds(server);
+    // input records behind the output seen since: output × records / passing
+    double steadyInput = (passing - Math.max(0, seenAtSteady)) * (double) records / passing;
+    double steadyCpu = seenAtSteady < 0 ? Double.NaN : (cpu - cpuAtSteady) * 1e6 / steadyInput;
     System.out.printf(Locale.ROOT, "  laminar → kafka exactly_once CPU: %.2f µs per input record (whole process, JVM"
-        + " start included)%n", cpuSeconds(server) * 1e6 / records);
+        + " start included), %.2f µs (steady: after the first tenth of the output)%n", cpu * 1e6 / records, steadyCpu);
     int exit = stop(server);
     if (seen != passing) {
       throw new IllegalStateException("exactly_once: " + seen + " of " + passing + " output rows; exit " + exit
           + "\n" + Files.readString(dir.resolve("filter-eos" + tag + ".err")));
     }
     double span = Math.max(1, last - first) / 1000.0;
-    return new double[] {records / wall, records / span};
+    return new double[] {records / wall, records / span, steadyCpu};
   }
 
   /** {whole process, steady} input records per second into blackhole. */
@@ -318,6 +337,7 @@ public final class ServerThroughput {
     double firstCpu = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastNanos = 0;
+    double steadyCpu = Double.NaN;
     while (System.nanoTime() < deadline && server.isAlive()) {
       Optional<Map<TopicPartition, Long>> offsets = Trades.checkpointedOffsets(checkpoints, "trades");
       long read = offsets.map(o -> o.values().stream().mapToLong(Long::longValue).sum()).orElse(0L);
@@ -328,8 +348,9 @@ public final class ServerThroughput {
       }
       if (offsets.map(end::equals).orElse(false)) {
         lastNanos = System.nanoTime();
+        steadyCpu = (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead);
         System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n",
-            (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead));
+            steadyCpu);
         break;
       }
       Thread.sleep(20); // a harness polling files, not a test's synchronisation
@@ -339,6 +360,7 @@ public final class ServerThroughput {
       throw new IllegalStateException(name + ": the checkpoints never reached the end; exit " + exit + "\n"
           + Files.readString(dir.resolve(name + ".err")));
     }
-    return new double[] {records / ((lastNanos - start) / 1e9), (records - firstRead) / ((lastNanos - firstNanos) / 1e9)};
+    return new double[] {records / ((lastNanos - start) / 1e9), (records - firstRead) / ((lastNanos - firstNanos) / 1e9),
+        steadyCpu};
   }
 }
