@@ -110,6 +110,14 @@ public final class ServerThroughput {
     }
   }
 
+  /** Trade {@code i} as the topic holds it: ~90 bytes of JSON, its price {@code i * 7919 % 10000} cents. */
+  static byte[] trade(int i) {
+    long cents = i * 7919L % 10_000;
+    return ("{\"symbol\":\"S" + i % 100 + "\",\"price\":" + cents / 100 + "." + (cents % 100 < 10 ? "0" : "")
+        + cents % 100 + ",\"qty\":" + (1 + i % 100) + ",\"ts\":\"" + Instant.ofEpochMilli(Trades.T0 + i) + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Trades with prices spread evenly over 0–100, so about half pass {@code price > 50}. */
   static long produce(EmbeddedKafka kafka, String topic, int records) {
     long passing = 0;
@@ -117,11 +125,8 @@ public final class ServerThroughput {
     try (KafkaProducer<byte[], byte[]> producer = kafka.newProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
       for (int i = 0; i < records; i++) {
-        long cents = i * 7919L % 10_000;
-        passing += cents > 5000 ? 1 : 0;
-        String json = "{\"symbol\":\"S" + i % 100 + "\",\"price\":" + cents / 100 + "." + (cents % 100 < 10 ? "0" : "")
-            + cents % 100 + ",\"qty\":" + (1 + i % 100) + ",\"ts\":\"" + Instant.ofEpochMilli(Trades.T0 + i) + "\"}";
-        producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, json.getBytes(StandardCharsets.UTF_8)));
+        passing += i * 7919L % 10_000 > 5000 ? 1 : 0;
+        producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, trade(i)));
       }
     }
     System.out.printf(Locale.ROOT, "produced in %.1f s%n", (System.nanoTime() - t0) / 1e9);
