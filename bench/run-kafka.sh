@@ -8,7 +8,8 @@
 # with CONNECTOR_ALONE=1, and the codec alone (harness CodecThroughput: thread CPU ns per record of
 # the JSON decoder's short path vs Jackson's path, and the sink's encoder vs the Jackson one it
 # replaced; load-independent enough to compare builds) with CODEC=1 (CODEC_ONLY=1: nothing else).
-# BEFORE_PLUGIN=DIR (another build's target/plugin/kafka, copied aside) also runs the blackhole case with that plugin first, on the same server build: before/after in one run.
+# BEFORE_PLUGIN=DIR (another build's target/plugin/kafka, copied aside) also runs the blackhole and
+# the exactly-once case with that plugin first, on the same server build: before/after in one run.
 # PARKED=1 also runs the exactly-once case with -Dlaminar.checkpoint.early_resume=false (sources parked
 # to the end of each checkpoint's commits, as before early resume), before the default one.
 # BENCH_JAVA_OPTS adds harness flags, e.g. "-Dbench.jfr=DIR" (a flight recording of each server run).

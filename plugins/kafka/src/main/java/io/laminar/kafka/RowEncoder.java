@@ -305,7 +305,8 @@ final class RowEncoder {
     return textOf(v, row).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String textOf(FieldVector v, int row) {
+  /** A cell as text (ISO-8601 instants and dates, plain decimals): the general path of both encoders. */
+  static String textOf(FieldVector v, int row) {
     if (v instanceof TimeStampVector tv) {
       // TIMESTAMP(6) vectors hold microseconds: all of them are written
       return v instanceof org.apache.arrow.vector.TimeStampMicroVector

@@ -7,12 +7,9 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -113,10 +110,10 @@ final class JacksonRowEncoder {
       if (n > 0) {
         g.writeRawUTF8String(instant, 0, n); // ASCII digits and separators: nothing to escape
       } else {
-        g.writeString(textOf(v, row));
+        g.writeString(RowEncoder.textOf(v, row));
       }
     } else {
-      g.writeString(textOf(v, row));
+      g.writeString(RowEncoder.textOf(v, row));
     }
   }
 
@@ -126,21 +123,5 @@ final class JacksonRowEncoder {
     } else {
       g.writeString(Double.toString(d)); // JSON numbers have no NaN or Infinity
     }
-  }
-
-  private static String textOf(FieldVector v, int row) {
-    if (v instanceof TimeStampVector tv) {
-      // TIMESTAMP(6) vectors hold microseconds: all of them are written
-      return v instanceof org.apache.arrow.vector.TimeStampMicroVector
-          ? Instant.EPOCH.plus(tv.get(row), java.time.temporal.ChronoUnit.MICROS).toString()
-          : Instant.ofEpochMilli(tv.get(row)).toString();
-    }
-    if (v instanceof DateDayVector dv) {
-      return LocalDate.ofEpochDay(dv.get(row)).toString();
-    }
-    if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
-      return dv.getObject(row).toPlainString();
-    }
-    return String.valueOf(v.getObject(row));
   }
 }

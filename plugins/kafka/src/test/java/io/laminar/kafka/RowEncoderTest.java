@@ -66,12 +66,7 @@ class RowEncoderTest {
         }
       }
       root.setRowCount(rows);
-      RowEncoder encoder = new RowEncoder();
-      JacksonRowEncoder jackson = new JacksonRowEncoder();
-      for (int r = 0; r < rows; r++) {
-        assertEquals(new String(jackson.json(root, r), StandardCharsets.UTF_8),
-            new String(encoder.json(root, r), StandardCharsets.UTF_8), "row " + r);
-      }
+      assertEveryRowEncodesAsJackson(root);
     }
   }
 
@@ -104,12 +99,16 @@ class RowEncoderTest {
             .getBytes(StandardCharsets.UTF_8));
       }
       root.setRowCount(n);
-      RowEncoder encoder = new RowEncoder();
-      JacksonRowEncoder jackson = new JacksonRowEncoder();
-      for (int r = 0; r < n; r++) {
-        assertEquals(new String(jackson.json(root, r), StandardCharsets.UTF_8),
-            new String(encoder.json(root, r), StandardCharsets.UTF_8), "row " + r);
-      }
+      assertEveryRowEncodesAsJackson(root);
+    }
+  }
+
+  private static void assertEveryRowEncodesAsJackson(VectorSchemaRoot root) {
+    RowEncoder encoder = new RowEncoder();
+    JacksonRowEncoder jackson = new JacksonRowEncoder();
+    for (int r = 0; r < root.getRowCount(); r++) {
+      assertEquals(new String(jackson.json(root, r), StandardCharsets.UTF_8),
+          new String(encoder.json(root, r), StandardCharsets.UTF_8), "row " + r);
     }
   }
 

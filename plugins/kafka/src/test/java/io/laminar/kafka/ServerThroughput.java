@@ -80,6 +80,13 @@ public final class ServerThroughput {
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
           + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
       String out = kafka.createTopic("bench-out", PARTITIONS);
+      if (before != null) {
+        String beforeOut = kafka.createTopic("bench-out-before", PARTITIONS);
+        double[] old = exactlyOnce(kafka, dir, in, beforeOut, records, passing, "-before", Path.of(before).getParent());
+        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f"
+            + " input records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", before, old[0],
+            old[0] / reference, old[1], old[1] / reference, load());
+      }
       if (Boolean.getBoolean("bench.parked")) {
         // the same with every region parked to the end of each checkpoint's commits (no early resume)
         String parkedOut = kafka.createTopic("bench-out-parked", PARTITIONS);
@@ -170,10 +177,6 @@ public final class ServerThroughput {
    * tiers: the tests' {@code ServerProcess} stops at C1 to start fast, which is not what runs in
    * production); {@code -Dbench.jfr=DIR} records a flight recording of it there.
    */
-  private static Process server(Path logs, Path config) throws java.io.IOException {
-    return server(logs, config, LaminarProcess.KAFKA_PLUGIN.getParent());
-  }
-
   private static Process server(Path logs, Path config, Path plugins) throws java.io.IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g"));
@@ -249,6 +252,11 @@ public final class ServerThroughput {
   /** {whole process, steady} input records per second into the exactly-once kafka sink. */
   private static double[] exactlyOnce(EmbeddedKafka kafka, Path dir, String in, String out, int records,
       long passing, String tag) throws Exception {
+    return exactlyOnce(kafka, dir, in, out, records, passing, tag, LaminarProcess.KAFKA_PLUGIN.getParent());
+  }
+
+  private static double[] exactlyOnce(EmbeddedKafka kafka, Path dir, String in, String out, int records,
+      long passing, String tag, Path plugins) throws Exception {
     Path config = dir.resolve("filter-eos" + tag + ".toml");
     Files.writeString(config, server("bench-eos" + tag, dir.resolve("cp-eos" + tag), "1s")
         + source(kafka.bootstrapServers(), in) + """
@@ -270,7 +278,7 @@ public final class ServerThroughput {
         "kafka.compression.type" = "lz4"
         """.formatted(kafka.bootstrapServers(), out));
     long start = System.nanoTime();
-    Process server = server(dir.resolve("filter-eos" + tag), config);
+    Process server = server(dir.resolve("filter-eos" + tag), config, plugins);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     long seen = 0;
