@@ -5,8 +5,11 @@
 # -> blackhole, and -> an exactly-once kafka sink; whole process and steady records/s, and the
 # ratio to the plain consumer. Harness: plugins/kafka test class ServerThroughput.
 # Argument: input records (default 4000000). Also prints the connector-alone harness (KafkaThroughput)
-# with CONNECTOR_ALONE=1. BEFORE_PLUGIN=DIR (another build's target/plugin/kafka, copied aside) also
-# runs the blackhole case with that plugin first, on the same server build: before/after in one run.
+# with CONNECTOR_ALONE=1, and the codec alone (harness CodecThroughput: thread CPU ns per record of
+# the JSON decoder's short path vs Jackson's path, and the sink's encoder vs the Jackson one it
+# replaced; load-independent enough to compare builds) with CODEC=1 (CODEC_ONLY=1: nothing else).
+# BEFORE_PLUGIN=DIR (another build's target/plugin/kafka, copied aside) also runs the blackhole and
+# the exactly-once case with that plugin first, on the same server build: before/after in one run.
 # PARKED=1 also runs the exactly-once case with -Dlaminar.checkpoint.early_resume=false (sources parked
 # to the end of each checkpoint's commits, as before early resume), before the default one.
 # BENCH_JAVA_OPTS adds harness flags, e.g. "-Dbench.jfr=DIR" (a flight recording of each server run).
@@ -21,6 +24,10 @@ mvn -B -ntp -q -pl plugins/kafka -am -DskipTests package dependency:build-classp
   -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
 cp="plugins/kafka/target/test-classes:plugins/kafka/target/classes:$(cat "$work/cp.txt")"
 echo "load before: $(uptime)"
+if [[ "${CODEC:-0}" == 1 || "${CODEC_ONLY:-0}" == 1 ]]; then
+  java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -XX:+UseParallelGC -cp "$cp" io.laminar.kafka.CodecThroughput
+  if [[ "${CODEC_ONLY:-0}" == 1 ]]; then exit 0; fi
+fi
 java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" \
   -Dlaminar.kafkaPlugin="$root/plugins/kafka/target/plugin/kafka" \
   -Dlaminar.testPlugins="$root/plugins/kafka/target/test-plugins" \

@@ -35,7 +35,9 @@ import org.apache.arrow.vector.types.pojo.Field;
  * converted as Jackson's streaming parser reaches it and written to its column at once (strings
  * are UTF-8-encoded from the parser's characters into a reused buffer, ISO-8601 timestamps are
  * parsed from those characters without a {@code String}); no map, tree or per-record object is
- * built. A record that fails half-way may leave cells in row {@code row}: the caller does not count
+ * built. Records in the common flat shape skip even the parser ({@link #fastJson}: bytes straight
+ * to cells); anything else (escapes, non-ASCII text, exponents, nesting, errors) goes through Jackson,
+ * which alone words the errors. A record that fails half-way may leave cells in row {@code row}: the caller does not count
  * that row, and the next record overwrites every column of it (each record writes every column, a
  * value or null), or it lies past the batch's row count. {@link #decode} + {@link #writeTo} stage
  * a whole row first instead (a Debezium event's {@code before} and {@code after}, whose rows are
@@ -199,7 +201,10 @@ final class RowDecoder {
     }
     targetRow = row;
     try {
-      decodeJson(value, offset, length);
+      if (!fastJson(value, offset, length)) {
+        Arrays.fill(state, ABSENT); // what the short path wrote to the row is overwritten below
+        decodeJson(value, offset, length);
+      }
       fillTimestamp(recordTimestamp);
       for (int c = 0; c < names.length; c++) {
         if (state[c] == ABSENT) {
@@ -289,6 +294,321 @@ final class RowDecoder {
     } catch (IOException e) {
       throw new DecodeException("unreadable JSON: " + e.getMessage());
     }
+  }
+
+  /** Per column: its name's UTF-8 bytes, which the short path compares a field name with. */
+  private byte[][] nameBytes;
+  /** Characters of a timestamp string for {@link Values#fastTimestamp}, reused. */
+  private final char[] chars = new char[64];
+
+  /** Powers of ten up to 10^22: each and every integer below 2^53 are exact doubles (Clinger's fast path). */
+  private static final double[] TENS = new double[23];
+
+  static {
+    TENS[0] = 1;
+    for (int i = 1; i < TENS.length; i++) {
+      TENS[i] = TENS[i - 1] * 10;
+    }
+  }
+
+  /** Where {@link #fastJson} is in the record; its number results. */
+  private int at;
+  private int end;
+  private long number;
+
+  /**
+   * The short path of {@link #decodeInto}: a flat JSON object in the common shape — ASCII field
+   * names without escapes, each column once (other fields with such scalar values are skipped);
+   * values that are {@code null}, numbers of at most 15 digits without exponent (a double is then
+   * {@code digits / 10^k}, correctly rounded as Jackson's parser rounds it), ASCII strings without
+   * escapes, {@code true}/{@code false}, ISO-8601 timestamps of {@link Values#fastTimestamp}'s shape
+   * — is decoded into the row without a parser.
+   * False at the first thing outside that shape (any error included): the caller then decodes the
+   * record with Jackson from the start, which gives every value and every error message as before
+   * (the cells written so far are overwritten, since a record writes every column).
+   */
+  private boolean fastJson(byte[] v, int offset, int length) {
+    if (nameBytes == null) {
+      nameBytes = new byte[names.length][];
+      for (int c = 0; c < names.length; c++) {
+        nameBytes[c] = names[c].getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    at = offset;
+    end = offset + length;
+    if (!skipSpace(v) || v[at++] != '{' || !skipSpace(v)) {
+      return false;
+    }
+    int next = 0; // the column the next field probably is
+    if (v[at] == '}') {
+      at++;
+    } else {
+      while (true) {
+        if (v[at++] != '"') {
+          return false;
+        }
+        int nameStart = at;
+        while (at < end && v[at] != '"') {
+          if (v[at] == '\\' || v[at] < 0x20) {
+            return false; // escapes, controls and non-ASCII names (negative bytes) go to Jackson
+          }
+          at++;
+        }
+        if (at >= end) {
+          return false;
+        }
+        int c = fastColumn(v, nameStart, at - nameStart, next);
+        at++;
+        if (!skipSpace(v) || v[at++] != ':' || !skipSpace(v)) {
+          return false;
+        }
+        if (c < 0) {
+          if (!skipScalar(v)) {
+            return false;
+          }
+        } else if (state[c] != ABSENT || !fastValue(v, c)) {
+          return false;
+        } else {
+          next = c + 1;
+        }
+        if (!skipSpace(v)) {
+          return false;
+        }
+        byte b = v[at++];
+        if (b == '}') {
+          break;
+        }
+        if (b != ',' || !skipSpace(v)) {
+          return false;
+        }
+      }
+    }
+    while (at < end) {
+      byte b = v[at++];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Skips JSON whitespace; false at the end of the record. */
+  private boolean skipSpace(byte[] v) {
+    while (at < end) {
+      byte b = v[at];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return true;
+      }
+      at++;
+    }
+    return false;
+  }
+
+  /** The column named by {@code len} bytes at {@code from}, trying {@code next} first; -1 for none. */
+  private int fastColumn(byte[] v, int from, int len, int next) {
+    if (next < nameBytes.length && Arrays.equals(v, from, from + len, nameBytes[next], 0, nameBytes[next].length)) {
+      return next;
+    }
+    for (int c = 0; c < nameBytes.length; c++) {
+      if (Arrays.equals(v, from, from + len, nameBytes[c], 0, nameBytes[c].length)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Skips the value of a field that is no column, if it is a scalar in the short path's shape (an
+   * ASCII string without escapes, a number without exponent, a literal); false otherwise.
+   */
+  private boolean skipScalar(byte[] v) {
+    byte b = v[at];
+    if (b == '"') {
+      at++;
+      while (at < end && v[at] != '"') {
+        if (v[at] < 0x20 || v[at] == '\\') {
+          return false;
+        }
+        at++;
+      }
+      at++;
+      return at <= end;
+    }
+    if (b == '-' || b >= '0' && b <= '9') {
+      return fastNumber(v, true) > 0;
+    }
+    return literal(v, "null") || literal(v, "true") || literal(v, "false");
+  }
+
+  /** One value of column {@code c} into the row; false where Jackson is to decide. */
+  private boolean fastValue(byte[] v, int c) {
+    byte b = v[at];
+    if (b == 'n') {
+      if (!literal(v, "null")) {
+        return false;
+      }
+      state[c] = NULL;
+      vectors[c].setNull(targetRow);
+      return true;
+    }
+    switch (kinds[c]) {
+      case INT -> {
+        int digits = fastNumber(v, false);
+        if (digits <= 0 || digits > 9) {
+          return false;
+        }
+        longs[c] = number;
+      }
+      case BIGINT -> {
+        int digits = fastNumber(v, false);
+        if (digits <= 0 || digits > 18) {
+          return false;
+        }
+        longs[c] = number;
+      }
+      case FLOAT, DOUBLE -> {
+        int start = at;
+        int digits = fastNumber(v, true);
+        if (digits <= 0 || digits > 15 || number == 0 && v[start] == '-') {
+          return false; // -0 is left to Jackson, which reads an integer -0 as 0.0 but -0.0 as -0.0
+        }
+        doubles[c] = number < 0 ? -(-number / TENS[fraction]) : number / TENS[fraction];
+      }
+      case VARCHAR -> {
+        if (b != '"') {
+          return false;
+        }
+        int start = ++at;
+        while (at < end && v[at] != '"') {
+          byte x = v[at];
+          if (x < 0x20 || x == '\\') {
+            return false; // escapes, controls and non-ASCII (negative bytes) go to Jackson
+          }
+          at++;
+        }
+        if (at >= end) {
+          return false;
+        }
+        int n = at - start;
+        at++;
+        byte[] out = strings[c];
+        if (out == null || out.length < n) {
+          out = new byte[Math.max(64, n * 3)];
+          strings[c] = out;
+        }
+        System.arraycopy(v, start, out, 0, n);
+        stringLengths[c] = n;
+      }
+      case BOOLEAN -> {
+        if (literal(v, "true")) {
+          longs[c] = 1;
+        } else if (literal(v, "false")) {
+          longs[c] = 0;
+        } else {
+          return false;
+        }
+      }
+      case TIMESTAMP, TIMESTAMP_MICROS -> {
+        if (b == '"') {
+          int start = ++at;
+          while (at < end && v[at] != '"') {
+            if (at - start >= chars.length || v[at] < 0x20 || v[at] == '\\') {
+              return false;
+            }
+            chars[at - start] = (char) v[at];
+            at++;
+          }
+          if (at >= end) {
+            return false;
+          }
+          long t = Values.fastTimestamp(chars, 0, at - start, kinds[c] == ColumnKind.TIMESTAMP_MICROS);
+          at++;
+          if (t == Values.NOT_FAST) {
+            return false;
+          }
+          longs[c] = t;
+        } else {
+          int digits = fastNumber(v, false);
+          if (digits <= 0 || digits > 18) {
+            return false;
+          }
+          longs[c] = number;
+        }
+      }
+      default -> {
+        return false; // DECIMAL, DATE: Jackson's path
+      }
+    }
+    state[c] = VALUE;
+    writeCell(vectors[c], targetRow, c);
+    return true;
+  }
+
+  /** Digits after the point of the last {@link #fastNumber}. */
+  private int fraction;
+
+  /**
+   * A JSON number at {@link #at} into {@link #number} (its digits, with the sign; with
+   * {@code point}, {@link #fraction} of them after a decimal point), as JSON writes it (no leading
+   * zeros, no exponent here); the count of digits, or -1 for anything else.
+   */
+  private int fastNumber(byte[] v, boolean point) {
+    boolean negative = at < end && v[at] == '-';
+    if (negative) {
+      at++;
+    }
+    int start = at;
+    long m = 0;
+    int digits = 0;
+    while (at < end && v[at] >= '0' && v[at] <= '9') {
+      if (++digits > 18) {
+        return -1;
+      }
+      m = m * 10 + (v[at++] - '0');
+    }
+    if (digits == 0 || digits > 1 && v[start] == '0') {
+      return -1;
+    }
+    fraction = 0;
+    if (at < end && v[at] == '.') {
+      if (!point) {
+        return -1;
+      }
+      at++;
+      while (at < end && v[at] >= '0' && v[at] <= '9') {
+        if (++digits > 18) {
+          return -1;
+        }
+        fraction++;
+        m = m * 10 + (v[at++] - '0');
+      }
+      if (fraction == 0) {
+        return -1;
+      }
+    }
+    if (at < end && (v[at] == 'e' || v[at] == 'E')) {
+      return -1;
+    }
+    number = negative ? -m : m;
+    return digits;
+  }
+
+  /** Whether {@code word} is at {@link #at} (then skipped), followed by no letter or digit. */
+  private boolean literal(byte[] v, String word) {
+    int n = word.length();
+    if (end - at < n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (v[at + i] != word.charAt(i)) {
+        return false;
+      }
+    }
+    if (at + n < end && Character.isLetterOrDigit(v[at + n])) {
+      return false;
+    }
+    at += n;
+    return true;
   }
 
   /** A malformed-JSON error with Jackson's message, without its source description. */

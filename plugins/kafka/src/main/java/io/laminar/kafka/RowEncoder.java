@@ -1,15 +1,10 @@
 package io.laminar.kafka;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -28,61 +23,275 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * and a key column's value as UTF-8 text. The source's decoder reads all of these back.
  */
 final class RowEncoder {
-  /** Shortest round-tripping doubles (Schubfach) instead of {@code Double.toString}'s slower digits. */
-  private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-      .build();
+  /** {@code '0'..'9','A'..'F'}: the digits of a {@code \\u00XX} escape, uppercase as Jackson writes them. */
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * Per ASCII byte: 0 = written as is, 'u' = {@code \\u00XX}, else the letter after a backslash —
+   * Jackson's standard escapes ({@code "}, {@code \\}, {@code \\b \\t \\n \\f \\r}, other controls).
+   */
+  private static final byte[] ESCAPES = new byte[128];
+  private static final byte[] NULL = bytes("null");
+  private static final byte[] TRUE = bytes("true");
+  private static final byte[] FALSE = bytes("false");
 
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-  /** One generator for every row (rows are root values with no separator), flushed into the buffer per row. */
-  private JsonGenerator generator;
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ESCAPES[c] = 'u';
+    }
+    ESCAPES['"'] = '"';
+    ESCAPES['\\'] = '\\';
+    ESCAPES['\b'] = 'b';
+    ESCAPES['\t'] = 't';
+    ESCAPES['\n'] = 'n';
+    ESCAPES['\f'] = 'f';
+    ESCAPES['\r'] = 'r';
+  }
+
+  /** The row being encoded; grown as needed and reused for every row. */
+  private byte[] buf = new byte[256];
+  private int pos;
   /** The root whose vectors and quoted field names are bound, to bind once per batch, not per row. */
   private VectorSchemaRoot bound;
   private FieldVector[] vectors = new FieldVector[0];
-  private SerializedString[] names = new SerializedString[0];
+  /** Per column: its kind (how its cells are written), or null for the general text path. */
+  private ColumnKind[] kinds = new ColumnKind[0];
+  /** Per column: {@code "name":}, with a leading comma from the second column on. */
+  private byte[][] names = new byte[0][];
   private final byte[] instant = new byte[40];
 
-  RowEncoder() {
-    generator = newGenerator();
+  private static byte[] bytes(String ascii) {
+    return ascii.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private JsonGenerator newGenerator() {
-    try {
-      JsonGenerator g = JSON.createGenerator(buffer);
-      g.setRootValueSeparator(null);
-      return g;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-    }
-  }
-
-  /** Row {@code row} of {@code root} as one JSON object. */
+  /**
+   * Row {@code row} of {@code root} as one JSON object: written straight from the vectors into one
+   * reused buffer (no generator, no per-cell objects), byte for byte what Jackson's generator writes
+   * for the same values ({@code RowEncoderTest} compares them).
+   */
   byte[] json(VectorSchemaRoot root, int row) {
     if (root != bound) {
-      List<FieldVector> list = root.getFieldVectors();
-      vectors = list.toArray(FieldVector[]::new);
-      names = new SerializedString[vectors.length];
-      for (int c = 0; c < vectors.length; c++) {
-        names[c] = new SerializedString(vectors[c].getName());
-      }
-      bound = root;
+      bind(root);
     }
-    buffer.reset();
-    JsonGenerator g = generator;
-    try {
-      g.writeStartObject();
-      for (int c = 0; c < vectors.length; c++) {
-        g.writeFieldName(names[c]);
-        writeValue(g, vectors[c], row);
-      }
-      g.writeEndObject();
-      g.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-    } catch (RuntimeException e) {
-      generator = newGenerator(); // the failed row left the old one inside an object
-      throw e;
+    pos = 0;
+    put((byte) '{');
+    for (int c = 0; c < vectors.length; c++) {
+      put(names[c]);
+      writeValue(vectors[c], kinds[c], row);
     }
-    return buffer.toByteArray();
+    put((byte) '}');
+    return Arrays.copyOf(buf, pos);
+  }
+
+  private void bind(VectorSchemaRoot root) {
+    List<FieldVector> list = root.getFieldVectors();
+    vectors = list.toArray(FieldVector[]::new);
+    kinds = new ColumnKind[vectors.length];
+    names = new byte[vectors.length][];
+    for (int c = 0; c < vectors.length; c++) {
+      kinds[c] = ColumnKind.of(vectors[c].getField().getType()).orElse(null);
+      pos = 0;
+      if (c > 0) {
+        put((byte) ',');
+      }
+      writeString(vectors[c].getName());
+      put((byte) ':');
+      names[c] = Arrays.copyOf(buf, pos);
+    }
+    bound = root;
+  }
+
+  private void writeValue(FieldVector v, ColumnKind kind, int row) {
+    if (v.isNull(row)) {
+      put(NULL);
+      return;
+    }
+    if (kind == null) {
+      writeString(textOf(v, row));
+      return;
+    }
+    switch (kind) {
+      case INT -> writeLong(((IntVector) v).get(row));
+      case BIGINT -> writeLong(((BigIntVector) v).get(row));
+      case DOUBLE -> writeDouble(((Float8Vector) v).get(row));
+      case FLOAT -> writeDouble(((Float4Vector) v).get(row));
+      // the exact digits as a JSON number, never in exponent form
+      case DECIMAL -> writeAscii(((org.apache.arrow.vector.DecimalVector) v).getObject(row).toPlainString());
+      case BOOLEAN -> put(((BitVector) v).get(row) != 0 ? TRUE : FALSE);
+      case VARCHAR -> writeUtf8String((VarCharVector) v, row);
+      case TIMESTAMP, TIMESTAMP_MICROS -> writeTimestamp((TimeStampVector) v, row);
+      default -> writeString(textOf(v, row));
+    }
+  }
+
+  private void writeTimestamp(TimeStampVector v, int row) {
+    long t = v.get(row);
+    boolean micros = v instanceof org.apache.arrow.vector.TimeStampMicroVector;
+    int n = micros ? Values.formatInstant(Math.floorDiv(t, 1_000_000L), (int) Math.floorMod(t, 1_000_000L) * 1000,
+        instant) : Values.formatInstant(Math.floorDiv(t, 1000L), (int) Math.floorMod(t, 1000L) * 1_000_000, instant);
+    if (n > 0) {
+      ensure(n + 2);
+      buf[pos++] = '"';
+      System.arraycopy(instant, 0, buf, pos, n); // ASCII digits and separators: nothing to escape
+      pos += n;
+      buf[pos++] = '"';
+    } else {
+      writeString(textOf(v, row));
+    }
+  }
+
+  /** Powers of ten a plain double's fraction is tried with by {@link #writeShortDouble}. */
+  private static final double[] TENS = {1, 10, 100, 1000};
+
+  private void writeDouble(double d) {
+    if (Double.isFinite(d)) {
+      if (!writeShortDouble(d)) {
+        // shortest round-tripping digits (Schubfach), as Jackson's USE_FAST_DOUBLE_WRITER
+        writeAscii(NumberOutput.toString(d, true));
+      }
+    } else {
+      writeString(Double.toString(d)); // JSON numbers have no NaN or Infinity
+    }
+  }
+
+  /**
+   * A double with at most 3 decimals in the plain range (1e-3 to 1e7), such as a price, without
+   * Schubfach's general path: the fewest fraction digits k whose decimal {@code m / 10^k} parses back
+   * to {@code d} (the division of two exact doubles is correctly rounded, so it is the parse) is the
+   * shortest decimal that does — and at these magnitudes the only one of that length — which is what
+   * Schubfach writes, in the same form ({@code 57.0}, {@code 0.001}). False when {@code d} is not such a
+   * value (the caller writes it the general way).
+   */
+  private boolean writeShortDouble(double d) {
+    double a = Math.abs(d);
+    if (!(a >= 1e-3 && a < 1e7)) {
+      return false;
+    }
+    for (int k = 0; k < TENS.length; k++) {
+      long m = Math.round(a * TENS[k]);
+      if (m / TENS[k] == a) {
+        long p = (long) TENS[k];
+        ensure(24);
+        if (d < 0) {
+          buf[pos++] = '-';
+        }
+        writeLong(m / p);
+        buf[pos++] = '.';
+        if (k == 0) {
+          buf[pos++] = '0';
+        } else {
+          long f = m % p;
+          for (long q = p / 10; q > 0; q /= 10) {
+            buf[pos++] = (byte) ('0' + (int) (f / q % 10));
+          }
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void writeLong(long x) {
+    if (x == Long.MIN_VALUE) {
+      writeAscii("-9223372036854775808");
+      return;
+    }
+    ensure(20);
+    if (x < 0) {
+      buf[pos++] = '-';
+      x = -x;
+    }
+    int digits = 1;
+    for (long p = 10; digits < 19 && x >= p; p *= 10) {
+      digits++;
+    }
+    int end = pos + digits;
+    for (int i = end - 1; i >= pos; i--) {
+      buf[i] = (byte) ('0' + (int) (x % 10));
+      x /= 10;
+    }
+    pos = end;
+  }
+
+  /** Text known to be ASCII with nothing to escape (digits, signs, points), unquoted. */
+  private void writeAscii(String s) {
+    int n = s.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[pos++] = (byte) s.charAt(i);
+    }
+  }
+
+  /** A VARCHAR cell: its UTF-8 bytes, quoted, with ASCII controls, quotes and backslashes escaped. */
+  private void writeUtf8String(VarCharVector v, int row) {
+    org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
+    int start = v.getStartOffset(row);
+    int n = v.getEndOffset(row) - start;
+    ensure(n + 2);
+    buf[pos++] = '"';
+    data.getBytes(start, buf, pos, n);
+    int end = pos + n;
+    // escaping is rare: scan the copied bytes in place and only redo the tail from the first escape
+    for (int i = pos; i < end; i++) {
+      byte b = buf[i];
+      if (b >= 0 && ESCAPES[b] != 0) {
+        byte[] tail = Arrays.copyOfRange(buf, i, end);
+        pos = i;
+        escapeBytes(tail, 0, tail.length);
+        put((byte) '"');
+        return;
+      }
+    }
+    pos = end;
+    buf[pos++] = '"';
+  }
+
+  /** A string, quoted and escaped as Jackson's {@code writeString} does. */
+  private void writeString(String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    put((byte) '"');
+    escapeBytes(utf8, 0, utf8.length);
+    put((byte) '"');
+  }
+
+  private void escapeBytes(byte[] src, int from, int to) {
+    ensure(to - from);
+    for (int i = from; i < to; i++) {
+      byte b = src[i];
+      int e = b >= 0 ? ESCAPES[b] : 0;
+      if (e == 0) {
+        ensure(1);
+        buf[pos++] = b;
+      } else if (e == 'u') {
+        ensure(6);
+        buf[pos++] = '\\';
+        buf[pos++] = 'u';
+        buf[pos++] = '0';
+        buf[pos++] = '0';
+        buf[pos++] = HEX[b >> 4];
+        buf[pos++] = HEX[b & 0xF];
+      } else {
+        ensure(2);
+        buf[pos++] = '\\';
+        buf[pos++] = (byte) e;
+      }
+    }
+  }
+
+  private void put(byte b) {
+    ensure(1);
+    buf[pos++] = b;
+  }
+
+  private void put(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, pos, bytes.length);
+    pos += bytes.length;
+  }
+
+  private void ensure(int more) {
+    if (pos + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+    }
   }
 
   /** A cell as UTF-8 text, or null when the cell is null. */
@@ -96,49 +305,8 @@ final class RowEncoder {
     return textOf(v, row).getBytes(StandardCharsets.UTF_8);
   }
 
-  private void writeValue(JsonGenerator g, FieldVector v, int row) throws IOException {
-    if (v.isNull(row)) {
-      g.writeNull();
-    } else if (v instanceof IntVector iv) {
-      g.writeNumber(iv.get(row));
-    } else if (v instanceof BigIntVector bv) {
-      g.writeNumber(bv.get(row));
-    } else if (v instanceof Float8Vector fv) {
-      writeDouble(g, fv.get(row));
-    } else if (v instanceof Float4Vector fv) {
-      writeDouble(g, fv.get(row));
-    } else if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
-      // the exact digits as a JSON number, never in exponent form
-      g.writeNumber(dv.getObject(row).toPlainString());
-    } else if (v instanceof BitVector bv) {
-      g.writeBoolean(bv.get(row) != 0);
-    } else if (v instanceof VarCharVector sv) {
-      byte[] bytes = sv.get(row);
-      g.writeUTF8String(bytes, 0, bytes.length);
-    } else if (v instanceof TimeStampVector tv) {
-      long t = tv.get(row);
-      boolean micros = v instanceof org.apache.arrow.vector.TimeStampMicroVector;
-      int n = micros ? Values.formatInstant(Math.floorDiv(t, 1_000_000L), (int) Math.floorMod(t, 1_000_000L) * 1000,
-          instant) : Values.formatInstant(Math.floorDiv(t, 1000L), (int) Math.floorMod(t, 1000L) * 1_000_000, instant);
-      if (n > 0) {
-        g.writeRawUTF8String(instant, 0, n); // ASCII digits and separators: nothing to escape
-      } else {
-        g.writeString(textOf(v, row));
-      }
-    } else {
-      g.writeString(textOf(v, row));
-    }
-  }
-
-  private static void writeDouble(JsonGenerator g, double d) throws IOException {
-    if (Double.isFinite(d)) {
-      g.writeNumber(d);
-    } else {
-      g.writeString(Double.toString(d)); // JSON numbers have no NaN or Infinity
-    }
-  }
-
-  private static String textOf(FieldVector v, int row) {
+  /** A cell as text (ISO-8601 instants and dates, plain decimals): the general path of both encoders. */
+  static String textOf(FieldVector v, int row) {
     if (v instanceof TimeStampVector tv) {
       // TIMESTAMP(6) vectors hold microseconds: all of them are written
       return v instanceof org.apache.arrow.vector.TimeStampMicroVector

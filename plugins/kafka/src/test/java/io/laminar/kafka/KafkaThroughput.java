@@ -48,7 +48,7 @@ public final class KafkaThroughput {
       Map<String, Object> tuned = new java.util.HashMap<>(KafkaSource.FETCH_DEFAULTS);
       tuned.put("isolation.level", "read_committed");
       for (int run = 1; run <= 3; run++) {
-        double plain = ServerThroughput.plain(kafka, trades, rows, tuned);
+        double plain = ServerThroughput.plain(kafka, trades, rows, tuned)[0];
         long nanos = readAll(kafka, allocator, trades, rows, ServerThroughput.TRADES);
         System.out.printf(Locale.ROOT, "run %d: plain consumer %,.0f records/s, kafka source alone %,.0f rows/s"
             + " (%.2f×); load %s%n", run, plain, rows / (nanos / 1e9), rows / (nanos / 1e9) / plain,

@@ -260,4 +260,112 @@ class RowDecoderTest {
       assertEquals(7L, Fixtures.rows(root).get(1).get("ts"));
     }
   }
+
+  /**
+   * {@code decodeInto}'s short path (flat records in the common shape, decoded without a parser)
+   * gives what Jackson's path gives — the same row, or the same error — for random records in and
+   * around that shape: every value form, whitespace, unknown and repeated fields, escapes, non-ASCII
+   * text, numbers with leading zeros, exponents, many digits or {@code -0}, truncated and trailing
+   * content.
+   */
+  @Test
+  void theShortPathDecodesEveryRecordAsJacksonDoes() throws Exception {
+    java.util.Random random = new java.util.Random(20);
+    RowDecoder direct = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
+    RowDecoder staged = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
+    try (VectorSchemaRoot viaShortPath = VectorSchemaRoot.create(SCHEMA, allocator);
+        VectorSchemaRoot viaJackson = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      viaShortPath.allocateNew();
+      viaJackson.allocateNew();
+      int rows = 0;
+      int failed = 0;
+      for (int n = 0; n < 30_000; n++) {
+        String json = randomRecord(random);
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        String directError = null;
+        String stagedError = null;
+        try {
+          direct.decodeInto(bytes, 0, viaShortPath, rows);
+        } catch (DecodeException e) {
+          directError = e.getMessage();
+        }
+        try {
+          staged.decode(bytes, 0);
+        } catch (DecodeException e) {
+          stagedError = e.getMessage();
+        }
+        assertEquals(stagedError, directError, json);
+        if (directError == null) {
+          staged.writeTo(viaJackson, rows++);
+        } else {
+          failed++;
+        }
+      }
+      viaShortPath.setRowCount(rows);
+      viaJackson.setRowCount(rows);
+      assertEquals(Fixtures.rows(viaJackson), Fixtures.rows(viaShortPath));
+      org.junit.jupiter.api.Assertions.assertTrue(rows > 10_000 && failed > 1000, rows + " rows, " + failed + " failed");
+    }
+  }
+
+  private static final String[] FIELDS = {"i", "b", "d", "s", "ok", "ts", "day", "extra", "\\u0069", "é"};
+
+  private static String randomRecord(java.util.Random random) {
+    StringBuilder json = new StringBuilder(random.nextInt(20) == 0 ? " {" : "{");
+    int fields = random.nextInt(8);
+    for (int f = 0; f < fields; f++) {
+      if (f > 0) {
+        json.append(random.nextInt(15) == 0 ? " , " : ",");
+      }
+      // mostly schema order (the common case), sometimes any field
+      String name = random.nextInt(4) == 0 ? FIELDS[random.nextInt(FIELDS.length)] : FIELDS[f % 7];
+      json.append('"').append(name).append('"').append(random.nextInt(15) == 0 ? " : " : ":");
+      json.append(random.nextInt(12) == 0 ? "null" : randomValue(name, random));
+    }
+    json.append(random.nextInt(20) == 0 ? "}\n" : "}");
+    String record = json.toString();
+    switch (random.nextInt(40)) {
+      case 0 -> record = record.substring(0, random.nextInt(record.length())); // truncated
+      case 1 -> record = record + " x";
+      case 2 -> record = record + "{}";
+      default -> {
+      }
+    }
+    return record;
+  }
+
+  private static String randomValue(String field, java.util.Random random) {
+    int form = random.nextInt(10);
+    if (form == 0) {
+      // a value of another column's form, or an odd one
+      String[] odd = {"\"x\"", "1.5", "-0", "-0.0", "01", "1e3", "1E-2", "-", "1.", ".5", "true", "falsey", "nul",
+          "{\"a\":1}", "[1,2]", "\"\\n\"", "\"é\"", "\"tab\tin\"", "12345678901234567890", "0.1234567890123456",
+          "\"2026-01-01T00:00:00Z\"", "\"NaN\"", "2147483648", "-2147483648", "9223372036854775807"};
+      return odd[random.nextInt(odd.length)];
+    }
+    return switch (field) {
+      case "i" -> Integer.toString(random.nextInt(4) == 0 ? random.nextInt() : random.nextInt(1000) - 500);
+      case "b" -> Long.toString(random.nextLong() >> random.nextInt(64));
+      case "d" -> switch (random.nextInt(4)) {
+        case 0 -> Double.toString(Double.longBitsToDouble(random.nextLong()));
+        case 1 -> Integer.toString(random.nextInt(100_000) - 50_000);
+        case 2 -> (random.nextBoolean() ? "-" : "") + random.nextInt(1000) + "." + random.nextInt(100_000);
+        default -> random.nextInt(10_000) / 100 + "." + random.nextInt(10) + random.nextInt(10);
+      };
+      case "s" -> {
+        StringBuilder t = new StringBuilder("\"");
+        int n = random.nextInt(10);
+        for (int i = 0; i < n; i++) {
+          int k = random.nextInt(30);
+          t.append(k == 0 ? "\\\"" : k == 1 ? "é" : k == 2 ? "\\u0041" : k == 3 ? "\t" : (char) ('a' + k));
+        }
+        yield t.append('"').toString();
+      }
+      case "ok" -> random.nextBoolean() ? "true" : "false";
+      case "ts" -> random.nextBoolean() ? Long.toString(1_767_225_600_000L + random.nextInt())
+          : "\"" + Instant.ofEpochMilli(1_767_225_600_000L + random.nextLong(-1L << 40, 1L << 40)) + "\"";
+      case "day" -> random.nextBoolean() ? "\"2026-01-31\"" : Integer.toString(random.nextInt(30_000));
+      default -> random.nextBoolean() ? "\"zz\"" : "42";
+    };
+  }
 }

@@ -58,11 +58,14 @@ public final class ServerThroughput {
       long passing = produce(kafka, in, records);
       System.out.printf(Locale.ROOT, "input: %,d JSON records in %d partitions, %,d with price > 50; load %s%n",
           records, PARTITIONS, passing, load());
-      double plainDefault = plain(kafka, in, records, Map.of());
+      double[] plainDefaults = plain(kafka, in, records, Map.of());
+      double plainDefault = plainDefaults[0];
       Map<String, Object> tuned = new HashMap<>(KafkaSource.FETCH_DEFAULTS);
       tuned.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      double plainTuned = plain(kafka, in, records, tuned);
+      double[] plainTunedRun = plain(kafka, in, records, tuned);
+      double plainTuned = plainTunedRun[0];
       double reference = Math.max(plainDefault, plainTuned);
+      double referenceCpu = plainDefault > plainTuned ? plainDefaults[1] : plainTunedRun[1];
       System.out.printf(Locale.ROOT, "plain consumer: %,.0f records/s (Kafka defaults), %,.0f records/s (the source's"
           + " fetch defaults, read_committed); reference %,.0f; load %s%n", plainDefault, plainTuned, reference, load());
       String before = System.getProperty("bench.kafkaPluginBefore");
@@ -77,6 +80,13 @@ public final class ServerThroughput {
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
           + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
       String out = kafka.createTopic("bench-out", PARTITIONS);
+      if (before != null) {
+        String beforeOut = kafka.createTopic("bench-out-before", PARTITIONS);
+        double[] old = exactlyOnce(kafka, dir, in, beforeOut, records, passing, "-before", Path.of(before).getParent());
+        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f"
+            + " input records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", before, old[0],
+            old[0] / reference, old[1], old[1] / reference, load());
+      }
       if (Boolean.getBoolean("bench.parked")) {
         // the same with every region parked to the end of each checkpoint's commits (no early resume)
         String parkedOut = kafka.createTopic("bench-out-parked", PARTITIONS);
@@ -91,6 +101,11 @@ public final class ServerThroughput {
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f input"
           + " records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", eos[0], eos[0] / reference, eos[1],
           eos[1] / reference, load());
+      // the issue's figures in one line: steady throughput ÷ the plain consumer's (wall time, so
+      // shared by whatever else runs on the machine), and CPU per input record beside the consumer's
+      System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
+          + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record), exactly_once %.2f× (target ≥ 0.4×; %.2f µs CPU per input"
+          + " record); load %s%n", reference, referenceCpu, bh[1] / reference, bh[2], eos[1] / reference, eos[2], load());
     }
   }
 
@@ -102,6 +117,14 @@ public final class ServerThroughput {
     }
   }
 
+  /** Trade {@code i} as the topic holds it: ~90 bytes of JSON, its price {@code i * 7919 % 10000} cents. */
+  static byte[] trade(int i) {
+    long cents = i * 7919L % 10_000;
+    return ("{\"symbol\":\"S" + i % 100 + "\",\"price\":" + cents / 100 + "." + (cents % 100 < 10 ? "0" : "")
+        + cents % 100 + ",\"qty\":" + (1 + i % 100) + ",\"ts\":\"" + Instant.ofEpochMilli(Trades.T0 + i) + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Trades with prices spread evenly over 0–100, so about half pass {@code price > 50}. */
   static long produce(EmbeddedKafka kafka, String topic, int records) {
     long passing = 0;
@@ -109,19 +132,16 @@ public final class ServerThroughput {
     try (KafkaProducer<byte[], byte[]> producer = kafka.newProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
       for (int i = 0; i < records; i++) {
-        long cents = i * 7919L % 10_000;
-        passing += cents > 5000 ? 1 : 0;
-        String json = "{\"symbol\":\"S" + i % 100 + "\",\"price\":" + cents / 100 + "." + (cents % 100 < 10 ? "0" : "")
-            + cents % 100 + ",\"qty\":" + (1 + i % 100) + ",\"ts\":\"" + Instant.ofEpochMilli(Trades.T0 + i) + "\"}";
-        producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, json.getBytes(StandardCharsets.UTF_8)));
+        passing += i * 7919L % 10_000 > 5000 ? 1 : 0;
+        producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, trade(i)));
       }
     }
     System.out.printf(Locale.ROOT, "produced in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return passing;
   }
 
-  /** A plain consumer reading every record of the topic (touching each value), records per second. */
-  static double plain(EmbeddedKafka kafka, String topic, int records, Map<String, Object> settings) {
+  /** A plain consumer reading every record of the topic (touching each value): {records per second, CPU µs per record}. */
+  static double[] plain(EmbeddedKafka kafka, String topic, int records, Map<String, Object> settings) {
     Map<String, Object> config = new HashMap<>(settings);
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -149,7 +169,7 @@ public final class ServerThroughput {
     }
     long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
     System.out.printf(Locale.ROOT, "  plain consumer CPU: %.2f µs per record (its thread)%n", cpu / 1e3 / seen);
-    return seen / s;
+    return new double[] {seen / s, cpu / 1e3 / seen};
   }
 
   /**
@@ -157,10 +177,6 @@ public final class ServerThroughput {
    * tiers: the tests' {@code ServerProcess} stops at C1 to start fast, which is not what runs in
    * production); {@code -Dbench.jfr=DIR} records a flight recording of it there.
    */
-  private static Process server(Path logs, Path config) throws java.io.IOException {
-    return server(logs, config, LaminarProcess.KAFKA_PLUGIN.getParent());
-  }
-
   private static Process server(Path logs, Path config, Path plugins) throws java.io.IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g"));
@@ -236,6 +252,11 @@ public final class ServerThroughput {
   /** {whole process, steady} input records per second into the exactly-once kafka sink. */
   private static double[] exactlyOnce(EmbeddedKafka kafka, Path dir, String in, String out, int records,
       long passing, String tag) throws Exception {
+    return exactlyOnce(kafka, dir, in, out, records, passing, tag, LaminarProcess.KAFKA_PLUGIN.getParent());
+  }
+
+  private static double[] exactlyOnce(EmbeddedKafka kafka, Path dir, String in, String out, int records,
+      long passing, String tag, Path plugins) throws Exception {
     Path config = dir.resolve("filter-eos" + tag + ".toml");
     Files.writeString(config, server("bench-eos" + tag, dir.resolve("cp-eos" + tag), "1s")
         + source(kafka.bootstrapServers(), in) + """
@@ -257,10 +278,12 @@ public final class ServerThroughput {
         "kafka.compression.type" = "lz4"
         """.formatted(kafka.bootstrapServers(), out));
     long start = System.nanoTime();
-    Process server = server(dir.resolve("filter-eos" + tag), config);
+    Process server = server(dir.resolve("filter-eos" + tag), config, plugins);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     long seen = 0;
+    long seenAtSteady = -1;
+    double cpuAtSteady = 0;
     try (KafkaConsumer<ByteBuffer, ByteBuffer> c = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteBufferDeserializer.class,
@@ -279,18 +302,27 @@ public final class ServerThroughput {
           last = Math.max(last, r.timestamp());
           seen++;
         }
+        if (seenAtSteady < 0 && seen >= passing / 10) {
+          // past the first tenth of the output: the JVM start and the first epochs are behind
+          seenAtSteady = seen;
+          cpuAtSteady = cpuSeconds(server);
+        }
       }
     }
     double wall = (System.nanoTime() - start) / 1e9;
+    double cpu = cpuSeconds(server);
+    // input records behind the output seen since: output × records / passing
+    double steadyInput = (passing - Math.max(0, seenAtSteady)) * (double) records / passing;
+    double steadyCpu = seenAtSteady < 0 ? Double.NaN : (cpu - cpuAtSteady) * 1e6 / steadyInput;
     System.out.printf(Locale.ROOT, "  laminar → kafka exactly_once CPU: %.2f µs per input record (whole process, JVM"
-        + " start included)%n", cpuSeconds(server) * 1e6 / records);
+        + " start included), %.2f µs (steady: after the first tenth of the output)%n", cpu * 1e6 / records, steadyCpu);
     int exit = stop(server);
     if (seen != passing) {
       throw new IllegalStateException("exactly_once: " + seen + " of " + passing + " output rows; exit " + exit
           + "\n" + Files.readString(dir.resolve("filter-eos" + tag + ".err")));
     }
     double span = Math.max(1, last - first) / 1000.0;
-    return new double[] {records / wall, records / span};
+    return new double[] {records / wall, records / span, steadyCpu};
   }
 
   /** {whole process, steady} input records per second into blackhole. */
@@ -318,6 +350,7 @@ public final class ServerThroughput {
     double firstCpu = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastNanos = 0;
+    double steadyCpu = Double.NaN;
     while (System.nanoTime() < deadline && server.isAlive()) {
       Optional<Map<TopicPartition, Long>> offsets = Trades.checkpointedOffsets(checkpoints, "trades");
       long read = offsets.map(o -> o.values().stream().mapToLong(Long::longValue).sum()).orElse(0L);
@@ -328,8 +361,9 @@ public final class ServerThroughput {
       }
       if (offsets.map(end::equals).orElse(false)) {
         lastNanos = System.nanoTime();
+        steadyCpu = (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead);
         System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n",
-            (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead));
+            steadyCpu);
         break;
       }
       Thread.sleep(20); // a harness polling files, not a test's synchronisation
@@ -339,6 +373,7 @@ public final class ServerThroughput {
       throw new IllegalStateException(name + ": the checkpoints never reached the end; exit " + exit + "\n"
           + Files.readString(dir.resolve(name + ".err")));
     }
-    return new double[] {records / ((lastNanos - start) / 1e9), (records - firstRead) / ((lastNanos - firstNanos) / 1e9)};
+    return new double[] {records / ((lastNanos - start) / 1e9), (records - firstRead) / ((lastNanos - firstNanos) / 1e9),
+        steadyCpu};
   }
 }
