@@ -212,7 +212,7 @@ class TwoPhaseWindowEndToEndTest {
 
         [[pipeline]]
         name = "p"
-        sql = "SELECT CAST(EXTRACT(SECOND FROM ts) AS VARCHAR) || 's' AS s, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE topic, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY CAST(EXTRACT(SECOND FROM ts) AS VARCHAR) || 's', window_start, window_end"
+        sql = "SELECT window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE topic, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end"
 
         [[sink]]
         name = "out"
@@ -257,7 +257,7 @@ class TwoPhaseWindowEndToEndTest {
   @Test
   void aRowIsLateExactlyWhenTheSerialPipelineDropsIt() throws Exception {
     List<String> serial = lateRun(1);
-    assertEquals(List.of("0s,2026-01-01T00:00:01,2 1s,2026-01-01T00:00:02,2 2s,2026-01-01T00:00:03,3", "late 1"),
+    assertEquals(List.of("2026-01-01T00:00:01,2 2026-01-01T00:00:02,2 2026-01-01T00:00:03,3", "late 1"),
         serial);
     assertEquals(serial, lateRun(2), "inline workers: late by the merged watermark, not a worker's own");
     assertEquals(serial, lateRun(3), "queued workers observing every batch: late by their own watermark");
