@@ -105,12 +105,7 @@ public final class WindowMerger {
       if (fireAt <= firedUnits) {
         return table.rowsAdded();
       }
-      GroupTable merged = windows.get(fireAt);
-      if (merged == null) {
-        windows.put(fireAt, table); // the first partial of this window becomes the merged table
-      } else {
-        merged.merge(table);
-      }
+      mergeIn(fireAt, table);
       return 0;
     } finally {
       lock.unlock();
@@ -152,16 +147,21 @@ public final class WindowMerger {
         firedUnits = Math.max(firedUnits, WatermarkTracker.toUnits(watermarks.current(), units));
       }
       for (Map.Entry<Long, GroupTable> e : restored.entrySet()) {
-        GroupTable merged = windows.get(e.getKey());
-        if (merged == null) {
-          windows.put(e.getKey(), e.getValue());
-        } else {
-          merged.merge(e.getValue());
-        }
+        mergeIn(e.getKey(), e.getValue());
       }
       restored.clear();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Combines {@code table} into the window firing at {@code fireAt}; the window's first partial becomes its table. */
+  private void mergeIn(long fireAt, GroupTable table) {
+    GroupTable merged = windows.get(fireAt);
+    if (merged == null) {
+      windows.put(fireAt, table);
+    } else {
+      merged.merge(table);
     }
   }
 
