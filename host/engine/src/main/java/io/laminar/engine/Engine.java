@@ -8,6 +8,7 @@ import io.laminar.config.PipelineConfig;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.runtime.ExecutorMetrics;
 import io.laminar.runtime.KeyGroups;
+import io.laminar.runtime.WindowMerger;
 import io.laminar.state.CheckpointException;
 import io.laminar.state.CheckpointStore;
 import java.time.Duration;
@@ -246,11 +247,18 @@ public final class Engine {
           retired(r, p.name(), 0) + m.stream().mapToLong(ExecutorMetrics::rowsIn).sum(),
           retired(r, p.name(), 1) + m.stream().mapToLong(ExecutorMetrics::rowsOut).sum(),
           retired(r, p.name(), 2) + m.stream().mapToLong(ExecutorMetrics::lateRowsDropped).sum(),
-          PipelineStatus.lateRowsBySource(m), watermark(m), p.explain(), r == null ? 0 : r.restarts(),
+          PipelineStatus.lateRowsBySource(m), watermark(m), explain(p, g), r == null ? 0 : r.restarts(),
           r == null ? null : r.lastError(), onError(p.name()).label(),
           retired(r, p.name(), 5) + m.stream().mapToLong(ExecutorMetrics::rowErrors).sum()));
     }
     return out;
+  }
+
+  /** The plan, and for a pipeline running two-phase on several workers how many. */
+  private static String explain(CompiledPipeline p, PipelineGroup g) {
+    String plan = p.explain();
+    return g == null || g.merger() == null ? plan
+        : plan + "running two-phase on " + g.workers().size() + " workers\n";
   }
 
   private static long retired(Region r, String pipeline, int index) {
@@ -424,19 +432,22 @@ public final class Engine {
       List<ConnectorInstance<Sink>> sinks = run.sinks.stream()
           .filter(s -> builder.sinks().getOrDefault(p.name(), List.of()).contains(s)).toList();
       List<PipelineRunner> runners = new ArrayList<>();
+      // two-phase window aggregation: one merger per run, shared by the workers' window aggregates
+      WindowMerger merger = workers > 1 && p.twoPhase() ? new WindowMerger(workers) : null;
       for (int w = 0; w < workers; w++) {
         PipelineRunner runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(), sinks,
-            this);
+            this, merger);
         run.workers.add(runner);
         if (!recovery.restorePipeline(runner)) {
           run.workers.remove(runner);
           runner.closeExecutor();
-          runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(), sinks, this);
+          runner = new PipelineRunner(p, w, workers, allocator, lookups, builder.lookupCaches(), sinks, this,
+              merger);
           run.workers.add(runner);
         }
         runners.add(runner);
       }
-      PipelineGroup group = new PipelineGroup(p, runners);
+      PipelineGroup group = new PipelineGroup(p, runners, merger);
       run.groups.add(group);
       registerPipelineMetrics(r, group);
       for (String source : p.sources()) {
@@ -457,8 +468,13 @@ public final class Engine {
       // pipeline there (no queue). Otherwise readers feed the workers' queues — also for a pipeline
       // of one worker, whose reader and worker then use two cores instead of one.
       PipelineGroup only = consumers.size() == 1 ? consumers.get(0) : null;
-      boolean inline = only != null && only.pipeline().sources().size() == 1 && only.stateless()
+      // A two-phase window aggregation runs inline too: its watermark is combined by its merger.
+      boolean inline = only != null && only.pipeline().sources().size() == 1
+          && (only.stateless() || only.merger() != null)
           && only.workers().size() > 1 && listed.size() >= only.workers().size();
+      if (inline && only.merger() != null) {
+        only.merger().inlineWorkers();
+      }
       // A keyed pipeline over several splits gets a reader per worker too (each routes its batches by
       // key into every worker's queue), so reading and routing are not one thread's work.
       int readerCount = inline ? only.workers().size()
@@ -666,6 +682,10 @@ public final class Engine {
       LOG.info("pipeline '{}' runs on one worker: {}", p.name(),
           p.partitioning().serialReason().orElse("its state cannot be split by key"));
       return 1;
+    }
+    if (wanted > 1 && p.twoPhase()) {
+      LOG.info("pipeline '{}' runs two-phase on {} workers: each aggregates its rows into partial windows, "
+          + "merged per window once every worker's watermark has passed it", p.name(), wanted);
     }
     if (wanted > KeyGroups.COUNT && !p.partitionKeys().isEmpty()) {
       // a worker beyond the key groups would own no key and receive no row

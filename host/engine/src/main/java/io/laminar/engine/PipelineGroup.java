@@ -3,6 +3,7 @@ package io.laminar.engine;
 import io.laminar.api.Batch;
 import io.laminar.plan.CompiledPipeline;
 import io.laminar.runtime.Partitioner;
+import io.laminar.runtime.WindowMerger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,13 +21,25 @@ final class PipelineGroup {
   private final Map<String, int[]> keys;
   private final AtomicInteger nextWorker = new AtomicInteger();
   private final boolean stateless;
+  /** A two-phase window aggregation's merger (several workers), else null. */
+  private final WindowMerger merger;
 
   PipelineGroup(CompiledPipeline pipeline, List<PipelineRunner> workers) {
+    this(pipeline, workers, null);
+  }
+
+  /**
+   * With a {@code merger}: a two-phase window aggregation, whose batches go whole to one worker in
+   * turn, every other worker observing their event times (so each worker's watermark is the serial
+   * pipeline's, and so are its late-row decisions) — unless its workers run inline.
+   */
+  PipelineGroup(CompiledPipeline pipeline, List<PipelineRunner> workers, WindowMerger merger) {
     this.pipeline = pipeline;
     this.workers = List.copyOf(workers);
     this.keys = pipeline.partitionKeys();
+    this.merger = merger;
     // No keyed state anywhere: watermarks drive nothing, so a batch needs to reach one worker only.
-    this.stateless = keys.isEmpty();
+    this.stateless = keys.isEmpty() && merger == null;
     LateRowWarnings lateRows = new LateRowWarnings(pipeline.name());
     this.workers.forEach(w -> w.warnAboutLateRows(lateRows));
   }
@@ -86,6 +99,11 @@ final class PipelineGroup {
         }
       }
     }
+  }
+
+  /** The two-phase merger of this pipeline's workers, or null. */
+  WindowMerger merger() {
+    return merger;
   }
 
   /** Whether no worker holds keyed state: a batch goes whole to one worker. */

@@ -11,6 +11,7 @@ import io.laminar.runtime.LookupCache;
 import io.laminar.runtime.OutputCallback;
 import io.laminar.runtime.PipelineExecutor;
 import io.laminar.runtime.UpdateSettings;
+import io.laminar.runtime.WindowMerger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,16 @@ final class PipelineRunner implements Runnable {
   PipelineRunner(CompiledPipeline pipeline, int worker, int workers, BufferAllocator allocator,
       Map<String, LookupSource> lookups, Map<String, LookupCache.Config> lookupCaches,
       List<ConnectorInstance<Sink>> sinks, Engine engine) {
+    this(pipeline, worker, workers, allocator, lookups, lookupCaches, sinks, engine, null);
+  }
+
+  /**
+   * As above; with a {@code merger} (a two-phase window aggregation on several workers, shared by
+   * all of them) this worker's window aggregate hands its partial windows to it.
+   */
+  PipelineRunner(CompiledPipeline pipeline, int worker, int workers, BufferAllocator allocator,
+      Map<String, LookupSource> lookups, Map<String, LookupCache.Config> lookupCaches,
+      List<ConnectorInstance<Sink>> sinks, Engine engine, WindowMerger merger) {
     this.pipeline = pipeline;
     this.workerName = workers == 1 ? pipeline.name() : pipeline.name() + "#" + worker;
     this.stateFile = CheckpointCoordinator.stateFile(pipeline.name(), worker, workers);
@@ -120,6 +131,9 @@ final class PipelineRunner implements Runnable {
     }, lookup -> lookupCaches.getOrDefault(lookup, LookupCache.Config.DEFAULT), settings);
     // rows reach worker i by the key groups it owns (Partitioner), and its state is theirs
     executor.keyGroups(KeyGroups.range(worker, workers));
+    if (merger != null) {
+      executor.twoPhase(merger, worker);
+    }
     this.rowErrors = RowErrorRecorder.of(config, engine.builder());
     if (rowErrors != null) {
       executor.onRowErrors(rowErrors);
@@ -299,6 +313,8 @@ final class PipelineRunner implements Runnable {
     } else if (event instanceof SplitEndEvent end) {
       executor.onSplitEnd(end.source(), end.split());
     } else if (event instanceof BarrierEvent barrier) {
+      // two-phase: the open partial windows go to the merger, whose state worker 0's snapshot holds
+      executor.flushPartials();
       if (rowErrors != null) {
         rowErrors.sync(); // the dead letters of rows before the barrier are durable with the checkpoint
       }

@@ -50,6 +50,11 @@ public record CompiledPipeline(String name, String sql, PlanNode root, Schema ou
     return partitioning().parallelizable();
   }
 
+  /** Whether the pipeline runs as a two-phase window aggregation (see {@link Partitioning#twoPhase()}). */
+  public boolean twoPhase() {
+    return partitioning().twoPhase();
+  }
+
   /** Whether the pipeline's output may hold updates and deletes, not only appends (see {@link PlanNode#updating()}). */
   public boolean updating() {
     return root.updating();
@@ -152,6 +157,10 @@ public record CompiledPipeline(String name, String sql, PlanNode root, Schema ou
     }
     b.append(")\n");
     explain(root, 0, b);
+    if (twoPhase()) {
+      b.append("parallel: two-phase window aggregation on every worker (partial windows per worker, "
+          + "merged once every worker's watermark has passed them)\n");
+    }
     return b.toString();
   }
 

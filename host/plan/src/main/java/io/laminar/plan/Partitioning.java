@@ -23,10 +23,17 @@ import java.util.Optional;
 public final class Partitioning {
   private final Map<String, List<Integer>> keys;
   private final String serialReason;
+  /** Two-phase window aggregation: see {@link #twoPhase()}. */
+  private final boolean twoPhase;
 
   private Partitioning(Map<String, List<Integer>> keys, String serialReason) {
+    this(keys, serialReason, false);
+  }
+
+  private Partitioning(Map<String, List<Integer>> keys, String serialReason, boolean twoPhase) {
     this.keys = keys;
     this.serialReason = serialReason;
+    this.twoPhase = twoPhase;
   }
 
   /** The partitioning of the plan rooted at {@code root}. */
@@ -48,9 +55,15 @@ public final class Partitioning {
         traced.forEach((source, c) -> nodeKeys.computeIfAbsent(source, x -> new ArrayList<>()).add(c));
       }
       if (nodeKeys.isEmpty()) {
+        String why = twoPhaseObstacle(root, node, stateful);
+        if (why == null) {
+          // rows go to any worker; each keeps partial windows that one merger combines
+          return new Partitioning(Map.of(), null, true);
+        }
         return new Partitioning(Map.of(), "step " + node.describe() + " has no "
             + (node instanceof PlanNode.SessionAggregate ? "PARTITION BY" : "group") + " key that is a plain source "
-            + "column (only windows, computed expressions or lookup columns), so all its rows must meet on one worker");
+            + "column (only windows, computed expressions or lookup columns), so all its rows must meet on one worker"
+            + (why.isEmpty() ? "" : " (" + why + ")"));
       }
       for (Map.Entry<String, List<Integer>> e : nodeKeys.entrySet()) {
         List<Integer> before = keys.putIfAbsent(e.getKey(), List.copyOf(e.getValue()));
@@ -93,6 +106,48 @@ public final class Partitioning {
       return w.groupKeys();
     }
     throw new IllegalArgumentException("not a stateful step: " + node.describe());
+  }
+
+  /**
+   * Whether the pipeline runs as a two-phase (local/global) window aggregation: its only stateful
+   * step is one append-only window aggregate (TUMBLE, HOP) whose group keys do not trace to source
+   * columns and whose aggregates all combine from partial results (COUNT, SUM, AVG, MIN, MAX; not
+   * COUNT(DISTINCT)), with only filters, projections and lookup joins after it. Rows then go to any
+   * worker as for a stateless pipeline ({@link #keys()} is empty); each worker aggregates its rows
+   * into partial windows and one merger per pipeline combines them and fires each window once
+   * every worker's watermark has passed it.
+   */
+  public boolean twoPhase() {
+    return twoPhase;
+  }
+
+  /**
+   * Why the untraced stateful step {@code node} cannot run two-phase: a reason for the serial
+   * message, "" for a step that is no window aggregate (nothing to add), null when it can.
+   */
+  private static String twoPhaseObstacle(PlanNode root, PlanNode node, List<PlanNode> stateful) {
+    if (!(node instanceof PlanNode.WindowAggregate w)) {
+      return "";
+    }
+    if (w.retracting()) {
+      return "its input is a changelog, whose retractions cannot be aggregated in partial windows";
+    }
+    if (stateful.size() > 1) {
+      return "two-phase aggregation needs the window aggregate to be the only stateful step";
+    }
+    for (AggCall call : w.aggregates()) {
+      if (call.distinct()) {
+        return "aggregate " + call.name() + " is COUNT(DISTINCT), which partial windows cannot combine "
+            + "without keeping every distinct value on every worker, so it is not aggregated two-phase";
+      }
+    }
+    for (PlanNode n = root; n != node; n = n.inputs().get(0)) {
+      if (!(n instanceof PlanNode.Project || n instanceof PlanNode.Filter || n instanceof PlanNode.LookupJoin)) {
+        return "two-phase aggregation needs only filters, projections and lookup joins after the window "
+            + "aggregate, not " + n.describe();
+      }
+    }
+    return null;
   }
 
   /** Whether the pipeline may run on several workers. */

@@ -26,6 +26,8 @@ final class GroupTable {
    */
   private int[] groupOfString = new int[0];
   private long[] groupOfStringKey;
+  /** Rows added through {@link #addBatch} (not persisted): a partial window's rows, counted if it is late. */
+  private long rowsAdded;
 
   GroupTable(SqlType[] keyTypes, List<AggCall> aggs, BytesDictionary dictionary) {
     this.keyTypes = keyTypes;
@@ -76,6 +78,7 @@ final class GroupTable {
     if (n == 0) {
       return;
     }
+    rowsAdded += n;
     s.ensure(n, keyReaders.length);
     long[] masks = s.nullMasks;
     Arrays.fill(masks, 0, n, 0L);
@@ -230,6 +233,34 @@ final class GroupTable {
       }
     }
     return h;
+  }
+
+  /** The rows {@link #addBatch} added to this table since it was made. */
+  long rowsAdded() {
+    return rowsAdded;
+  }
+
+  /**
+   * Combines every group of {@code other} (a partial table of the same window and plan, with its own
+   * dictionary) into this one: a group of equal keys folds its aggregates into the group here
+   * ({@link Accumulator#merge}), a new key becomes a new group. For two-phase aggregation, where
+   * each worker aggregates its share of a window's rows and {@link WindowMerger} combines the
+   * partials; unlike {@link #absorb} no group is left out, whatever its key group.
+   */
+  void merge(GroupTable other) {
+    StringRemap strings = new StringRemap(other.dictionary, dictionary);
+    int n = other.size();
+    int[] map = new int[n];
+    long[] key = new long[keyTypes.length + 1];
+    for (int og = 0; og < n; og++) {
+      translateKey(other.keys, og, keyTypes, strings, key);
+      map[og] = keys.findOrInsert(key);
+    }
+    for (Accumulator a : accumulators) {
+      a.ensure(size());
+    }
+    absorbAggregates(other, map, strings);
+    rowsAdded += other.rowsAdded;
   }
 
   /**

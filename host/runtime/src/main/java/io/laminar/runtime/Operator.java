@@ -108,6 +108,14 @@ abstract class Operator implements AutoCloseable {
   void absorb(Operator other, KeyGroups.Range owned, boolean first) {
   }
 
+  /** After {@link #restore} or the last {@link #absorb} of a restore; the default does nothing. */
+  void afterRestore() {
+  }
+
+  /** At a checkpoint barrier, before the snapshot: a two-phase window aggregate hands over its partials. */
+  void flushPartials() {
+  }
+
   /** The combination of watermark {@code mine} with another snapshot's {@code theirs}. */
   static long combineWatermarks(long mine, long theirs, boolean first) {
     return first ? theirs : Math.min(mine, theirs);

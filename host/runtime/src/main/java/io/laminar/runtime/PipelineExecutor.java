@@ -218,6 +218,38 @@ public final class PipelineExecutor implements AutoCloseable {
     this.keyGroups = Objects.requireNonNull(range, "range");
   }
 
+  /**
+   * Runs this executor as worker {@code worker} of a two-phase window aggregation ({@link
+   * io.laminar.plan.Partitioning#twoPhase()}): its window aggregate keeps partial windows and hands
+   * them to {@code merger}, shared by all the pipeline's workers, which fires each window once every
+   * worker's watermark has passed it — through worker 0's downstream chain, so worker 0's output
+   * callback receives every worker's results (from whichever worker's thread completed a window).
+   * Set before the first batch and before {@link #restore} or {@link #restoreShares}.
+   */
+  public void twoPhase(WindowMerger merger, int worker) {
+    if (started) {
+      throw new IllegalStateException("two-phase aggregation is set before the first batch or restore");
+    }
+    if (!pipeline.twoPhase()) {
+      throw new IllegalArgumentException("pipeline '" + pipeline.name() + "' is not a two-phase window aggregation");
+    }
+    for (Operator op : operators) {
+      if (op instanceof WindowAggregateOperator w) {
+        w.twoPhase(merger, worker);
+      }
+    }
+  }
+
+  /**
+   * At a checkpoint barrier, before {@link #snapshot}: a two-phase window aggregate hands its open
+   * partial windows to the merger (which worker 0's snapshot writes). Call from the executor's thread.
+   */
+  public void flushPartials() {
+    for (Operator op : operators) {
+      op.flushPartials();
+    }
+  }
+
   /** The key groups this executor's keyed state belongs to. */
   public KeyGroups.Range keyGroups() {
     return keyGroups;
@@ -534,6 +566,7 @@ public final class PipelineExecutor implements AutoCloseable {
           + (saved == null ? "keys spread by hash over several workers (written before key groups)" : saved)
           + ", but this worker owns " + keyGroups);
     }
+    operators.forEach(Operator::afterRestore);
   }
 
   /**
@@ -560,6 +593,7 @@ public final class PipelineExecutor implements AutoCloseable {
       }
       first = false;
     }
+    operators.forEach(Operator::afterRestore);
   }
 
   /** One saved executor state, opened when it is read. */

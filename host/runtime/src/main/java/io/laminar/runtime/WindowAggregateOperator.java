@@ -53,6 +53,9 @@ final class WindowAggregateOperator extends Operator {
   private int[] selection = new int[0];
   /** The group keys that are the sources' partition key: they give a group's key group. */
   private final int[] hashSlots;
+  /** Two-phase: the pipeline's merger, which this worker's partial windows go to (null: emits itself). */
+  private WindowMerger merger;
+  private int worker;
 
   WindowAggregateOperator(PlanNode.WindowAggregate plan, BufferAllocator allocator, ExecutorMetrics metrics) {
     this.plan = plan;
@@ -74,6 +77,19 @@ final class WindowAggregateOperator extends Operator {
     for (int i = 0; i < aggOutColumns.length; i++) {
       aggOutColumns[i] = keys.size() + i;
     }
+  }
+
+  /**
+   * Makes this the local phase of a two-phase aggregation, as worker {@code worker}: windows whose
+   * time has come go to {@code merger}, which fires them; worker 0's downstream chain emits them.
+   */
+  void twoPhase(WindowMerger merger, int worker) {
+    if (retracting) {
+      throw new IllegalStateException("a window aggregate over a changelog cannot run two-phase");
+    }
+    this.merger = merger;
+    this.worker = worker;
+    merger.attach(worker, this, units);
   }
 
   @Override
@@ -119,7 +135,8 @@ final class WindowAggregateOperator extends Operator {
   private void appends(ColumnReader[] keyReaders, ColumnReader[] args, int rows, boolean anyNull) {
     List<AggCall> aggs = plan.aggregates();
     long offset = fireOffset;
-    long watermark = watermarkUnits;
+    // late: a window already emitted (two-phase over inline workers: fired by the merger)
+    long watermark = merger == null || merger.sharedWatermarks() ? watermarkUnits : merger.watermarkUnits();
     // consecutive rows of one window (the usual case: time mostly ascends) go to its table as one run
     long runFireAt = Long.MIN_VALUE;
     GroupTable table = null;
@@ -156,7 +173,32 @@ final class WindowAggregateOperator extends Operator {
     if (run > 0) {
       table.addBatch(keyReaders, args, selection, run, scratch);
     }
+    if (merger != null && watermark < watermarkUnits) {
+      // rows for windows this worker's watermark has passed but the merger has not fired: on to it now
+      late += handOff(watermarkUnits);
+    }
     metrics.addLateRows(late, maxLateness / units, totalLateness / units);
+  }
+
+  /** Two-phase: hands the partial windows ending at or before {@code until} to the merger; returns late rows. */
+  private long handOff(long until) {
+    long late = 0;
+    while (!windows.isEmpty() && windows.firstKey() <= until) {
+      Map.Entry<Long, GroupTable> e = windows.pollFirstEntry();
+      late += merger.handOff(e.getKey(), e.getValue());
+    }
+    return late;
+  }
+
+  /**
+   * Two-phase, at a checkpoint barrier: hands every open partial window to the merger, so that at
+   * the cut only the merger holds window state.
+   */
+  @Override
+  void flushPartials() {
+    if (merger != null) {
+      metrics.addLateRows(handOff(Long.MAX_VALUE), 0, 0);
+    }
   }
 
   /**
@@ -223,6 +265,14 @@ final class WindowAggregateOperator extends Operator {
     watermark = wm;
     watermarkUnits = WatermarkTracker.toUnits(wm, units);
     long until = watermarkUnits;
+    if (merger != null) {
+      metrics.addLateRows(handOff(until), 0, 0);
+      merger.watermark(worker, wm); // may fire windows, through worker 0's chain
+      if (worker != 0) {
+        emitWatermark(wm); // this worker's own chain (its metrics); worker 0's is the merger's
+      }
+      return;
+    }
     while (!windows.isEmpty() && windows.firstKey() <= until) {
       Map.Entry<Long, GroupTable> e = windows.pollFirstEntry();
       emitTable(e.getValue());
@@ -230,6 +280,32 @@ final class WindowAggregateOperator extends Operator {
     while (!changing.isEmpty() && changing.firstKey() <= until) {
       emitLive(changing.pollFirstEntry().getValue());
     }
+    emitWatermark(wm);
+  }
+
+  @Override
+  void onIdle(int input, boolean idle) {
+    if (merger == null) {
+      super.onIdle(input, idle);
+      return;
+    }
+    if (idle) {
+      // left out of the merged watermark from now on: what it holds must not miss its windows
+      metrics.addLateRows(handOff(Long.MAX_VALUE), 0, 0);
+    }
+    merger.idle(worker, idle);
+    if (worker != 0) {
+      super.onIdle(input, idle);
+    }
+  }
+
+  /** Two-phase, worker 0: a merged window the merger fired (called under the merger's lock). */
+  void emitMerged(GroupTable table) {
+    emitTable(table);
+  }
+
+  /** Two-phase, worker 0: the merger's combined watermark (called under the merger's lock). */
+  void emitMergedWatermark(long wm) {
     emitWatermark(wm);
   }
 
@@ -272,11 +348,30 @@ final class WindowAggregateOperator extends Operator {
       }
       return;
     }
+    if (merger != null && worker == 0) {
+      // two-phase: the merger holds the windows (every worker handed its partials over at the barrier)
+      flushPartials();
+      merger.writeWindows(out);
+      return;
+    }
+    writeWindows(windows, out);
+  }
+
+  /** Writes append-only windows: their count, then per window its end, dictionary and groups. */
+  static void writeWindows(TreeMap<Long, GroupTable> windows, StateWriter out) throws IOException {
     out.writeInt(windows.size());
     for (Map.Entry<Long, GroupTable> e : windows.entrySet()) {
       out.writeLong(e.getKey());
       e.getValue().dictionary().writeState(out);
       e.getValue().writeState(out);
+    }
+  }
+
+  /** Two-phase: what was restored (or absorbed) goes to the merger, with this worker's watermark. */
+  @Override
+  void afterRestore() {
+    if (merger != null) {
+      merger.restored(worker, watermark, windows);
     }
   }
 
@@ -342,6 +437,9 @@ final class WindowAggregateOperator extends Operator {
     for (RetractingGroupTable t : changing.values()) {
       bytes += t.sizeBytes() + t.dictionary().sizeBytes();
     }
+    if (merger != null && worker == 0) {
+      bytes += merger.stateSizeBytes();
+    }
     return bytes;
   }
 
@@ -353,6 +451,6 @@ final class WindowAggregateOperator extends Operator {
 
   /** Open windows, for metrics. */
   int openWindows() {
-    return windows.size() + changing.size();
+    return windows.size() + changing.size() + (merger != null && worker == 0 ? merger.openWindows() : 0);
   }
 }

@@ -56,6 +56,16 @@ class PartitioningTest {
     assertTrue(partitioning.serialReason().orElseThrow().contains(reasonPart), partitioning.serialReason().get());
   }
 
+  /** A window aggregate whose keys do not trace: parallel as two-phase, with no partition key. */
+  private static void assertTwoPhase(CompiledPipeline p) {
+    Partitioning partitioning = p.partitioning();
+    assertTrue(partitioning.parallelizable(), () -> partitioning.serialReason().orElse("") + "\n" + p.explain());
+    assertTrue(partitioning.twoPhase(), p.explain());
+    assertTrue(partitioning.serialReason().isEmpty());
+    assertTrue(p.partitionKeys().isEmpty());
+    assertTrue(p.explain().contains("two-phase window aggregation"), p.explain());
+  }
+
   @Test
   void statelessPipelineHasNoKeysAndIsParallelizable() {
     assertKeys(Map.of(), compile("SELECT id, UPPER(k) FROM events WHERE v > 3"));
@@ -101,15 +111,49 @@ class PartitioningTest {
   }
 
   @Test
-  void globalWindowAggregateIsSerial() {
-    assertSerial(compile("SELECT window_start, COUNT(*) FROM " + TUMBLE + " GROUP BY window_start, window_end"),
-        "no group key");
+  void globalWindowAggregateIsTwoPhase() {
+    assertTwoPhase(compile("SELECT window_start, COUNT(*) FROM " + TUMBLE + " GROUP BY window_start, window_end"));
   }
 
   @Test
-  void groupingByAComputedExpressionIsSerial() {
-    assertSerial(compile("SELECT window_start, UPPER(k), COUNT(*) FROM " + TUMBLE
-        + " GROUP BY window_start, window_end, UPPER(k)"), "no group key");
+  void groupingByAComputedExpressionIsTwoPhase() {
+    assertTwoPhase(compile("SELECT window_start, UPPER(k), COUNT(*), SUM(v), AVG(d), MIN(k), MAX(v) FROM " + TUMBLE
+        + " GROUP BY window_start, window_end, UPPER(k)"));
+  }
+
+  @Test
+  void theCompassTumbleIsTwoPhase() {
+    String symbol = "'S' || CAST(MOD(id, 1000) AS VARCHAR)";
+    assertTwoPhase(compile("SELECT " + symbol + " AS symbol, window_start, COUNT(*), AVG(d) FROM " + TUMBLE
+        + " GROUP BY " + symbol + ", window_start, window_end"));
+  }
+
+  @Test
+  void hopGroupedByAComputedExpressionIsTwoPhase() {
+    assertTwoPhase(compile("SELECT window_start, UPPER(k), COUNT(*) FROM TABLE(HOP(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end, UPPER(k)"));
+  }
+
+  @Test
+  void aComputedKeyWithCountDistinctStaysSerialAndSaysWhy() {
+    CompiledPipeline p = compile("SELECT window_start, UPPER(k), COUNT(DISTINCT v) AS dv FROM " + TUMBLE
+        + " GROUP BY window_start, window_end, UPPER(k)");
+    assertSerial(p, "no group key");
+    assertSerial(p, "COUNT(DISTINCT)");
+    assertFalse(p.partitioning().twoPhase());
+    assertFalse(p.explain().contains("two-phase"), p.explain());
+  }
+
+  @Test
+  void aComputedKeyOfAnUpdatingGroupByStaysSerial() {
+    assertSerial(compile("SELECT UPPER(k), COUNT(*) FROM events GROUP BY UPPER(k)"), "no group key");
+  }
+
+  @Test
+  void aWindowAggregateBelowAUnionStaysSerial() {
+    assertSerial(compile("SELECT window_end, UPPER(k) FROM (SELECT window_end, UPPER(k) AS k, COUNT(*) AS n FROM "
+        + TUMBLE + " GROUP BY window_start, window_end, UPPER(k)) UNION ALL SELECT ts, k FROM clicks"),
+        "only filters, projections and lookup joins after the window aggregate");
   }
 
   @Test
@@ -119,9 +163,9 @@ class PartitioningTest {
   }
 
   @Test
-  void groupingByALookupColumnIsSerial() {
-    assertSerial(compile("SELECT window_start, u.name, COUNT(*) FROM " + TUMBLE + " e JOIN users FOR SYSTEM_TIME AS "
-        + "OF e.ts AS u ON e.k = u.uk GROUP BY window_start, window_end, u.name"), "no group key");
+  void groupingByALookupColumnIsTwoPhase() {
+    assertTwoPhase(compile("SELECT window_start, u.name, COUNT(*) FROM " + TUMBLE + " e JOIN users FOR SYSTEM_TIME AS "
+        + "OF e.ts AS u ON e.k = u.uk GROUP BY window_start, window_end, u.name"));
   }
 
   @Test
@@ -137,15 +181,15 @@ class PartitioningTest {
   }
 
   @Test
-  void unionWithAComputedKeyInOneBranchIsSerial() {
-    assertSerial(compile("SELECT k, COUNT(*) FROM (SELECT k, ts FROM events UNION ALL SELECT UPPER(k), ts FROM clicks) "
-        + "GROUP BY TUMBLE(ts, INTERVAL '1' SECOND), k"), "no group key");
+  void unionWithAComputedKeyInOneBranchIsTwoPhase() {
+    assertTwoPhase(compile("SELECT k, COUNT(*) FROM (SELECT k, ts FROM events UNION ALL SELECT UPPER(k), ts FROM clicks) "
+        + "GROUP BY TUMBLE(ts, INTERVAL '1' SECOND), k"));
   }
 
   @Test
-  void unionReadingOneSourceKeyedOnTwoColumnsIsSerial() {
-    assertSerial(compile("SELECT x, COUNT(*) FROM (SELECT key AS x, ts FROM orders UNION ALL SELECT region, ts "
-        + "FROM orders) GROUP BY TUMBLE(ts, INTERVAL '1' SECOND), x"), "no group key");
+  void unionReadingOneSourceKeyedOnTwoColumnsIsTwoPhase() {
+    assertTwoPhase(compile("SELECT x, COUNT(*) FROM (SELECT key AS x, ts FROM orders UNION ALL SELECT region, ts "
+        + "FROM orders) GROUP BY TUMBLE(ts, INTERVAL '1' SECOND), x"));
   }
 
   @Test

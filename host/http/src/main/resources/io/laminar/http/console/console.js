@@ -216,9 +216,12 @@
     });
   }
 
-  /* The explain text: a header line, then the step tree root first, two spaces per level. */
+  /*
+   * The explain text: a header line, then the step tree root first, two spaces per level, each step
+   * ending in its [append-only] or [updating …] mark; notes after the tree (two-phase) are not steps.
+   */
   function parsePlan(text) {
-    var lines = text.split('\n').filter(function (l) { return l.trim() !== ''; });
+    var lines = text.split('\n').filter(function (l, i) { return i === 0 || /\]\s*$/.test(l); });
     var nodes = [], stack = [];
     lines.slice(1).forEach(function (line) {
       var depth = (line.length - line.replace(/^ +/, '').length) / 2;
