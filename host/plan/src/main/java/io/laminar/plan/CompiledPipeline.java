@@ -158,8 +158,8 @@ public record CompiledPipeline(String name, String sql, PlanNode root, Schema ou
     b.append(")\n");
     explain(root, 0, b);
     if (twoPhase()) {
-      b.append("parallel: two-phase window aggregation on every worker (partial windows per worker, "
-          + "merged once every worker's watermark has passed them)\n");
+      b.append("parallel: two-phase window aggregation when run on several workers (partial windows per "
+          + "worker, merged once every worker's watermark has passed them)\n");
     }
     return b.toString();
   }
