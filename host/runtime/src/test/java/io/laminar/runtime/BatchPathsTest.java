@@ -87,6 +87,38 @@ class BatchPathsTest {
     assertDropsRowsWithoutTime(sql);
   }
 
+  @Test
+  void tumblingWindowPassesEveryColumnOfEveryRowWithItsBounds() {
+    // no NULL time: the columns pass through shared with the input batch
+    String sql = "SELECT id, k, v, d, ts, window_start, window_end FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND))";
+    List<Object[]> rows = events(false);
+    List<List<Object>> out = run(sql, rows);
+    assertEquals(rows.size(), out.size());
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out));
+  }
+
+  @Test
+  void tumblingWindowWithNullTimesCopiesTheTimedRowsWithTheirBounds() {
+    String sql = "SELECT id, k, v, d, ts, window_start, window_end FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND))";
+    List<Object[]> rows = events(true);
+    List<Object[]> timed = rows.stream().filter(r -> r[4] != null).toList();
+    List<List<Object>> out = run(sql, rows);
+    assertEquals(timed.size(), out.size());
+    assertEquals(OracleTest.sorted(oracle(sql, timed)), OracleTest.sorted(out));
+  }
+
+  @Test
+  void hoppingWindowCopiesEachRowOncePerWindow() {
+    String sql = "SELECT id, k, d, window_start, window_end FROM TABLE(HOP(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '0.5' SECOND, INTERVAL '2' SECOND))";
+    List<Object[]> rows = events(false);
+    List<List<Object>> out = run(sql, rows);
+    assertEquals(4 * rows.size(), out.size());
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out));
+  }
+
   private void assertDropsRowsWithoutTime(String sql) {
     List<Object[]> rows = events(true);
     List<Object[]> timed = rows.stream().filter(r -> r[4] != null).toList();
