@@ -119,6 +119,33 @@ class BatchPathsTest {
     assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out));
   }
 
+  @Test
+  void windowGroupsByAStringMadeOfAnIntegerAsCalciteDoes() {
+    // planned as GROUP BY the integer, the string built per group: negative numbers, NULL groups,
+    // the constant before or after, INT and BIGINT, TUMBLE and HOP
+    List<Object[]> rows = TestTables.events(7, 3000, 5, 1000, 10);
+    for (String sql : List.of(
+        "SELECT 'S' || CAST(MOD(id, 7) - 3 AS VARCHAR) AS s, window_start, COUNT(*), SUM(v) FROM TABLE(TUMBLE("
+            + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+            + "GROUP BY 'S' || CAST(MOD(id, 7) - 3 AS VARCHAR), window_start, window_end",
+        "SELECT window_end, CAST(v AS VARCHAR) || '#' AS s, COUNT(*), MAX(d) FROM TABLE(HOP(TABLE events, "
+            + "DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) "
+            + "GROUP BY CAST(v AS VARCHAR) || '#', window_start, window_end HAVING COUNT(*) > 1",
+        "SELECT k, 'v=' || CAST(v / 10 AS VARCHAR), window_start, AVG(d) FROM TABLE(TUMBLE(TABLE events, "
+            + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k, 'v=' || CAST(v / 10 AS VARCHAR)")) {
+      String explain = COMPILER.compile("p", sql).pipeline().explain();
+      // the string is built above the aggregate only
+      assertTrue(explain.lastIndexOf("CONCAT") >= 0 && explain.lastIndexOf("CONCAT") < explain.indexOf("WindowAggregate"),
+          explain);
+      List<List<Object>> out = run(sql, rows);
+      if (sql.contains("CAST(v")) {
+        // the string column (the second) of the NULL group
+        assertTrue(out.stream().anyMatch(r -> r.get(1) == null), "a NULL group in " + sql);
+      }
+      assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out), sql);
+    }
+  }
+
   private void assertDropsRowsWithoutTime(String sql) {
     List<Object[]> rows = events(true);
     List<Object[]> timed = rows.stream().filter(r -> r[4] != null).toList();
