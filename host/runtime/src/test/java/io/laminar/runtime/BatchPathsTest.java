@@ -131,6 +131,13 @@ class BatchPathsTest {
         "SELECT window_end, CAST(v AS VARCHAR) || '#' AS s, COUNT(*), MAX(d) FROM TABLE(HOP(TABLE events, "
             + "DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) "
             + "GROUP BY CAST(v AS VARCHAR) || '#', window_start, window_end HAVING COUNT(*) > 1",
+        // small non-negative integers: grouped through the direct integer → group cache; large ones: hashed
+        "SELECT 'S' || CAST(MOD(id, 1000) AS VARCHAR) AS s, window_start, COUNT(*), MIN(d) FROM TABLE(TUMBLE("
+            + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+            + "GROUP BY 'S' || CAST(MOD(id, 1000) AS VARCHAR), window_start, window_end",
+        "SELECT CAST(MOD(id, 50) * 100000 AS VARCHAR) || 'x' AS s, window_start, COUNT(*) FROM TABLE(TUMBLE("
+            + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+            + "GROUP BY CAST(MOD(id, 50) * 100000 AS VARCHAR) || 'x', window_start, window_end",
         "SELECT k, 'v=' || CAST(v / 10 AS VARCHAR), window_start, AVG(d) FROM TABLE(TUMBLE(TABLE events, "
             + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k, 'v=' || CAST(v / 10 AS VARCHAR)")) {
       String explain = COMPILER.compile("p", sql).pipeline().explain();
@@ -144,6 +151,17 @@ class BatchPathsTest {
       }
       assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out), sql);
     }
+  }
+
+  @Test
+  void twoStringKeysVaryingInTurnKeepTheirGroupsApart() {
+    // batches of 256 rows in one window: both keys 'A', then k1 varies with k2 = 'A', then k2 varies
+    // with k1 = 'A' — the per-column group cache of the first must not serve the second
+    List<Object[]> rows = TestTables.events(3, 768, 1, 0, 0);
+    String sql = "SELECT window_start, k1, k2, COUNT(*) FROM (SELECT window_start, window_end, "
+        + "CASE WHEN id >= 256 AND id < 512 THEN k ELSE 'A' END AS k1, CASE WHEN id < 512 THEN 'A' ELSE k END AS k2 "
+        + "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND))) GROUP BY window_start, window_end, k1, k2";
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(run(sql, rows)));
   }
 
   private void assertDropsRowsWithoutTime(String sql) {
