@@ -53,9 +53,13 @@ public class CompassBenchmark {
   static final Map<String, String> QUERIES = Map.of(
       "pass", "SELECT id, price FROM trades",
       "filter", "SELECT id, 'S' || CAST(MOD(id, 1000) AS VARCHAR) AS symbol, price * 2 AS p2 FROM trades "
-          + "WHERE price > 50");
+          + "WHERE price > 50",
+      // bench/run-throughput.sh SUITE=compass's tumble: a string key built per row, TUMBLE 1 s
+      "tumble", "SELECT 'S' || CAST(MOD(id, 1000) AS VARCHAR) AS symbol, window_start, COUNT(*) AS n, "
+          + "AVG(price) AS avg_price FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "GROUP BY 'S' || CAST(MOD(id, 1000) AS VARCHAR), window_start, window_end");
 
-  @Param({"generate", "pass", "filter"})
+  @Param({"generate", "pass", "filter", "tumble"})
   public String query;
 
   private RootAllocator allocator;

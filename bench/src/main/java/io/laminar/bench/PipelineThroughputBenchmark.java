@@ -70,13 +70,17 @@ public class PipelineThroughputBenchmark {
       "tumble_1s_sum_int", "SELECT symbol, window_start, SUM(qty) AS total, AVG(qty) AS avg_qty "
           + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY symbol, window_start, window_end",
+      // the same aggregation keyed by a string built per row (the compass tumble's key)
+      "tumble_concat", "SELECT 'S' || CAST(MOD(qty, 1000) AS VARCHAR) AS code, window_start, COUNT(*) AS n, "
+          + "AVG(price) AS avg_price FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+          + "GROUP BY 'S' || CAST(MOD(qty, 1000) AS VARCHAR), window_start, window_end",
       // the same aggregation keyed by an INT column: the general hashed grouping path
       "tumble_1s_by_int", "SELECT qty, window_start, COUNT(*) AS n, AVG(price) AS avg_price "
           + "FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
           + "GROUP BY qty, window_start, window_end");
 
   @Param({"passthrough", "filter_project", "filter_concat", "project_columns", "filter_project_int", "tumble_1s_count_avg", "tumble_1s_sum_int",
-      "tumble_1s_by_int"})
+      "tumble_concat", "tumble_1s_by_int"})
   public String query;
 
   private RootAllocator allocator;

@@ -47,18 +47,23 @@ final class BytesDictionary {
    * {@code 8i..8i+7}, the length in bits 56..63. Adds it if new.
    */
   int internShort(long packed) {
-    int mask = shortKeys.length - 1;
+    // the probe only, small enough to be inlined into the caller's loop; a miss goes out of line
+    long[] keys = shortKeys;
+    int[] ids = shortIds;
+    int mask = keys.length - 1;
     int idx = mix(packed) & mask;
-    while (true) {
-      int s = shortIds[idx];
-      if (s == 0) {
-        break;
-      }
-      if (shortKeys[idx] == packed) {
+    int s;
+    while ((s = ids[idx]) != 0) {
+      if (keys[idx] == packed) {
         return s - 1;
       }
       idx = (idx + 1) & mask;
     }
+    return addShort(packed, idx);
+  }
+
+  /** A short string not in the cache yet: interns its bytes and caches it at empty slot {@code idx}. */
+  private int addShort(long packed, int idx) {
     int length = (int) (packed >>> 56);
     byte[] bytes = new byte[length];
     for (int i = 0; i < length; i++) {

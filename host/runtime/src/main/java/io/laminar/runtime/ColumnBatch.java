@@ -3,6 +3,7 @@ package io.laminar.runtime;
 import io.laminar.plan.SqlType;
 import java.nio.ByteOrder;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 
@@ -24,24 +25,44 @@ final class ColumnBatch {
    * {@code nulls} untouched) when the column has no NULL at all.
    */
   static boolean nulls(FieldVector v, int[] sel, int n, boolean[] nulls) {
-    ArrowBuf validity = v.getValidityBuffer();
-    if (Gather.noNulls(validity, v.getValueCount())) {
+    int count = v.getValueCount();
+    if (Gather.noNulls(v.getValidityBuffer(), count)) {
       return false;
     }
+    checkRows(v, sel, n, count);
+    long validity = Direct.validity(v, count);
     for (int i = 0; i < n; i++) {
-      int r = sel[i];
-      nulls[i] = ((validity.getByte(r >>> 3) >>> (r & 7)) & 1) == 0;
+      nulls[i] = Direct.isNull(validity, sel[i]);
     }
     return true;
   }
 
+  /**
+   * Checks once per batch that rows {@code sel[0..n)} lie in {@code 0..count)} (and so within the
+   * buffers that {@link Direct#data} checks for {@code count} values), so that the loops below read
+   * by address without a bounds and reference-count check per value.
+   */
+  private static void checkRows(FieldVector v, int[] sel, int n, int count) {
+    int outside = 0;
+    for (int i = 0; i < n; i++) {
+      // negative when sel[i] < 0 or sel[i] >= count
+      outside |= sel[i] | (count - 1 - sel[i]);
+    }
+    if (outside < 0) {
+      throw new IndexOutOfBoundsException("a selected row lies outside the " + count + " rows of vector '"
+          + v.getName() + "'");
+    }
+  }
+
   /** The values as {@link ColumnReader#getLong} encodes them (VARCHAR excluded); NULL rows hold garbage. */
   static void longs(FieldVector v, SqlType type, int[] sel, int n, long[] out) {
+    int count = v.getValueCount();
     switch (type.kind()) {
       case INT, DATE -> {
-        ArrowBuf data = v.getDataBuffer();
+        checkRows(v, sel, n, count);
+        long data = Direct.data(v, count, 4);
         for (int i = 0; i < n; i++) {
-          out[i] = data.getInt((long) sel[i] << 2);
+          out[i] = Direct.getInt(data, sel[i]);
         }
       }
       case DECIMAL -> {
@@ -55,21 +76,24 @@ final class ColumnBatch {
         }
       }
       case BIGINT, INTERVAL, TIMESTAMP, TIMESTAMP_MICROS, TIMESTAMP_LTZ -> {
-        ArrowBuf data = v.getDataBuffer();
+        checkRows(v, sel, n, count);
+        long data = Direct.data(v, count, 8);
         for (int i = 0; i < n; i++) {
-          out[i] = data.getLong((long) sel[i] << 3);
+          out[i] = Direct.getLong(data, sel[i]);
         }
       }
       case FLOAT -> {
-        ArrowBuf data = v.getDataBuffer();
+        checkRows(v, sel, n, count);
+        long data = Direct.data(v, count, 4);
         for (int i = 0; i < n; i++) {
-          out[i] = Double.doubleToLongBits(ColumnReader.normalize(data.getFloat((long) sel[i] << 2)));
+          out[i] = Double.doubleToLongBits(ColumnReader.normalize(Direct.getFloat(data, sel[i])));
         }
       }
       case DOUBLE -> {
-        ArrowBuf data = v.getDataBuffer();
+        checkRows(v, sel, n, count);
+        long data = Direct.data(v, count, 8);
         for (int i = 0; i < n; i++) {
-          out[i] = Double.doubleToLongBits(ColumnReader.normalize(data.getDouble((long) sel[i] << 3)));
+          out[i] = Double.doubleToLongBits(ColumnReader.normalize(Direct.getDouble(data, sel[i])));
         }
       }
       case BOOLEAN -> {
@@ -86,15 +110,19 @@ final class ColumnBatch {
   static void doubles(FieldVector v, SqlType type, int[] sel, int n, double[] out) {
     switch (type.kind()) {
       case DOUBLE -> {
-        ArrowBuf data = v.getDataBuffer();
+        int count = v.getValueCount();
+        checkRows(v, sel, n, count);
+        long data = Direct.data(v, count, 8);
         for (int i = 0; i < n; i++) {
-          out[i] = data.getDouble((long) sel[i] << 3);
+          out[i] = Direct.getDouble(data, sel[i]);
         }
       }
       case FLOAT -> {
-        ArrowBuf data = v.getDataBuffer();
+        int count = v.getValueCount();
+        checkRows(v, sel, n, count);
+        long data = Direct.data(v, count, 4);
         for (int i = 0; i < n; i++) {
-          out[i] = data.getFloat((long) sel[i] << 2);
+          out[i] = Direct.getFloat(data, sel[i]);
         }
       }
       default -> {
@@ -114,18 +142,31 @@ final class ColumnBatch {
    */
   static void intern(FieldVector v, int[] sel, int n, boolean[] skip, BytesDictionary dictionary, long[] out,
       byte[][] scratch) {
-    ArrowBuf offsets = v.getOffsetBuffer();
+    if (n == 0) {
+      return;
+    }
+    int count = v.getValueCount();
+    checkRows(v, sel, n, count);
+    ArrowBuf offsetBuffer = v.getOffsetBuffer();
+    if (offsetBuffer.capacity() < (count + 1L) << 2) {
+      throw new IllegalStateException("vector '" + v.getName() + "' has room for fewer than " + (count + 1) + " offsets");
+    }
+    long offsets = offsetBuffer.memoryAddress();
     ArrowBuf data = v.getDataBuffer();
+    long address = data.memoryAddress();
     long capacity = data.capacity();
     for (int i = 0; i < n; i++) {
       if (skip != null && skip[i]) {
         continue;
       }
-      long at = (long) sel[i] << 2;
-      int start = offsets.getInt(at);
-      int length = offsets.getInt(at + 4) - start;
+      long at = offsets + ((long) sel[i] << 2);
+      int start = MemoryUtil.getInt(at);
+      int length = MemoryUtil.getInt(at + 4) - start;
+      if (start < 0 || length < 0 || start + (long) length > capacity) {
+        throw new IllegalStateException("vector '" + v.getName() + "': row " + sel[i] + " lies outside its data");
+      }
       if (length <= BytesDictionary.SHORT_MAX && LITTLE_ENDIAN && start + 8L <= capacity) {
-        long bytes = data.getLong(start) & ((1L << (length << 3)) - 1);
+        long bytes = MemoryUtil.getLong(address + start) & ((1L << (length << 3)) - 1);
         out[i] = dictionary.internShort(bytes | ((long) length << 56));
       } else {
         if (scratch[0].length < length) {

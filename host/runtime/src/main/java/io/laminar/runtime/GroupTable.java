@@ -21,13 +21,17 @@ final class GroupTable {
   private final long[] scratchKey;
   private final byte[][] scratchBytes = {new byte[64]};
   /**
-   * A cache for {@link #groupsByStringId}: string id → group (-1 unknown), valid for the constant
-   * key columns in {@code groupOfStringKey} (the varying column there is 0). Not persisted.
+   * A cache for {@link #groupsByStringId}: string id (or small integer) → group (-1 unknown), valid
+   * for varying column {@code groupOfStringColumn} and the constant key columns in {@code
+   * groupOfStringKey} (the varying column there is 0). Not persisted.
    */
   private int[] groupOfString = new int[0];
   private long[] groupOfStringKey;
   /** Rows added through {@link #addBatch} (not persisted): a partial window's rows, counted if it is late. */
   private long rowsAdded;
+  private int groupOfStringColumn = -1;
+  /** Integer keys in {@code 0..DIRECT_INTEGERS)} index {@link #groupOfString} directly, as string ids do. */
+  static final int DIRECT_INTEGERS = 1 << 16;
 
   GroupTable(SqlType[] keyTypes, List<AggCall> aggs, BytesDictionary dictionary) {
     this.keyTypes = keyTypes;
@@ -126,7 +130,9 @@ final class GroupTable {
   /**
    * Whether the rows can be grouped through {@link #groupOfString}: no NULL key, and every key
    * column but at most one string column constant over the rows (typically GROUP BY a string and
-   * the window, whose columns are constant within this window's table). Returns that string
+   * the window, whose columns are constant within this window's table), or one INT or BIGINT column
+   * whose values all lie in {@code 0..DIRECT_INTEGERS)} (GROUP BY {@code MOD(id, 1000)}, or the
+   * planner's integer key for {@code 'S' || CAST(MOD(id, 1000) AS VARCHAR)}). Returns that
    * column, -1 when all columns are constant, -2 when the rows need the general path.
    */
   private int byStringId(long[][] columns, long[] masks, int n) {
@@ -136,7 +142,7 @@ final class GroupTable {
       long first = c[0];
       for (int i = 0; i < n; i++) {
         if (c[i] != first) {
-          if (varying >= 0 || keyTypes[k] != SqlType.VARCHAR) {
+          if (varying >= 0 || !(keyTypes[k] == SqlType.VARCHAR || smallIntegers(keyTypes[k], c, n))) {
             return -2;
           }
           varying = k;
@@ -150,6 +156,18 @@ final class GroupTable {
       }
     }
     return varying;
+  }
+
+  /** Whether {@code c[0..n)}, of an INT or BIGINT column, all lie in {@code 0..DIRECT_INTEGERS)}. */
+  private static boolean smallIntegers(SqlType type, long[] c, int n) {
+    if (type.kind() != SqlType.Kind.INT && type.kind() != SqlType.Kind.BIGINT) {
+      return false;
+    }
+    long outside = 0;
+    for (int i = 0; i < n; i++) {
+      outside |= c[i] | (DIRECT_INTEGERS - 1 - c[i]);
+    }
+    return outside >= 0;
   }
 
   /**
@@ -169,9 +187,10 @@ final class GroupTable {
       return;
     }
     key[varying] = 0;
-    if (groupOfStringKey == null || !Arrays.equals(groupOfStringKey, key)) {
-      // another combination of the constant columns: start the cache afresh
+    if (groupOfStringKey == null || varying != groupOfStringColumn || !Arrays.equals(groupOfStringKey, key)) {
+      // another combination of the constant columns, or another varying column: start the cache afresh
       groupOfStringKey = key.clone();
+      groupOfStringColumn = varying;
       Arrays.fill(groupOfString, -1);
     }
     long[] ids = s.keys[varying];

@@ -65,9 +65,18 @@ public final class VarCharWriter {
 
   /** Appends bytes (a constant's UTF-8). */
   public void appendBytes(byte[] bytes) {
-    ensure(bytes.length);
-    MemoryUtil.copyToMemory(bytes, 0, data + end, bytes.length);
-    end += bytes.length;
+    int length = bytes.length;
+    ensure(length);
+    long at = data + end;
+    if (length <= 8) {
+      // a short constant (a prefix such as 'S'): byte stores beat a general copy from the heap
+      for (int i = 0; i < length; i++) {
+        MemoryUtil.putByte(at + i, bytes[i]);
+      }
+    } else {
+      MemoryUtil.copyToMemory(bytes, 0, at, length);
+    }
+    end += length;
   }
 
   /** Appends the decimal digits of {@code value}, as {@code Long.toString}. */

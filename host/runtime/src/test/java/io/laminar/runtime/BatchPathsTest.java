@@ -87,6 +87,83 @@ class BatchPathsTest {
     assertDropsRowsWithoutTime(sql);
   }
 
+  @Test
+  void tumblingWindowPassesEveryColumnOfEveryRowWithItsBounds() {
+    // no NULL time: the columns pass through shared with the input batch
+    String sql = "SELECT id, k, v, d, ts, window_start, window_end FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND))";
+    List<Object[]> rows = events(false);
+    List<List<Object>> out = run(sql, rows);
+    assertEquals(rows.size(), out.size());
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out));
+  }
+
+  @Test
+  void tumblingWindowWithNullTimesCopiesTheTimedRowsWithTheirBounds() {
+    String sql = "SELECT id, k, v, d, ts, window_start, window_end FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '1' SECOND))";
+    List<Object[]> rows = events(true);
+    List<Object[]> timed = rows.stream().filter(r -> r[4] != null).toList();
+    List<List<Object>> out = run(sql, rows);
+    assertEquals(timed.size(), out.size());
+    assertEquals(OracleTest.sorted(oracle(sql, timed)), OracleTest.sorted(out));
+  }
+
+  @Test
+  void hoppingWindowCopiesEachRowOncePerWindow() {
+    String sql = "SELECT id, k, d, window_start, window_end FROM TABLE(HOP(TABLE events, DESCRIPTOR(ts), "
+        + "INTERVAL '0.5' SECOND, INTERVAL '2' SECOND))";
+    List<Object[]> rows = events(false);
+    List<List<Object>> out = run(sql, rows);
+    assertEquals(4 * rows.size(), out.size());
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out));
+  }
+
+  @Test
+  void windowGroupsByAStringMadeOfAnIntegerAsCalciteDoes() {
+    // planned as GROUP BY the integer, the string built per group: negative numbers, NULL groups,
+    // the constant before or after, INT and BIGINT, TUMBLE and HOP
+    List<Object[]> rows = TestTables.events(7, 3000, 5, 1000, 10);
+    for (String sql : List.of(
+        "SELECT 'S' || CAST(MOD(id, 7) - 3 AS VARCHAR) AS s, window_start, COUNT(*), SUM(v) FROM TABLE(TUMBLE("
+            + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+            + "GROUP BY 'S' || CAST(MOD(id, 7) - 3 AS VARCHAR), window_start, window_end",
+        "SELECT window_end, CAST(v AS VARCHAR) || '#' AS s, COUNT(*), MAX(d) FROM TABLE(HOP(TABLE events, "
+            + "DESCRIPTOR(ts), INTERVAL '0.5' SECOND, INTERVAL '2' SECOND)) "
+            + "GROUP BY CAST(v AS VARCHAR) || '#', window_start, window_end HAVING COUNT(*) > 1",
+        // small non-negative integers: grouped through the direct integer → group cache; large ones: hashed
+        "SELECT 'S' || CAST(MOD(id, 1000) AS VARCHAR) AS s, window_start, COUNT(*), MIN(d) FROM TABLE(TUMBLE("
+            + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+            + "GROUP BY 'S' || CAST(MOD(id, 1000) AS VARCHAR), window_start, window_end",
+        "SELECT CAST(MOD(id, 50) * 100000 AS VARCHAR) || 'x' AS s, window_start, COUNT(*) FROM TABLE(TUMBLE("
+            + "TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+            + "GROUP BY CAST(MOD(id, 50) * 100000 AS VARCHAR) || 'x', window_start, window_end",
+        "SELECT k, 'v=' || CAST(v / 10 AS VARCHAR), window_start, AVG(d) FROM TABLE(TUMBLE(TABLE events, "
+            + "DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k, 'v=' || CAST(v / 10 AS VARCHAR)")) {
+      String explain = COMPILER.compile("p", sql).pipeline().explain();
+      // the string is built above the aggregate only
+      assertTrue(explain.lastIndexOf("CONCAT") >= 0 && explain.lastIndexOf("CONCAT") < explain.indexOf("WindowAggregate"),
+          explain);
+      List<List<Object>> out = run(sql, rows);
+      if (sql.contains("CAST(v")) {
+        // the string column (the second) of the NULL group
+        assertTrue(out.stream().anyMatch(r -> r.get(1) == null), "a NULL group in " + sql);
+      }
+      assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(out), sql);
+    }
+  }
+
+  @Test
+  void twoStringKeysVaryingInTurnKeepTheirGroupsApart() {
+    // batches of 256 rows in one window: both keys 'A', then k1 varies with k2 = 'A', then k2 varies
+    // with k1 = 'A' — the per-column group cache of the first must not serve the second
+    List<Object[]> rows = TestTables.events(3, 768, 1, 0, 0);
+    String sql = "SELECT window_start, k1, k2, COUNT(*) FROM (SELECT window_start, window_end, "
+        + "CASE WHEN id >= 256 AND id < 512 THEN k ELSE 'A' END AS k1, CASE WHEN id < 512 THEN 'A' ELSE k END AS k2 "
+        + "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND))) GROUP BY window_start, window_end, k1, k2";
+    assertEquals(OracleTest.sorted(oracle(sql, rows)), OracleTest.sorted(run(sql, rows)));
+  }
+
   private void assertDropsRowsWithoutTime(String sql) {
     List<Object[]> rows = events(true);
     List<Object[]> timed = rows.stream().filter(r -> r[4] != null).toList();

@@ -55,4 +55,21 @@ class BytesDictionaryTest {
     }
     assertEquals(500, restored.internShort(pack("new")));
   }
+
+  @Test
+  void shortStringsKeepTheirIdsWhileTheCacheGrows() {
+    BytesDictionary d = new BytesDictionary();
+    int n = 20_000;
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = d.internShort(pack("S" + i));
+    }
+    for (int round = 0; round < 2; round++) {
+      for (int i = n - 1; i >= 0; i--) {
+        assertEquals(ids[i], d.internShort(pack("S" + i)));
+        assertEquals(ids[i], intern(d, "S" + i));
+      }
+    }
+    assertEquals(n, java.util.stream.IntStream.of(ids).distinct().count());
+  }
 }

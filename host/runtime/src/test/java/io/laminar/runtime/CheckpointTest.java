@@ -135,6 +135,34 @@ class CheckpointTest {
   }
 
   @Test
+  void stateOfAStringKeyedPlanIsRefusedByTheIntegerKeyedPlanOfTheSameSql() throws IOException {
+    // state written before GROUP BY 'lit' || CAST(i AS VARCHAR) was planned as GROUP BY i holds
+    // string keys: the integer-keyed plan must refuse it rather than read ids as integers
+    String sql = "SELECT 'S' || CAST(v AS VARCHAR) AS s, window_start, COUNT(*) FROM " + TUMBLE_1S
+        + " GROUP BY 'S' || CAST(v AS VARCHAR), window_start, window_end";
+    CompiledPipeline stringKeyed;
+    System.setProperty("laminar.plan.integer_keys", "false");
+    try {
+      stringKeyed = compile(sql);
+    } finally {
+      System.clearProperty("laminar.plan.integer_keys");
+    }
+    CompiledPipeline integerKeyed = compile(sql);
+    assertTrue(stringKeyed.explain().indexOf("CONCAT") > stringKeyed.explain().indexOf("WindowAggregate"),
+        stringKeyed.explain());
+    assertTrue(integerKeyed.explain().indexOf("CONCAT") < integerKeyed.explain().indexOf("WindowAggregate"),
+        integerKeyed.explain());
+    byte[] state = stateAfterHalf(stringKeyed);
+    try (PipelineExecutor e = executor(integerKeyed, new ArrayList<>())) {
+      IncompatibleStateException x = assertThrows(IncompatibleStateException.class,
+          () -> e.restore(new DataInputStream(new ByteArrayInputStream(state))));
+      assertTrue(x.getMessage().contains("different plan"), x.getMessage());
+    }
+    // and each plan restores its own state
+    assertSameAsUninterrupted(integerKeyed, steps(integerKeyed), Set.of(steps(integerKeyed).size() / 2));
+  }
+
+  @Test
   void truncatedStateFailsWithClearIoExceptionAtEveryCutPoint() throws IOException {
     byte[] state = stateAfterHalf(compile("SELECT window_start, k, COUNT(DISTINCT v), MAX(k) FROM " + TUMBLE_1S
         + " GROUP BY window_start, window_end, k"));

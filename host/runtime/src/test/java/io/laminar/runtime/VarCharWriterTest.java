@@ -57,6 +57,8 @@ class VarCharWriterTest {
     String[] words = {"", "a", "plain ascii", "é", "naïve", "日本語", "emoji \uD83D\uDE00 pair", "lone \uD800 surrogate",
         "x".repeat(300)};
     byte[] constant = "K:".getBytes(StandardCharsets.UTF_8);
+    // constants up to 8 bytes are stored byte by byte, longer ones copied
+    byte[] longConstant = "|prefix longer than 8: ü|".getBytes(StandardCharsets.UTF_8);
     try (VarCharVector source = new VarCharVector("src", allocator);
         VarCharVector v = new VarCharVector("s", allocator)) {
       source.allocateNew();
@@ -79,6 +81,7 @@ class VarCharWriterTest {
         w.appendString(word);
         w.appendDigits(-i);
         w.appendValue(source, i % words.length);
+        w.appendBytes(longConstant);
         w.end(i);
         expected.add(word);
       }
@@ -89,7 +92,7 @@ class VarCharWriterTest {
         } else {
           String word = expected.get(i);
           byte[] want = concat(constant, word.getBytes(StandardCharsets.UTF_8),
-              Integer.toString(-i).getBytes(StandardCharsets.UTF_8), word.getBytes(StandardCharsets.UTF_8));
+              Integer.toString(-i).getBytes(StandardCharsets.UTF_8), word.getBytes(StandardCharsets.UTF_8), longConstant);
           assertEquals(new String(want, StandardCharsets.ISO_8859_1),
               new String(v.get(i), StandardCharsets.ISO_8859_1), "bytes of row " + i);
         }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -49,6 +50,12 @@ final class PlanBuilder {
   private final Set<String> sources = new LinkedHashSet<>();
   private final Set<String> lookups = new LinkedHashSet<>();
   private RexToExpr rex;
+  /**
+   * Whether a window aggregate by {@code 'lit' || CAST(i AS VARCHAR)} keys on {@code i} (see
+   * {@link #windowAggregate}); {@code -Dlaminar.plan.integer_keys=false} plans the string key as
+   * written (for comparisons; the two plans' checkpoints are not interchangeable).
+   */
+  private final boolean integerKeys = !"false".equals(System.getProperty("laminar.plan.integer_keys"));
 
   PlanBuilder(Map<String, CatalogTable> tables, SqlCompiler.Errors errors, SqlNode parsed) {
     this.tables = tables;
@@ -277,7 +284,90 @@ final class PlanBuilder {
       return new PlanNode.GroupAggregate(input, keys, aggs, schemaOf(aggregate), at == null ? 0 : at.getLineNum(),
           at == null ? 0 : at.getColumnNum());
     }
-    return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
+    return windowAggregate(input, keys, aggs, fireColumn, fireOffset, schemaOf(aggregate));
+  }
+
+  /**
+   * A window aggregate, keyed on integers where the SQL groups by a string made injectively of one:
+   * {@code GROUP BY 'lit' || CAST(i AS VARCHAR)} (or {@code CAST(i AS VARCHAR) || 'lit'}), {@code i}
+   * an INT or BIGINT expression, groups exactly as {@code GROUP BY i} (distinct integers have
+   * distinct decimal digits; a NULL {@code i} is the NULL group either way). The projection below
+   * the aggregate then computes {@code i} instead of the string, and a projection above it builds
+   * the string once per group from the key — no string built and interned per row. Not for other
+   * types: DOUBLE's -0.0 and 0.0 are one group with two strings, and so are DECIMALs of one value
+   * and different scales. A key that an aggregate also reads keeps its string.
+   */
+  private PlanNode windowAggregate(PlanNode input, List<Integer> keys, List<AggCall> aggs, int fireColumn,
+      long fireOffset, Schema schema) {
+    if (integerKeys && input instanceof PlanNode.Project below) {
+      List<Expr> belowExprs = new ArrayList<>(below.expressions());
+      List<Field> belowFields = new ArrayList<>(below.schema().getFields());
+      List<Field> aggFields = new ArrayList<>(schema.getFields());
+      Expr[] above = new Expr[aggFields.size()];
+      boolean rewritten = false;
+      for (int i = 0; i < keys.size(); i++) {
+        int k = keys.get(i);
+        Expr e = belowExprs.get(k);
+        Expr integer = integerUnderString(e);
+        if (integer == null || aggs.stream().anyMatch(a -> a.argument() == k)) {
+          continue;
+        }
+        belowExprs.set(k, integer);
+        belowFields.set(k, retyped(belowFields.get(k), integer.type()));
+        aggFields.set(i, retyped(aggFields.get(i), integer.type()));
+        above[i] = withInteger((Expr.Call) e, new Expr.ColumnRef(i, integer.type()));
+        rewritten = true;
+      }
+      if (rewritten) {
+        PlanNode.Project integers = new PlanNode.Project(below.input(), belowExprs, new Schema(belowFields));
+        PlanNode.WindowAggregate agg = new PlanNode.WindowAggregate(integers, keys, aggs, fireColumn, fireOffset,
+            new Schema(aggFields));
+        List<Expr> out = new ArrayList<>();
+        for (int c = 0; c < aggFields.size(); c++) {
+          out.add(above[c] != null ? above[c] : new Expr.ColumnRef(c, SqlType.fromArrow(aggFields.get(c).getType())));
+        }
+        return new PlanNode.Project(agg, out, schema);
+      }
+    }
+    return new PlanNode.WindowAggregate(input, keys, aggs, fireColumn, fireOffset, schema);
+  }
+
+  /** {@code i} of {@code 'lit' || CAST(i AS VARCHAR)} or {@code CAST(i AS VARCHAR) || 'lit'}, i INT or BIGINT; else null. */
+  private static Expr integerUnderString(Expr e) {
+    if (!(e instanceof Expr.Call concat) || concat.op() != Expr.Op.CONCAT || concat.args().size() != 2) {
+      return null;
+    }
+    Expr a = concat.args().get(0);
+    Expr b = concat.args().get(1);
+    Expr cast = a instanceof Expr.Literal ? b : b instanceof Expr.Literal ? a : null;
+    Expr lit = cast == a ? b : a;
+    if (cast == null || !(((Expr.Literal) lit).value() instanceof String)) {
+      return null;
+    }
+    if (!(cast instanceof Expr.Call c) || c.op() != Expr.Op.CAST || c.args().size() != 1
+        || c.type().kind() != SqlType.Kind.VARCHAR) {
+      return null;
+    }
+    Expr integer = c.args().get(0);
+    SqlType.Kind kind = integer.type().kind();
+    return kind == SqlType.Kind.INT || kind == SqlType.Kind.BIGINT ? integer : null;
+  }
+
+  /** {@code concat} (as {@link #integerUnderString} matched it) with its CAST's argument replaced by {@code integer}. */
+  private static Expr withInteger(Expr.Call concat, Expr integer) {
+    List<Expr> args = new ArrayList<>();
+    for (Expr arg : concat.args()) {
+      if (arg instanceof Expr.Call cast) {
+        args.add(new Expr.Call(cast.op(), cast.type(), List.of(integer), cast.origin()));
+      } else {
+        args.add(arg);
+      }
+    }
+    return new Expr.Call(concat.op(), concat.type(), args, concat.origin());
+  }
+
+  private static Field retyped(Field f, SqlType type) {
+    return new Field(f.getName(), new FieldType(f.isNullable(), type.arrowType(), null, f.getMetadata()), null);
   }
 
   /** Where a window bound column comes from: end, or start of a window of {@code size}. */

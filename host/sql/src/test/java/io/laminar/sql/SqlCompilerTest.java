@@ -63,6 +63,42 @@ class SqlCompilerTest {
   }
 
   @Test
+  void windowAggregateByAStringMadeOfAnIntegerKeysOnTheIntegerAndBuildsTheStringPerGroup() {
+    CompiledPipeline p = compiler.compile("p", "SELECT 'S' || CAST(MOD(id, 1000) AS VARCHAR) AS symbol, window_start, "
+        + "COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+        + "GROUP BY 'S' || CAST(MOD(id, 1000) AS VARCHAR), window_start, window_end").pipeline();
+    assertEquals("""
+        pipeline p -> (symbol VARCHAR, window_start TIMESTAMP NOT NULL, n BIGINT NOT NULL)
+        Project(symbol=$0, window_start=$1, n=$3)  [append-only]
+          Project(symbol=CONCAT('S', CAST($0)), window_start=$1, window_end=$2, n=$3)  [append-only]
+            WindowAggregate(keys=[0, 1, 2], aggs=[n=COUNT(*):BIGINT], fireAt=$2)  [append-only]
+              Project(symbol=MOD($0, 1000:INT), window_start=$6, window_end=$7)  [append-only]
+                WindowAssign(TUMBLE, time=$4, size=PT1S)  [append-only]
+                  Scan(source=events, eventTime=ts, delay=PT1S)  [append-only]
+        """, p.explain());
+    PlanNode.WindowAggregate agg = (PlanNode.WindowAggregate) ((PlanNode.Project) ((PlanNode.Project) p.root())
+        .input()).input();
+    assertTrue(SqlType.fromArrow(agg.schema().getFields().get(0).getType()).isIntValued()
+        || SqlType.fromArrow(agg.schema().getFields().get(0).getType()).isLongValued(), agg.schema().toString());
+    assertEquals(SqlType.VARCHAR, SqlType.fromArrow(p.outputSchema().getFields().get(0).getType()));
+  }
+
+  @Test
+  void windowAggregateKeepsStringKeysOfDoublesAndOfKeysAnAggregateReads() {
+    String tumble = " FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' SECOND)) ";
+    for (String sql : List.of(
+        // -0.0 and 0.0 are one DOUBLE group but two strings
+        "SELECT 'S' || CAST(d AS VARCHAR) AS s, COUNT(*)" + tumble + "GROUP BY 'S' || CAST(d AS VARCHAR), window_start, window_end",
+        "SELECT s, MIN(s) FROM (SELECT 'S' || CAST(v AS VARCHAR) AS s, window_start, window_end" + tumble
+            + ") GROUP BY s, window_start, window_end",
+        "SELECT 'S' || k AS s, COUNT(*)" + tumble + "GROUP BY 'S' || k, window_start, window_end")) {
+      String explain = compiler.compile("p", sql).pipeline().explain();
+      assertFalse(explain.contains("CONCAT('S', CAST($0))"), explain);
+      assertTrue(explain.contains("CONCAT"), explain);
+    }
+  }
+
+  @Test
   void groupWindowTumbleFiresAtStartPlusSize() {
     CompiledPipeline p = compiler.compile("p", "SELECT TUMBLE_END(ts, INTERVAL '1' MINUTE), COUNT(*) FROM events "
         + "GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE)").pipeline();
