@@ -71,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
   private int runEngine(Preparation p) {
     Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
+    Warmup.awaitCodeGeneration(); // the engine compiles the pipelines' generated code with Janino
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
         new EngineOptions(resetState, p.config.checkpoint().timeout(), java.util.Set.copyOf(resetSources)));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
