@@ -71,7 +71,6 @@ final class RunCommand implements Callable<Integer> {
   private int runEngine(Preparation p) {
     Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
-    Warmup.awaitCodeGeneration(); // the engine compiles the pipelines' generated code with Janino
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
         new EngineOptions(resetState, p.config.checkpoint().timeout(), java.util.Set.copyOf(resetSources)));
     CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
@@ -83,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
     // Bind the HTTP port first: a port in use must stop the run before it reads any input or
     // commits a checkpoint. Until the engine runs, /ready answers 503.
     HttpApi http;
+    Warmup.awaitRunParts(); // Jetty and Micrometer next; Janino when the engine starts
     try {
       var server = p.config.server();
       http = HttpApi.start(new ServerContext(Versions.laminar(), startedAt, engine, p.registry,

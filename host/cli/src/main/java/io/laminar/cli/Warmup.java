@@ -1,5 +1,6 @@
 package io.laminar.cli;
 
+import io.laminar.http.HttpApi;
 import io.laminar.sql.SqlCompiler;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,15 +12,17 @@ import org.slf4j.LoggerFactory;
  * Start-up work done on a background thread while the main thread starts the CLI, reads the
  * configuration and loads plugins: the class loading and initialization that a cold JVM otherwise
  * does on the critical path — Arrow's {@code Schema} (whose static init builds a Jackson reader),
- * Calcite ({@link SqlCompiler#warmUpLater()}) and, for {@code run}, Janino, which compiles the
- * pipelines' generated code. Each part is gated: a compiler built before the SQL warm-up has run
- * waits for it, and {@link #awaitCodeGeneration()} is called before the engine generates code, so no
- * library is initialized by two threads at once. Nothing it computes is used; a failure only costs
- * the time it would have saved.
+ * Calcite ({@link SqlCompiler#warmUpLater()}) and, for {@code run}, the HTTP server
+ * ({@link HttpApi#warmUp()}) and Janino, which compiles the pipelines' generated code. Each part is
+ * gated: a compiler built before the SQL warm-up has run waits for it, and {@link #awaitRunParts()}
+ * is called before the HTTP API starts (and so before the engine generates code), so no library is
+ * initialized by two threads at once. (Not later: a SIGTERM that arrives once the API is up must
+ * find the engine starting, as before the warm-up.) Nothing it computes is used; a failure
+ * only costs the time it would have saved.
  */
 final class Warmup {
   private static final Set<String> COMMANDS = Set.of("run", "validate", "explain");
-  private static volatile CompletableFuture<Void> codeGeneration = CompletableFuture.completedFuture(null);
+  private static volatile CompletableFuture<Void> runParts = CompletableFuture.completedFuture(null);
 
   private Warmup() {
   }
@@ -31,28 +34,29 @@ final class Warmup {
     }
     boolean run = args[0].equals("run");
     Runnable sql = SqlCompiler.warmUpLater();
-    CompletableFuture<Void> janino = new CompletableFuture<>();
+    CompletableFuture<Void> runDone = new CompletableFuture<>();
     if (run) {
-      codeGeneration = janino;
+      runParts = runDone;
     }
     Thread t = new Thread(() -> {
       try {
         quietly(Warmup::arrowSchema);
         sql.run();
         if (run) {
+          quietly(HttpApi::warmUp);
           quietly(Warmup::janino);
         }
       } finally {
-        janino.complete(null);
+        runDone.complete(null);
       }
     }, "laminar-warmup");
     t.setDaemon(true);
     t.start();
   }
 
-  /** Waits until the warm-up no longer uses Janino (at once when it never did). */
-  static void awaitCodeGeneration() {
-    CompletableFuture<Void> pending = codeGeneration;
+  /** Waits until the warm-up no longer uses Jetty, Micrometer and Janino (at once when it never did). */
+  static void awaitRunParts() {
+    CompletableFuture<Void> pending = runParts;
     boolean interrupted = false;
     while (!pending.isDone()) {
       try {

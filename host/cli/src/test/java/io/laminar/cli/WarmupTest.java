@@ -17,6 +17,7 @@ class WarmupTest {
   void eachStepSucceedsOnItsOwn() {
     // the warm-up swallows failures (it only saves time): these calls are where a broken step shows
     Warmup.arrowSchema();
+    io.laminar.http.HttpApi.warmUp();
     Warmup.janino();
   }
 
