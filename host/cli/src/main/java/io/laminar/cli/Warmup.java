@@ -9,7 +9,7 @@ import org.codehaus.janino.SimpleCompiler;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up work done on a background thread while the main thread starts the CLI, reads the
+ * Start-up work done on background threads while the main thread starts the CLI, reads the
  * configuration and loads plugins: the class loading and initialization that a cold JVM otherwise
  * does on the critical path — Arrow's {@code Schema} (whose static init builds a Jackson reader),
  * Calcite ({@link SqlCompiler#warmUpLater()}) and, for {@code run}, the HTTP server
@@ -38,18 +38,25 @@ final class Warmup {
     if (run) {
       runParts = runDone;
     }
-    Thread t = new Thread(() -> {
-      try {
-        quietly(Warmup::arrowSchema);
-        sql.run();
-        if (run) {
+    // two threads: what compiling needs, and what only run needs later (no library in common)
+    daemon("laminar-warmup", () -> {
+      quietly(Warmup::arrowSchema);
+      sql.run();
+    });
+    if (run) {
+      daemon("laminar-warmup-run", () -> {
+        try {
           quietly(HttpApi::warmUp);
           quietly(Warmup::janino);
+        } finally {
+          runDone.complete(null);
         }
-      } finally {
-        runDone.complete(null);
-      }
-    }, "laminar-warmup");
+      });
+    }
+  }
+
+  private static void daemon(String name, Runnable work) {
+    Thread t = new Thread(work, name);
     t.setDaemon(true);
     t.start();
   }
