@@ -3,10 +3,12 @@
 #   1. validate --offline of a 5-pipeline config (config parse + validate + engine construction phases 1-6)
 #   2. plugins list with 3 plugins (plugin manager start)
 #   3. process start -> first event printed by the stdout sink (quickstart)
-# Build first: mvn -q -DskipTests package   (uses dist/target/laminar-*/ and test-plugins/*/target/plugin)
+#   4. run of a 1000-row generator -> blackhole config with the shipped plugins installed: wall and CPU ms
+# Build first: mvn -q -DskipTests package   (uses dist/target/laminar-*/, or LAMINAR_HOME, and
+# test-plugins/*/target/plugin)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-home="$(ls -d "$root"/dist/target/laminar-*/ | grep -v tar.gz | head -1)"
+home="${LAMINAR_HOME:-$(ls -d "$root"/dist/target/laminar-*/ | grep -v tar.gz | head -1)}" # LAMINAR_HOME: another install
 laminar="$home/bin/laminar"
 runs="${RUNS:-7}"
 work="$(mktemp -d)"
@@ -45,3 +47,40 @@ for _ in $(seq "$runs"); do
   times+=($(( $(cat "$work/first") - t0 )))
 done
 echo "start -> first window at stdout (quickstart, includes 1 s of event time at 10k rows/s): median $(printf '%s\n' "${times[@]}" | median) ms"
+
+# 4. a short run with the install's own plugins directory (the shipped plugins, none of them used)
+cat > "$work/short.toml" <<TOML
+[server]
+bind = "127.0.0.1:0"
+[state]
+path = "$work/state"
+[[source]]
+name = "trades"
+connector = "generator"
+[source.properties]
+max_rows = 1000
+"fields.id.kind" = "sequence"
+[[source.schema]]
+name = "id"
+type = "BIGINT"
+[[source.schema]]
+name = "price"
+type = "DOUBLE"
+[[pipeline]]
+name = "p"
+sql = "SELECT id, price FROM trades"
+[[sink]]
+name = "out"
+pipeline = "p"
+connector = "blackhole"
+TOML
+times=(); cpus=()
+for _ in $(seq "$runs"); do
+  t0=$(now_ms)
+  /usr/bin/time -f "%U %S" -o "$work/cpu" "$laminar" run --offline --log-level warn -c "$work/short.toml" >/dev/null 2>&1
+  t1=$(now_ms)
+  times+=($((t1 - t0))); cpus+=("$(awk '{printf "%d", ($1 + $2) * 1000}' "$work/cpu")")
+done
+echo "run 1000 rows generator -> blackhole, $(ls -d "$home"/plugins/*/ 2>/dev/null | wc -l) plugins installed (cold JVM, whole process):" \
+  "median $(printf '%s\n' "${times[@]}" | median) ms wall, $(printf '%s\n' "${cpus[@]}" | median) ms CPU over $runs runs" \
+  "(load average $(cut -d' ' -f1-3 /proc/loadavg))"

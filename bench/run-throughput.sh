@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process throughput: generator -> SQL -> blackhole through `laminar run` (JVM start included), rows/s.
 # Build first: mvn -q -DskipTests package (uses dist/target/laminar-*/), or set LAMINAR_CLASSPATH to a
-# class path holding io.laminar.cli.Main and its dependencies.
+# class path holding io.laminar.cli.Main and its dependencies, or LAMINAR_HOME to another install.
 #
 #   SUITE=classic (default): passthrough, filter_project, tumble_1s_count_avg on ROWS (50 M) rows, 1 worker.
 #   SUITE=compass: the issue-20 workloads — 100 M rows (ROWS), `id` sequence, `price` uniform 0-100,
@@ -22,7 +22,7 @@ laminar() {
       -cp "$LAMINAR_CLASSPATH" io.laminar.cli.Main "$@"
   else
     local home
-    home="$(ls -d "$root"/dist/target/laminar-*/ | head -1)"
+    home="${LAMINAR_HOME:-$(ls -d "$root"/dist/target/laminar-*/ | head -1)}"
     "$home/bin/laminar" "$@"
   fi
 }
@@ -57,6 +57,7 @@ if [ "$suite" = compass ]; then
     cat > "$work/$name.toml" <<TOML
 [server]
 workers = $workers
+bind = "127.0.0.1:0" # a free port: other runs may hold 8080
 
 [[source]]
 name = "trades"

@@ -12,6 +12,7 @@ public final class Main {
 
   /** Runs the command line and exits with its code; an exit laminar did not ask for exits 1. */
   public static void main(String[] args) {
+    Warmup.startFor(args);
     ExitGuard.install();
     ExitGuard.exit(execute(args, System.out, System.err));
   }

@@ -2,6 +2,7 @@ package io.laminar.cli;
 
 import io.laminar.config.ConfigLoader;
 import io.laminar.config.ConfigResult;
+import io.laminar.config.ConnectorRef;
 import io.laminar.config.LaminarConfig;
 import io.laminar.connectors.builtin.BuiltinConnectors;
 import io.laminar.engine.ConnectivityCheck;
@@ -19,9 +20,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
@@ -90,7 +93,7 @@ final class Preparation implements AutoCloseable {
     List<ConnectorProvider> providers = new ArrayList<>();
     providers.add(builtinProvider());
     if (dir.isPresent()) {
-      plugins = PluginHost.load(dir.get());
+      plugins = PluginHost.load(dir.get(), neededPlugins(config));
       providers.addAll(plugins.providers());
     }
     List<ServerError> pluginErrors = requiredPlugins(dir);
@@ -100,7 +103,7 @@ final class Preparation implements AutoCloseable {
           : "in the configuration and with plugins");
       return;
     }
-    RegistryBuild built = ConnectorRegistry.build(providers);
+    RegistryBuild built = ConnectorRegistry.build(providers, plugins == null ? List.of() : plugins.notLoaded());
     built.problems().forEach(problem -> LOG.warn("{}", problem));
     registry = built.registry();
 
@@ -128,6 +131,24 @@ final class Preparation implements AutoCloseable {
           configOnly ? "in the configuration (found by the connectivity checks)"
               : "reaching external systems (use --offline to skip checks)");
     }
+  }
+
+  /**
+   * The connector types and plugin ids the config uses: only plugins that may provide them are
+   * started (a plugin declaring none of them in its {@code plugin.provides} is not loaded).
+   */
+  static PluginHost.Needed neededPlugins(LaminarConfig config) {
+    List<ConnectorRef> refs = new ArrayList<>();
+    config.sources().forEach(s -> refs.add(s.connector()));
+    config.lookups().forEach(l -> refs.add(l.connector()));
+    config.sinks().forEach(s -> refs.add(s.connector()));
+    Set<String> types = new HashSet<>();
+    Set<String> ids = new HashSet<>(config.server().pluginsRequired());
+    for (ConnectorRef ref : refs) {
+      types.add(ref.type());
+      ref.pluginId().ifPresent(ids::add);
+    }
+    return new PluginHost.Needed(types, ids);
   }
 
   static ConnectorProvider builtinProvider() {

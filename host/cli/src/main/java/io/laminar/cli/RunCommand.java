@@ -82,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
     // Bind the HTTP port first: a port in use must stop the run before it reads any input or
     // commits a checkpoint. Until the engine runs, /ready answers 503.
     HttpApi http;
+    Warmup.awaitRunParts(); // Jetty and Micrometer next; Janino when the engine starts
     try {
       var server = p.config.server();
       http = HttpApi.start(new ServerContext(Versions.laminar(), startedAt, engine, p.registry,

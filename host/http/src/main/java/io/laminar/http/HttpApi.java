@@ -44,6 +44,20 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
+   * A start-up warm-up: builds (and drops) what {@link #start} builds first — a Jetty server and
+   * connector, and a Prometheus registry — so that their class loading and static initialization
+   * (Jetty's MIME table reads every installed locale) is done before the process needs the API.
+   * Binds nothing, starts no thread, registers nothing outside the objects it drops. Run it before
+   * {@link #start} is first called, not while it runs.
+   */
+  public static void warmUp() {
+    Server server = new Server(new QueuedThreadPool(MAX_THREADS, MIN_THREADS));
+    new ServerConnector(server, 1, 1, new HttpConnectionFactory(new HttpConfiguration()));
+    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT).close();
+  }
+
+  /**
    * Binds {@code host:port} ({@code port} 0 picks a free one) and starts serving.
    *
    * @throws IOException when the address cannot be bound or the server cannot start

@@ -7,6 +7,7 @@ import io.laminar.api.LookupFactory;
 import io.laminar.api.SinkFactory;
 import io.laminar.api.SourceFactory;
 import io.laminar.registry.ConnectorProvider;
+import io.laminar.registry.UnloadedConnector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * {@code plugin.properties}, an unsatisfied or malformed {@code plugin.requires}, an extension that
  * cannot be loaded or created (typically a class the plugin does not bundle) each mark that plugin
  * {@link PluginState#FAILED} with a reason, and the other plugins load normally.
+ *
+ * <p>{@link #load(Path, Needed)} starts only the plugins a configuration may use: a plugin whose
+ * {@code plugin.provides} declares connector types, none of them used, is {@link PluginState#NOT_NEEDED}
+ * and costs no class loading (its descriptor is still read and checked). A plugin that declares
+ * nothing loads as always; a started plugin's declaration is checked against its extensions.
  */
 public final class PluginHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
@@ -67,10 +73,37 @@ public final class PluginHost implements AutoCloseable {
   }
 
   /**
+   * What a run needs from its plugins: the connector types its configuration uses (without
+   * {@code @plugin-id}) and the plugin ids it names ({@code plugins_required}, {@code type@plugin-id}).
+   */
+  public record Needed(Set<String> types, Set<String> pluginIds) {
+    /** Copies the sets. */
+    public Needed {
+      types = Set.copyOf(types);
+      pluginIds = Set.copyOf(pluginIds);
+    }
+  }
+
+  /**
    * Loads every plugin in {@code pluginsDir}. A directory that does not exist means no plugins; a
    * path that is a file yields one {@link PluginState#FAILED} entry saying so.
    */
   public static PluginHost load(Path pluginsDir) {
+    return load(pluginsDir, Optional.empty());
+  }
+
+  /**
+   * As {@link #load(Path)}, but a plugin whose {@code plugin.provides} is a list of
+   * {@code kind:type} entries none of whose types is in {@code needed.types()}, and whose id is not in
+   * {@code needed.pluginIds()}, is not loaded: it is listed as {@link PluginState#NOT_NEEDED} with the
+   * declared types (see {@link #notLoaded()}). Its descriptor is read and checked as usual, so a
+   * broken, duplicate or unsatisfiable plugin is still {@link PluginState#FAILED}.
+   */
+  public static PluginHost load(Path pluginsDir, Needed needed) {
+    return load(pluginsDir, Optional.of(needed));
+  }
+
+  private static PluginHost load(Path pluginsDir, Optional<Needed> needed) {
     Path dir = pluginsDir.toAbsolutePath().normalize();
     if (Files.notExists(dir)) {
       LOG.info("Plugins directory {} does not exist: no plugins loaded", dir);
@@ -85,9 +118,11 @@ public final class PluginHost implements AutoCloseable {
     }
     long start = System.nanoTime();
     Loading loading = new Loading(dir);
+    loading.needed = needed;
     loading.loadAll();
-    LOG.info("Plugins: {} started, {} failed, {} disabled from {} in {} ms", loading.count(PluginState.STARTED),
-        loading.count(PluginState.FAILED), loading.count(PluginState.DISABLED), dir, millisSince(start));
+    LOG.info("Plugins: {} started, {} failed, {} disabled, {} not needed from {} in {} ms",
+        loading.count(PluginState.STARTED), loading.count(PluginState.FAILED), loading.count(PluginState.DISABLED),
+        loading.count(PluginState.NOT_NEEDED), dir, millisSince(start));
     return new PluginHost(loading.manager, loading.infos, loading.providers, loading.startedIds, loading.unpackDir);
   }
 
@@ -214,6 +249,36 @@ public final class PluginHost implements AutoCloseable {
     return providers;
   }
 
+  /** The connector types the {@link PluginState#NOT_NEEDED} plugins declare, for messages about unknown types. */
+  public List<UnloadedConnector> notLoaded() {
+    List<UnloadedConnector> out = new ArrayList<>();
+    for (PluginInfo info : plugins) {
+      if (info.state() == PluginState.NOT_NEEDED) {
+        for (String provided : info.provides()) {
+          Optional<ConnectorKind> kind = declaredKind(provided);
+          kind.ifPresent(k -> out.add(new UnloadedConnector(k, provided.substring(provided.indexOf(':') + 1),
+              info.id(), info.version())));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The kind of a {@code plugin.provides} entry {@code kind:type}; empty if it is not of that form. */
+  private static Optional<ConnectorKind> declaredKind(String entry) {
+    int colon = entry.indexOf(':');
+    if (colon <= 0 || colon == entry.length() - 1 || entry.indexOf(':', colon + 1) >= 0) {
+      return Optional.empty();
+    }
+    String label = entry.substring(0, colon);
+    for (ConnectorKind kind : ConnectorKind.values()) {
+      if (kind.label().equals(label)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The ids of the plugins PF4J currently reports as started; empty after {@link #close()}. */
   List<String> startedPluginIds() {
     if (manager == null) {
@@ -275,6 +340,7 @@ public final class PluginHost implements AutoCloseable {
     final List<PluginInfo> infos = new ArrayList<>();
     final List<ConnectorProvider> providers = new ArrayList<>();
     final List<String> startedIds = new ArrayList<>();
+    Optional<Needed> needed = Optional.empty();
     Path unpackDir;
 
     Loading(Path dir) {
@@ -343,6 +409,13 @@ public final class PluginHost implements AutoCloseable {
         infos.add(info(props, PluginState.DISABLED, List.of(), location, Optional.empty(), List.of()));
         return;
       }
+      if (needed.isPresent() && !isNeeded(props, needed.get())) {
+        List<String> declared = props.declaredProvides().stream().sorted().toList();
+        LOG.info("Plugin {} {} not loaded: the configuration uses none of the types it declares {}", props.id(),
+            props.version(), declared);
+        infos.add(info(props, PluginState.NOT_NEEDED, declared, location, Optional.empty(), List.of()));
+        return;
+      }
       Optional<String> badJar = unreadableJar(pluginPath);
       if (badJar.isPresent()) {
         fail(props, location, badJar.get());
@@ -392,6 +465,24 @@ public final class PluginHost implements AutoCloseable {
       infos.add(info(props, PluginState.STARTED, extensions.provides, location, Optional.empty(), warnings));
       LOG.info("Plugin loaded: {} {} provides {} ({} ms)", id, props.version(), extensions.provides,
           millisSince(start));
+    }
+
+    /**
+     * Whether a run that needs {@code needed} must load the plugin: it is named, it declares no
+     * {@code plugin.provides} or an entry that is not {@code kind:type}, or it declares a needed type
+     * (of any kind: a type used as the wrong kind still gets the plugin's own message).
+     */
+    private static boolean isNeeded(PluginProperties props, Needed needed) {
+      List<String> declared = props.declaredProvides();
+      if (declared.isEmpty() || needed.pluginIds().contains(props.id())) {
+        return true;
+      }
+      for (String entry : declared) {
+        if (declaredKind(entry).isEmpty() || needed.types().contains(entry.substring(entry.indexOf(':') + 1))) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**

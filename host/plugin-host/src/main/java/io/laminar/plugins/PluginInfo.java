@@ -10,9 +10,10 @@ import java.util.Optional;
  *
  * @param id the plugin id (the directory or file name when the descriptor could not be read)
  * @param version the plugin version, or {@code ""} if unknown
- * @param state started, failed or disabled
+ * @param state started, failed, disabled or not needed
  * @param provides what the started plugin's extensions actually provide, as {@code "source:kafka"},
- *     sorted; empty unless started
+ *     sorted; for a {@link PluginState#NOT_NEEDED} plugin what its {@code plugin.provides} declares;
+ *     empty otherwise
  * @param location the plugin directory, zip or jar
  * @param error why the plugin failed
  * @param description the plugin's {@code plugin.description}

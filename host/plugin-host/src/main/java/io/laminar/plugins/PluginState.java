@@ -7,5 +7,11 @@ public enum PluginState {
   /** Could not be used; {@link PluginInfo#error()} says why. Other plugins are unaffected. */
   FAILED,
   /** Listed in the plugins directory's {@code disabled.txt}; not loaded. */
-  DISABLED
+  DISABLED,
+  /**
+   * Not loaded by this run: its {@code plugin.provides} declares only connector types the
+   * configuration does not use (see {@link PluginHost#load(java.nio.file.Path, PluginHost.Needed)}).
+   * {@link PluginInfo#provides()} is then what it declares.
+   */
+  NOT_NEEDED
 }

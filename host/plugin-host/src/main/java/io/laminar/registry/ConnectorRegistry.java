@@ -34,14 +34,25 @@ public final class ConnectorRegistry {
   /** Per kind (by ordinal): type → the connectors offering it, in provider order. */
   private final Table[] tables;
   private final List<RegisteredConnector> all;
+  private final List<UnloadedConnector> unloaded;
 
-  private ConnectorRegistry(Table[] tables, List<RegisteredConnector> all) {
+  private ConnectorRegistry(Table[] tables, List<RegisteredConnector> all, List<UnloadedConnector> unloaded) {
     this.tables = tables;
     this.all = all;
+    this.unloaded = unloaded;
   }
 
   /** Registers every factory of every provider; problems are collected, never thrown. */
   public static RegistryBuild build(List<ConnectorProvider> providers) {
+    return build(providers, List.of());
+  }
+
+  /**
+   * As {@link #build(List)}, and remembers the types of plugins that were not loaded
+   * ({@code unloaded}): they cannot be resolved, but an unknown type's message lists them with the
+   * installed ones and suggests them.
+   */
+  public static RegistryBuild build(List<ConnectorProvider> providers, List<UnloadedConnector> unloaded) {
     Table[] tables = new Table[ConnectorKind.values().length];
     for (int i = 0; i < tables.length; i++) {
       tables[i] = new Table();
@@ -60,7 +71,7 @@ public final class ConnectorRegistry {
       register(provider, ConnectorKind.SINK, provider.sinks(), tables, all, seen, problems);
     }
     all.sort(ORDER);
-    return new RegistryBuild(new ConnectorRegistry(tables, List.copyOf(all)), problems);
+    return new RegistryBuild(new ConnectorRegistry(tables, List.copyOf(all), List.copyOf(unloaded)), problems);
   }
 
   private static void register(ConnectorProvider provider, ConnectorKind kind, List<?> factories, Table[] tables,
@@ -157,7 +168,8 @@ public final class ConnectorRegistry {
         .append("' for a ").append(kind.label()).append('.');
     List<String> otherKinds = new ArrayList<>();
     for (ConnectorKind other : ConnectorKind.values()) {
-      if (other != kind && tables[other.ordinal()].byType.containsKey(type)) {
+      if (other != kind && (tables[other.ordinal()].byType.containsKey(type)
+          || unloaded.stream().anyMatch(u -> u.kind() == other && u.type().equals(type)))) {
         otherKinds.add(other.label());
       }
     }
@@ -165,11 +177,17 @@ public final class ConnectorRegistry {
       message.append(" '").append(type).append("' is a ").append(String.join(" and ", otherKinds))
           .append(" connector, not a ").append(kind.label()).append('.');
     } else {
-      message.append(Suggestions.didYouMean(type, new TreeSet<>(tables[kind.ordinal()].byType.keySet())));
+      Set<String> types = new TreeSet<>(tables[kind.ordinal()].byType.keySet());
+      unloaded.stream().filter(u -> u.kind() == kind).forEach(u -> types.add(u.type()));
+      message.append(Suggestions.didYouMean(type, types));
     }
-    List<RegisteredConnector> installed = ofKind(kind);
-    message.append(" Installed ").append(kind.label()).append(" types: ")
-        .append(installed.isEmpty() ? "none" : labels(installed, RegisteredConnector::label));
+    // every installed type, loaded or not, sorted by type (then loaded before not loaded)
+    Map<String, List<String>> labels = new java.util.TreeMap<>();
+    ofKind(kind).forEach(c -> labels.computeIfAbsent(c.type(), t -> new ArrayList<>()).add(c.label()));
+    unloaded.stream().filter(u -> u.kind() == kind)
+        .forEach(u -> labels.computeIfAbsent(u.type(), t -> new ArrayList<>()).add(u.label()));
+    message.append(" Installed ").append(kind.label()).append(" types: ").append(labels.isEmpty() ? "none"
+        : labels.values().stream().flatMap(List::stream).collect(Collectors.joining(", ")));
     return message.toString();
   }
 
@@ -186,6 +204,11 @@ public final class ConnectorRegistry {
   /** Every connector with this type name, of any kind (for {@code plugins describe TYPE}). */
   public List<RegisteredConnector> named(String type) {
     return all.stream().filter(c -> c.type().equals(type)).collect(Collectors.toUnmodifiableList());
+  }
+
+  /** The types of plugins that were not loaded, as given to {@link #build(List, List)}. */
+  public List<UnloadedConnector> unloaded() {
+    return unloaded;
   }
 
   /** Every connector, sorted by kind, then type, then provider id. */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
@@ -25,6 +27,7 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
@@ -32,6 +35,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -59,9 +63,21 @@ public final class SqlCompiler {
   private final HepProgram program;
   private final SqlOperatorTable operatorTable;
 
+  /**
+   * Completed when no warm-up runs (see {@link #warmUpLater()}); a compiler is built only after it
+   * completes, so Calcite's classes are never initialized by two threads at once.
+   */
+  private static volatile CompletableFuture<Void> warmedUp = CompletableFuture.completedFuture(null);
+
   /** Registers the tables; throws IllegalArgumentException for a duplicate name or unsupported column type. */
   public SqlCompiler(List<CatalogTable> catalog) {
+    this(catalog, Map.of(), awaitWarmUp());
+  }
+
+  /** The catalog, plus plain Calcite tables (the warm-up's, which have no Arrow schema). */
+  private SqlCompiler(List<CatalogTable> catalog, Map<String, Table> calciteTables, boolean warmUpAwaited) {
     CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+    calciteTables.forEach(root::add);
     for (CatalogTable t : catalog) {
       if (tables.putIfAbsent(t.name().toLowerCase(Locale.ROOT), t) != null) {
         throw new IllegalArgumentException("duplicate table name '" + t.name() + "'");
@@ -85,6 +101,77 @@ public final class SqlCompiler {
         .addRuleInstance(CoreRules.PROJECT_MERGE)
         .addRuleInstance(CoreRules.PROJECT_REMOVE)
         .build();
+  }
+
+  private static boolean awaitWarmUp() {
+    CompletableFuture<Void> pending = warmedUp;
+    if (!pending.isDone()) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          pending.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break; // never: the warm-up completes normally whatever happens
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A start-up warm-up: returns a task that plans a small query (parse, validate, convert, the rule
+   * program) over a table with a plain Calcite row type, which loads and initializes most of the
+   * Calcite classes any compile needs. From this call until the task has run, compilers being
+   * built wait for it, so run the task once, soon, on another thread: the process's first real
+   * compile then finds Calcite ready. The task never throws; what it computes is discarded.
+   */
+  public static synchronized Runnable warmUpLater() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Void> previous = warmedUp;
+    warmedUp = done;
+    return () -> {
+      try {
+        previous.join();
+        warmUpNow();
+      } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        // only time is lost: the real compile loads whatever this did not
+        org.slf4j.LoggerFactory.getLogger(SqlCompiler.class).debug("SQL warm-up failed: {}", e.toString());
+      } finally {
+        done.complete(null);
+      }
+    };
+  }
+
+  /** The warm-up's work; throws if it cannot plan its query (a test checks it does not). */
+  static void warmUpNow() {
+    Table table = new org.apache.calcite.schema.impl.AbstractTable() {
+      @Override
+      public org.apache.calcite.rel.type.RelDataType getRowType(org.apache.calcite.rel.type.RelDataTypeFactory f) {
+        return f.builder()
+            .add("id", f.createTypeWithNullability(f.createSqlType(SqlTypeName.BIGINT), true))
+            .add("price", f.createTypeWithNullability(f.createSqlType(SqlTypeName.DOUBLE), true))
+            .add("symbol", f.createTypeWithNullability(f.createSqlType(SqlTypeName.VARCHAR), true))
+            .add("ts", f.createTypeWithNullability(f.createSqlType(SqlTypeName.TIMESTAMP, 3), true))
+            .build();
+      }
+    };
+    SqlCompiler compiler = new SqlCompiler(List.of(), Map.of("warmup", table), true);
+    String sql = "SELECT id, symbol || 'x' AS s, price * 2 AS p2 FROM warmup WHERE price > 50 AND id <> 3";
+    try {
+      SqlNode parsed = SqlParser.create(sql, compiler.parserConfig).parseQuery().accept(new SessionRewrite());
+      SqlValidator validator = SqlValidatorUtil.newValidator(compiler.operatorTable, compiler.catalogReader,
+          compiler.typeFactory,
+          SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.DEFAULT).withIdentifierExpansion(true));
+      compiler.toRel(validator, validator.validate(parsed));
+    } catch (SqlParseException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** How deeply parentheses may nest; deeper SQL is refused with its position. */
