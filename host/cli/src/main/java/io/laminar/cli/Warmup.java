@@ -32,6 +32,9 @@ final class Warmup {
     if (args.length == 0 || !COMMANDS.contains(args[0])) {
       return;
     }
+    // Logging starts here, on this thread: a logger asked for by two threads while SLF4J is still
+    // initializing gets its calls queued, and SLF4J then prints a "replayed" warning on every run.
+    LoggerFactory.getILoggerFactory();
     boolean run = args[0].equals("run");
     Runnable sql = SqlCompiler.warmUpLater();
     CompletableFuture<Void> runDone = new CompletableFuture<>();
