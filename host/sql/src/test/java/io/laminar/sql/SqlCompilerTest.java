@@ -75,6 +75,8 @@ class SqlCompilerTest {
               Project(symbol=MOD($0, 1000:INT), window_start=$6, window_end=$7)  [append-only]
                 WindowAssign(TUMBLE, time=$4, size=PT1S)  [append-only]
                   Scan(source=events, eventTime=ts, delay=PT1S)  [append-only]
+        parallel: two-phase window aggregation when run on several workers (partial windows per worker, \
+        merged once every worker's watermark has passed them)
         """, p.explain());
     PlanNode.WindowAggregate agg = (PlanNode.WindowAggregate) ((PlanNode.Project) ((PlanNode.Project) p.root())
         .input()).input();
