@@ -291,7 +291,7 @@ final class WindowAggregateOperator extends Operator {
     }
     if (idle) {
       // left out of the merged watermark from now on: what it holds must not miss its windows
-      metrics.addLateRows(handOff(Long.MAX_VALUE), 0, 0);
+      flushPartials();
     }
     merger.idle(worker, idle);
     if (worker != 0) {
