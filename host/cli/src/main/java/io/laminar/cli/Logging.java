@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the log level and format chosen on the command line or in {@code [server]}: text lines
- * (logback.xml) or JSON lines whose fields include the MDC keys the engine sets (pipeline, source,
+ * ({@link LogConfigurator}) or JSON lines whose fields include the MDC keys the engine sets (pipeline, source,
  * sink, phase).
  */
 final class Logging {
@@ -28,7 +28,7 @@ final class Logging {
       return; // another SLF4J binding: leave it alone
     }
     root.setLevel(Level.toLevel(level, Level.INFO));
-    if ("json".equals(format) && root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console
+    if ("json".equals(format) && root.getAppender(LogConfigurator.APPENDER) instanceof ConsoleAppender<ILoggingEvent> console
         && !(console.getEncoder() instanceof LogstashEncoder)) {
       LoggerContext context = root.getLoggerContext();
       LogstashEncoder json = new LogstashEncoder();

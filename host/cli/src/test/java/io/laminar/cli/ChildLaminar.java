@@ -25,9 +25,22 @@ final class ChildLaminar {
     return pb.start();
   }
 
+  /** As {@link #start(Path, Path, String...)}, with extra JVM options (system properties) first. */
+  static Process start(List<String> jvmOptions, Path stdout, Path stderr, String... args) throws IOException {
+    ProcessBuilder pb = builder(jvmOptions, args);
+    pb.redirectOutput(ProcessBuilder.Redirect.to(stdout.toFile()));
+    pb.redirectError(ProcessBuilder.Redirect.to(stderr.toFile()));
+    return pb.start();
+  }
+
   private static ProcessBuilder builder(String... args) {
+    return builder(List.of(), args);
+  }
+
+  private static ProcessBuilder builder(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
     cmd.add("-Xmx512m");
     cmd.add("-XX:TieredStopAtLevel=1"); // short-lived child JVMs: start fast
