@@ -95,6 +95,7 @@ final class RunCommand implements Callable<Integer> {
     }
     try {
       engine.start();
+      ClassDataArchive.engineStarted();
     } catch (StartFailure e) {
       http.close();
       parent.err.println(e.error().format());
