@@ -20,6 +20,9 @@ public final class Main {
   /** Runs a command line with the given streams and returns the exit code (tests call this). */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new LaminarCommand(out, err));
+    for (Class<?> subcommand : LaminarCommand.subcommandsFor(args)) {
+      cli.addSubcommand(subcommand);
+    }
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExitCodeExceptionMapper(e -> ExitCode.RUNTIME);

@@ -268,6 +268,30 @@ class CliTest {
   }
 
   @Test
+  void helpListsEveryCommandInOrderThoughACommandLineBuildsOnlyTheCommandItNames() {
+    for (String[] args : new String[][] {{"--help"}, {}}) {
+      Result help = laminar(args);
+      assertEquals(ExitCode.OK, help.code(), help.err());
+      int at = -1;
+      for (String command : new String[] {"run", "validate", "explain", "plugins", "version"}) {
+        int next = help.out().indexOf("\n  " + command + " ");
+        assertTrue(next > at, command + " missing or out of order:\n" + help.out());
+        at = next;
+      }
+    }
+    assertEquals(List.of(RunCommand.class), LaminarCommand.subcommandsFor(new String[] {"run", "-c", "x"}));
+    assertEquals(5, LaminarCommand.subcommandsFor(new String[] {"rnu"}).size());
+    Result plugins = laminar("plugins", "--help");
+    assertEquals(ExitCode.OK, plugins.code(), plugins.err());
+    for (String command : new String[] {"list", "describe", "install", "remove"}) {
+      assertTrue(plugins.out().contains("\n  " + command + " "), plugins.out());
+    }
+    Result wrongOption = laminar("run", "--confg", "x.toml");
+    assertEquals(ExitCode.USAGE, wrongOption.code());
+    assertTrue(wrongOption.err().contains("Try 'laminar run --help' for usage."), wrongOption.err());
+  }
+
+  @Test
   void usageMistakesExit2() {
     Result unknown = laminar("valdate");
     assertEquals(ExitCode.USAGE, unknown.code());
