@@ -256,12 +256,6 @@ class ConcurrentSinkWritesEndToEndTest {
     return new Finished(o, engine.pipelines().get(0));
   }
 
-  private static List<String> sortedById(List<String> rows) {
-    List<String> s = new ArrayList<>(rows);
-    s.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r.substring(0, r.indexOf(',')))));
-    return s;
-  }
-
   /** The rows of the generator whose v the {@code meeting} sink keeps (v <= 100), as id,v. */
   private static List<String> smallRows() {
     long[] values = {5, 500, 7, 900};
@@ -279,7 +273,7 @@ class ConcurrentSinkWritesEndToEndTest {
     Finished f = run("meeting", "on.error = \"dead_letter\"\ndead_letter.path = \"bad.jsonl\"");
     assertEquals(Engine.State.COMPLETED, f.outcome().state(), f.outcome().failure());
     assertEquals(2, MET.size(), "both workers were inside write at the same time");
-    assertEquals(smallRows(), sortedById(KEPT.get("target")));
+    assertEquals(smallRows(), SinkRejectionEndToEndTest.sortedById(KEPT.get("target")));
     assertEquals(ROWS / 2, f.status().rowErrors());
     List<String> lines = Files.readAllLines(dir.resolve("bad.jsonl"));
     List<String> rejected = new ArrayList<>();
@@ -296,7 +290,7 @@ class ConcurrentSinkWritesEndToEndTest {
         expected.add(id + "," + (id % 4 == 1 ? 500 : 900));
       }
     }
-    assertEquals(expected, sortedById(rejected));
+    assertEquals(expected, SinkRejectionEndToEndTest.sortedById(rejected));
   }
 
   @Test
