@@ -68,7 +68,7 @@ public interface Sink extends AutoCloseable {
    * them into {@code write} at a time (the others wait), which keeps a sink written before this
    * method correct.
    *
-   * <p>A sink that returns {@code true} (asked once, when the pipeline starts) promises that
+   * <p>A sink that returns {@code true} (asked after {@link #open(long)}, as each worker starts) promises that
    * {@code write} is safe from several threads at once: it guards its own state (scratch buffers per
    * thread, counters atomic), and a batch's rows are written as a whole by the call that got it. What
    * the engine still guarantees:
