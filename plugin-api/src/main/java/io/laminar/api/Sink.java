@@ -62,6 +62,35 @@ public interface Sink extends AutoCloseable {
    */
   void write(Batch batch) throws ConnectorException;
 
+  /**
+   * Whether several pipeline workers may call {@link #write} on this instance at the same time. The
+   * workers of one pipeline share its sinks; with the default, {@code false}, the engine lets one of
+   * them into {@code write} at a time (the others wait), which keeps a sink written before this
+   * method correct.
+   *
+   * <p>A sink that returns {@code true} (asked after {@link #open(long)}, as each worker starts) promises that
+   * {@code write} is safe from several threads at once: it guards its own state (scratch buffers per
+   * thread, counters atomic), and a batch's rows are written as a whole by the call that got it. What
+   * the engine still guarantees:
+   * <ul>
+   *   <li>only {@code write} calls overlap each other; {@link #prepareCommit(long)} runs after every
+   *       {@code write} before the checkpoint barrier has returned and before any {@code write} after it
+   *       (the workers are parked); {@link #open(long)} returns before the first {@code write}, and
+   *       {@link #close()} comes once the workers were stopped and joined (a worker thread that does
+   *       not stop in time is abandoned, and its {@code write} may still run, as with one writer);</li>
+   *   <li>{@link #commit(long)} and {@link #abort(long)} overlap writes only if the sink
+   *       {@linkplain #acceptsWritesWhileCommitting accepts writes while committing} (then with
+   *       several at once); otherwise no {@code write} runs between {@code prepareCommit} and them;</li>
+   *   <li>{@link ConnectorContext#rowRejections()} attributes a row reported during a {@code write} to
+   *       the worker of that call, when it is reported on the calling thread (as it must be: from
+   *       inside {@code write}).</li>
+   * </ul>
+   * There is no order between rows of concurrent calls (none between workers either way).
+   */
+  default boolean acceptsConcurrentWrites() {
+    return false;
+  }
+
   /** Flushes everything written so far and prepares {@code epoch} for commit. */
   void prepareCommit(long epoch) throws ConnectorException;
 
@@ -78,8 +107,9 @@ public interface Sink extends AutoCloseable {
    *       them visible, and they must survive it (they are prepared by {@code prepareCommit(e + 1)});
    *   <li>{@code commit(e)} and {@code abort(e)} run on the engine's checkpoint thread <em>at the
    *       same time</em> as a {@code write} on a pipeline thread: the sink guards its own state
-   *       ({@code write} calls still come one at a time, and {@code prepareCommit} is never called
-   *       concurrently with anything else). A {@code write} may block (backpressure) until the
+   *       ({@code write} calls come one at a time unless the sink also
+   *       {@linkplain #acceptsConcurrentWrites accepts concurrent writes}, and {@code prepareCommit}
+   *       is never called concurrently with anything else). A {@code write} may block (backpressure) until the
    *       pending commit or abort resolves, but must hold nothing that call needs;
    *   <li>after {@code abort(e)} the engine restarts the pipeline from the previous checkpoint with a
    *       new instance and closes this one: rows of later epochs it still holds must never become

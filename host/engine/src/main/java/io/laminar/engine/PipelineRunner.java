@@ -80,6 +80,8 @@ final class PipelineRunner implements Runnable {
   private final String workerName;
   private final String stateFile;
   private final List<ConnectorInstance<Sink>> sinks;
+  /** Per sink (as {@link #sinks}): whether it lets this worker write while others do. */
+  private final boolean[] concurrentWrites;
   private final PipelineExecutor executor;
   private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Engine engine;
@@ -112,6 +114,10 @@ final class PipelineRunner implements Runnable {
     this.workerName = workers == 1 ? pipeline.name() : pipeline.name() + "#" + worker;
     this.stateFile = CheckpointCoordinator.stateFile(pipeline.name(), worker, workers);
     this.sinks = sinks;
+    this.concurrentWrites = new boolean[sinks.size()];
+    for (int i = 0; i < sinks.size(); i++) {
+      concurrentWrites[i] = acceptsConcurrentWrites(sinks.get(i));
+    }
     this.engine = engine;
     PipelineConfig config = engine.builder().config().pipelines().stream()
         .filter(c -> c.name().equals(pipeline.name())).findFirst().orElse(null);
@@ -362,30 +368,49 @@ final class PipelineRunner implements Runnable {
   private void write(VectorSchemaRoot output, TinyIntVector rowKinds) {
     // the executor closes the vectors after the call, so the batch handed to the sinks is not closed
     Batch batch = rowKinds == null ? Batch.of(output) : Batch.changelog(output, rowKinds);
-    for (ConnectorInstance<Sink> s : sinks) {
-      SinkRowRejections rejections = s.context() == null ? null : s.context().sinkRejections();
+    for (int i = 0; i < sinks.size(); i++) {
+      ConnectorInstance<Sink> s = sinks.get(i);
       try {
-        // several workers of one pipeline share its sinks; a sink sees one caller at a time
-        synchronized (s.instance()) {
-          if (rejections == null) {
-            s.instance().write(batch);
-          } else {
-            ConnectorException rejected;
-            rejections.begin((b, row, column, reason) -> rejected(s, b, row, column, reason));
-            try {
-              s.instance().write(batch);
-            } finally {
-              rejected = rejections.end();
-            }
-            if (rejected != null) {
-              throw rejected; // the sink caught what on.error = "fail" threw: the pipeline fails all the same
-            }
+        if (concurrentWrites[i]) {
+          write(s, batch);
+        } else {
+          // several workers of one pipeline share its sinks; this one sees one caller at a time
+          synchronized (s.instance()) {
+            write(s, batch);
           }
         }
       } catch (ConnectorException | RuntimeException e) {
         // a plugin's bug (an unchecked exception) is reported under the sink's name too
         throw new SinkFailure(s.name(), e);
       }
+    }
+  }
+
+  /** One sink's write call; the rows it rejects during it go to this worker ({@link SinkRowRejections}). */
+  private void write(ConnectorInstance<Sink> s, Batch batch) throws ConnectorException {
+    SinkRowRejections rejections = s.context() == null ? null : s.context().sinkRejections();
+    if (rejections == null) {
+      s.instance().write(batch);
+      return;
+    }
+    ConnectorException rejected;
+    rejections.begin((b, row, column, reason) -> rejected(s, b, row, column, reason));
+    try {
+      s.instance().write(batch);
+    } finally {
+      rejected = rejections.end();
+    }
+    if (rejected != null) {
+      throw rejected; // the sink caught what on.error = "fail" threw: the pipeline fails all the same
+    }
+  }
+
+  private static boolean acceptsConcurrentWrites(ConnectorInstance<Sink> s) {
+    try {
+      return s.instance().acceptsConcurrentWrites();
+    } catch (RuntimeException e) {
+      LOG.debug("sink '{}' acceptsConcurrentWrites() threw: {}", s.name(), e.toString());
+      return false; // one caller at a time is correct for any sink
     }
   }
 

@@ -204,7 +204,8 @@ class SinkRejectionEndToEndTest {
         + "\n[[sink]]\nname = \"target\"\npipeline = \"p\"\nconnector = \"picky\"\n";
   }
 
-  private static List<String> sortedById(List<String> rows) {
+  /** Rows as {@code id,...} text, by id. */
+  static List<String> sortedById(List<String> rows) {
     List<String> s = new ArrayList<>(rows);
     s.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r.substring(0, r.indexOf(',')))));
     return s;

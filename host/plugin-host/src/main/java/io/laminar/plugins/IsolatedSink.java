@@ -54,6 +54,11 @@ final class IsolatedSink implements Sink {
   }
 
   @Override
+  public boolean acceptsConcurrentWrites() {
+    return ContextClassLoader.call(loader, delegate::acceptsConcurrentWrites);
+  }
+
+  @Override
   public boolean acceptsWritesWhileCommitting() {
     return ContextClassLoader.call(loader, delegate::acceptsWritesWhileCommitting);
   }

@@ -58,6 +58,13 @@ import org.slf4j.Logger;
  * held keys and values, {@code write} waits until the pending transaction is committed or aborted
  * (or the sink closed, or its thread interrupted), which is backpressure on the pipeline.
  *
+ * <p><b>Concurrent writes.</b> The sink also {@linkplain #acceptsConcurrentWrites accepts concurrent
+ * writes}: the pipeline's workers call {@link #write} at the same time. Each thread encodes with its
+ * own {@link RowEncoder}; the lock is taken only to decide whether the batch is sent now (beginning
+ * the transaction if none is open) or held, and the sends run outside it ({@code KafkaProducer} is
+ * thread-safe). Rows of concurrent writes all belong to the epoch in progress: the engine calls
+ * {@code prepareCommit} only once every write before the barrier has returned.
+ *
  * <p>Recovery: {@link #prepareCommit(long)} also records the epoch with the transaction's producer id
  * and epoch in the instance's data directory ({@link PreparedTransaction}). If the process dies
  * after that checkpoint became durable but before {@code commit(epoch)} reached the broker, the
@@ -85,8 +92,9 @@ final class KafkaSink implements Sink {
   private final boolean exactlyOnce;
   private final String clientId;
   private final String transactionalId;
-  private final RowEncoder encoder = new RowEncoder();
-  private final RowEncoder keyEncoder = new RowEncoder();
+  /** Per writing thread (workers write at once, {@link #acceptsConcurrentWrites}): encoders keep a scratch buffer. */
+  private final ThreadLocal<RowEncoder> valueEncoders = ThreadLocal.withInitial(RowEncoder::new);
+  private final ThreadLocal<RowEncoder> keyEncoders = ThreadLocal.withInitial(RowEncoder::new);
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final Callback onAck = (metadata, e) -> {
     if (e != null) {
@@ -141,6 +149,16 @@ final class KafkaSink implements Sink {
 
   @Override
   public boolean acceptsWritesWhileCommitting() {
+    return true;
+  }
+
+  /**
+   * Workers encode their batches and hand them to the producer (thread-safe) at the same time; the
+   * lock is held only to decide, with the transaction state, whether the rows go out now or are
+   * held, see {@link #write}.
+   */
+  @Override
+  public boolean acceptsConcurrentWrites() {
     return true;
   }
 
@@ -294,6 +312,7 @@ final class KafkaSink implements Sink {
       return;
     }
     List<ProducerRecord<byte[], byte[]>> records = records(batch);
+    KafkaProducer<byte[], byte[]> p;
     lock.lock();
     try {
       if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
@@ -304,13 +323,24 @@ final class KafkaSink implements Sink {
         }
       }
       beginIfNeeded();
-      for (ProducerRecord<byte[], byte[]> r : records) {
-        producer.send(r, onAck);
-      }
+      p = producer;
     } catch (KafkaException e) {
       throw failed("cannot send to topic " + topic, e);
     } finally {
       lock.unlock();
+    }
+    // Outside the lock, so concurrent writers send at once. The rows still go into the open
+    // transaction: only prepareCommit makes one pending, and it never runs during a write; commit
+    // and abort change nothing while none is pending (then nothing is held either).
+    if (p == null) {
+      requireOpen();
+    }
+    try {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        p.send(r, onAck);
+      }
+    } catch (KafkaException e) {
+      throw failed("cannot send to topic " + topic, e);
     }
   }
 
@@ -359,12 +389,14 @@ final class KafkaSink implements Sink {
       keyVectors.add(v);
     }
     VectorSchemaRoot keyRoot = keyVectors.size() > 1 ? new VectorSchemaRoot(keyVectors) : null;
+    RowEncoder encoder = valueEncoders.get();
+    RowEncoder keyEncoder = keyRoot == null ? null : keyEncoders.get();
     int rows = root.getRowCount();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
-    byte[] nextKey = rows == 0 ? null : key(keyVectors, keyRoot, 0);
+    byte[] nextKey = rows == 0 ? null : key(keyVectors, keyRoot, keyEncoder, 0);
     for (int i = 0; i < rows; i++) {
       byte[] key = nextKey;
-      nextKey = i + 1 < rows ? key(keyVectors, keyRoot, i + 1) : null;
+      nextKey = i + 1 < rows ? key(keyVectors, keyRoot, keyEncoder, i + 1) : null;
       if (!upsert) {
         records.add(new ProducerRecord<>(topic, key, encoder.json(root, i)));
         continue;
@@ -380,7 +412,7 @@ final class KafkaSink implements Sink {
     return records;
   }
 
-  private byte[] key(List<FieldVector> keyVectors, VectorSchemaRoot keyRoot, int row) {
+  private static byte[] key(List<FieldVector> keyVectors, VectorSchemaRoot keyRoot, RowEncoder keyEncoder, int row) {
     if (keyVectors.isEmpty()) {
       return null;
     }
