@@ -76,9 +76,32 @@ public final class ServerThroughput {
             + " (%.2f×), steady %,.0f records/s (%.2f×); load %s%n", before, old[0], old[0] / reference, old[1],
             old[1] / reference, load());
       }
+      String variants = System.getProperty("bench.variants", "").trim();
+      if (!variants.isEmpty()) {
+        // server JVM flag sets side by side: each round runs every variant once, alternated
+        String[] flags = variants.split("\\|");
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        for (int round = 0; round < rounds; round++) {
+          for (int v = 0; v < flags.length; v++) {
+            serverFlags = List.of(flags[v].trim().split("\\s+"));
+            double[] r = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(),
+                "blackhole-v" + v + "-r" + round);
+            System.out.printf(Locale.ROOT, "VARIANT %d [%s] round %d: whole process %,.0f records/s, steady %,.0f"
+                + " records/s (%.2f×), %.2f µs CPU per record (steady); load %s%n", v, flags[v].trim(), round, r[0],
+                r[1], r[1] / reference, r[2], load());
+          }
+        }
+        serverFlags = List.of();
+      }
       double[] bh = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(), "blackhole");
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
           + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
+      if ("1".equals(System.getProperty("bench.blackholeOnly"))) {
+        System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
+            + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record); load %s%n", reference, referenceCpu, bh[1] / reference,
+            bh[2], load());
+        return;
+      }
       String out = kafka.createTopic("bench-out", PARTITIONS);
       if (before != null) {
         String beforeOut = kafka.createTopic("bench-out-before", PARTITIONS);
@@ -181,6 +204,14 @@ public final class ServerThroughput {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g"));
     cmd.addAll(serverFlags);
+    // -Dbench.serverOpts="..." adds JVM flags to every server started (e.g. a profiler agent); a
+    // "{name}" in them becomes the run's name (blackhole, filter-eos, ...), so each run gets its own file
+    String extra = System.getProperty("bench.serverOpts", "").trim();
+    if (!extra.isEmpty()) {
+      for (String flag : extra.split("\\s+")) {
+        cmd.add(flag.replace("{name}", logs.getFileName().toString()));
+      }
+    }
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, logs.getFileName() + ".jfr") + ",settings=profile");
