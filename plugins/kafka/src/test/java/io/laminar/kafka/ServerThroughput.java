@@ -233,6 +233,46 @@ public final class ServerThroughput {
     }
   }
 
+  /**
+   * CPU seconds per kind of thread of the process so far, from each thread's /proc stat (thread
+   * names as the JVM sets them): the source readers with their inline workers, the Kafka fetch
+   * threads, the GC, the JIT compilers, and the rest (start-up, HTTP, checkpoints, VM).
+   */
+  private static Map<String, Double> cpuByThread(Process p) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        String kind = name.startsWith("source-") ? "source+worker" : name.startsWith("kafka-fetch") ? "fetch"
+            : name.startsWith("GC Thread") || name.startsWith("VM Thread") ? "gc+vm"
+            : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit" : "other";
+        out.merge(kind, cpu, Double::sum);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // no /proc: nothing to report
+    }
+    return out;
+  }
+
+  /** "source+worker 1.23 s, fetch 0.80 s, …": {@code after − before} per kind of thread. */
+  private static String cpuSplit(Map<String, Double> before, Map<String, Double> after, long records) {
+    StringBuilder b = new StringBuilder();
+    after.forEach((kind, cpu) -> {
+      double d = cpu - before.getOrDefault(kind, 0.0);
+      b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f s (%.2f µs/record)", kind, d,
+          d * 1e6 / records));
+    });
+    return b.toString();
+  }
+
   private static int stop(Process server) throws InterruptedException {
     if (server.isAlive()) {
       server.destroy(); // SIGTERM: a graceful stop
@@ -382,6 +422,7 @@ public final class ServerThroughput {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastNanos = 0;
     double steadyCpu = Double.NaN;
+    Map<String, Double> firstThreads = Map.of();
     while (System.nanoTime() < deadline && server.isAlive()) {
       Optional<Map<TopicPartition, Long>> offsets = Trades.checkpointedOffsets(checkpoints, "trades");
       long read = offsets.map(o -> o.values().stream().mapToLong(Long::longValue).sum()).orElse(0L);
@@ -389,12 +430,17 @@ public final class ServerThroughput {
         firstNanos = System.nanoTime();
         firstRead = read;
         firstCpu = cpuSeconds(server);
+        firstThreads = cpuByThread(server);
       }
       if (offsets.map(end::equals).orElse(false)) {
         lastNanos = System.nanoTime();
         steadyCpu = (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead);
-        System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n",
-            steadyCpu);
+        Map<String, Double> threads = cpuByThread(server);
+        System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n"
+            + "    timeline: first checkpointed progress %.2f s after the JVM start (%,d records), every record"
+            + " checkpointed at %.2f s%n    CPU by thread, whole run: %s%n    CPU by thread, steady part: %s%n",
+            steadyCpu, (firstNanos - start) / 1e9, firstRead, (lastNanos - start) / 1e9,
+            cpuSplit(Map.of(), threads, records), cpuSplit(firstThreads, threads, records - firstRead));
         break;
       }
       Thread.sleep(20); // a harness polling files, not a test's synchronisation
