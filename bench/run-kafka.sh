@@ -13,6 +13,12 @@
 # PARKED=1 also runs the exactly-once case with -Dlaminar.checkpoint.early_resume=false (sources parked
 # to the end of each checkpoint's commits, as before early resume), before the default one.
 # BENCH_JAVA_OPTS adds harness flags, e.g. "-Dbench.jfr=DIR" (a flight recording of each server run).
+# SERVER_OPTS adds JVM flags to every server child (harness -Dbench.serverOpts; "{name}" in them is
+# the run's name), e.g. a profiler:
+#   SERVER_OPTS="-agentpath:/path/libasyncProfiler.so=start,event=cpu,interval=1ms,file=/tmp/{name}.collapsed"
+# VARIANTS="flags A|flags B" (harness -Dbench.variants; ROUNDS=n rounds, default 2) first runs the
+# blackhole case once per variant and round, alternated, each with those server JVM flags.
+# BLACKHOLE_ONLY=1 runs the plain consumer and the blackhole case only (no exactly-once run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -32,6 +38,8 @@ java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" \
   -Dlaminar.kafkaPlugin="$root/plugins/kafka/target/plugin/kafka" \
   -Dlaminar.testPlugins="$root/plugins/kafka/target/test-plugins" \
   -Dbench.parked="$([[ "${PARKED:-0}" == 1 ]] && echo true || echo false)" ${BENCH_JAVA_OPTS:-} \
+  -Dbench.serverOpts="${SERVER_OPTS:-}" -Dbench.blackholeOnly="${BLACKHOLE_ONLY:-0}" \
+  -Dbench.variants="${VARIANTS:-}" -Dbench.rounds="${ROUNDS:-2}" \
   ${BEFORE_PLUGIN:+-Dbench.kafkaPluginBefore="$BEFORE_PLUGIN"} \
   io.laminar.kafka.ServerThroughput "$records" 2> >(grep -E 'ERROR|Exception' >&2)
 if [[ "${CONNECTOR_ALONE:-0}" == 1 ]]; then

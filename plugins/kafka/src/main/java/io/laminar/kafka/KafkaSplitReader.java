@@ -53,7 +53,8 @@ import org.slf4j.Logger;
  * vectors ({@link RowDecoder#decodeInto}); the consumer hands out views of the fetched bytes (no
  * copy per record). A batch holds records of one partition only: it is filled from that partition's
  * records of the current fetch and, when those run out, of the next fetch already made (never
- * waiting for one).
+ * waiting for one). Kafka's lz4 decompression runs on lz4-java's JNI binding ({@link Lz4Native}:
+ * inside a plugin's class loader it would otherwise pick the pure-Java one).
  *
  * <p>Gauges: {@code lag_records} per partition (tag {@code partition = "topic-N"}, the split id):
  * records not handed out yet, from the end offsets at the start and then the consumer's
@@ -141,6 +142,7 @@ final class KafkaSplitReader implements SplitReader {
    */
   void start(Map<TopicPartition, Long> partitions, boolean resume) throws ConnectorException {
     String target = "kafka at " + settings.bootstrapServers();
+    String lz4 = Lz4Native.ensureLoaded(); // before the consumer's first lz4 batch picks its decompressor
     try {
       // views of the fetched bytes (ByteArrayDeserializer would copy every key and value)
       consumer = ClientConfig.withPluginLoader(() -> new KafkaConsumer<>(consumerConfig(), new ByteBufferDeserializer(),
@@ -171,8 +173,8 @@ final class KafkaSplitReader implements SplitReader {
       fetcher.setDaemon(true);
       fetcher.setContextClassLoader(ClientConfig.class.getClassLoader()); // Kafka loads configured classes through it
       fetcher.start();
-      log.info("Kafka reader {} reading partitions {} from {}; {}", clientId, splits(),
-          resume ? "the checkpoint" : "startup mode " + settings.startupMode(), ClientConfig.libraries());
+      log.info("Kafka reader {} reading partitions {} from {}; {}, lz4 {}", clientId, splits(),
+          resume ? "the checkpoint" : "startup mode " + settings.startupMode(), ClientConfig.libraries(), lz4);
     } catch (TimeoutException e) {
       throw ConnectorException.connectionFailed(target, e);
     } catch (KafkaException e) {
@@ -507,11 +509,15 @@ final class KafkaSplitReader implements SplitReader {
     }
   }
 
-  private VectorSchemaRoot newRoot(int maxRows) {
+  /**
+   * A batch's vectors, sized for {@code rows} (what of the chunk fits in the batch), so filling it
+   * never doubles and copies them ({@code setSafe} still grows one if a longer string needs it).
+   */
+  private VectorSchemaRoot newRoot(int rows) {
     VectorSchemaRoot root = VectorSchemaRoot.create(ctx.schema(), ctx.allocator());
     try {
       for (FieldVector v : root.getFieldVectors()) {
-        v.setInitialCapacity(Math.min(maxRows, 1024));
+        v.setInitialCapacity(rows);
       }
       root.allocateNew();
       return root;

@@ -80,6 +80,38 @@ class KafkaPluginIT {
     }
   }
 
+  /**
+   * lz4-java only picks its JNI binding by itself on the system class loader; in the plugin's it
+   * fell back to the pure-Java decompressor (several times slower). After reading an lz4 topic
+   * through the plugin host, the plugin's {@code LZ4Factory.fastestInstance()} is the JNI one.
+   */
+  @Test
+  void anLz4TopicReadThroughThePluginHostDecompressesWithTheNativeLz4() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        PluginHost host = PluginHost.load(Path.of("target/plugin"));
+        BufferAllocator allocator = new RootAllocator()) {
+      SourceFactory sources = host.providers().stream().filter(p -> p.id().equals("kafka")).findFirst()
+          .orElseThrow().sources().stream().filter(f -> f.spec().type().equals("kafka")).findFirst().orElseThrow();
+      ClassLoader pluginLoader = ((IsolatedSourceFactory) sources).classLoader();
+      Class<?> factory = pluginLoader.loadClass("net.jpountz.lz4.LZ4Factory");
+      assertNotSame(factory, Class.forName("net.jpountz.lz4.LZ4Factory"), "lz4-java comes from the plugin's lib/");
+      String topic = kafka.createTopic("plugin-lz4", 4);
+      ServerThroughput.produce(kafka, topic, 200); // lz4-compressed batches
+      List<Map<String, Object>> rows;
+      try (Source source = sources.create(Fixtures.context("in", ConnectorKind.SOURCE, sources.spec(),
+          Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic), ServerThroughput.TRADES, allocator,
+          null))) {
+        try (io.laminar.api.SplitReader reader = Fixtures.readerOfAll(source, null)) {
+          rows = Fixtures.read(reader, 200, Duration.ofSeconds(15));
+        }
+      }
+      assertEquals(200, rows.size());
+      assertEquals(200, rows.stream().map(r -> r.get("ts")).distinct().count());
+      assertEquals("LZ4Factory:JNI", String.valueOf(factory.getMethod("fastestInstance").invoke(null)));
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
   private void roundTripThroughThePluginHost(EmbeddedKafka kafka, Map<String, Object> clientSettings)
       throws Exception {
     try (PluginHost host = PluginHost.load(Path.of("target/plugin"));

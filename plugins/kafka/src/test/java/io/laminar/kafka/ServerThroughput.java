@@ -76,9 +76,32 @@ public final class ServerThroughput {
             + " (%.2f×), steady %,.0f records/s (%.2f×); load %s%n", before, old[0], old[0] / reference, old[1],
             old[1] / reference, load());
       }
+      String variants = System.getProperty("bench.variants", "").trim();
+      if (!variants.isEmpty()) {
+        // server JVM flag sets side by side: each round runs every variant once, alternated
+        String[] flags = variants.split("\\|");
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        for (int round = 0; round < rounds; round++) {
+          for (int v = 0; v < flags.length; v++) {
+            serverFlags = List.of(flags[v].trim().split("\\s+"));
+            double[] r = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(),
+                "blackhole-v" + v + "-r" + round);
+            System.out.printf(Locale.ROOT, "VARIANT %d [%s] round %d: whole process %,.0f records/s, steady %,.0f"
+                + " records/s (%.2f×), %.2f µs CPU per record (steady); load %s%n", v, flags[v].trim(), round, r[0],
+                r[1], r[1] / reference, r[2], load());
+          }
+        }
+        serverFlags = List.of();
+      }
       double[] bh = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(), "blackhole");
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
           + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
+      if ("1".equals(System.getProperty("bench.blackholeOnly"))) {
+        System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
+            + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record); load %s%n", reference, referenceCpu, bh[1] / reference,
+            bh[2], load());
+        return;
+      }
       String out = kafka.createTopic("bench-out", PARTITIONS);
       if (before != null) {
         String beforeOut = kafka.createTopic("bench-out-before", PARTITIONS);
@@ -181,6 +204,14 @@ public final class ServerThroughput {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g"));
     cmd.addAll(serverFlags);
+    // -Dbench.serverOpts="..." adds JVM flags to every server started (e.g. a profiler agent); a
+    // "{name}" in them becomes the run's name (blackhole, filter-eos, ...), so each run gets its own file
+    String extra = System.getProperty("bench.serverOpts", "").trim();
+    if (!extra.isEmpty()) {
+      for (String flag : extra.split("\\s+")) {
+        cmd.add(flag.replace("{name}", logs.getFileName().toString()));
+      }
+    }
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, logs.getFileName() + ".jfr") + ",settings=profile");
@@ -200,6 +231,46 @@ public final class ServerThroughput {
     } catch (java.io.IOException | RuntimeException e) {
       return 0;
     }
+  }
+
+  /**
+   * CPU seconds per kind of thread of the process so far, from each thread's /proc stat (thread
+   * names as the JVM sets them): the source readers with their inline workers, the Kafka fetch
+   * threads, the GC, the JIT compilers, and the rest (start-up, HTTP, checkpoints, VM).
+   */
+  private static Map<String, Double> cpuByThread(Process p) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        String kind = name.startsWith("source-") ? "source+worker" : name.startsWith("kafka-fetch") ? "fetch"
+            : name.startsWith("GC Thread") || name.startsWith("VM Thread") ? "gc+vm"
+            : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit" : "other";
+        out.merge(kind, cpu, Double::sum);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // no /proc: nothing to report
+    }
+    return out;
+  }
+
+  /** "source+worker 1.23 s, fetch 0.80 s, …": {@code after − before} per kind of thread. */
+  private static String cpuSplit(Map<String, Double> before, Map<String, Double> after, long records) {
+    StringBuilder b = new StringBuilder();
+    after.forEach((kind, cpu) -> {
+      double d = cpu - before.getOrDefault(kind, 0.0);
+      b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f s (%.2f µs/record)", kind, d,
+          d * 1e6 / records));
+    });
+    return b.toString();
   }
 
   private static int stop(Process server) throws InterruptedException {
@@ -351,6 +422,7 @@ public final class ServerThroughput {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastNanos = 0;
     double steadyCpu = Double.NaN;
+    Map<String, Double> firstThreads = Map.of();
     while (System.nanoTime() < deadline && server.isAlive()) {
       Optional<Map<TopicPartition, Long>> offsets = Trades.checkpointedOffsets(checkpoints, "trades");
       long read = offsets.map(o -> o.values().stream().mapToLong(Long::longValue).sum()).orElse(0L);
@@ -358,12 +430,17 @@ public final class ServerThroughput {
         firstNanos = System.nanoTime();
         firstRead = read;
         firstCpu = cpuSeconds(server);
+        firstThreads = cpuByThread(server);
       }
       if (offsets.map(end::equals).orElse(false)) {
         lastNanos = System.nanoTime();
         steadyCpu = (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead);
-        System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n",
-            steadyCpu);
+        Map<String, Double> threads = cpuByThread(server);
+        System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n"
+            + "    timeline: first checkpointed progress %.2f s after the JVM start (%,d records), every record"
+            + " checkpointed at %.2f s%n    CPU by thread, whole run: %s%n    CPU by thread, steady part: %s%n",
+            steadyCpu, (firstNanos - start) / 1e9, firstRead, (lastNanos - start) / 1e9,
+            cpuSplit(Map.of(), threads, records), cpuSplit(firstThreads, threads, records - firstRead));
         break;
       }
       Thread.sleep(20); // a harness polling files, not a test's synchronisation
