@@ -196,7 +196,9 @@ final class KafkaSink implements Sink {
         resumer = TransactionResumer.forClient();
         finishPrepared(lastCommittedEpoch);
       }
+      String lz4 = Lz4Native.ensureLoaded(); // before the producer's first lz4 batch picks its compressor
       producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(producerConfig()));
+      log.debug("Kafka sink to {}: lz4 {}", topic, lz4);
       if (exactlyOnce) {
         // Fences earlier instances and aborts what they left open: see the class comment.
         producer.initTransactions();

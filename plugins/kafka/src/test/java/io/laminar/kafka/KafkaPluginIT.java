@@ -15,6 +15,7 @@ import io.laminar.api.Sink;
 import io.laminar.api.SinkFactory;
 import io.laminar.api.Source;
 import io.laminar.api.SourceFactory;
+import io.laminar.plugins.IsolatedSinkFactory;
 import io.laminar.plugins.IsolatedSourceFactory;
 import io.laminar.plugins.PluginHost;
 import io.laminar.plugins.PluginInfo;
@@ -108,6 +109,33 @@ class KafkaPluginIT {
       assertEquals(200, rows.size());
       assertEquals(200, rows.stream().map(r -> r.get("ts")).distinct().count());
       assertEquals("LZ4Factory:JNI", String.valueOf(factory.getMethod("fastestInstance").invoke(null)));
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  /** The sink too: with {@code kafka.compression.type = "lz4"} it compresses through the JNI binding. */
+  @Test
+  void aSinkAloneCompressingWithLz4UsesTheNativeLz4() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        PluginHost host = PluginHost.load(Path.of("target/plugin"));
+        BufferAllocator allocator = new RootAllocator()) {
+      SinkFactory sinks = host.providers().stream().filter(p -> p.id().equals("kafka")).findFirst().orElseThrow()
+          .sinks().stream().filter(f -> f.spec().type().equals("kafka")).findFirst().orElseThrow();
+      String topic = kafka.createTopic("plugin-lz4-out", 1);
+      try (Sink sink = sinks.create(Fixtures.context("out", ConnectorKind.SINK, sinks.spec(),
+          Map.of("bootstrap.servers", kafka.bootstrapServers(), "topic", topic, "kafka.compression.type", "lz4"),
+          SCHEMA, allocator, DeliveryGuarantee.AT_LEAST_ONCE, dataDir))) {
+        sink.open(0);
+        try (Batch batch = Batch.of(rows(allocator, 20))) {
+          sink.write(batch);
+        }
+        sink.prepareCommit(1);
+        sink.commit(1);
+        ClassLoader pluginLoader = ((IsolatedSinkFactory) sinks).classLoader();
+        Class<?> factory = pluginLoader.loadClass("net.jpountz.lz4.LZ4Factory");
+        assertNotSame(factory, Class.forName("net.jpountz.lz4.LZ4Factory"), "lz4-java comes from the plugin's lib/");
+        assertEquals("LZ4Factory:JNI", String.valueOf(factory.getMethod("fastestInstance").invoke(null)));
+      }
       assertEquals(0, allocator.getAllocatedMemory());
     }
   }
