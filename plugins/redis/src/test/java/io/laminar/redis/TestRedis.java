@@ -41,9 +41,10 @@ final class TestRedis implements AutoCloseable {
 
   /** Every key under this instance's prefix. */
   List<String> keys() {
-    List<String> out = new ArrayList<>();
+    // SCAN may return a key twice (the keyspace is rehashed while other tests add keys): keys are unique
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
     ScanIterator.scan(sync, ScanArgs.Builder.matches(prefix + "*").limit(1000)).forEachRemaining(out::add);
-    return out;
+    return new ArrayList<>(out);
   }
 
   @Override
