@@ -39,10 +39,17 @@ public final class EpochFileSinkFactory implements SinkFactory {
         .property(PropertySpec.builder("hang_on_prepare", PropertyType.BOOLEAN).defaultValue("false")
             .doc("Block forever in prepareCommit (shutdown-timeout tests)").build())
         .property(PropertySpec.builder("hang_on_close", PropertyType.BOOLEAN).defaultValue("false")
-            .doc("Block forever in close(), after appending a line to <dir>/closes (shutdown-timeout tests)").build())
+            .doc("Block forever in close() (shutdown-timeout tests). Every close() appends a line to <dir>/closes")
+            .build())
         .property(PropertySpec.builder("fail_prepare_at", PropertyType.INT).defaultValue("0")
             .doc("The prepareCommit call (counted over every instance of this dir in the process) that fails "
                 + "once with a connection failure; 0 = never (restart tests)").build())
+        .property(PropertySpec.builder("check_millis", PropertyType.INT).defaultValue("0")
+            .doc("The connectivity check creates <dir>/check-started, then blocks this long; an interrupt ends "
+                + "it with a failure (tests of a signal during start-up)").build())
+        .property(PropertySpec.builder("open_gate", PropertyType.STRING)
+            .doc("open() creates <dir>/open-started, then waits until this file exists (tests of a signal "
+                + "while the engine starts)").build())
         .build();
   }
 
@@ -51,7 +58,9 @@ public final class EpochFileSinkFactory implements SinkFactory {
     return new EpochFileSink(Path.of(context.properties().requireString("dir")),
         context.properties().bool("hang_on_prepare").orElse(false),
         context.properties().bool("hang_on_close").orElse(false),
-        context.properties().integer("fail_prepare_at").orElse(0));
+        context.properties().integer("fail_prepare_at").orElse(0),
+        context.properties().integer("check_millis").orElse(0),
+        context.properties().string("open_gate").map(Path::of).orElse(null));
   }
 
   /** prepareCommit calls per sink directory, over every instance (a restart creates a new one). */
@@ -63,13 +72,36 @@ public final class EpochFileSinkFactory implements SinkFactory {
     private final boolean hangOnPrepare;
     private final boolean hangOnClose;
     private final long failPrepareAt;
+    private final long checkMillis;
+    private final Path openGate;
     private final List<String> buffer = new ArrayList<>();
 
-    EpochFileSink(Path dir, boolean hangOnPrepare, boolean hangOnClose, long failPrepareAt) {
+    EpochFileSink(Path dir, boolean hangOnPrepare, boolean hangOnClose, long failPrepareAt, long checkMillis,
+        Path openGate) {
       this.dir = dir;
       this.hangOnPrepare = hangOnPrepare;
       this.hangOnClose = hangOnClose;
       this.failPrepareAt = failPrepareAt;
+      this.checkMillis = checkMillis;
+      this.openGate = openGate;
+    }
+
+    /** A slow connectivity check that the test can see has begun (a broker that answers late). */
+    @Override
+    public void check() throws ConnectorException {
+      if (checkMillis <= 0) {
+        return;
+      }
+      try {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("check-started"), "");
+        Thread.sleep(checkMillis);
+      } catch (IOException e) {
+        throw ConnectorException.runtime("cannot write " + dir.resolve("check-started"), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ConnectorException.connectionFailed("epoch-file-store:1", new IOException("check interrupted"));
+      }
     }
 
     @Override
@@ -81,6 +113,9 @@ public final class EpochFileSinkFactory implements SinkFactory {
     public void open(long lastCommittedEpoch) throws ConnectorException {
       try {
         Files.createDirectories(dir);
+        if (openGate != null) {
+          awaitGate();
+        }
         try (Stream<Path> files = Files.list(dir)) {
           for (Path f : files.toList()) {
             String n = f.getFileName().toString();
@@ -93,6 +128,19 @@ public final class EpochFileSinkFactory implements SinkFactory {
         }
       } catch (IOException e) {
         throw ConnectorException.runtime("cannot recover epoch files in " + dir, e);
+      }
+    }
+
+    /** Blocks open() until the test creates the gate file, so it can signal while the engine starts. */
+    private void awaitGate() throws IOException, ConnectorException {
+      Files.writeString(dir.resolve("open-started"), "");
+      while (!Files.exists(openGate)) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw ConnectorException.runtime("open interrupted", e);
+        }
       }
     }
 
@@ -166,13 +214,14 @@ public final class EpochFileSinkFactory implements SinkFactory {
     @Override
     public void close() {
       buffer.clear();
+      try {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("closes"), "close\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       if (hangOnClose) {
-        try {
-          Files.writeString(dir.resolve("closes"), "close\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
         while (true) {
           try {
             Thread.sleep(60_000); // a hung close ignores interrupts: that is what the test simulates
