@@ -33,13 +33,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything {@code run}, {@code validate} and {@code explain} share: load the config, load plugins,
  * build the registry, run construction phases 1–6 and (unless offline) the connectivity checks.
- * Errors are printed together, sorted, and mapped to one exit code.
+ * Errors are printed together, sorted, and mapped to one exit code. For {@code run}, a signal
+ * abandons the preparation at the next safe point (between phases; the connectivity checks are cut
+ * short): {@link #stoppedBySignal()} then says so and nothing more is done.
  */
 final class Preparation implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Preparation.class);
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(15);
 
   final PrintStream err;
+  private final StopSignal stop;
+  private boolean stoppedBySignal;
   LaminarConfig config;
   PluginHost plugins;
   ConnectorRegistry registry;
@@ -49,19 +53,41 @@ final class Preparation implements AutoCloseable {
   BuildReport report;
   int exitCode = ExitCode.OK;
 
-  private Preparation(PrintStream err) {
+  private Preparation(PrintStream err, StopSignal stop) {
     this.err = err;
+    this.stop = stop;
   }
 
   static Preparation prepare(ConfigOptions options, boolean offline, Map<String, String> env, PrintStream err) {
-    Preparation p = new Preparation(err);
+    return prepare(options, offline, env, err, new StopSignal()); // a signal nobody sends
+  }
+
+  /** As above; {@code stop} abandons the preparation at its next safe point. */
+  static Preparation prepare(ConfigOptions options, boolean offline, Map<String, String> env, PrintStream err,
+      StopSignal stop) {
+    Preparation p = new Preparation(err, stop);
     p.run(options.files, options.pluginsDir, offline, options.logLevel,
         options.logFormat == null ? null : options.logFormat.name(), env);
     return p;
   }
 
+  /** Prepared without errors and not stopped by a signal: the engine may start. */
   boolean ok() {
-    return exitCode == ExitCode.OK;
+    return exitCode == ExitCode.OK && !stoppedBySignal;
+  }
+
+  /** A signal abandoned the preparation (no error was found before it). */
+  boolean stoppedBySignal() {
+    return stoppedBySignal;
+  }
+
+  /** A safe point: whether a signal has asked to stop, in which case {@code next} is not done. */
+  private boolean signalledBefore(String next) {
+    if (!stoppedBySignal && stop.received()) {
+      stoppedBySignal = true;
+      LOG.info("start-up abandoned before {}: a signal asked to stop", next);
+    }
+    return stoppedBySignal;
   }
 
   private void run(List<Path> files, Path pluginsOption, boolean offline, String logLevel, String logFormat,
@@ -89,6 +115,9 @@ final class Preparation implements AutoCloseable {
       return;
     }
 
+    if (signalledBefore("loading plugins")) {
+      return;
+    }
     Optional<Path> dir = PluginsDirectory.resolve(pluginsOption, env, config.server().pluginsDir());
     List<ConnectorProvider> providers = new ArrayList<>();
     providers.add(builtinProvider());
@@ -101,6 +130,9 @@ final class Preparation implements AutoCloseable {
       configErrors.addAll(pluginErrors);
       fail(ExitCode.CONFIG, configErrors, configErrors.size() == pluginErrors.size() ? "with plugins"
           : "in the configuration and with plugins");
+      return;
+    }
+    if (signalledBefore("planning the pipelines")) {
       return;
     }
     RegistryBuild built = ConnectorRegistry.build(providers, plugins == null ? List.of() : plugins.notLoaded());
@@ -121,7 +153,14 @@ final class Preparation implements AutoCloseable {
       LOG.info("--offline: connectivity checks skipped");
       return;
     }
-    List<ServerError> unreachable = ConnectivityCheck.run(builder.allInstances(), CHECK_TIMEOUT);
+    if (signalledBefore("the connectivity checks")) {
+      return;
+    }
+    List<ServerError> unreachable = stop.interruptibly(() -> ConnectivityCheck.run(builder.allInstances(),
+        CHECK_TIMEOUT));
+    if (signalledBefore("starting the engine")) {
+      return; // failures of checks the signal interrupted are not the systems' fault
+    }
     if (!unreachable.isEmpty()) {
       // Schema mismatches and unusable properties (a table that does not exist) found by the checks
       // are the configuration's fault (exit 78); anything else is reaching the systems (exit 69).

@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
     description = "Validate the configuration, then run every pipeline. With bounded sources it exits 0 "
         + "once all input is processed; otherwise it runs until SIGTERM or SIGINT.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:finished", "1:runtime failure", "3:forced stop", "69:a connector cannot reach its system",
+    exitCodeList = {"0:finished, or stopped by SIGTERM/SIGINT", "1:runtime failure", "3:forced stop",
+        "69:a connector cannot reach its system",
         "78:configuration error, or saved state that cannot be used (corrupt, or from other sources)"})
 final class RunCommand implements Callable<Integer> {
   @ParentCommand LaminarCommand parent;
@@ -54,9 +55,16 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Preparation p = Preparation.prepare(options, offline, System.getenv(), parent.err)) {
-      if (!p.ok()) {
-        return p.exitCode;
+    // Handled from here on, not once the engine runs: a signal while the config is prepared or the
+    // engine starts must close what was opened, not kill the JVM (exit 143).
+    StopSignal stop = new StopSignal();
+    Signals.install(stop::signal, ExitCode.FORCED_STOP);
+    try (Preparation p = Preparation.prepare(options, offline, System.getenv(), parent.err, stop)) {
+      if (!p.ok() && !p.stoppedBySignal()) {
+        return p.exitCode; // errors found before the signal are the run's result
+      }
+      if (stop.received()) {
+        return stoppedBeforeTheEngineStarted();
       }
       p.report.warnings().forEach(w -> parent.err.println("warning: " + w));
       if (dryRun) {
@@ -64,25 +72,22 @@ final class RunCommand implements Callable<Integer> {
             + "; nothing was started.");
         return ExitCode.OK;
       }
-      return runEngine(p);
+      return runEngine(p, stop);
     }
   }
 
-  private int runEngine(Preparation p) {
+  private int runEngine(Preparation p, StopSignal stop) {
     Instant startedAt = Instant.now();
     Duration timeout = shutdownTimeout != null ? shutdownTimeout : p.config.server().shutdownTimeout();
     Engine engine = new Engine(p.builder, p.allocator, p.metrics,
         new EngineOptions(resetState, p.config.checkpoint().timeout(), java.util.Set.copyOf(resetSources)));
-    CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
-    CompletableFuture<Long> signalled = new CompletableFuture<>();
-    Signals.install(() -> {
-      signalled.complete(System.nanoTime());
-      stopped.complete(engine.shutdown(timeout));
-    }, ExitCode.FORCED_STOP);
     // Bind the HTTP port first: a port in use must stop the run before it reads any input or
     // commits a checkpoint. Until the engine runs, /ready answers 503.
     HttpApi http;
     Warmup.awaitRunParts(); // Jetty and Micrometer next; Janino when the engine starts
+    if (stop.received()) {
+      return stoppedBeforeTheEngineStarted();
+    }
     try {
       var server = p.config.server();
       http = HttpApi.start(new ServerContext(Versions.laminar(), startedAt, engine, p.registry,
@@ -93,7 +98,12 @@ final class RunCommand implements Callable<Integer> {
       parent.err.println("laminar: the engine was not started; nothing ran.");
       return ExitCode.RUNTIME;
     }
+    if (stop.received()) {
+      http.close();
+      return stoppedBeforeTheEngineStarted();
+    }
     try {
+      // A signal from here on lets the start finish (or fail), then stops the engine gracefully.
       engine.start();
       ClassDataArchive.engineStarted();
     } catch (StartFailure e) {
@@ -111,15 +121,27 @@ final class RunCommand implements Callable<Integer> {
           return ExitCode.RUNTIME;
       }
     }
+    CompletableFuture<Engine.Outcome> stopped = new CompletableFuture<>();
+    CompletableFuture<Long> shutdownBegan = new CompletableFuture<>();
+    stop.signalled().thenRunAsync(() -> {
+      shutdownBegan.complete(System.nanoTime());
+      stopped.complete(engine.shutdown(timeout));
+    }, daemonExecutor("laminar-shutdown"));
     try {
-      return awaitAndReport(engine, stopped, signalled, timeout);
+      return awaitAndReport(engine, stopped, shutdownBegan, timeout);
     } finally {
       http.close(); // stopped last, so /ready answers 503 throughout the shutdown
     }
   }
 
+  /** A signal abandoned the start: a requested stop, so exit 0 (what was opened is closed by the caller). */
+  private int stoppedBeforeTheEngineStarted() {
+    parent.err.println("laminar: stopped by a signal before the engine started; nothing ran.");
+    return ExitCode.OK;
+  }
+
   private int awaitAndReport(Engine engine, CompletableFuture<Engine.Outcome> stopped,
-      CompletableFuture<Long> signalled, Duration timeout) {
+      CompletableFuture<Long> shutdownBegan, Duration timeout) {
     CompletableFuture<Engine.Outcome> finished = CompletableFuture.supplyAsync(() -> {
       try {
         return engine.awaitTermination();
@@ -127,8 +149,8 @@ final class RunCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
         return new Engine.Outcome(Engine.State.FAILED, "interrupted", List.of());
       }
-    }, daemonExecutor());
-    Engine.Outcome outcome = awaitOutcome(engine, finished, stopped, signalled, timeout);
+    }, daemonExecutor("laminar-await"));
+    Engine.Outcome outcome = awaitOutcome(engine, finished, stopped, shutdownBegan, timeout);
     parent.out.flush();
     if (outcome == null) {
       parent.err.println("laminar: shutdown did not finish within " + timeout.toMillis() + " ms; still busy: "
@@ -150,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
         parent.err.println("laminar: stopped.");
         return ExitCode.OK;
       default:
-        if (signalled.isDone() && !outcome.stuck().isEmpty()) {
+        if (shutdownBegan.isDone() && !outcome.stuck().isEmpty()) {
           // a call that never returned during the shutdown: named, and the run did not end cleanly
           if (outcome.failure() != null) {
             parent.err.println("laminar: " + outcome.failure());
@@ -172,16 +194,16 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Waits for the run to end by itself or by a signal. After a signal, waits at most the shutdown
-   * timeout (plus a second for the engine's own deadline handling); null means the shutdown hung.
+   * Waits for the run to end by itself or by a signal. Once the shutdown begins, waits at most the
+   * shutdown timeout (plus a second for the engine's own deadline handling); null means it hung.
    */
   private static Engine.Outcome awaitOutcome(Engine engine, CompletableFuture<Engine.Outcome> finished,
-      CompletableFuture<Engine.Outcome> stopped, CompletableFuture<Long> signalled, Duration timeout) {
-    CompletableFuture.anyOf(finished, signalled).join();
-    if (!signalled.isDone()) {
+      CompletableFuture<Engine.Outcome> stopped, CompletableFuture<Long> shutdownBegan, Duration timeout) {
+    CompletableFuture.anyOf(finished, shutdownBegan).join();
+    if (!shutdownBegan.isDone()) {
       return finished.join();
     }
-    long deadline = signalled.join() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    long deadline = shutdownBegan.join() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
     try {
       return stopped.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -194,9 +216,9 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static java.util.concurrent.Executor daemonExecutor() {
+  private static java.util.concurrent.Executor daemonExecutor(String threadName) {
     return r -> {
-      Thread t = new Thread(r, "laminar-await");
+      Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       t.start();
     };

@@ -1,6 +1,7 @@
 package io.laminar.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -84,6 +85,17 @@ class GracefulShutdownTest {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         throw new AssertionError("the server never logged '" + pattern + "' (alive: " + p.isAlive() + "):\n"
             + Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Waits until {@code file} exists, the process exits, or 60 s pass (then fails). */
+  private static void awaitFile(Path file, Path log, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(file)) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(file + " never appeared (alive: " + p.isAlive() + "):\n" + Files.readString(log));
       }
       Thread.sleep(20);
     }
@@ -270,6 +282,45 @@ class GracefulShutdownTest {
     assertEquals(ExitCode.RUNTIME, p.exitValue(), output);
     assertTrue(output.contains("on_pipeline_failure = \"exit\"") && output.contains("cannot connect to "
         + "epoch-file-store:1"), output);
+  }
+
+  @Test
+  void sigtermDuringStartUpStopsBeforeTheEngineStartsWithExit0() throws Exception {
+    Path log = dir.resolve("early.log");
+    // online: the sink's connectivity check blocks (a broker that answers late) until interrupted
+    Process p = ChildLaminar.start(log, "run", "--plugins", TEST_PLUGINS.toString(), "-c",
+        config("check_millis = 600000", "", "rows_per_second = 20000").toString());
+    awaitFile(dir.resolve("sink/check-started"), log, p);
+    p.destroy(); // SIGTERM while the configuration is being prepared
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM:\n" + Files.readString(log));
+    String output = Files.readString(log);
+    assertEquals(ExitCode.OK, p.exitValue(), output);
+    assertTrue(output.contains("laminar: stopped by a signal before the engine started; nothing ran."), output);
+    assertFalse(output.contains("engine started:") || output.contains("HTTP API listening"), output);
+    assertFalse(output.contains("check interrupted") || output.contains("nothing was started"),
+        "the interrupted check is not reported as a failure:\n" + output);
+    assertEquals(List.of("close"), Files.readAllLines(dir.resolve("sink/closes")), "the created sink is closed once");
+    assertFalse(Files.exists(dir.resolve("cp/checkpoints/latest")), "no checkpoint written");
+  }
+
+  @Test
+  void sigtermWhileTheEngineStartsLetsTheStartFinishThenStopsGracefully() throws Exception {
+    Path log = dir.resolve("starting.log");
+    Path gate = dir.resolve("open-gate");
+    Process p = ChildLaminar.start(log, "run", "--offline", "--plugins", TEST_PLUGINS.toString(), "-c",
+        config("open_gate = \"" + gate + "\"", "", "rows_per_second = 20000").toString());
+    awaitFile(dir.resolve("sink/open-started"), log, p); // engine.start() is opening the sink
+    p.destroy();
+    awaitLog(log, p, Pattern.compile("signal received"));
+    Files.writeString(gate, ""); // the open returns, the start completes
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit after SIGTERM:\n" + Files.readString(log));
+    String output = Files.readString(log);
+    assertEquals(ExitCode.OK, p.exitValue(), output);
+    assertTrue(output.indexOf("engine started:") < output.indexOf("final checkpoint through")
+        && output.indexOf("engine started:") >= 0, "the start completes, then the graceful shutdown runs:\n" + output);
+    assertTrue(output.contains("laminar: stopped."), output);
+    assertTrue(Files.exists(dir.resolve("cp/checkpoints/latest")), "the shutdown's final checkpoint");
+    assertEquals(List.of("close"), Files.readAllLines(dir.resolve("sink/closes")), "the sink is closed once");
   }
 
   @Test
