@@ -73,6 +73,8 @@ final class RunCommand implements Callable<Integer> {
         return ExitCode.OK;
       }
       return runEngine(p, stop);
+    } finally {
+      Signals.restoreDefaults();
     }
   }
 

@@ -33,7 +33,6 @@ final class Signals {
     };
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        Class<?> signal = Class.forName("sun.misc.Signal");
         Class<?> handler = Class.forName("sun.misc.SignalHandler");
         Object proxy = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler},
             (p, method, args) -> {
@@ -42,12 +41,32 @@ final class Signals {
               }
               return null;
             });
-        signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance(name),
-            proxy);
+        handle(name, proxy);
       } catch (ReflectiveOperationException | IllegalArgumentException e) {
         LOG.warn("cannot handle SIG{} on this JVM ({}); it will stop the process without a graceful shutdown",
             name, e.toString());
       }
     }
+  }
+
+  /**
+   * Gives TERM and INT back to the JVM's default action, once a command that installed the
+   * handler is done: a JVM that goes on after it (a test calling the command in-process) must still
+   * stop on a signal rather than have it recorded for a run that is over.
+   */
+  static void restoreDefaults() {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        handle(name, Class.forName("sun.misc.SignalHandler").getField("SIG_DFL").get(null));
+      } catch (ReflectiveOperationException | IllegalArgumentException e) {
+        LOG.debug("cannot restore the default action of SIG{}: {}", name, e.toString());
+      }
+    }
+  }
+
+  private static void handle(String name, Object handler) throws ReflectiveOperationException {
+    Class<?> signal = Class.forName("sun.misc.Signal");
+    signal.getMethod("handle", signal, Class.forName("sun.misc.SignalHandler"))
+        .invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
   }
 }

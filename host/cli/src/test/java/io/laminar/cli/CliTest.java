@@ -311,6 +311,22 @@ class CliTest {
   }
 
   @Test
+  void aFinishedRunGivesTheSignalsBackToTheJvm() throws Exception {
+    Result r = laminar("run", "--dry-run", "-c", write("good.toml", GOOD).toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    // the handler run installed must not outlive it: this JVM has to stop on SIGTERM again
+    Class<?> signal = Class.forName("sun.misc.Signal");
+    Class<?> handler = Class.forName("sun.misc.SignalHandler");
+    Object defaultAction = handler.getField("SIG_DFL").get(null);
+    java.lang.reflect.Method handle = signal.getMethod("handle", signal, handler);
+    for (String name : List.of("TERM", "INT")) {
+      Object term = signal.getConstructor(String.class).newInstance(name);
+      Object previous = handle.invoke(null, term, defaultAction); // swaps in the default, returns what was there
+      assertEquals(defaultAction, previous, "SIG" + name + " after the run");
+    }
+  }
+
+  @Test
   void badDurationOnTheCommandLineIsAUsageError() throws Exception {
     Result r = laminar("run", "--shutdown-timeout", "soon", "-c", write("good.toml", GOOD).toString());
     assertEquals(ExitCode.USAGE, r.code());
