@@ -224,8 +224,9 @@ final class KafkaSink implements Sink {
       }
       String lz4 = Lz4Native.ensureLoaded(); // before the producer's first lz4 batch picks its compressor
       Map<String, Object> config = producerConfig();
-      partitionSwitchBytes = Integer.parseInt(String.valueOf(config.get(ProducerConfig.BATCH_SIZE_CONFIG)).trim());
       producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config));
+      // after the producer validated it
+      partitionSwitchBytes = Integer.parseInt(String.valueOf(config.get(ProducerConfig.BATCH_SIZE_CONFIG)).trim());
       log.debug("Kafka sink to {}: lz4 {}", topic, lz4);
       if (exactlyOnce) {
         // Fences earlier instances and aborts what they left open: see the class comment.
