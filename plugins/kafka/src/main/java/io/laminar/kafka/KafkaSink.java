@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -92,9 +93,12 @@ final class KafkaSink implements Sink {
   private final boolean exactlyOnce;
   private final String clientId;
   private final String transactionalId;
-  /** Per writing thread (workers write at once, {@link #acceptsConcurrentWrites}): encoders keep a scratch buffer. */
-  private final ThreadLocal<RowEncoder> valueEncoders = ThreadLocal.withInitial(RowEncoder::new);
-  private final ThreadLocal<RowEncoder> keyEncoders = ThreadLocal.withInitial(RowEncoder::new);
+  /** Writing threads seen so far; each got the next slot. */
+  private final AtomicInteger writerSlots = new AtomicInteger();
+  /** Per writing thread (workers write at once, {@link #acceptsConcurrentWrites}): encoders and its partition. */
+  private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(() -> new Writer(writerSlots.getAndIncrement()));
+  /** Bytes a writer sends to its partition before it moves on: the producer's {@code batch.size}. */
+  private int partitionSwitchBytes;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final Callback onAck = (metadata, e) -> {
     if (e != null) {
@@ -119,6 +123,28 @@ final class KafkaSink implements Sink {
   private long heldBytes;
   /** {@link #HOLD_LIMIT_BYTES}; tests lower it. */
   long holdLimitBytes = HOLD_LIMIT_BYTES;
+
+  /**
+   * One writing thread's state. Its records without a key go to its own partition, so concurrent
+   * writers never append to one partition's batch (Kafka's sticky partitioner gives every thread
+   * the same one, and its lock and lz4 compression are then shared): the writer in slot {@code s}
+   * starts at partition {@code s} and, once it sent {@link #partitionSwitchBytes} there, moves on by
+   * the number of writers at the next write, so writers stay on different partitions (as long as
+   * there are no more writers than partitions) and each of them visits a share of them all.
+   */
+  private static final class Writer {
+    final RowEncoder values = new RowEncoder();
+    final RowEncoder keys = new RowEncoder();
+    final int slot;
+    /** The partition of this writer's keyless records, or -1 before its first write. */
+    int partition = -1;
+    /** Key and value bytes sent to {@link #partition} since this writer moved there. */
+    long bytesInPartition;
+
+    Writer(int slot) {
+      this.slot = slot;
+    }
+  }
 
   /** Rows held for a later transaction; {@code epoch} is set once that epoch is prepared. */
   private static final class Held {
@@ -197,7 +223,10 @@ final class KafkaSink implements Sink {
         finishPrepared(lastCommittedEpoch);
       }
       String lz4 = Lz4Native.ensureLoaded(); // before the producer's first lz4 batch picks its compressor
-      producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(producerConfig()));
+      Map<String, Object> config = producerConfig();
+      producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config));
+      // after the producer validated it
+      partitionSwitchBytes = Integer.parseInt(String.valueOf(config.get(ProducerConfig.BATCH_SIZE_CONFIG)).trim());
       log.debug("Kafka sink to {}: lz4 {}", topic, lz4);
       if (exactlyOnce) {
         // Fences earlier instances and aborts what they left open: see the class comment.
@@ -313,7 +342,12 @@ final class KafkaSink implements Sink {
     if (rows == 0) {
       return;
     }
-    List<ProducerRecord<byte[], byte[]>> records = records(batch);
+    List<ProducerRecord<byte[], byte[]>> records;
+    try {
+      records = records(batch);
+    } catch (KafkaException e) {
+      throw failed("cannot find the partitions of topic " + topic, e);
+    }
     KafkaProducer<byte[], byte[]> p;
     lock.lock();
     try {
@@ -379,6 +413,8 @@ final class KafkaSink implements Sink {
   /**
    * One record per row; in upsert mode a DELETE or UPDATE_BEFORE is a tombstone of its key, except an
    * UPDATE_BEFORE directly followed by the UPDATE_AFTER of the same key, which that record replaces.
+   * A record with a key is left to Kafka's partitioner (murmur2 of the key, as any Kafka producer);
+   * one without goes to this thread's partition ({@link Writer}).
    */
   private List<ProducerRecord<byte[], byte[]>> records(Batch batch) throws ConnectorException {
     VectorSchemaRoot root = batch.data();
@@ -391,27 +427,57 @@ final class KafkaSink implements Sink {
       keyVectors.add(v);
     }
     VectorSchemaRoot keyRoot = keyVectors.size() > 1 ? new VectorSchemaRoot(keyVectors) : null;
-    RowEncoder encoder = valueEncoders.get();
-    RowEncoder keyEncoder = keyRoot == null ? null : keyEncoders.get();
+    Writer writer = writers.get();
+    RowEncoder encoder = writer.values;
+    RowEncoder keyEncoder = writer.keys;
+    Integer keylessPartition = keylessPartition(writer);
     int rows = root.getRowCount();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
+    long keylessBytes = 0;
     byte[] nextKey = rows == 0 ? null : key(keyVectors, keyRoot, keyEncoder, 0);
     for (int i = 0; i < rows; i++) {
       byte[] key = nextKey;
       nextKey = i + 1 < rows ? key(keyVectors, keyRoot, keyEncoder, i + 1) : null;
-      if (!upsert) {
-        records.add(new ProducerRecord<>(topic, key, encoder.json(root, i)));
-        continue;
+      byte[] value;
+      if (upsert) {
+        RowKind kind = batch.rowKind(i);
+        if (kind == RowKind.UPDATE_BEFORE && i + 1 < rows && batch.rowKind(i + 1) == RowKind.UPDATE_AFTER
+            && java.util.Arrays.equals(key, nextKey)) {
+          continue;
+        }
+        boolean gone = kind == RowKind.DELETE || kind == RowKind.UPDATE_BEFORE;
+        value = gone ? null : encoder.json(root, i);
+      } else {
+        value = encoder.json(root, i);
       }
-      RowKind kind = batch.rowKind(i);
-      if (kind == RowKind.UPDATE_BEFORE && i + 1 < rows && batch.rowKind(i + 1) == RowKind.UPDATE_AFTER
-          && java.util.Arrays.equals(key, nextKey)) {
-        continue;
+      if (key == null) {
+        keylessBytes += value == null ? 0 : value.length;
+        records.add(new ProducerRecord<>(topic, keylessPartition, null, value));
+      } else {
+        records.add(new ProducerRecord<>(topic, key, value));
       }
-      boolean gone = kind == RowKind.DELETE || kind == RowKind.UPDATE_BEFORE;
-      records.add(new ProducerRecord<>(topic, key, gone ? null : encoder.json(root, i)));
     }
+    writer.bytesInPartition += keylessBytes;
     return records;
+  }
+
+  /**
+   * The partition of {@code writer}'s keyless records in the write about to be encoded: where it
+   * started, or the next one once it sent {@link #partitionSwitchBytes} to its current one.
+   */
+  private Integer keylessPartition(Writer writer) {
+    if (writer.partition < 0 || writer.bytesInPartition >= partitionSwitchBytes) {
+      // the producer's cached metadata (it fetched it at the first send): partitions added to the topic join
+      KafkaProducer<byte[], byte[]> p = producer;
+      if (p == null) {
+        requireOpen();
+      }
+      int partitions = Math.max(1, p.partitionsFor(topic).size());
+      int stride = Math.max(1, writerSlots.get());
+      writer.partition = writer.partition < 0 ? writer.slot % partitions : (writer.partition + stride) % partitions;
+      writer.bytesInPartition = 0;
+    }
+    return writer.partition;
   }
 
   private static byte[] key(List<FieldVector> keyVectors, VectorSchemaRoot keyRoot, RowEncoder keyEncoder, int row) {

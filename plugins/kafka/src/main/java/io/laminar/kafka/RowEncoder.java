@@ -57,7 +57,11 @@ final class RowEncoder {
   private ColumnKind[] kinds = new ColumnKind[0];
   /** Per column: {@code "name":}, with a leading comma from the second column on. */
   private byte[][] names = new byte[0][];
-  private final byte[] instant = new byte[40];
+  /** The epoch second whose date and time of day {@link #secondText} holds, for {@link #writeTimestamp}. */
+  private long cachedSecond = Long.MIN_VALUE;
+  /** {@code yyyy-MM-ddTHH:mm:ss} of {@link #cachedSecond}, {@link #secondTextLength} bytes (0: not formattable). */
+  private final byte[] secondText = new byte[40];
+  private int secondTextLength;
 
   private static byte[] bytes(String ascii) {
     return ascii.getBytes(StandardCharsets.US_ASCII);
@@ -100,47 +104,124 @@ final class RowEncoder {
     bound = root;
   }
 
+  /**
+   * One cell. The null check is made on the vector's own class (one known method to inline), not
+   * through the {@code FieldVector} interface, whose call site sees every column's class.
+   */
   private void writeValue(FieldVector v, ColumnKind kind, int row) {
+    if (kind == null) {
+      if (v.isNull(row)) {
+        put(NULL);
+      } else {
+        writeString(textOf(v, row));
+      }
+      return;
+    }
+    switch (kind) {
+      case VARCHAR -> {
+        VarCharVector s = (VarCharVector) v;
+        if (s.isNull(row)) {
+          put(NULL);
+        } else {
+          writeUtf8String(s, row);
+        }
+      }
+      case INT -> {
+        IntVector i = (IntVector) v;
+        if (i.isNull(row)) {
+          put(NULL);
+        } else {
+          writeLong(i.get(row));
+        }
+      }
+      case BIGINT -> {
+        BigIntVector l = (BigIntVector) v;
+        if (l.isNull(row)) {
+          put(NULL);
+        } else {
+          writeLong(l.get(row));
+        }
+      }
+      case DOUBLE -> {
+        Float8Vector d = (Float8Vector) v;
+        if (d.isNull(row)) {
+          put(NULL);
+        } else {
+          writeDouble(d.get(row));
+        }
+      }
+      case TIMESTAMP, TIMESTAMP_MICROS -> {
+        TimeStampVector t = (TimeStampVector) v;
+        if (t.isNull(row)) {
+          put(NULL);
+        } else {
+          writeTimestamp(t, row, kind == ColumnKind.TIMESTAMP_MICROS);
+        }
+      }
+      default -> writeOther(v, kind, row);
+    }
+  }
+
+  /** The kinds rarer in streams: FLOAT, DECIMAL, BOOLEAN, DATE. */
+  private void writeOther(FieldVector v, ColumnKind kind, int row) {
     if (v.isNull(row)) {
       put(NULL);
       return;
     }
-    if (kind == null) {
-      writeString(textOf(v, row));
-      return;
-    }
     switch (kind) {
-      case INT -> writeLong(((IntVector) v).get(row));
-      case BIGINT -> writeLong(((BigIntVector) v).get(row));
-      case DOUBLE -> writeDouble(((Float8Vector) v).get(row));
       case FLOAT -> writeDouble(((Float4Vector) v).get(row));
       // the exact digits as a JSON number, never in exponent form
       case DECIMAL -> writeAscii(((org.apache.arrow.vector.DecimalVector) v).getObject(row).toPlainString());
       case BOOLEAN -> put(((BitVector) v).get(row) != 0 ? TRUE : FALSE);
-      case VARCHAR -> writeUtf8String((VarCharVector) v, row);
-      case TIMESTAMP, TIMESTAMP_MICROS -> writeTimestamp((TimeStampVector) v, row);
       default -> writeString(textOf(v, row));
     }
   }
 
-  private void writeTimestamp(TimeStampVector v, int row) {
+  /**
+   * An instant as {@link Values#formatInstant} writes it (as {@code Instant.toString()}), quoted. The
+   * date and time of day are formatted once per second and reused for the next cells in that
+   * second, as a stream's rows mostly are; only the fraction is written per cell.
+   */
+  private void writeTimestamp(TimeStampVector v, int row, boolean micros) {
     long t = v.get(row);
-    boolean micros = v instanceof org.apache.arrow.vector.TimeStampMicroVector;
-    int n = micros ? Values.formatInstant(Math.floorDiv(t, 1_000_000L), (int) Math.floorMod(t, 1_000_000L) * 1000,
-        instant) : Values.formatInstant(Math.floorDiv(t, 1000L), (int) Math.floorMod(t, 1000L) * 1_000_000, instant);
-    if (n > 0) {
-      ensure(n + 2);
-      buf[pos++] = '"';
-      System.arraycopy(instant, 0, buf, pos, n); // ASCII digits and separators: nothing to escape
-      pos += n;
-      buf[pos++] = '"';
-    } else {
-      writeString(textOf(v, row));
+    long second = micros ? Math.floorDiv(t, 1_000_000L) : Math.floorDiv(t, 1000L);
+    int nanos = micros ? (int) Math.floorMod(t, 1_000_000L) * 1000 : (int) Math.floorMod(t, 1000L) * 1_000_000;
+    if (second != cachedSecond) {
+      int n = Values.formatInstant(second, 0, secondText);
+      secondTextLength = n > 0 ? n - 1 : 0; // without its 'Z'
+      cachedSecond = second;
     }
+    if (secondTextLength == 0) {
+      writeString(textOf(v, row)); // beyond year 9999 or before year 0
+      return;
+    }
+    ensure(secondTextLength + 13);
+    buf[pos++] = '"';
+    System.arraycopy(secondText, 0, buf, pos, secondTextLength); // ASCII digits and separators: nothing to escape
+    pos += secondTextLength;
+    if (nanos > 0) {
+      // as few groups of three digits as show the fraction exactly, as Instant.toString
+      buf[pos++] = '.';
+      if (nanos % 1_000_000 == 0) {
+        putDigits(nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        putDigits(nanos / 1000, 6);
+      } else {
+        putDigits(nanos, 9);
+      }
+    }
+    buf[pos++] = 'Z';
+    buf[pos++] = '"';
   }
 
-  /** Powers of ten a plain double's fraction is tried with by {@link #writeShortDouble}. */
-  private static final double[] TENS = {1, 10, 100, 1000};
+  /** {@code value} as {@code width} zero-padded decimal digits (room ensured by the caller). */
+  private void putDigits(int value, int width) {
+    for (int i = pos + width - 1; i >= pos; i--) {
+      buf[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    pos += width;
+  }
 
   private void writeDouble(double d) {
     if (Double.isFinite(d)) {
@@ -155,39 +236,41 @@ final class RowEncoder {
 
   /**
    * A double with at most 3 decimals in the plain range (1e-3 to 1e7), such as a price, without
-   * Schubfach's general path: the fewest fraction digits k whose decimal {@code m / 10^k} parses back
-   * to {@code d} (the division of two exact doubles is correctly rounded, so it is the parse) is the
-   * shortest decimal that does — and at these magnitudes the only one of that length — which is what
-   * Schubfach writes, in the same form ({@code 57.0}, {@code 0.001}). False when {@code d} is not such a
-   * value (the caller writes it the general way).
+   * Schubfach's general path. {@code d} is such a value when the thousandths {@code m = round(|d| *
+   * 1000)} parse back to it ({@code m / 1000.0 == |d|}: the division of two exact doubles is correctly
+   * rounded, so it is the parse). Decimals of at most 3 digits differ by at least 0.001, far more than
+   * a double's spacing below 1e7, so that decimal is the only one of at most 3 digits that parses to
+   * {@code d}, and without its trailing zeros it is the shortest one that does — what Schubfach
+   * writes, in the same form ({@code 57.0}, {@code 0.001}). False when {@code d} is not such a value
+   * (the caller writes it the general way).
    */
   private boolean writeShortDouble(double d) {
     double a = Math.abs(d);
     if (!(a >= 1e-3 && a < 1e7)) {
       return false;
     }
-    for (int k = 0; k < TENS.length; k++) {
-      long m = Math.round(a * TENS[k]);
-      if (m / TENS[k] == a) {
-        long p = (long) TENS[k];
-        ensure(24);
-        if (d < 0) {
-          buf[pos++] = '-';
-        }
-        writeLong(m / p);
-        buf[pos++] = '.';
-        if (k == 0) {
-          buf[pos++] = '0';
-        } else {
-          long f = m % p;
-          for (long q = p / 10; q > 0; q /= 10) {
-            buf[pos++] = (byte) ('0' + (int) (f / q % 10));
-          }
-        }
-        return true;
-      }
+    long m = Math.round(a * 1000);
+    if (m / 1000.0 != a) {
+      return false;
     }
-    return false;
+    ensure(24);
+    if (d < 0) {
+      buf[pos++] = '-';
+    }
+    writeLong(m / 1000);
+    buf[pos++] = '.';
+    int fraction = (int) (m % 1000);
+    if (fraction == 0) {
+      buf[pos++] = '0';
+      return true;
+    }
+    int digits = 3;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      digits--;
+    }
+    putDigits(fraction, digits);
+    return true;
   }
 
   private void writeLong(long x) {

@@ -188,6 +188,106 @@ class KafkaSinkTest {
     assertEquals(List.of("7", "8"), kafka.readAll(topic, "read_uncommitted").stream().map(ConsumerRecord::key).toList());
   }
 
+  /** The row id in a record's JSON value. */
+  private static long idOf(ConsumerRecord<String, String> r) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":(\\d+)").matcher(r.value());
+    assertTrue(m.find(), r.value());
+    return Long.parseLong(m.group(1));
+  }
+
+  /** Per write (rows [from, from + rowsPerWrite)): the partitions its records went to. */
+  private static Map<Long, java.util.Set<Integer>> partitionsPerWrite(List<ConsumerRecord<String, String>> records,
+      int rowsPerWrite) {
+    Map<Long, java.util.Set<Integer>> partitions = new java.util.TreeMap<>();
+    for (ConsumerRecord<String, String> r : records) {
+      partitions.computeIfAbsent(idOf(r) / rowsPerWrite, w -> new java.util.TreeSet<>()).add(r.partition());
+    }
+    return partitions;
+  }
+
+  @Test
+  void keylessRecordsOfConcurrentWritersGoToDifferentPartitions() throws Exception {
+    String topic = kafka.createTopic("keyless-writers", 4);
+    Sink sink = sink("writers", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+
+    // two writing threads, as two pipeline workers; each write is far below batch.size
+    List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      int from = t * 100;
+      threads.add(new Thread(() -> {
+        try {
+          write(sink, from, from + 50);
+          write(sink, from + 50, from + 100);
+        } catch (ConnectorException e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(List.of(), failures);
+    sink.prepareCommit(1);
+    sink.commit(1);
+
+    Map<Long, java.util.Set<Integer>> byThread = partitionsPerWrite(committed(topic, 200), 100);
+    assertEquals(2, byThread.size(), byThread.toString());
+    java.util.Set<Integer> first = byThread.get(0L);
+    java.util.Set<Integer> second = byThread.get(1L);
+    assertEquals(1, first.size(), "one partition per writer: " + byThread);
+    assertEquals(1, second.size(), "one partition per writer: " + byThread);
+    assertTrue(java.util.Collections.disjoint(first, second), "the writers share a partition: " + byThread);
+  }
+
+  @Test
+  void aWriterMovesToTheNextPartitionOnceItSentABatchSizeThere() throws Exception {
+    String topic = kafka.createTopic("keyless-spread", 4);
+    Sink sink = sink("spread", topic, DeliveryGuarantee.AT_LEAST_ONCE, Map.of("kafka.batch.size", "1024"));
+
+    // 20 rows of ~70 bytes: every write passes batch.size, so the next one goes to the next partition
+    for (int w = 0; w < 8; w++) {
+      write(sink, w * 20, w * 20 + 20);
+    }
+    sink.prepareCommit(1);
+
+    Map<Long, java.util.Set<Integer>> byWrite = partitionsPerWrite(kafka.readAll(topic, "read_uncommitted"), 20);
+    assertEquals(8, byWrite.size(), byWrite.toString());
+    java.util.Set<Integer> used = new java.util.TreeSet<>();
+    for (java.util.Set<Integer> p : byWrite.values()) {
+      assertEquals(1, p.size(), "a write's records share one partition: " + byWrite);
+      used.addAll(p);
+    }
+    assertEquals(java.util.Set.of(0, 1, 2, 3), used, "every partition gets writes: " + byWrite);
+    for (long w = 1; w < 8; w++) {
+      assertTrue(!byWrite.get(w).equals(byWrite.get(w - 1)), "consecutive writes on one partition: " + byWrite);
+    }
+  }
+
+  @Test
+  void keyedRecordsGoToTheMurmur2PartitionOfTheirKey() throws Exception {
+    String topic = kafka.createTopic("keyed-partitions", 4);
+    Sink sink = sink("keyed-partitions", topic, DeliveryGuarantee.AT_LEAST_ONCE, Map.of("key.column", "id"));
+
+    write(sink, 0, 100);
+    sink.prepareCommit(1);
+
+    List<ConsumerRecord<String, String>> records = kafka.readAll(topic, "read_uncommitted");
+    assertEquals(100, records.size());
+    java.util.Set<Integer> used = new java.util.TreeSet<>();
+    for (ConsumerRecord<String, String> r : records) {
+      byte[] key = r.key().getBytes(StandardCharsets.UTF_8);
+      // what Kafka's default partitioner chooses for a key, so other producers of the topic agree
+      assertEquals(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % 4,
+          r.partition(), "key " + r.key());
+      used.add(r.partition());
+    }
+    assertEquals(4, used.size(), "100 keys over 4 partitions: " + used);
+  }
+
   @Test
   void upsertModeWritesTheLatestRowPerKeyAndTombstonesForDeletes() throws Exception {
     String topic = kafka.createTopic("upsert", 1);

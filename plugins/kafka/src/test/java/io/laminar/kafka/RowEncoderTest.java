@@ -103,6 +103,52 @@ class RowEncoderTest {
     }
   }
 
+  @Test
+  void timestampsSharingSecondsAreWhatJacksonWrites() {
+    // consecutive rows mostly in one second (the encoder reuses that second's text): whole seconds,
+    // ms, µs and µs that are whole ms, across second, day and year boundaries, and before 1970
+    long[] starts = {1_767_225_599_990L, -1_001L, 0L, 253_402_300_799_500L};
+    int perStart = 1500;
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      int r = 0;
+      for (long start : starts) {
+        for (int i = 0; i < perStart; i++, r++) {
+          for (FieldVector v : root.getFieldVectors()) {
+            v.setNull(r);
+          }
+          ((TimeStampVector) root.getVector("ts")).setSafe(r, start + i * 7L);
+          ((TimeStampVector) root.getVector("tsu")).setSafe(r, start * 1000 + (i % 3 == 0 ? i * 1000L : i * 999L));
+          ((TimeStampVector) root.getVector("tsz")).setSafe(r, start + i * 250L);
+        }
+      }
+      root.setRowCount(r);
+      assertEveryRowEncodesAsJackson(root);
+    }
+  }
+
+  @Test
+  void shortDecimalsAreWhatJacksonWrites() {
+    // prices and the like: up to 4 decimals (4 takes the general path) over the whole plain range
+    Random random = new Random(7);
+    int rows = 20_000;
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      double[] scales = {1, 10, 100, 1000, 10_000};
+      for (int r = 0; r < rows; r++) {
+        for (FieldVector v : root.getFieldVectors()) {
+          v.setNull(r);
+        }
+        long digits = (long) Math.pow(10, 1 + random.nextInt(11));
+        double d = (random.nextLong() % digits) / scales[random.nextInt(scales.length)];
+        ((Float8Vector) root.getVector("d")).setSafe(r, d);
+        ((Float4Vector) root.getVector("f")).setSafe(r, (float) d);
+      }
+      root.setRowCount(rows);
+      assertEveryRowEncodesAsJackson(root);
+    }
+  }
+
   private static void assertEveryRowEncodesAsJackson(VectorSchemaRoot root) {
     RowEncoder encoder = new RowEncoder();
     JacksonRowEncoder jackson = new JacksonRowEncoder();
