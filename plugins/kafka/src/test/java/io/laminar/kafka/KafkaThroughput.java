@@ -45,8 +45,7 @@ public final class KafkaThroughput {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(); BufferAllocator allocator = new RootAllocator()) {
       String trades = kafka.createTopic("bench-trades", 4);
       ServerThroughput.produce(kafka, trades, rows);
-      Map<String, Object> tuned = new java.util.HashMap<>(KafkaSource.FETCH_DEFAULTS);
-      tuned.put("isolation.level", "read_committed");
+      Map<String, Object> tuned = ServerThroughput.largeFetches();
       for (int run = 1; run <= 3; run++) {
         double plain = ServerThroughput.plain(kafka, trades, rows, tuned)[0];
         long nanos = readAll(kafka, allocator, trades, rows, ServerThroughput.TRADES);
