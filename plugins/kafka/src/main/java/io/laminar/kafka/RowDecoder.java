@@ -529,6 +529,10 @@ final class RowDecoder {
           nameWords[c] |= (quoted[i] & 0xFFL) << 8 * i;
           nameMasks[c] |= 0xFFL << 8 * i;
         }
+        if (!MemoryUtil.LITTLE_ENDIAN) { // as MemoryUtil.getLong reads the record's bytes
+          nameWords[c] = Long.reverseBytes(nameWords[c]);
+          nameMasks[c] = Long.reverseBytes(nameMasks[c]);
+        }
       }
     }
     at = offset;

@@ -124,7 +124,8 @@ class TimestampCodecTest {
     byte[] first = "2026-01-01T10:00:00Z".getBytes(StandardCharsets.UTF_8);
     assertEquals(Values.parseTimestamp("2026-01-01T10:00:00Z"), reader.read(first, 0, first.length, false));
     for (String text : List.of("2026-01-01T10:00:61Z", "2026-01-01T10:00:00.Z", "2026-01-01T10:00x",
-        "2026-02-30T10:00:00Z", "2026-01-01T10:00:00Z[UTC]", "2026-01-01T1é:00:00Z", "2026-01-01T10:60:00Z")) {
+        "2026-02-30T10:00:00Z", "2026-01-01T10:00:00Z[UTC]", "2026-01-01T1é:00:00Z", "2026-01-01T10:60:00Z",
+        "2026-01-01T10:00:60.000Z", "2026-01-01T10:00:6x.000Z", "2026-01-01T10:00:00.0/0Z", "2026-01-01T10:00:00.00:Z")) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       assertEquals(Values.NOT_FAST, reader.read(bytes, 0, bytes.length, false), text);
     }
