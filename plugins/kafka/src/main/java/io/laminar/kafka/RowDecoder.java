@@ -40,7 +40,7 @@ import org.apache.arrow.vector.types.pojo.Field;
  * are UTF-8-encoded from the parser's characters into a reused buffer, ISO-8601 timestamps are
  * parsed from those characters without a {@code String}); no map, tree or per-record object is
  * built. Records in the common flat shape skip even the parser ({@link #fastJson}: bytes straight
- * to cells); anything else (escapes, non-ASCII text, exponents, nesting, errors) goes through Jackson,
+ * to cells, written by address into the batch's buffers, see {@link #bindDirect}); anything else (escapes, non-ASCII text, exponents, nesting, errors) goes through Jackson,
  * which alone words the errors. A record that fails half-way may leave cells in row {@code row}: the caller does not count
  * that row, and the next record overwrites every column of it (each record writes every column, a
  * value or null), or it lies past the batch's row count. {@link #decode} + {@link #writeTo} stage
