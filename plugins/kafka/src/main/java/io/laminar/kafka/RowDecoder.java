@@ -535,6 +535,9 @@ final class RowDecoder {
         }
       }
     }
+    if (offset < 0 || length < 0 || offset + length > v.length) {
+      return false; // Jackson reports it; the short path's unchecked 8-byte reads stay inside the array
+    }
     at = offset;
     end = offset + length;
     if (!skipSpace(v) || v[at++] != '{' || !skipSpace(v)) {
