@@ -156,6 +156,27 @@ final class RowDecoder {
     this.dataCapacities = new long[names.length];
     this.timestampReaders = new Values.TimestampReader[names.length];
     this.timestampLengths = new int[names.length];
+    this.nameBytes = new byte[names.length][];
+    this.plainNames = new boolean[names.length];
+    this.quotedNames = new byte[names.length][];
+    this.nameWords = new long[names.length];
+    this.nameMasks = new long[names.length];
+    for (int c = 0; c < names.length; c++) {
+      nameBytes[c] = names[c].getBytes(StandardCharsets.UTF_8);
+      plainNames[c] = names[c].chars().allMatch(ch -> ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\');
+      byte[] quoted = Arrays.copyOf(nameBytes[c], nameBytes[c].length + 2);
+      quoted[quoted.length - 2] = '"';
+      quoted[quoted.length - 1] = ':';
+      quotedNames[c] = quoted;
+      for (int i = 0; i < Math.min(8, quoted.length); i++) {
+        nameWords[c] |= (quoted[i] & 0xFFL) << 8 * i;
+        nameMasks[c] |= 0xFFL << 8 * i;
+      }
+      if (!MemoryUtil.LITTLE_ENDIAN) { // as MemoryUtil.getLong reads the record's bytes
+        nameWords[c] = Long.reverseBytes(nameWords[c]);
+        nameMasks[c] = Long.reverseBytes(nameMasks[c]);
+      }
+    }
     for (int i = 0; i < names.length; i++) {
       if (fields.get(i).getType() instanceof ArrowType.Decimal d) {
         decimalTypes[i] = d;
@@ -474,16 +495,16 @@ final class RowDecoder {
   }
 
   /** Per column: its name's UTF-8 bytes, which the short path compares a field name with. */
-  private byte[][] nameBytes;
+  private final byte[][] nameBytes;
   /** Per column: whether its name is printable ASCII without quote or backslash (matched as raw bytes). */
-  private boolean[] plainNames;
+  private final boolean[] plainNames;
   /**
    * Per column: its name followed by {@code ":}, as the record has it; its first 8 bytes (or fewer)
    * as a little-endian word, and the mask of those bytes, compared with the record's at once.
    */
-  private byte[][] quotedNames;
-  private long[] nameWords;
-  private long[] nameMasks;
+  private final byte[][] quotedNames;
+  private final long[] nameWords;
+  private final long[] nameMasks;
 
   /** Powers of ten up to 10^22: each and every integer below 2^53 are exact doubles (Clinger's fast path). */
   private static final double[] TENS = new double[23];
@@ -512,29 +533,6 @@ final class RowDecoder {
    * (the cells written so far are overwritten, since a record writes every column).
    */
   private boolean fastJson(byte[] v, int offset, int length) {
-    if (nameBytes == null) {
-      nameBytes = new byte[names.length][];
-      plainNames = new boolean[names.length];
-      quotedNames = new byte[names.length][];
-      nameWords = new long[names.length];
-      nameMasks = new long[names.length];
-      for (int c = 0; c < names.length; c++) {
-        nameBytes[c] = names[c].getBytes(StandardCharsets.UTF_8);
-        plainNames[c] = names[c].chars().allMatch(ch -> ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\');
-        byte[] quoted = Arrays.copyOf(nameBytes[c], nameBytes[c].length + 2);
-        quoted[quoted.length - 2] = '"';
-        quoted[quoted.length - 1] = ':';
-        quotedNames[c] = quoted;
-        for (int i = 0; i < Math.min(8, quoted.length); i++) {
-          nameWords[c] |= (quoted[i] & 0xFFL) << 8 * i;
-          nameMasks[c] |= 0xFFL << 8 * i;
-        }
-        if (!MemoryUtil.LITTLE_ENDIAN) { // as MemoryUtil.getLong reads the record's bytes
-          nameWords[c] = Long.reverseBytes(nameWords[c]);
-          nameMasks[c] = Long.reverseBytes(nameMasks[c]);
-        }
-      }
-    }
     if (offset < 0 || length < 0 || offset + length > v.length) {
       return false; // Jackson reports it; the short path's unchecked 8-byte reads stay inside the array
     }
@@ -817,15 +815,13 @@ final class RowDecoder {
     }
     int start = i;
     long m = 0;
-    int digits = 0;
     int d;
+    // m may overflow past 18 digits: such a number is refused below, by its count of digits
     while (i < stop && (d = v[i] - '0') >= 0 && d <= 9) {
-      if (++digits > 18) {
-        return -1;
-      }
       m = m * 10 + d;
       i++;
     }
+    int digits = i - start;
     if (digits == 0 || digits > 1 && v[start] == '0') {
       return -1;
     }
@@ -837,9 +833,6 @@ final class RowDecoder {
       i++;
       int fractionStart = i;
       while (i < stop && (d = v[i] - '0') >= 0 && d <= 9) {
-        if (++digits > 18) {
-          return -1;
-        }
         m = m * 10 + d;
         i++;
       }
@@ -847,6 +840,10 @@ final class RowDecoder {
       if (fraction == 0) {
         return -1;
       }
+      digits += fraction;
+    }
+    if (digits > 18) {
+      return -1;
     }
     if (i < stop && (v[i] == 'e' || v[i] == 'E')) {
       return -1;
