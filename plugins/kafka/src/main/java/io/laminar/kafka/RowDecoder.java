@@ -15,6 +15,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -36,7 +40,7 @@ import org.apache.arrow.vector.types.pojo.Field;
  * are UTF-8-encoded from the parser's characters into a reused buffer, ISO-8601 timestamps are
  * parsed from those characters without a {@code String}); no map, tree or per-record object is
  * built. Records in the common flat shape skip even the parser ({@link #fastJson}: bytes straight
- * to cells); anything else (escapes, non-ASCII text, exponents, nesting, errors) goes through Jackson,
+ * to cells, written by address into the batch's buffers, see {@link #bindDirect}); anything else (escapes, non-ASCII text, exponents, nesting, errors) goes through Jackson,
  * which alone words the errors. A record that fails half-way may leave cells in row {@code row}: the caller does not count
  * that row, and the next record overwrites every column of it (each record writes every column, a
  * value or null), or it lies past the batch's row count. {@link #decode} + {@link #writeTo} stage
@@ -101,6 +105,26 @@ final class RowDecoder {
   private final FieldVector[] vectors;
   private VectorSchemaRoot boundRoot;
   private int targetRow = -1;
+  /**
+   * The short path's direct writes into the bound batch: per column its vector as fixed- or
+   * variable-width (the other null), the buffers the addresses below were taken from (a vector that
+   * grew since has others), and how many rows every vector holds without growing (0: not bound yet).
+   */
+  private final BaseFixedWidthVector[] fixedVectors;
+  private final BaseVariableWidthVector[] variableVectors;
+  private final ArrowBuf[] validityBuffers;
+  private final ArrowBuf[] dataBuffers;
+  private final ArrowBuf[] offsetBuffers;
+  private final long[] validityAddresses;
+  private final long[] dataAddresses;
+  private final long[] offsetAddresses;
+  /** Bytes of each VARCHAR column's data buffer. */
+  private final long[] dataCapacities;
+  private int directRows;
+  /** Per TIMESTAMP column: its reader, which remembers the last record's minute (null for others). */
+  private final Values.TimestampReader[] timestampReaders;
+  /** Per TIMESTAMP column: the length of the last timestamp text the short path read (0: none yet). */
+  private final int[] timestampLengths;
   /** The column the next field probably is (the one after the last), to skip the name lookup. */
   private int expected;
 
@@ -121,9 +145,44 @@ final class RowDecoder {
     this.decimals = new java.math.BigDecimal[names.length];
     this.decimalTypes = new ArrowType.Decimal[names.length];
     this.vectors = new FieldVector[names.length];
+    this.fixedVectors = new BaseFixedWidthVector[names.length];
+    this.variableVectors = new BaseVariableWidthVector[names.length];
+    this.validityBuffers = new ArrowBuf[names.length];
+    this.dataBuffers = new ArrowBuf[names.length];
+    this.offsetBuffers = new ArrowBuf[names.length];
+    this.validityAddresses = new long[names.length];
+    this.dataAddresses = new long[names.length];
+    this.offsetAddresses = new long[names.length];
+    this.dataCapacities = new long[names.length];
+    this.timestampReaders = new Values.TimestampReader[names.length];
+    this.timestampLengths = new int[names.length];
+    this.nameBytes = new byte[names.length][];
+    this.plainNames = new boolean[names.length];
+    this.quotedNames = new byte[names.length][];
+    this.nameWords = new long[names.length];
+    this.nameMasks = new long[names.length];
+    for (int c = 0; c < names.length; c++) {
+      nameBytes[c] = names[c].getBytes(StandardCharsets.UTF_8);
+      plainNames[c] = names[c].chars().allMatch(ch -> ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\');
+      byte[] quoted = Arrays.copyOf(nameBytes[c], nameBytes[c].length + 2);
+      quoted[quoted.length - 2] = '"';
+      quoted[quoted.length - 1] = ':';
+      quotedNames[c] = quoted;
+      for (int i = 0; i < Math.min(8, quoted.length); i++) {
+        nameWords[c] |= (quoted[i] & 0xFFL) << 8 * i;
+        nameMasks[c] |= 0xFFL << 8 * i;
+      }
+      if (!MemoryUtil.LITTLE_ENDIAN) { // as MemoryUtil.getLong reads the record's bytes
+        nameWords[c] = Long.reverseBytes(nameWords[c]);
+        nameMasks[c] = Long.reverseBytes(nameMasks[c]);
+      }
+    }
     for (int i = 0; i < names.length; i++) {
       if (fields.get(i).getType() instanceof ArrowType.Decimal d) {
         decimalTypes[i] = d;
+      }
+      if (this.kinds[i] == ColumnKind.TIMESTAMP || this.kinds[i] == ColumnKind.TIMESTAMP_MICROS) {
+        timestampReaders[i] = new Values.TimestampReader();
       }
     }
   }
@@ -191,9 +250,13 @@ final class RowDecoder {
     }
     if (root != boundRoot) {
       for (int c = 0; c < vectors.length; c++) {
-        vectors[c] = root.getVector(c);
+        FieldVector v = root.getVector(c);
+        vectors[c] = v;
+        fixedVectors[c] = v instanceof BaseFixedWidthVector f ? f : null;
+        variableVectors[c] = v instanceof BaseVariableWidthVector w ? w : null;
       }
       boundRoot = root;
+      directRows = 0;
     }
     Arrays.fill(state, ABSENT);
     if (value == null) {
@@ -201,10 +264,20 @@ final class RowDecoder {
     }
     targetRow = row;
     try {
-      if (!fastJson(value, offset, length)) {
-        Arrays.fill(state, ABSENT); // what the short path wrote to the row is overwritten below
-        decodeJson(value, offset, length);
+      bindDirect(row);
+      if (fastJson(value, offset, length)) {
+        fillTimestamp(recordTimestamp);
+        for (int c = 0; c < names.length; c++) {
+          if (state[c] == ABSENT) {
+            clearBit(validityAddresses[c], row);
+          } else if (c == filledTimestamp) {
+            putValue(c, row);
+          }
+        }
+        return;
       }
+      Arrays.fill(state, ABSENT); // what the short path wrote to the row is overwritten below
+      decodeJson(value, offset, length);
       fillTimestamp(recordTimestamp);
       for (int c = 0; c < names.length; c++) {
         if (state[c] == ABSENT) {
@@ -216,6 +289,131 @@ final class RowDecoder {
     } finally {
       targetRow = -1;
     }
+  }
+
+  /**
+   * Makes the bound batch's vectors hold row {@code row} (growing them as {@code setSafe} would) and
+   * takes their buffers' addresses for the short path, unless they are still the ones taken:
+   * checked per record, since Jackson's path, {@link #writeTo} or the caller may have grown a vector.
+   */
+  private void bindDirect(int row) {
+    if (row < directRows && buffersUnchanged()) {
+      return;
+    }
+    int rows = Integer.MAX_VALUE;
+    for (int c = 0; c < vectors.length; c++) {
+      FieldVector v = vectors[c];
+      while (row >= v.getValueCapacity()) {
+        if (variableVectors[c] != null) {
+          variableVectors[c].reallocValidityAndOffsetBuffers(); // its data buffer grows by the bytes written
+        } else {
+          v.reAlloc();
+        }
+      }
+      rows = Math.min(rows, v.getValueCapacity());
+      validityBuffers[c] = v.getValidityBuffer();
+      dataBuffers[c] = v.getDataBuffer();
+      validityAddresses[c] = validityBuffers[c].memoryAddress();
+      dataAddresses[c] = dataBuffers[c].memoryAddress();
+      dataCapacities[c] = dataBuffers[c].capacity();
+      if (variableVectors[c] != null) {
+        offsetBuffers[c] = v.getOffsetBuffer();
+        offsetAddresses[c] = offsetBuffers[c].memoryAddress();
+      }
+    }
+    directRows = rows;
+  }
+
+  /**
+   * Whether the bound vectors still have the buffers taken: a fixed-width vector grows (or is
+   * cleared) both its buffers at once, a variable-width one its data buffer apart from the others.
+   */
+  private boolean buffersUnchanged() {
+    for (int c = 0; c < vectors.length; c++) {
+      BaseFixedWidthVector f = fixedVectors[c];
+      if (f != null) {
+        if (f.getDataBuffer() != dataBuffers[c]) {
+          return false;
+        }
+      } else {
+        BaseVariableWidthVector w = variableVectors[c];
+        if (w == null || w.getDataBuffer() != dataBuffers[c] || w.getOffsetBuffer() != offsetBuffers[c]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes column {@code c}'s value (a fixed-width kind the short path reads) to row {@code row} by
+   * address, as {@code set} would: {@link #bindDirect} made the row fit.
+   */
+  private void putValue(int c, int row) {
+    long data = dataAddresses[c];
+    switch (kinds[c]) {
+      case INT, DATE -> MemoryUtil.putInt(data + 4L * row, (int) longs[c]);
+      case BIGINT, TIMESTAMP, TIMESTAMP_MICROS -> MemoryUtil.putLong(data + 8L * row, longs[c]);
+      case FLOAT -> MemoryUtil.putInt(data + 4L * row, Float.floatToRawIntBits((float) doubles[c]));
+      case DOUBLE -> MemoryUtil.putLong(data + 8L * row, Double.doubleToRawLongBits(doubles[c]));
+      case BOOLEAN -> {
+        if (longs[c] != 0) {
+          setBit(data, row);
+        } else {
+          clearBit(data, row);
+        }
+      }
+      default -> throw new AssertionError(kinds[c]);
+    }
+    setBit(validityAddresses[c], row);
+  }
+
+  /**
+   * Writes {@code n} bytes of {@code src} at {@code from} as column {@code c}'s string in row
+   * {@code row}, straight into the VarChar vector's buffers as {@code setSafe} would: rows between
+   * the last one set and this one become empty, the data buffer grows if the bytes do not fit.
+   */
+  private void putString(int c, int row, byte[] src, int from, int n) {
+    BaseVariableWidthVector v = variableVectors[c];
+    long offsets = offsetAddresses[c];
+    int last = v.getLastSet();
+    int start;
+    if (last < row) {
+      start = MemoryUtil.getInt(offsets + 4L * (last + 1));
+      for (int i = last + 1; i < row; i++) {
+        MemoryUtil.putInt(offsets + 4L * (i + 1), start);
+      }
+    } else {
+      start = MemoryUtil.getInt(offsets + 4L * row); // the row again (a record that failed there)
+    }
+    long stop = (long) start + n;
+    if (stop > dataCapacities[c]) {
+      v.reallocDataBuffer(stop);
+      dataBuffers[c] = v.getDataBuffer();
+      dataAddresses[c] = dataBuffers[c].memoryAddress();
+      dataCapacities[c] = dataBuffers[c].capacity();
+    }
+    long to = dataAddresses[c] + start;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      MemoryUtil.putLong(to + i, MemoryUtil.getLong(src, from + i));
+    }
+    for (; i < n; i++) {
+      MemoryUtil.putByte(to + i, src[from + i]);
+    }
+    MemoryUtil.putInt(offsets + 4L * (row + 1), (int) stop);
+    setBit(validityAddresses[c], row);
+    v.setLastSet(row);
+  }
+
+  private static void setBit(long address, int index) {
+    long at = address + (index >>> 3);
+    MemoryUtil.putByte(at, (byte) (MemoryUtil.getByte(at) | 1 << (index & 7)));
+  }
+
+  private static void clearBit(long address, int index) {
+    long at = address + (index >>> 3);
+    MemoryUtil.putByte(at, (byte) (MemoryUtil.getByte(at) & ~(1 << (index & 7))));
   }
 
   /** Copies the staging row into row {@code row} of {@code root} (whose vectors follow the schema). */
@@ -297,9 +495,16 @@ final class RowDecoder {
   }
 
   /** Per column: its name's UTF-8 bytes, which the short path compares a field name with. */
-  private byte[][] nameBytes;
-  /** Characters of a timestamp string for {@link Values#fastTimestamp}, reused. */
-  private final char[] chars = new char[64];
+  private final byte[][] nameBytes;
+  /** Per column: whether its name is printable ASCII without quote or backslash (matched as raw bytes). */
+  private final boolean[] plainNames;
+  /**
+   * Per column: its name followed by {@code ":}, as the record has it; its first 8 bytes (or fewer)
+   * as a little-endian word, and the mask of those bytes, compared with the record's at once.
+   */
+  private final byte[][] quotedNames;
+  private final long[] nameWords;
+  private final long[] nameMasks;
 
   /** Powers of ten up to 10^22: each and every integer below 2^53 are exact doubles (Clinger's fast path). */
   private static final double[] TENS = new double[23];
@@ -328,11 +533,8 @@ final class RowDecoder {
    * (the cells written so far are overwritten, since a record writes every column).
    */
   private boolean fastJson(byte[] v, int offset, int length) {
-    if (nameBytes == null) {
-      nameBytes = new byte[names.length][];
-      for (int c = 0; c < names.length; c++) {
-        nameBytes[c] = names[c].getBytes(StandardCharsets.UTF_8);
-      }
+    if (offset < 0 || length < 0 || offset + length > v.length) {
+      return false; // Jackson reports it; the short path's unchecked 8-byte reads stay inside the array
     }
     at = offset;
     end = offset + length;
@@ -347,19 +549,25 @@ final class RowDecoder {
         if (v[at++] != '"') {
           return false;
         }
-        int nameStart = at;
-        while (at < end && v[at] != '"') {
-          if (v[at] == '\\' || v[at] < 0x20) {
-            return false; // escapes, controls and non-ASCII names (negative bytes) go to Jackson
+        int c = expectedName(v, next);
+        if (c < 0) {
+          int nameStart = at;
+          while (at < end && v[at] != '"') {
+            if (v[at] == '\\' || v[at] < 0x20) {
+              return false; // escapes, controls and non-ASCII names (negative bytes) go to Jackson
+            }
+            at++;
           }
+          if (at >= end) {
+            return false;
+          }
+          c = fastColumn(v, nameStart, at - nameStart);
           at++;
+          if (!skipSpace(v) || v[at++] != ':') {
+            return false;
+          }
         }
-        if (at >= end) {
-          return false;
-        }
-        int c = fastColumn(v, nameStart, at - nameStart, next);
-        at++;
-        if (!skipSpace(v) || v[at++] != ':' || !skipSpace(v)) {
+        if (at >= end || v[at] <= ' ' && !skipSpace(v)) {
           return false;
         }
         if (c < 0) {
@@ -371,14 +579,14 @@ final class RowDecoder {
         } else {
           next = c + 1;
         }
-        if (!skipSpace(v)) {
+        if (at >= end || v[at] <= ' ' && !skipSpace(v)) {
           return false;
         }
         byte b = v[at++];
         if (b == '}') {
           break;
         }
-        if (b != ',' || !skipSpace(v)) {
+        if (b != ',' || at >= end || v[at] <= ' ' && !skipSpace(v)) {
           return false;
         }
       }
@@ -396,7 +604,7 @@ final class RowDecoder {
   private boolean skipSpace(byte[] v) {
     while (at < end) {
       byte b = v[at];
-      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+      if (b > ' ' || b != ' ' && b != '\t' && b != '\n' && b != '\r') {
         return true;
       }
       at++;
@@ -404,11 +612,34 @@ final class RowDecoder {
     return false;
   }
 
-  /** The column named by {@code len} bytes at {@code from}, trying {@code next} first; -1 for none. */
-  private int fastColumn(byte[] v, int from, int len, int next) {
-    if (next < nameBytes.length && Arrays.equals(v, from, from + len, nameBytes[next], 0, nameBytes[next].length)) {
-      return next;
+  /**
+   * Column {@code next} if its name (plain ASCII), the closing quote and the colon are at
+   * {@link #at} (then past them), else -1 with {@link #at} unmoved: records mostly list the fields
+   * in schema order, without spaces around the colon. The first 8 bytes are compared at once.
+   */
+  private int expectedName(byte[] v, int next) {
+    if (next >= nameBytes.length || !plainNames[next]) {
+      return -1;
     }
+    byte[] name = quotedNames[next];
+    int n = name.length;
+    if (end - at < Math.max(8, n + 1)) {
+      return -1;
+    }
+    if ((MemoryUtil.getLong(v, at) & nameMasks[next]) != nameWords[next]) {
+      return -1;
+    }
+    for (int i = 8; i < n; i++) {
+      if (v[at + i] != name[i]) {
+        return -1;
+      }
+    }
+    at += n;
+    return next;
+  }
+
+  /** The column named by {@code len} bytes at {@code from}; -1 for none. */
+  private int fastColumn(byte[] v, int from, int len) {
     for (int c = 0; c < nameBytes.length; c++) {
       if (Arrays.equals(v, from, from + len, nameBytes[c], 0, nameBytes[c].length)) {
         return c;
@@ -440,31 +671,36 @@ final class RowDecoder {
     return literal(v, "null") || literal(v, "true") || literal(v, "false");
   }
 
-  /** One value of column {@code c} into the row; false where Jackson is to decide. */
+  /**
+   * One value of column {@code c} into the row (by address: {@link #bindDirect} made it fit); false
+   * where Jackson is to decide.
+   */
   private boolean fastValue(byte[] v, int c) {
+    int row = targetRow;
     byte b = v[at];
     if (b == 'n') {
       if (!literal(v, "null")) {
         return false;
       }
       state[c] = NULL;
-      vectors[c].setNull(targetRow);
+      clearBit(validityAddresses[c], row);
       return true;
     }
+    long data = dataAddresses[c];
     switch (kinds[c]) {
       case INT -> {
         int digits = fastNumber(v, false);
         if (digits <= 0 || digits > 9) {
           return false;
         }
-        longs[c] = number;
+        MemoryUtil.putInt(data + 4L * row, (int) number);
       }
       case BIGINT -> {
         int digits = fastNumber(v, false);
         if (digits <= 0 || digits > 18) {
           return false;
         }
-        longs[c] = number;
+        MemoryUtil.putLong(data + 8L * row, number);
       }
       case FLOAT, DOUBLE -> {
         int start = at;
@@ -472,7 +708,12 @@ final class RowDecoder {
         if (digits <= 0 || digits > 15 || number == 0 && v[start] == '-') {
           return false; // -0 is left to Jackson, which reads an integer -0 as 0.0 but -0.0 as -0.0
         }
-        doubles[c] = number < 0 ? -(-number / TENS[fraction]) : number / TENS[fraction];
+        double d = number < 0 ? -(-number / TENS[fraction]) : number / TENS[fraction];
+        if (kinds[c] == ColumnKind.DOUBLE) {
+          MemoryUtil.putLong(data + 8L * row, Double.doubleToRawLongBits(d));
+        } else {
+          MemoryUtil.putInt(data + 4L * row, Float.floatToRawIntBits((float) d));
+        }
       }
       case VARCHAR -> {
         if (b != '"') {
@@ -489,59 +730,72 @@ final class RowDecoder {
         if (at >= end) {
           return false;
         }
-        int n = at - start;
         at++;
-        byte[] out = strings[c];
-        if (out == null || out.length < n) {
-          out = new byte[Math.max(64, n * 3)];
-          strings[c] = out;
-        }
-        System.arraycopy(v, start, out, 0, n);
-        stringLengths[c] = n;
+        putString(c, row, v, start, at - 1 - start); // the bytes are the UTF-8 string
+        state[c] = VALUE;
+        return true;
       }
       case BOOLEAN -> {
         if (literal(v, "true")) {
-          longs[c] = 1;
+          setBit(data, row);
         } else if (literal(v, "false")) {
-          longs[c] = 0;
+          clearBit(data, row);
         } else {
           return false;
         }
       }
       case TIMESTAMP, TIMESTAMP_MICROS -> {
+        long t;
         if (b == '"') {
-          int start = ++at;
-          while (at < end && v[at] != '"') {
-            if (at - start >= chars.length || v[at] < 0x20 || v[at] == '\\') {
-              return false;
-            }
-            chars[at - start] = (char) v[at];
-            at++;
-          }
-          if (at >= end) {
-            return false;
-          }
-          long t = Values.fastTimestamp(chars, 0, at - start, kinds[c] == ColumnKind.TIMESTAMP_MICROS);
-          at++;
+          t = fastTimestampText(v, c);
           if (t == Values.NOT_FAST) {
             return false;
           }
-          longs[c] = t;
         } else {
           int digits = fastNumber(v, false);
           if (digits <= 0 || digits > 18) {
             return false;
           }
-          longs[c] = number;
+          t = number;
         }
+        MemoryUtil.putLong(data + 8L * row, t);
       }
       default -> {
         return false; // DECIMAL, DATE: Jackson's path
       }
     }
     state[c] = VALUE;
-    writeCell(vectors[c], targetRow, c);
+    setBit(validityAddresses[c], row);
     return true;
+  }
+
+  /**
+   * The timestamp string at {@link #at} (on its opening quote) of column {@code c}, then past it;
+   * {@link Values#NOT_FAST} if it is not of the fast shape. The text is probably as long as the
+   * column's last one: the reader accepts no quote inside, so where it reads that many bytes
+   * followed by a quote, the string ends there; otherwise the end is looked for.
+   */
+  private long fastTimestampText(byte[] v, int c) {
+    int start = ++at;
+    boolean micros = kinds[c] == ColumnKind.TIMESTAMP_MICROS;
+    int guess = timestampLengths[c];
+    if (guess > 0 && end - start > guess && v[start + guess] == '"') {
+      long t = timestampReaders[c].read(v, start, guess, micros);
+      if (t != Values.NOT_FAST) {
+        at = start + guess + 1;
+        return t;
+      }
+    }
+    while (at < end && v[at] != '"') {
+      at++; // what is no timestamp's byte (a control, an escape) makes the reader refuse
+    }
+    if (at >= end) {
+      return Values.NOT_FAST;
+    }
+    long t = timestampReaders[c].read(v, start, at - start, micros);
+    timestampLengths[c] = at - start;
+    at++;
+    return t;
   }
 
   /** Digits after the point of the last {@link #fastNumber}. */
@@ -553,42 +807,48 @@ final class RowDecoder {
    * zeros, no exponent here); the count of digits, or -1 for anything else.
    */
   private int fastNumber(byte[] v, boolean point) {
-    boolean negative = at < end && v[at] == '-';
+    int i = at;
+    int stop = end;
+    boolean negative = i < stop && v[i] == '-';
     if (negative) {
-      at++;
+      i++;
     }
-    int start = at;
+    int start = i;
     long m = 0;
-    int digits = 0;
-    while (at < end && v[at] >= '0' && v[at] <= '9') {
-      if (++digits > 18) {
-        return -1;
-      }
-      m = m * 10 + (v[at++] - '0');
+    int d;
+    // m may overflow past 18 digits: such a number is refused below, by its count of digits
+    while (i < stop && (d = v[i] - '0') >= 0 && d <= 9) {
+      m = m * 10 + d;
+      i++;
     }
+    int digits = i - start;
     if (digits == 0 || digits > 1 && v[start] == '0') {
       return -1;
     }
     fraction = 0;
-    if (at < end && v[at] == '.') {
+    if (i < stop && v[i] == '.') {
       if (!point) {
         return -1;
       }
-      at++;
-      while (at < end && v[at] >= '0' && v[at] <= '9') {
-        if (++digits > 18) {
-          return -1;
-        }
-        fraction++;
-        m = m * 10 + (v[at++] - '0');
+      i++;
+      int fractionStart = i;
+      while (i < stop && (d = v[i] - '0') >= 0 && d <= 9) {
+        m = m * 10 + d;
+        i++;
       }
+      fraction = i - fractionStart;
       if (fraction == 0) {
         return -1;
       }
+      digits += fraction;
     }
-    if (at < end && (v[at] == 'e' || v[at] == 'E')) {
+    if (digits > 18) {
       return -1;
     }
+    if (i < stop && (v[i] == 'e' || v[i] == 'E')) {
+      return -1;
+    }
+    at = i;
     number = negative ? -m : m;
     return digits;
   }
@@ -718,7 +978,7 @@ final class RowDecoder {
         if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
           longs[c] = p.getLongValue();
         } else if (token == JsonToken.VALUE_STRING) {
-          long v = Values.fastTimestamp(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), false);
+          long v = timestampReaders[c].read(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), false);
           longs[c] = v != Values.NOT_FAST ? v : timestamp(c, p.getText());
         } else {
           throw wrongType(c, "an ISO-8601 string or epoch milliseconds", token);
@@ -728,7 +988,7 @@ final class RowDecoder {
         if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
           longs[c] = p.getLongValue();
         } else if (token == JsonToken.VALUE_STRING) {
-          long v = Values.fastTimestamp(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+          long v = timestampReaders[c].read(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
           longs[c] = v != Values.NOT_FAST ? v : timestampMicros(c, p.getText());
         } else {
           throw wrongType(c, "an ISO-8601 string or epoch microseconds", token);

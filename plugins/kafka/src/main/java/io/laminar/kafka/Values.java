@@ -36,31 +36,85 @@ final class Values {
   static final long NOT_FAST = Long.MIN_VALUE;
 
   private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  /** The longest text of {@link #fastTimestamp}'s shape: {@code yyyy-MM-ddTHH:mm:ss.fffffffff+HH:MM}. */
+  private static final int FAST_MAX_LENGTH = 35;
+  /** Reads 8 bytes of a byte[] at once, for comparing a timestamp's date and hour with the last one. */
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
    * The common shape of an ISO-8601 timestamp, read straight from characters:
    * {@code yyyy-MM-dd(T| )HH:mm[:ss[.f…]][Z|±HH:MM]} (no offset = UTC), as epoch milliseconds
    * ({@code micros} false) or microseconds; {@link #NOT_FAST} for anything else (another shape, an
-   * invalid field), which {@link #parseTimestamp} then reads or rejects. Where both read a text,
-   * they give the same value.
+   * invalid field, a character beyond ASCII), which {@link #parseTimestamp} then reads or rejects.
+   * Where both read a text, they give the same value.
    */
   static long fastTimestamp(char[] a, int off, int len, boolean micros) {
-    if (len < 16 || a[off + 4] != '-' || a[off + 7] != '-' || (a[off + 10] != 'T' && a[off + 10] != ' ')
-        || a[off + 13] != ':') {
+    return new TimestampReader().read(a, off, len, micros);
+  }
+
+  /** {@link #fastTimestamp(char[], int, int, boolean)} of ASCII bytes (UTF-8: other bytes are never fast). */
+  static long fastTimestamp(byte[] a, int off, int len, boolean micros) {
+    return fastTimestamp(a, off, len, micros, null);
+  }
+
+  /**
+   * Reads timestamps as {@link #fastTimestamp} does, remembering the last one's date, hour and
+   * minute: consecutive records mostly share {@code yyyy-MM-ddTHH:mm}, whose epoch second is then
+   * reused when the text's first 16 bytes equal the last ones. One per column (one thread's), so
+   * columns do not evict each other's minute.
+   */
+  static final class TimestampReader {
+    /** The first 16 bytes of the last text whose date, hour and minute were valid (bytes 0–7, 8–15). */
+    private long minuteHead;
+    private long minuteTail;
+    private boolean minuteKnown;
+    /** Epoch second of that minute (UTC, before any offset). */
+    private long minuteSeconds;
+    /** Characters as bytes, for {@link #read(char[], int, int, boolean)}. */
+    private final byte[] ascii = new byte[FAST_MAX_LENGTH];
+
+    /** {@link #fastTimestamp(byte[], int, int, boolean)}, with the hour remembered. */
+    long read(byte[] a, int off, int len, boolean micros) {
+      return fastTimestamp(a, off, len, micros, this);
+    }
+
+    /** The same of characters (a parser's text): copied as ASCII bytes, anything else is not fast. */
+    long read(char[] a, int off, int len, boolean micros) {
+      if (len > FAST_MAX_LENGTH) {
+        return NOT_FAST;
+      }
+      for (int i = 0; i < len; i++) {
+        char ch = a[off + i];
+        if (ch >= 0x80) {
+          return NOT_FAST;
+        }
+        ascii[i] = (byte) ch;
+      }
+      return fastTimestamp(ascii, 0, len, micros, this);
+    }
+  }
+
+  private static long fastTimestamp(byte[] a, int off, int len, boolean micros, TimestampReader reader) {
+    if (len < 16 || len > FAST_MAX_LENGTH) {
       return NOT_FAST;
     }
-    int year = digits(a, off, 4);
-    int month = digits(a, off + 5, 2);
-    int day = digits(a, off + 8, 2);
-    int hour = digits(a, off + 11, 2);
-    int minute = digits(a, off + 14, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-      return NOT_FAST;
-    }
-    boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
-    int monthLength = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
-    if (day > monthLength) {
-      return NOT_FAST;
+    long minuteStart;
+    long head = (long) LONGS.get(a, off);
+    long tail = (long) LONGS.get(a, off + 8);
+    if (reader != null && reader.minuteKnown && head == reader.minuteHead && tail == reader.minuteTail) {
+      minuteStart = reader.minuteSeconds;
+    } else {
+      minuteStart = minuteStart(a, off);
+      if (minuteStart == NOT_FAST) {
+        return NOT_FAST;
+      }
+      if (reader != null) {
+        reader.minuteHead = head;
+        reader.minuteTail = tail;
+        reader.minuteSeconds = minuteStart;
+        reader.minuteKnown = true;
+      }
     }
     int i = off + 16;
     int end = off + len;
@@ -88,7 +142,7 @@ final class Values {
     }
     int offsetSeconds = 0;
     if (i < end) {
-      char sign = a[i];
+      byte sign = a[i];
       if (sign == 'Z' && i + 1 == end) {
         i++;
       } else if ((sign == '+' || sign == '-') && i + 6 == end && a[i + 3] == ':') {
@@ -103,12 +157,36 @@ final class Values {
         return NOT_FAST;
       }
     }
+    long seconds = minuteStart + second - offsetSeconds;
+    return micros ? seconds * 1_000_000 + nanos / 1000 : seconds * 1000 + nanos / 1_000_000;
+  }
+
+  /**
+   * Epoch second of {@code yyyy-MM-dd(T| )HH:mm} at {@code off} (read as UTC), or {@link #NOT_FAST}
+   * if invalid: separators included, so 16 bytes equal to valid ones are valid.
+   */
+  private static long minuteStart(byte[] a, int off) {
+    if (a[off + 4] != '-' || a[off + 7] != '-' || (a[off + 10] != 'T' && a[off + 10] != ' ') || a[off + 13] != ':') {
+      return NOT_FAST;
+    }
+    int year = digits(a, off, 4);
+    int month = digits(a, off + 5, 2);
+    int day = digits(a, off + 8, 2);
+    int hour = digits(a, off + 11, 2);
+    int minute = digits(a, off + 14, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+      return NOT_FAST;
+    }
+    boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    int monthLength = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
+    if (day > monthLength) {
+      return NOT_FAST;
+    }
     long y = year;
     // days from 1970-01-01 to the first of the year (leap days of the years between), then into the year
     long days = 365 * (y - 1970) + Math.floorDiv(y - 1969, 4) - Math.floorDiv(y - 1901, 100)
         + Math.floorDiv(y - 1601, 400) + DAYS_BEFORE_MONTH[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
-    long seconds = days * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
-    return micros ? seconds * 1_000_000 + nanos / 1000 : seconds * 1000 + nanos / 1_000_000;
+    return days * 86_400 + hour * 3600L + minute * 60L;
   }
 
   /**
@@ -169,14 +247,14 @@ final class Values {
   }
 
   /** The value of {@code n} decimal digits at {@code from}, or -1 if one is not a digit. */
-  private static int digits(char[] a, int from, int n) {
+  private static int digits(byte[] a, int from, int n) {
     int v = 0;
     for (int i = from; i < from + n; i++) {
-      char ch = a[i];
-      if (ch < '0' || ch > '9') {
+      int d = a[i] - '0';
+      if (d < 0 || d > 9) {
         return -1;
       }
-      v = v * 10 + (ch - '0');
+      v = v * 10 + d;
     }
     return v;
   }

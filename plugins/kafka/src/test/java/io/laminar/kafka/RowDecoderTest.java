@@ -308,6 +308,108 @@ class RowDecoderTest {
     }
   }
 
+  /** Records into a batch sized for 2 rows: the short path grows it as setSafe would, as Jackson's path does. */
+  @Test
+  void theShortPathGrowsABatchSmallerThanItsRecords() throws Exception {
+    java.util.Random random = new java.util.Random(3);
+    String[] records = new String[5000];
+    for (int i = 0; i < records.length; i++) {
+      String s = switch (random.nextInt(5)) {
+        case 0 -> ",\"s\":null";
+        case 1 -> ""; // absent
+        case 2 -> ",\"s\":\"" + "x".repeat(random.nextInt(2000)) + "\""; // longer than the data buffer's doubling
+        case 3 -> ",\"s\":\"é" + i + "\""; // Jackson's path
+        default -> ",\"s\":\"s" + i + "\"";
+      };
+      records[i] = "{\"i\":" + i + ",\"d\":" + i + ".5" + s + ",\"ok\":" + (i % 3 == 0) + ",\"ts\":\""
+          + Instant.ofEpochMilli(1_767_225_600_000L + 997L * i) + "\"}";
+    }
+    RowDecoder d = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.getFieldVectors().forEach(v -> v.setInitialCapacity(2));
+      root.allocateNew();
+      for (int i = 0; i < records.length; i++) {
+        d.decodeInto(records[i].getBytes(StandardCharsets.UTF_8), 0, root, i);
+      }
+      root.setRowCount(records.length);
+      root.getFieldVectors().forEach(org.apache.arrow.vector.util.ValueVectorUtility::validateFull);
+
+      assertEquals(decodeStaged(records), Fixtures.rows(root));
+    }
+  }
+
+  /**
+   * The short path writes a record's first fields into the row, then bails out at its last one (an
+   * exponent, a non-ASCII string): Jackson's path rewrites every cell of the row, and the next rows'
+   * strings start where the row's string ends.
+   */
+  @Test
+  void aRecordWhoseLastFieldBailsOutIsRewrittenWhole() throws Exception {
+    String[] records = {
+        "{\"i\":1,\"s\":\"first\",\"ok\":true}",
+        "{\"i\":2,\"s\":\"a longer second string\",\"ok\":false,\"d\":1e3}",
+        "{\"s\":\"third\",\"i\":3,\"d\":2.5,\"b\":7,\"ts\":\"2026-01-01T00:00:00Z\",\"day\":\"2026-01-31\"}",
+        "{\"i\":4,\"ok\":true,\"s\":\"fourth, then é\"}",
+        "{\"i\":5,\"s\":\"fifth\"}"};
+
+    List<Map<String, Object>> rows = decode(RowDecoder.Format.JSON, records);
+
+    assertEquals(decodeStaged(records), rows);
+    assertEquals(List.of("first", "a longer second string", "third", "fourth, then é", "fifth"),
+        rows.stream().map(r -> r.get("s")).toList());
+    assertEquals(1000.0, rows.get(1).get("d"));
+    assertEquals(false, rows.get(1).get("ok"));
+    assertEquals(20484, rows.get(2).get("day"));
+    assertEquals(true, rows.get(3).get("ok"));
+  }
+
+  /** Vectors grown by the caller or another writer between records (their buffers replaced) are written where they now are. */
+  @Test
+  void theShortPathFollowsVectorsThatGrewBetweenRecords() throws Exception {
+    RowDecoder d = decoder(RowDecoder.Format.JSON, new RowDecoder.TimestampTarget.None());
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      d.decodeInto(record(0), 0, root, 0);
+      root.getFieldVectors().forEach(org.apache.arrow.vector.FieldVector::reAlloc); // every buffer replaced
+      d.decodeInto(record(1), 0, root, 1);
+      d.decodeInto(record(2), 0, root, 2);
+      d.decode(("{\"i\":3,\"s\":\"" + "x".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8), 0);
+      d.writeTo(root, 3); // the string's data buffer replaced
+      d.decodeInto(record(4), 0, root, 4);
+      d.decodeInto(record(5), 0, root, 5);
+      root.setRowCount(6);
+      root.getFieldVectors().forEach(org.apache.arrow.vector.util.ValueVectorUtility::validateFull);
+
+      List<Map<String, Object>> rows = Fixtures.rows(root);
+      for (int r = 0; r < 6; r++) {
+        assertEquals(r, rows.get(r).get("i"));
+        assertEquals(r == 3 ? "x".repeat(100_000) : "row " + r, rows.get(r).get("s"));
+        assertEquals(r == 3 ? null : (long) r, rows.get(r).get("ts"));
+      }
+    }
+  }
+
+  private static byte[] record(int r) {
+    return ("{\"i\":" + r + ",\"s\":\"row " + r + "\",\"ts\":" + r + "}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The short path first reads a timestamp as long as the column's last one: here a quote stands
+   * where that one ended, but the string ends earlier (the next field follows), so it looks again.
+   */
+  @Test
+  void aShorterTimestampThanTheLastIsReadToItsOwnEnd() throws Exception {
+    List<Map<String, Object>> rows = decode(RowDecoder.Format.JSON,
+        "{\"ts\":\"2026-01-01T00:00:00.123Z\",\"s\":\"a\"}",
+        "{\"ts\":\"2026-01-01T00:00\",\"s\":\"a\"}", // a quote 24 bytes in: the end of "a"
+        "{\"ts\":\"2026-01-01T00:00:00.456Z\",\"s\":\"b\"}",
+        "{\"ts\":\"2026-01-01T00:00:01Z\",\"s\":\"c\"}");
+
+    assertEquals(List.of(1_767_225_600_123L, 1_767_225_600_000L, 1_767_225_600_456L, 1_767_225_601_000L),
+        rows.stream().map(r -> r.get("ts")).toList());
+    assertEquals(List.of("a", "a", "b", "c"), rows.stream().map(r -> r.get("s")).toList());
+  }
+
   private static final String[] FIELDS = {"i", "b", "d", "s", "ok", "ts", "day", "extra", "\\u0069", "é"};
 
   private static String randomRecord(java.util.Random random) {

@@ -81,4 +81,82 @@ class TimestampCodecTest {
     assertEquals(0, Values.formatInstant(253_402_300_800L, 0, out), "year 10000 is left to Instant.toString");
     assertEquals(0, Values.formatInstant(-62_167_219_201L, 0, out), "year -1 is left to Instant.toString");
   }
+
+  /**
+   * A reader remembers the last text's minute: every text of sequences that change the second, the
+   * minute, the hour, the day, the month or the year, alternate between two dates, or switch the
+   * offset, the fraction's length (none, 3, 6 or 9 digits) or the unit, reads as java.time reads it.
+   */
+  @Test
+  void theRememberedMinuteNeverOutlivesItsText() throws Exception {
+    List<String> texts = new java.util.ArrayList<>(List.of(
+        "2025-12-31T23:59:59.999Z", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.001Z", // year, month, day
+        "2026-01-01T00:01:00Z", "2026-01-01T01:01:00Z", "2026-01-01T01:01:00+01:00", "2026-01-01T01:01:00-01:30",
+        "2026-01-01T01:01:00.123456Z", "2026-01-01T01:01:00.123456789Z", "2026-01-01 01:01:00.5",
+        "2026-01-31T10:00:00Z", "2026-02-01T10:00:00Z", "2026-01-31T10:00:00Z", "2026-02-01T10:00:00Z", // alternating
+        "2024-02-29T10:00:00Z", "2025-02-28T10:00:00Z", "2026-02-28T10:00", "2026-02-28T10:00:59.999999999+17:59"));
+    java.util.Random random = new java.util.Random(11);
+    java.time.Instant t = java.time.Instant.parse("2026-03-29T00:59:58Z");
+    for (int i = 0; i < 3000; i++) {
+      // mostly small steps (the cache's common case), now and then a jump, in many text shapes
+      t = t.plusNanos(random.nextInt(10) == 0 ? random.nextLong(-86_400_000_000_000L, 86_400_000_000_000L)
+          : random.nextInt(3_000_000) * 1000L);
+      java.time.ZoneOffset offset = random.nextInt(4) == 0 ? java.time.ZoneOffset.ofHours(random.nextInt(5) - 2)
+          : java.time.ZoneOffset.UTC;
+      String text = java.time.OffsetDateTime.ofInstant(t, offset).toString();
+      texts.add(random.nextInt(5) == 0 ? text.replace('T', ' ') : text);
+    }
+    Values.TimestampReader millis = new Values.TimestampReader();
+    Values.TimestampReader micros = new Values.TimestampReader();
+    Values.TimestampReader fromChars = new Values.TimestampReader();
+    for (String text : texts) {
+      byte[] bytes = ("\"" + text + "\"").getBytes(StandardCharsets.US_ASCII);
+      assertEquals(Values.parseTimestamp(text), millis.read(bytes, 1, text.length(), false), text);
+      assertEquals(Values.parseTimestampMicros(text), micros.read(bytes, 1, text.length(), true), text);
+      assertEquals(Values.parseTimestamp(text), fromChars.read(text.toCharArray(), 0, text.length(), false), text);
+    }
+  }
+
+  /** A text that fails after its minute (or one not of the fast shape) leaves the next text's value right. */
+  @Test
+  void aRejectedTextDoesNotSpoilTheReader() throws Exception {
+    Values.TimestampReader reader = new Values.TimestampReader();
+    byte[] first = "2026-01-01T10:00:00Z".getBytes(StandardCharsets.UTF_8);
+    assertEquals(Values.parseTimestamp("2026-01-01T10:00:00Z"), reader.read(first, 0, first.length, false));
+    for (String text : List.of("2026-01-01T10:00:61Z", "2026-01-01T10:00:00.Z", "2026-01-01T10:00x",
+        "2026-02-30T10:00:00Z", "2026-01-01T10:00:00Z[UTC]", "2026-01-01T1é:00:00Z", "2026-01-01T10:60:00Z",
+        "2026-01-01T10:00:60.000Z", "2026-01-01T10:00:6x.000Z", "2026-01-01T10:00:00.0/0Z", "2026-01-01T10:00:00.00:Z")) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      assertEquals(Values.NOT_FAST, reader.read(bytes, 0, bytes.length, false), text);
+    }
+    for (String text : List.of("2026-01-01T10:00:01Z", "2026-02-28T10:00:00Z", "2026-01-01T10:00:02.5Z")) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      assertEquals(Values.parseTimestamp(text), reader.read(bytes, 0, bytes.length, false), text);
+    }
+  }
+
+  /** Timestamp columns of one record each keep their own minute; their texts' lengths differ. */
+  @Test
+  void twoTimestampColumnsAlternatingDatesDecodeExactly() throws Exception {
+    RowDecoder d = new RowDecoder(RowDecoder.Format.JSON, SCHEMA.getFields(), SCHEMA.getFields().stream()
+        .map(f -> ColumnKind.of(f.getType()).orElseThrow()).toList(), new RowDecoder.TimestampTarget.None());
+    List<String> us = List.of("2026-01-01T00:00:00.000001Z", "2026-01-01T00:00:00.5Z", "2026-01-01T00:00:01Z",
+        "2027-06-15T12:30:45.123456789+02:00", "2026-01-01T00:00:02.000003Z");
+    List<String> z = List.of("1999-12-31T23:59:59.999Z", "2000-01-01T00:00:00Z", "1999-12-31T23:59:58.5Z",
+        "2000-01-01T00:00:00.001Z", "1999-12-31 23:59:59");
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      for (int i = 0; i < us.size(); i++) {
+        d.decodeInto(("{\"us\":\"" + us.get(i) + "\",\"z\":\"" + z.get(i) + "\"}").getBytes(StandardCharsets.UTF_8), 0,
+            root, i);
+      }
+      root.setRowCount(us.size());
+      for (int i = 0; i < us.size(); i++) {
+        assertEquals(Values.parseTimestampMicros(us.get(i)),
+            ((org.apache.arrow.vector.TimeStampVector) root.getVector("us")).get(i), us.get(i));
+        assertEquals(Values.parseTimestamp(z.get(i)),
+            ((org.apache.arrow.vector.TimeStampVector) root.getVector("z")).get(i), z.get(i));
+      }
+    }
+  }
 }
