@@ -115,8 +115,11 @@ final class KafkaSplitReader implements SplitReader {
     }
   }
 
-  /** How many fetches the fetch thread may make ahead of {@link #poll}. */
-  private static final int FETCHES_AHEAD = 2;
+  /**
+   * How many fetches the fetch thread may make ahead of {@link #poll}: one, so fetching and decoding
+   * overlap while as few parsed records as that allows wait on the heap (young collections copy them).
+   */
+  private static final int FETCHES_AHEAD = 1;
 
   /** One {@code consumer.poll} of the fetch thread, with each partition's lag right after it. */
   private record Fetch(ConsumerRecords<ByteBuffer, ByteBuffer> records, Map<TopicPartition, Long> lags) {

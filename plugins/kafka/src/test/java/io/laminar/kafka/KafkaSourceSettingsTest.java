@@ -46,8 +46,8 @@ class KafkaSourceSettingsTest {
   @Test
   void fetchDefaultsApplyAndTheUsersKafkaSettingsOverrideThem() throws Exception {
     Map<String, Object> defaults = source(Map.of("topic", "a")).consumerConfig();
-    assertEquals(10_000, defaults.get("max.poll.records"));
-    assertEquals(4 * 1024 * 1024, defaults.get("max.partition.fetch.bytes"));
+    assertEquals(4_000, defaults.get("max.poll.records"));
+    assertEquals(1024 * 1024, defaults.get("max.partition.fetch.bytes"));
     assertEquals(1024 * 1024, defaults.get("receive.buffer.bytes"));
     assertEquals("read_committed", defaults.get("isolation.level"));
 
