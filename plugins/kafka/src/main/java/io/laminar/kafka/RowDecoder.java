@@ -526,7 +526,7 @@ final class RowDecoder {
    * names without escapes, each column once (other fields with such scalar values are skipped);
    * values that are {@code null}, numbers of at most 15 digits without exponent (a double is then
    * {@code digits / 10^k}, correctly rounded as Jackson's parser rounds it), ASCII strings without
-   * escapes, {@code true}/{@code false}, ISO-8601 timestamps of {@link Values#fastTimestamp}'s shape
+   * escapes, {@code true}/{@code false}, ISO-8601 timestamps of {@link Values.TimestampReader}'s shape
    * — is decoded into the row without a parser.
    * False at the first thing outside that shape (any error included): the caller then decodes the
    * record with Jackson from the start, which gives every value and every error message as before

@@ -32,37 +32,25 @@ final class Values {
     }
   }
 
-  /** What {@link #fastTimestamp} returns for text it leaves to {@link #parseTimestamp}. */
+  /** What {@link TimestampReader#read} returns for text it leaves to {@link #parseTimestamp}. */
   static final long NOT_FAST = Long.MIN_VALUE;
 
   private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-  /** The longest text of {@link #fastTimestamp}'s shape: {@code yyyy-MM-ddTHH:mm:ss.fffffffff+HH:MM}. */
+  /** The longest text {@link TimestampReader} reads: {@code yyyy-MM-ddTHH:mm:ss.fffffffff+HH:MM}. */
   private static final int FAST_MAX_LENGTH = 35;
   /** Reads 8 bytes of a byte[] at once, for comparing a timestamp's date and hour with the last one. */
   private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
       long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
-   * The common shape of an ISO-8601 timestamp, read straight from characters:
-   * {@code yyyy-MM-dd(T| )HH:mm[:ss[.f…]][Z|±HH:MM]} (no offset = UTC), as epoch milliseconds
-   * ({@code micros} false) or microseconds; {@link #NOT_FAST} for anything else (another shape, an
-   * invalid field, a character beyond ASCII), which {@link #parseTimestamp} then reads or rejects.
-   * Where both read a text, they give the same value.
-   */
-  static long fastTimestamp(char[] a, int off, int len, boolean micros) {
-    return new TimestampReader().read(a, off, len, micros);
-  }
-
-  /** {@link #fastTimestamp(char[], int, int, boolean)} of ASCII bytes (UTF-8: other bytes are never fast). */
-  static long fastTimestamp(byte[] a, int off, int len, boolean micros) {
-    return fastTimestamp(a, off, len, micros, null);
-  }
-
-  /**
-   * Reads timestamps as {@link #fastTimestamp} does, remembering the last one's date, hour and
-   * minute: consecutive records mostly share {@code yyyy-MM-ddTHH:mm}, whose epoch second is then
-   * reused when the text's first 16 bytes equal the last ones. One per column (one thread's), so
-   * columns do not evict each other's minute.
+   * Reads the common shape of an ISO-8601 timestamp straight from its ASCII bytes (UTF-8: other
+   * bytes are never this shape): {@code yyyy-MM-dd(T| )HH:mm[:ss[.f…]][Z|±HH:MM]} (no offset = UTC),
+   * as epoch milliseconds ({@code micros} false) or microseconds; {@link #NOT_FAST} for anything else
+   * (another shape, an invalid field), which {@link #parseTimestamp} then reads or rejects. Where
+   * both read a text, they give the same value. It remembers the last text's date, hour and minute:
+   * consecutive records mostly share {@code yyyy-MM-ddTHH:mm}, whose epoch second is then reused
+   * when the text's first 16 bytes equal the last ones. One per column (one thread's), so columns do
+   * not evict each other's minute.
    */
   static final class TimestampReader {
     /** The first 16 bytes of the last text whose date, hour and minute were valid (bytes 0–7, 8–15). */
@@ -74,7 +62,7 @@ final class Values {
     /** Characters as bytes, for {@link #read(char[], int, int, boolean)}. */
     private final byte[] ascii = new byte[FAST_MAX_LENGTH];
 
-    /** {@link #fastTimestamp(byte[], int, int, boolean)}, with the hour remembered. */
+    /** The timestamp in the {@code len} bytes at {@code off}, or {@link #NOT_FAST}. */
     long read(byte[] a, int off, int len, boolean micros) {
       return fastTimestamp(a, off, len, micros, this);
     }
@@ -102,19 +90,17 @@ final class Values {
     long minuteStart;
     long head = (long) LONGS.get(a, off);
     long tail = (long) LONGS.get(a, off + 8);
-    if (reader != null && reader.minuteKnown && head == reader.minuteHead && tail == reader.minuteTail) {
+    if (reader.minuteKnown && head == reader.minuteHead && tail == reader.minuteTail) {
       minuteStart = reader.minuteSeconds;
     } else {
       minuteStart = minuteStart(a, off);
       if (minuteStart == NOT_FAST) {
         return NOT_FAST;
       }
-      if (reader != null) {
-        reader.minuteHead = head;
-        reader.minuteTail = tail;
-        reader.minuteSeconds = minuteStart;
-        reader.minuteKnown = true;
-      }
+      reader.minuteHead = head;
+      reader.minuteTail = tail;
+      reader.minuteSeconds = minuteStart;
+      reader.minuteKnown = true;
     }
     int i = off + 16;
     int end = off + len;

@@ -172,14 +172,15 @@ class RowDecoderTest {
       texts.add(java.time.OffsetDateTime.ofInstant(Instant.ofEpochSecond(second, nanos), offset).toString());
     }
     for (String t : texts) {
-      char[] chars = ("\"" + t + "\"").toCharArray();
-      assertEquals(Values.parseTimestamp(t), Values.fastTimestamp(chars, 1, t.length(), false), t);
-      assertEquals(Values.parseTimestampMicros(t), Values.fastTimestamp(chars, 1, t.length(), true), t);
+      byte[] bytes = ("\"" + t + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertEquals(Values.parseTimestamp(t), new Values.TimestampReader().read(bytes, 1, t.length(), false), t);
+      assertEquals(Values.parseTimestampMicros(t), new Values.TimestampReader().read(bytes, 1, t.length(), true), t);
     }
     for (String t : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
         "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+18:00", "2026-01-01t00:00:00Z",
         "2026-01-01T00:00:00Z[UTC]", "+12026-01-01T00:00:00Z", " 2026-01-01T00:00:00Z", "2026-01-01T00:00:00+0100")) {
-      assertEquals(Values.NOT_FAST, Values.fastTimestamp(t.toCharArray(), 0, t.length(), false), t);
+      byte[] bytes = t.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertEquals(Values.NOT_FAST, new Values.TimestampReader().read(bytes, 0, bytes.length, false), t);
     }
   }
 
