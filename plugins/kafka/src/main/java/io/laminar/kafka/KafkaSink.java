@@ -430,7 +430,7 @@ final class KafkaSink implements Sink {
     Writer writer = writers.get();
     RowEncoder encoder = writer.values;
     RowEncoder keyEncoder = writer.keys;
-    Integer keylessPartition = keylessPartition(writer);
+    Integer keylessPartition = null; // looked up at the first keyless record: a keyed sink never needs it
     int rows = root.getRowCount();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
     long keylessBytes = 0;
@@ -451,6 +451,9 @@ final class KafkaSink implements Sink {
         value = encoder.json(root, i);
       }
       if (key == null) {
+        if (keylessPartition == null) {
+          keylessPartition = keylessPartition(writer);
+        }
         keylessBytes += value == null ? 0 : value.length;
         records.add(new ProducerRecord<>(topic, keylessPartition, null, value));
       } else {
