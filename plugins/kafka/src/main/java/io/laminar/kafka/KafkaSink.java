@@ -9,16 +9,13 @@ import io.laminar.api.RowKind;
 import io.laminar.api.Sink;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -41,44 +38,46 @@ import org.slf4j.Logger;
  * and waits for every acknowledgement, so a completed checkpoint never loses rows (a replay after a
  * crash may repeat some).
  *
- * <p><b>exactly_once</b>: a transactional producer with {@code transactional.id =
- * "laminar-<server>-<instance>"} (or the {@code transactional.id} property) and one transaction
- * per epoch. Two running producers with one transactional id fence each other: the older one's
- * next send or commit fails, and the error says which id and which settings make it unique. A transaction begins with the first
- * write after a commit; {@link #prepareCommit(long)} flushes it and records it as pending for the
- * epoch (it stays open); {@link #commit(long)} commits it and {@link #abort(long)} aborts it. Rows
- * written while a transaction awaits its commit belong to a later epoch: they are held in memory
- * and sent in the next transaction once the pending one is resolved, since one transactional id
- * has at most one open transaction.
+ * <p><b>exactly_once</b>: one Kafka transaction per epoch, on two transactional producers that take
+ * turns: {@code transactional.id = "laminar-<server>-<instance>"} (or the {@code transactional.id}
+ * property) and that id with {@link #SECOND_ID_SUFFIX}. A transaction begins with the first write
+ * of an epoch; {@link #prepareCommit(long)} flushes it, records it as pending for the epoch (it stays
+ * open) and hands the next epoch's writes to the other producer; {@link #commit(long)} commits the
+ * pending one and {@link #abort(long)} aborts it. One transactional id has at most one open
+ * transaction, so with a single producer the next epoch's rows would have to wait in memory until
+ * the commit returned and then be sent by the committing thread; with two, they go out at once
+ * while the commit runs. Two are enough: the engine calls {@code prepareCommit(e + 1)} only after
+ * {@code commit(e)} returned, so at most one transaction is pending while the other is filled. Two
+ * running sinks with one transactional id fence each other: the older one's next send or commit
+ * fails, and the error says which ids and which settings make them unique.
  *
  * <p><b>Writes while committing.</b> The sink {@linkplain #acceptsWritesWhileCommitting accepts
  * writes while committing}: the engine lets the pipeline go on once {@code prepareCommit} returned,
- * so {@link #write} runs on a pipeline thread while {@code commit}/{@code abort} run on the
- * checkpoint thread. A lock guards the transaction state; {@code commitTransaction()} itself runs
- * outside it (writes meanwhile are held). The hold is bounded: at {@link #HOLD_LIMIT_BYTES} of
- * held keys and values, {@code write} waits until the pending transaction is committed or aborted
- * (or the sink closed, or its thread interrupted), which is backpressure on the pipeline.
+ * so {@link #write} runs on a pipeline thread (into the current producer's transaction) while
+ * {@code commit}/{@code abort} run on the checkpoint thread (on the pending producer's).
  *
  * <p><b>Concurrent writes.</b> The sink also {@linkplain #acceptsConcurrentWrites accepts concurrent
  * writes}: the pipeline's workers call {@link #write} at the same time. Each thread encodes with its
- * own {@link RowEncoder}; the lock is taken only to decide whether the batch is sent now (beginning
- * the transaction if none is open) or held, and the sends run outside it ({@code KafkaProducer} is
- * thread-safe). Rows of concurrent writes all belong to the epoch in progress: the engine calls
- * {@code prepareCommit} only once every write before the barrier has returned.
+ * own {@link RowEncoder}; the lock is taken only to begin the current producer's transaction if none
+ * is open, and the sends run outside it ({@code KafkaProducer} is thread-safe). Rows of concurrent
+ * writes all belong to the epoch in progress: the engine calls {@code prepareCommit} only once every
+ * write before the barrier has returned, and no write runs during it.
  *
- * <p>Recovery: {@link #prepareCommit(long)} also records the epoch with the transaction's producer id
- * and epoch in the instance's data directory ({@link PreparedTransaction}). If the process dies
- * after that checkpoint became durable but before {@code commit(epoch)} reached the broker, the
- * next {@link #open(long)} finds the record, resumes that transaction in a new producer
- * ({@link TransactionResumer}) and commits it; a recorded epoch newer than the last completed
- * checkpoint is aborted instead. Then {@code initTransactions()} fences earlier instances and
- * aborts whatever else they left open. {@link #close()} leaves a prepared transaction open for the
- * next run to settle, since its checkpoint may already be durable.
+ * <p>Recovery: {@link #prepareCommit(long)} also records the epoch with the pending transaction's
+ * transactional id, producer id and epoch in the instance's data directory
+ * ({@link PreparedTransaction}). If the process dies after that checkpoint became durable but before
+ * {@code commit(epoch)} reached the broker, the next {@link #open(long)} finds the record, resumes
+ * that transaction in a new producer ({@link TransactionResumer}) and commits it; a recorded epoch
+ * newer than the last completed checkpoint is aborted instead. Then {@code initTransactions()} on
+ * both ids fences earlier instances and aborts whatever else they left open (the next epoch's open
+ * transaction too, so read_committed consumers are not held back until it times out). {@link
+ * #close()} leaves a prepared transaction open for the next run to settle, since its checkpoint may
+ * already be durable.
  */
 final class KafkaSink implements Sink {
   private static final int NOT_PREPARED = -1;
-  /** Bytes of held rows (keys and values) at which {@link #write} waits for the pending commit. */
-  static final long HOLD_LIMIT_BYTES = 32L << 20;
+  /** Appended to the transactional id for the second exactly-once producer (names cannot start with a digit). */
+  static final String SECOND_ID_SUFFIX = "-1";
 
   private final ConnectorContext ctx;
   private final Logger log;
@@ -99,30 +98,40 @@ final class KafkaSink implements Sink {
   private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(() -> new Writer(writerSlots.getAndIncrement()));
   /** Bytes a writer sends to its partition before it moves on: the producer's {@code batch.size}. */
   private int partitionSwitchBytes;
-  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
-  private final Callback onAck = (metadata, e) -> {
-    if (e != null) {
-      sendFailure.compareAndSet(null, e);
-    }
-  };
 
   /** Guards the transaction state below: writes and commit/abort come from different threads. */
   private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when a pending transaction is resolved or the sink closes. */
-  private final Condition resolved = lock.newCondition();
-  private volatile KafkaProducer<byte[], byte[]> producer;
+  /** One producer (at_least_once) or the two that take turns (exactly_once); empty until opened. */
+  private List<Lane> lanes = List.of();
+  /** Where writes go; null until opened and after close. */
+  private volatile Lane current;
+  /** The lane whose transaction is prepared and awaits its commit, or null. */
+  private Lane pending;
+  /** The epoch {@link #pending} is prepared for, or {@link #NOT_PREPARED}. */
+  private long pendingEpoch = NOT_PREPARED;
   /** Reads and restores transaction identities; set by {@link #open} for exactly_once. */
   private TransactionResumer resumer;
-  /** Whether the producer has an open transaction. */
-  private boolean inTransaction;
-  /** The epoch the open transaction is prepared for, or {@link #NOT_PREPARED}. */
-  private long preparedEpoch = NOT_PREPARED;
-  /** Rows written while a prepared transaction awaits its commit, in epoch order. */
-  private final Deque<Held> held = new ArrayDeque<>();
-  /** Keys and values in {@link #held}, bytes. */
-  private long heldBytes;
-  /** {@link #HOLD_LIMIT_BYTES}; tests lower it. */
-  long holdLimitBytes = HOLD_LIMIT_BYTES;
+
+  /** One producer and its transaction. */
+  private static final class Lane {
+    final KafkaProducer<byte[], byte[]> producer;
+    /** Its transactional id; null for at_least_once. */
+    final String transactionalId;
+    /** The first failed send since the last flush of this producer (or its abort). */
+    final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    final Callback onAck = (metadata, e) -> {
+      if (e != null) {
+        sendFailure.compareAndSet(null, e);
+      }
+    };
+    /** Whether the producer has an open transaction (guarded by the sink's lock). */
+    boolean inTransaction;
+
+    Lane(KafkaProducer<byte[], byte[]> producer, String transactionalId) {
+      this.producer = producer;
+      this.transactionalId = transactionalId;
+    }
+  }
 
   /**
    * One writing thread's state. Its records without a key go to its own partition, so concurrent
@@ -144,13 +153,6 @@ final class KafkaSink implements Sink {
     Writer(int slot) {
       this.slot = slot;
     }
-  }
-
-  /** Rows held for a later transaction; {@code epoch} is set once that epoch is prepared. */
-  private static final class Held {
-    final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    long bytes;
-    long epoch = NOT_PREPARED;
   }
 
   KafkaSink(ConnectorContext ctx, String servers, String topic, List<String> keyColumns, boolean upsert,
@@ -179,9 +181,8 @@ final class KafkaSink implements Sink {
   }
 
   /**
-   * Workers encode their batches and hand them to the producer (thread-safe) at the same time; the
-   * lock is held only to decide, with the transaction state, whether the rows go out now or are
-   * held, see {@link #write}.
+   * Workers encode their batches and hand them to the current producer (thread-safe) at the same
+   * time; the lock is held only to begin its transaction, see {@link #write}.
    */
   @Override
   public boolean acceptsConcurrentWrites() {
@@ -217,30 +218,60 @@ final class KafkaSink implements Sink {
 
   @Override
   public void open(long lastCommittedEpoch) throws ConnectorException {
+    List<Lane> opened = new ArrayList<>();
     try {
       if (exactlyOnce) {
         resumer = TransactionResumer.forClient();
         finishPrepared(lastCommittedEpoch);
       }
       String lz4 = Lz4Native.ensureLoaded(); // before the producer's first lz4 batch picks its compressor
-      Map<String, Object> config = producerConfig();
-      producer = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config));
-      // after the producer validated it
-      partitionSwitchBytes = Integer.parseInt(String.valueOf(config.get(ProducerConfig.BATCH_SIZE_CONFIG)).trim());
+      List<String> ids = exactlyOnce ? transactionalIds() : List.of();
+      for (int i = 0; i < Math.max(1, ids.size()); i++) {
+        String id = exactlyOnce ? ids.get(i) : null;
+        Map<String, Object> config = producerConfig(id, i == 0 ? "" : SECOND_ID_SUFFIX);
+        opened.add(new Lane(ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config)), id));
+        // after the producer validated it
+        partitionSwitchBytes = Integer.parseInt(String.valueOf(config.get(ProducerConfig.BATCH_SIZE_CONFIG)).trim());
+      }
       log.debug("Kafka sink to {}: lz4 {}", topic, lz4);
       if (exactlyOnce) {
         // Fences earlier instances and aborts what they left open: see the class comment.
-        producer.initTransactions();
+        for (Lane lane : opened) {
+          lane.producer.initTransactions();
+        }
         forgetPrepared();
-        log.info("Kafka sink writing to {} exactly-once with transactional.id {} (last committed epoch {})", topic,
-            transactionalId, lastCommittedEpoch);
+        log.info("Kafka sink writing to {} exactly-once with transactional.ids {} (last committed epoch {})", topic,
+            String.join(" and ", ids), lastCommittedEpoch);
       } else {
         log.info("Kafka sink writing to {} at-least-once", topic);
       }
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      closeAll(opened);
       throw ConnectorException.connectionFailed("kafka at " + servers + ", topic " + topic, e);
     } catch (KafkaException e) {
+      closeAll(opened);
       throw ConnectorException.runtime("kafka sink cannot start: " + e.getMessage(), e);
+    } catch (ConnectorException | RuntimeException e) {
+      closeAll(opened);
+      throw e;
+    }
+    lock.lock();
+    try {
+      lanes = List.copyOf(opened);
+      current = lanes.get(0);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The exactly-once producers' transactional ids: the configured one, then the second one. */
+  List<String> transactionalIds() {
+    return List.of(transactionalId, transactionalId + SECOND_ID_SUFFIX);
+  }
+
+  private static void closeAll(List<Lane> lanes) {
+    for (Lane lane : lanes) {
+      lane.producer.close(Duration.ZERO);
     }
   }
 
@@ -259,8 +290,7 @@ final class KafkaSink implements Sink {
           prepared.checkpointEpoch(), lastCommittedEpoch);
       return;
     }
-    Map<String, Object> config = producerConfig();
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prepared.transactionalId());
+    Map<String, Object> config = producerConfig(prepared.transactionalId(), "-recovery");
     KafkaProducer<byte[], byte[]> recovery = ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config));
     boolean committed = false;
     try {
@@ -285,9 +315,9 @@ final class KafkaSink implements Sink {
     log.info("Kafka sink committed epoch {}, prepared before the restart", prepared.checkpointEpoch());
   }
 
-  /** Records the open transaction as prepared for {@code epoch}, durably, before the checkpoint completes. */
-  private void recordPrepared(long epoch) throws ConnectorException {
-    PreparedTransaction prepared = new PreparedTransaction(epoch, transactionalId, resumer.capture(producer));
+  /** Records {@code lane}'s open transaction as prepared for {@code epoch}, durably, before the checkpoint completes. */
+  private void recordPrepared(long epoch, Lane lane) throws ConnectorException {
+    PreparedTransaction prepared = new PreparedTransaction(epoch, lane.transactionalId, resumer.capture(lane.producer));
     try {
       prepared.write(ctx.dataDir());
     } catch (IOException e) {
@@ -311,10 +341,14 @@ final class KafkaSink implements Sink {
    */
   static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
 
-  /** The producer's settings: the connector's, {@link #PRODUCER_DEFAULTS}, then the user's {@code kafka.*}. */
-  Map<String, Object> producerConfig() {
+  /**
+   * A producer's settings: the connector's, {@link #PRODUCER_DEFAULTS}, then the user's {@code kafka.*};
+   * {@code transactionalId} is null for at_least_once. Each producer of one process needs its own
+   * {@code client.id} (its metrics are registered under it): the sink's, with {@code clientIdSuffix}.
+   */
+  Map<String, Object> producerConfig(String transactionalId, String clientIdSuffix) {
     Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + clientIdSuffix);
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.putAll(PRODUCER_DEFAULTS);
     if (exactlyOnce) {
@@ -327,7 +361,7 @@ final class KafkaSink implements Sink {
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    if (exactlyOnce) {
+    if (transactionalId != null) {
       c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     }
     return c;
@@ -335,79 +369,36 @@ final class KafkaSink implements Sink {
 
   @Override
   public void write(Batch batch) throws ConnectorException {
-    requireOpen();
-    throwSendFailure();
+    Lane lane = requireOpen();
+    throwSendFailure(lane);
     VectorSchemaRoot root = batch.data();
-    int rows = root.getRowCount();
-    if (rows == 0) {
+    if (root.getRowCount() == 0) {
       return;
     }
     List<ProducerRecord<byte[], byte[]>> records;
     try {
-      records = records(batch);
+      records = records(batch, lane);
     } catch (KafkaException e) {
       throw failed("cannot find the partitions of topic " + topic, e);
     }
-    KafkaProducer<byte[], byte[]> p;
     lock.lock();
     try {
-      if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
-        awaitHoldRoom();
-        if (preparedEpoch != NOT_PREPARED) {
-          hold(records);
-          return;
-        }
-      }
-      beginIfNeeded();
-      p = producer;
+      beginIfNeeded(lane);
     } catch (KafkaException e) {
       throw failed("cannot send to topic " + topic, e);
     } finally {
       lock.unlock();
     }
-    // Outside the lock, so concurrent writers send at once. The rows still go into the open
-    // transaction: only prepareCommit makes one pending, and it never runs during a write; commit
-    // and abort change nothing while none is pending (then nothing is held either).
-    if (p == null) {
-      requireOpen();
-    }
+    // Outside the lock, so concurrent writers send at once. The lane stays the current one during
+    // the write: only prepareCommit moves on to the other, and it never runs during a write; commit
+    // and abort work on the pending lane only.
     try {
       for (ProducerRecord<byte[], byte[]> r : records) {
-        p.send(r, onAck);
+        lane.producer.send(r, lane.onAck);
       }
     } catch (KafkaException e) {
       throw failed("cannot send to topic " + topic, e);
     }
-  }
-
-  /** Waits (lock held, released while waiting) while the hold is full and a transaction is pending. */
-  private void awaitHoldRoom() throws ConnectorException {
-    while (preparedEpoch != NOT_PREPARED && heldBytes >= holdLimitBytes) {
-      try {
-        resolved.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ConnectorException.runtime("kafka sink '" + ctx.name() + "' was interrupted while waiting for epoch "
-            + preparedEpoch + " to commit", e);
-      }
-      requireOpen();
-    }
-  }
-
-  /** Holds rows of the epoch in progress until the pending transaction is resolved (lock held). */
-  private void hold(List<ProducerRecord<byte[], byte[]>> records) {
-    Held open = held.peekLast();
-    if (open == null || open.epoch != NOT_PREPARED) {
-      open = new Held();
-      held.addLast(open);
-    }
-    long bytes = 0;
-    for (ProducerRecord<byte[], byte[]> r : records) {
-      bytes += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
-    }
-    open.records.addAll(records);
-    open.bytes += bytes;
-    heldBytes += bytes;
   }
 
   /**
@@ -416,7 +407,7 @@ final class KafkaSink implements Sink {
    * A record with a key is left to Kafka's partitioner (murmur2 of the key, as any Kafka producer);
    * one without goes to this thread's partition ({@link Writer}).
    */
-  private List<ProducerRecord<byte[], byte[]>> records(Batch batch) throws ConnectorException {
+  private List<ProducerRecord<byte[], byte[]>> records(Batch batch, Lane lane) throws ConnectorException {
     VectorSchemaRoot root = batch.data();
     List<FieldVector> keyVectors = new ArrayList<>();
     for (String k : keyColumns) {
@@ -452,7 +443,7 @@ final class KafkaSink implements Sink {
       }
       if (key == null) {
         if (keylessPartition == null) {
-          keylessPartition = keylessPartition(writer);
+          keylessPartition = keylessPartition(writer, lane);
         }
         keylessBytes += value == null ? 0 : value.length;
         records.add(new ProducerRecord<>(topic, keylessPartition, null, value));
@@ -468,14 +459,10 @@ final class KafkaSink implements Sink {
    * The partition of {@code writer}'s keyless records in the write about to be encoded: where it
    * started, or the next one once it sent {@link #partitionSwitchBytes} to its current one.
    */
-  private Integer keylessPartition(Writer writer) {
+  private Integer keylessPartition(Writer writer, Lane lane) {
     if (writer.partition < 0 || writer.bytesInPartition >= partitionSwitchBytes) {
       // the producer's cached metadata (it fetched it at the first send): partitions added to the topic join
-      KafkaProducer<byte[], byte[]> p = producer;
-      if (p == null) {
-        requireOpen();
-      }
-      int partitions = Math.max(1, p.partitionsFor(topic).size());
+      int partitions = Math.max(1, lane.producer.partitionsFor(topic).size());
       int stride = Math.max(1, writerSlots.get());
       writer.partition = writer.partition < 0 ? writer.slot % partitions : (writer.partition + stride) % partitions;
       writer.bytesInPartition = 0;
@@ -490,31 +477,32 @@ final class KafkaSink implements Sink {
     return keyRoot == null ? RowEncoder.text(keyVectors.get(0), row) : keyEncoder.json(keyRoot, row);
   }
 
-  private void beginIfNeeded() {
-    if (exactlyOnce && !inTransaction) {
-      producer.beginTransaction();
-      inTransaction = true;
+  private void beginIfNeeded(Lane lane) {
+    if (exactlyOnce && !lane.inTransaction) {
+      lane.producer.beginTransaction();
+      lane.inTransaction = true;
     }
   }
 
   @Override
   public void prepareCommit(long epoch) throws ConnectorException {
-    requireOpen();
+    Lane lane = requireOpen();
     lock.lock();
     try {
-      if (exactlyOnce && preparedEpoch != NOT_PREPARED) {
-        // Still waiting for an earlier commit: this epoch's rows are the open held segment.
-        Held open = held.peekLast();
-        if (open != null && open.epoch == NOT_PREPARED) {
-          open.epoch = epoch;
-        }
+      flush(lane);
+      if (!exactlyOnce || !lane.inTransaction) {
         return;
       }
-      flush();
-      if (exactlyOnce && inTransaction) {
-        preparedEpoch = epoch; // first, so that abort(epoch) aborts it if the record cannot be written
-        recordPrepared(epoch);
+      if (pending != null) {
+        // the engine prepares the next epoch only once the last one's commit returned
+        throw ConnectorException.runtime("kafka sink '" + ctx.name() + "' cannot prepare epoch " + epoch
+            + ": epoch " + pendingEpoch + " is still awaiting its commit", null);
       }
+      pending = lane; // first, so that abort(epoch) aborts it if the record cannot be written
+      pendingEpoch = epoch;
+      recordPrepared(epoch, lane);
+      // the next epoch's writes go to the other producer while this one commits
+      current = lanes.get((lanes.indexOf(lane) + 1) % lanes.size());
     } finally {
       lock.unlock();
     }
@@ -526,32 +514,30 @@ final class KafkaSink implements Sink {
     if (!exactlyOnce) {
       return;
     }
-    boolean pending;
+    Lane lane;
     lock.lock();
     try {
-      pending = preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch;
+      lane = pending != null && pendingEpoch <= epoch ? pending : null;
     } finally {
       lock.unlock();
     }
+    if (lane == null) {
+      return; // nothing was written in the epoch, or it is committed already
+    }
     try {
-      if (pending) {
-        // Outside the lock: a write meanwhile sees the transaction still pending and holds its rows.
-        producer.commitTransaction();
-      }
-      lock.lock();
-      try {
-        if (pending) {
-          inTransaction = false;
-          preparedEpoch = NOT_PREPARED;
-          forgetPrepared();
-        }
-        sendHeld(epoch);
-      } finally {
-        resolved.signalAll();
-        lock.unlock();
-      }
+      // Outside the lock: writes meanwhile go to the other lane.
+      lane.producer.commitTransaction();
     } catch (KafkaException e) {
       throw failed("cannot commit epoch " + epoch + " to topic " + topic, e);
+    }
+    lock.lock();
+    try {
+      lane.inTransaction = false;
+      pending = null;
+      pendingEpoch = NOT_PREPARED;
+      forgetPrepared();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -563,67 +549,33 @@ final class KafkaSink implements Sink {
     }
     lock.lock();
     try {
-      if (preparedEpoch != NOT_PREPARED && preparedEpoch <= epoch) {
-        producer.abortTransaction();
-        inTransaction = false;
-        preparedEpoch = NOT_PREPARED;
+      if (pending != null && pendingEpoch <= epoch) {
+        Lane lane = pending;
+        lane.producer.abortTransaction();
+        lane.inTransaction = false;
+        lane.sendFailure.set(null); // failures of aborted sends no longer matter
+        pending = null;
+        pendingEpoch = NOT_PREPARED;
         forgetPrepared();
-        sendFailure.set(null); // failures of aborted sends no longer matter
       }
-      held.removeIf(h -> {
-        boolean gone = h.epoch != NOT_PREPARED && h.epoch <= epoch;
-        if (gone) {
-          heldBytes -= h.bytes;
-        }
-        return gone;
-      });
-      sendHeld(epoch);
     } catch (KafkaException e) {
       throw failed("cannot abort epoch " + epoch + " on topic " + topic, e);
     } finally {
-      resolved.signalAll();
       lock.unlock();
     }
   }
 
-  /**
-   * Once no transaction is pending (lock held), sends the held rows: epochs up to {@code committedUpTo} are
-   * committed at once, a later prepared epoch becomes the pending transaction, rows of the epoch
-   * in progress open the next transaction.
-   */
-  private void sendHeld(long committedUpTo) throws ConnectorException {
-    while (preparedEpoch == NOT_PREPARED && !held.isEmpty()) {
-      Held next = held.removeFirst();
-      heldBytes -= next.bytes;
-      beginIfNeeded();
-      for (ProducerRecord<byte[], byte[]> r : next.records) {
-        producer.send(r, onAck);
-      }
-      if (next.epoch == NOT_PREPARED) {
-        return;
-      }
-      flush();
-      if (next.epoch <= committedUpTo) {
-        producer.commitTransaction();
-        inTransaction = false;
-      } else {
-        preparedEpoch = next.epoch;
-        recordPrepared(next.epoch);
-      }
-    }
-  }
-
-  private void flush() throws ConnectorException {
+  private void flush(Lane lane) throws ConnectorException {
     try {
-      producer.flush();
+      lane.producer.flush();
     } catch (KafkaException e) {
       throw failed("cannot flush to topic " + topic, e);
     }
-    throwSendFailure();
+    throwSendFailure(lane);
   }
 
-  private void throwSendFailure() throws ConnectorException {
-    Exception e = sendFailure.get();
+  private void throwSendFailure(Lane lane) throws ConnectorException {
+    Exception e = lane.sendFailure.get();
     if (e != null) {
       throw failed("a record could not be delivered to topic " + topic, e);
     }
@@ -632,7 +584,8 @@ final class KafkaSink implements Sink {
   private ConnectorException failed(String what, Exception e) {
     if (isFenced(e)) {
       return ConnectorException.runtime("kafka sink '" + ctx.name() + "' was fenced (" + what + "): another "
-          + "producer with transactional.id '" + transactionalId + "' is running — another laminar server with "
+          + "producer with transactional.id '" + transactionalId + "' or '" + transactionalId + SECOND_ID_SUFFIX
+          + "' (the two this sink takes turns with) is running — another laminar server with "
           + "the same [server] name '" + ctx.serverName() + "' and a sink named '" + ctx.name() + "', or a second "
           + "copy of this one. This sink's open transaction cannot commit. Give each server its own [server] name, "
           + "or set a unique '" + KafkaSinkFactory.TRANSACTIONAL_ID + "' in the [sink.properties] of sink '"
@@ -651,49 +604,51 @@ final class KafkaSink implements Sink {
     return false;
   }
 
-  private void requireOpen() {
-    if (producer == null) {
+  private Lane requireOpen() {
+    Lane lane = current;
+    if (lane == null) {
       throw new IllegalStateException("kafka sink '" + ctx.name() + "' is not open");
     }
+    return lane;
   }
 
   @Override
   public void close() {
-    KafkaProducer<byte[], byte[]> p;
-    long pendingEpoch;
-    boolean openTransaction;
+    List<Lane> closing;
+    Lane prepared;
+    long preparedEpoch;
     lock.lock();
     try {
-      p = producer;
-      if (p == null) {
+      if (current == null) {
         return;
       }
-      producer = null;
-      held.clear();
-      heldBytes = 0;
-      pendingEpoch = preparedEpoch;
-      openTransaction = inTransaction;
-      resolved.signalAll(); // a write waiting for room fails (the sink is not open)
+      current = null;
+      closing = lanes;
+      lanes = List.of();
+      prepared = pending;
+      preparedEpoch = pendingEpoch;
     } finally {
       lock.unlock();
     }
-    if (pendingEpoch != NOT_PREPARED) {
-      // Its checkpoint may already be durable: the next open() commits or aborts it. A graceful
-      // close would abort it, so close at once (everything was flushed by prepareCommit).
-      log.info("Kafka sink leaves epoch {} prepared for the next start to settle", pendingEpoch);
-      p.close(Duration.ZERO);
-      return;
-    }
-    if (openTransaction) {
-      // Release the transaction now rather than at transaction.timeout.ms, so read_committed
-      // consumers are not held back; its rows were never committed.
-      try {
-        p.abortTransaction();
-      } catch (KafkaException e) {
-        log.debug("Abort on close failed (the transaction is aborted by the next instance or its timeout): {}",
-            e.getMessage());
+    for (Lane lane : closing) {
+      if (lane == prepared) {
+        // Its checkpoint may already be durable: the next open() commits or aborts it. A graceful
+        // close would abort it, so close at once (everything was flushed by prepareCommit).
+        log.info("Kafka sink leaves epoch {} prepared for the next start to settle", preparedEpoch);
+        lane.producer.close(Duration.ZERO);
+        continue;
       }
+      if (lane.inTransaction) {
+        // Release the transaction now rather than at transaction.timeout.ms, so read_committed
+        // consumers are not held back; its rows were never committed.
+        try {
+          lane.producer.abortTransaction();
+        } catch (KafkaException e) {
+          log.debug("Abort on close failed (the transaction is aborted by the next instance or its timeout): {}",
+              e.getMessage());
+        }
+      }
+      lane.producer.close(Duration.ofSeconds(5));
     }
-    p.close(Duration.ofSeconds(5));
   }
 }

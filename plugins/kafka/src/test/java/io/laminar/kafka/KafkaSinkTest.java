@@ -132,10 +132,15 @@ class KafkaSinkTest {
    * last stable offset stays before the transaction, the more so while a next one is open.
    */
   private static List<ConsumerRecord<String, String>> committed(String topic, int atLeast) {
+    return readUntil(topic, "read_committed", atLeast);
+  }
+
+  /** The records {@code isolation} reads, read again (within a deadline) until at least {@code atLeast} are there. */
+  private static List<ConsumerRecord<String, String>> readUntil(String topic, String isolation, int atLeast) {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-    List<ConsumerRecord<String, String>> records = kafka.readAll(topic, "read_committed");
+    List<ConsumerRecord<String, String>> records = kafka.readAll(topic, isolation);
     while (records.size() < atLeast && System.nanoTime() < deadline) {
-      records = kafka.readAll(topic, "read_committed");
+      records = kafka.readAll(topic, isolation);
     }
     return records;
   }
@@ -147,17 +152,17 @@ class KafkaSinkTest {
   @Test
   void producerDefaultsApplyAndTheUsersKafkaSettingsOverrideThem() throws Exception {
     Map<String, Object> eos = ((KafkaSink) unopened("defaults", "t", DeliveryGuarantee.EXACTLY_ONCE, Map.of()))
-        .producerConfig();
+        .producerConfig(null, "");
     assertEquals(256 * 1024, eos.get("batch.size"));
     assertEquals(10, eos.get("retry.backoff.ms"));
     assertEquals("all", eos.get("acks"));
 
     Map<String, Object> atLeastOnce = ((KafkaSink) unopened("defaults-alo", "t", DeliveryGuarantee.AT_LEAST_ONCE,
-        Map.of("kafka.batch.size", "16384"))).producerConfig();
+        Map.of("kafka.batch.size", "16384"))).producerConfig(null, "");
     assertEquals("16384", atLeastOnce.get("batch.size"));
     assertNull(atLeastOnce.get("retry.backoff.ms"));
     Map<String, Object> overridden = ((KafkaSink) unopened("defaults-eos", "t", DeliveryGuarantee.EXACTLY_ONCE,
-        Map.of("kafka.retry.backoff.ms", "100"))).producerConfig();
+        Map.of("kafka.retry.backoff.ms", "100"))).producerConfig(null, "");
     assertEquals("100", overridden.get("retry.backoff.ms"));
   }
 
@@ -387,42 +392,78 @@ class KafkaSinkTest {
   }
 
   @Test
-  void aWriteWhileTheHoldIsFullWaitsForThePendingCommitThenEveryRowCommitsOnceInOrder() throws Exception {
-    String topic = kafka.createTopic("hold", 1);
-    KafkaSink sink = (KafkaSink) sink("hold", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
-    assertTrue(sink.acceptsWritesWhileCommitting());
-    sink.holdLimitBytes = 1; // the first held row fills it
+  void rowsOfTheNextEpochGoOutWhileThePendingOneAwaitsItsCommitAndEveryRowCommitsOnceInOrder() throws Exception {
+    String topic = kafka.createTopic("turns", 1);
+    Sink sink = sink("turns", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
 
     write(sink, 0, 3);
     sink.prepareCommit(1);
-    write(sink, 3, 5); // epoch 2, held: epoch 1's transaction is pending
-    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        write(sink, 5, 7);
-      } catch (Throwable t) {
-        failed.set(t);
-      }
-    }, "test-writer");
-    writer.start();
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-    while (writer.getState() != Thread.State.WAITING) {
-      assertTrue(writer.isAlive() && System.nanoTime() < deadline, "the write waits while the hold is full: "
-          + writer.getState() + " " + failed.get());
-      Thread.onSpinWait();
-    }
-    sink.commit(1); // on this thread, while the writer waits
-    writer.join(java.time.Duration.ofSeconds(30).toMillis());
-    assertTrue(!writer.isAlive() && failed.get() == null, "the write went on after the commit: " + failed.get());
+    write(sink, 3, 5); // epoch 2, on the other producer, while epoch 1 awaits its commit
+    assertEquals(5, readUntil(topic, "read_uncommitted", 5).size(), "epoch 2's rows are in the log, not held");
+    assertEquals(0, kafka.readAll(topic, "read_committed").size());
+    sink.commit(1);
     assertEquals(3, committed(topic, 3).size(), "only epoch 1 is visible");
+    for (int epoch = 2; epoch <= 4; epoch++) { // each producer gets a turn again
+      sink.prepareCommit(epoch);
+      write(sink, 5 + 2 * (epoch - 2), 7 + 2 * (epoch - 2));
+      sink.commit(epoch);
+    }
+    sink.prepareCommit(5);
+    sink.commit(5);
 
-    sink.prepareCommit(2);
-    sink.commit(2);
-    List<String> values = values(committed(topic, 7));
-    assertEquals(7, values.size(), values.toString());
-    for (int i = 0; i < 7; i++) {
+    List<String> values = values(committed(topic, 11));
+    assertEquals(11, values.size(), values.toString());
+    for (int i = 0; i < 11; i++) {
       assertTrue(values.get(i).startsWith("{\"id\":" + i + ","), values.get(i));
     }
+  }
+
+  @Test
+  void aPreparedEpochOfTheSecondProducerIsCommittedByTheNextStart() throws Exception {
+    String topic = kafka.createTopic("resume-second", 1);
+    Sink crashed = sink("second-lane", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(crashed, 0, 3);
+    crashed.prepareCommit(1);
+    crashed.commit(1);
+    write(crashed, 3, 8);
+    crashed.prepareCommit(2); // prepared on the second producer, then the process dies
+
+    assertEquals("laminar-test-second-lane-1",
+        PreparedTransaction.read(dataDir.resolve("second-lane")).orElseThrow().transactionalId());
+    Sink restarted = unopened("second-lane", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(2); // checkpoint 2 was durable
+    write(restarted, 8, 9);
+    restarted.prepareCommit(3);
+    restarted.commit(3);
+
+    List<String> visible = values(committed(topic, 9));
+    assertEquals(9, visible.size(), visible.toString());
+    assertTrue(IntStream.range(0, 9).allMatch(i -> visible.get(i).startsWith("{\"id\":" + i + ",")),
+        visible.toString());
+  }
+
+  @Test
+  void theNextStartAbortsWhatEitherProducerLeftOpenSoCommittedReadsAreNotHeldBack() throws Exception {
+    String topic = kafka.createTopic("left-open", 1);
+    Sink crashed = sink("left-open", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    write(crashed, 0, 3);
+    crashed.prepareCommit(1);
+    write(crashed, 3, 6); // epoch 2, open on the second producer, sent but never prepared
+    crashed.commit(1);
+    assertEquals(6, readUntil(topic, "read_uncommitted", 6).size(), "epoch 2's rows are in the log");
+
+    Sink restarted = unopened("left-open", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(1);
+    write(restarted, 100, 102);
+    restarted.prepareCommit(2);
+    restarted.commit(2);
+
+    // an open transaction of the crashed run would keep the last stable offset before its rows until
+    // it timed out (a minute), and the new run's rows would not be readable within the deadline
+    List<String> visible = values(committed(topic, 5));
+    assertEquals(5, visible.size(), visible.toString());
+    assertTrue(visible.get(3).startsWith("{\"id\":100,") && visible.get(4).startsWith("{\"id\":101,"),
+        visible.toString());
   }
 
   @Test
@@ -439,7 +480,8 @@ class KafkaSinkTest {
 
     ConnectorException e = assertThrows(ConnectorException.class, () -> crashed.commit(1));
     assertTrue(e.getMessage().contains("fenced"), e.getMessage());
-    assertTrue(e.getMessage().contains("another producer with transactional.id 'laminar-test-fenced' is running"),
+    assertTrue(e.getMessage().contains("another producer with transactional.id 'laminar-test-fenced' or"
+        + " 'laminar-test-fenced-1' (the two this sink takes turns with) is running"),
         e.getMessage());
     assertTrue(e.getMessage().contains("[server] name") && e.getMessage().contains("'transactional.id'"),
         "names the settings that make the id unique: " + e.getMessage());
@@ -609,6 +651,13 @@ class KafkaSinkTest {
     try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       assertTrue(admin.listTransactions().all().get().stream()
           .anyMatch(t -> t.transactionalId().equals("laminar-test-named")));
+    }
+    write(sink, 1, 2);
+    sink.prepareCommit(2);
+    sink.commit(2);
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      assertTrue(admin.listTransactions().all().get().stream()
+          .anyMatch(t -> t.transactionalId().equals("laminar-test-named-1")), "the second epoch's producer");
     }
   }
 
