@@ -375,11 +375,13 @@ final class KafkaSink implements Sink {
     if (root.getRowCount() == 0) {
       return;
     }
-    List<ProducerRecord<byte[], byte[]>> records;
-    try {
-      records = records(batch, lane);
-    } catch (KafkaException e) {
-      throw failed("cannot find the partitions of topic " + topic, e);
+    List<FieldVector> keyVectors = new ArrayList<>();
+    for (String k : keyColumns) {
+      FieldVector v = root.getVector(k);
+      if (v == null) {
+        throw ConnectorException.runtime("key column '" + k + "' is not in the batch", null);
+      }
+      keyVectors.add(v);
     }
     lock.lock();
     try {
@@ -393,37 +395,27 @@ final class KafkaSink implements Sink {
     // the write: only prepareCommit moves on to the other, and it never runs during a write; commit
     // and abort work on the pending lane only.
     try {
-      for (ProducerRecord<byte[], byte[]> r : records) {
-        lane.producer.send(r, lane.onAck);
-      }
+      send(batch, keyVectors, lane);
     } catch (KafkaException e) {
       throw failed("cannot send to topic " + topic, e);
     }
   }
 
   /**
-   * One record per row; in upsert mode a DELETE or UPDATE_BEFORE is a tombstone of its key, except an
-   * UPDATE_BEFORE directly followed by the UPDATE_AFTER of the same key, which that record replaces.
-   * A record with a key is left to Kafka's partitioner (murmur2 of the key, as any Kafka producer);
-   * one without goes to this thread's partition ({@link Writer}).
+   * Sends one record per row, each as soon as it is encoded; in upsert mode a DELETE or UPDATE_BEFORE
+   * is a tombstone of its key, except an UPDATE_BEFORE directly followed by the UPDATE_AFTER of the
+   * same key, which that record replaces. A record with a key is left to Kafka's partitioner
+   * (murmur2 of the key, as any Kafka producer); one without goes to this thread's partition
+   * ({@link Writer}).
    */
-  private List<ProducerRecord<byte[], byte[]>> records(Batch batch, Lane lane) throws ConnectorException {
+  private void send(Batch batch, List<FieldVector> keyVectors, Lane lane) throws ConnectorException {
     VectorSchemaRoot root = batch.data();
-    List<FieldVector> keyVectors = new ArrayList<>();
-    for (String k : keyColumns) {
-      FieldVector v = root.getVector(k);
-      if (v == null) {
-        throw ConnectorException.runtime("key column '" + k + "' is not in the batch", null);
-      }
-      keyVectors.add(v);
-    }
     VectorSchemaRoot keyRoot = keyVectors.size() > 1 ? new VectorSchemaRoot(keyVectors) : null;
     Writer writer = writers.get();
     RowEncoder encoder = writer.values;
     RowEncoder keyEncoder = writer.keys;
     Integer keylessPartition = null; // looked up at the first keyless record: a keyed sink never needs it
     int rows = root.getRowCount();
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
     long keylessBytes = 0;
     byte[] nextKey = rows == 0 ? null : key(keyVectors, keyRoot, keyEncoder, 0);
     for (int i = 0; i < rows; i++) {
@@ -441,28 +433,34 @@ final class KafkaSink implements Sink {
       } else {
         value = encoder.json(root, i);
       }
+      ProducerRecord<byte[], byte[]> record;
       if (key == null) {
         if (keylessPartition == null) {
           keylessPartition = keylessPartition(writer, lane);
         }
         keylessBytes += value == null ? 0 : value.length;
-        records.add(new ProducerRecord<>(topic, keylessPartition, null, value));
+        record = new ProducerRecord<>(topic, keylessPartition, null, value);
       } else {
-        records.add(new ProducerRecord<>(topic, key, value));
+        record = new ProducerRecord<>(topic, key, value);
       }
+      lane.producer.send(record, lane.onAck);
     }
     writer.bytesInPartition += keylessBytes;
-    return records;
   }
 
   /**
    * The partition of {@code writer}'s keyless records in the write about to be encoded: where it
    * started, or the next one once it sent {@link #partitionSwitchBytes} to its current one.
    */
-  private Integer keylessPartition(Writer writer, Lane lane) {
+  private Integer keylessPartition(Writer writer, Lane lane) throws ConnectorException {
     if (writer.partition < 0 || writer.bytesInPartition >= partitionSwitchBytes) {
       // the producer's cached metadata (it fetched it at the first send): partitions added to the topic join
-      int partitions = Math.max(1, lane.producer.partitionsFor(topic).size());
+      int partitions;
+      try {
+        partitions = Math.max(1, lane.producer.partitionsFor(topic).size());
+      } catch (KafkaException e) {
+        throw failed("cannot find the partitions of topic " + topic, e);
+      }
       int stride = Math.max(1, writerSlots.get());
       writer.partition = writer.partition < 0 ? writer.slot % partitions : (writer.partition + stride) % partitions;
       writer.bytesInPartition = 0;
