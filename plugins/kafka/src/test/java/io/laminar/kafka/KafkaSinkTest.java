@@ -575,6 +575,28 @@ class KafkaSinkTest {
   }
 
   @Test
+  void aCrashBetweenTheCommitAndRemovingTheRecordRestartsWithEveryRowOnce() throws Exception {
+    String topic = kafka.createTopic("committed-record", 1);
+    Sink first = sink("committed-record", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    Path record = dataDir.resolve("committed-record").resolve(PreparedTransaction.FILE);
+    write(first, 0, 4);
+    first.prepareCommit(1);
+    byte[] saved = Files.readAllBytes(record);
+    first.commit(1);
+    Files.write(record, saved); // the process died after the commit, before the record was removed
+
+    Sink restarted = unopened("committed-record", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
+    restarted.open(1);
+    write(restarted, 4, 6);
+    restarted.prepareCommit(2);
+    restarted.commit(2);
+
+    List<String> visible = values(committed(topic, 6));
+    assertEquals(6, visible.size(), visible.toString());
+    assertTrue(Files.notExists(record));
+  }
+
+  @Test
   void aCommittedEpochIsNotCommittedAgainAfterARestart() throws Exception {
     String topic = kafka.createTopic("no-repeat", 1);
     Sink first = sink("repeat", topic, DeliveryGuarantee.EXACTLY_ONCE, Map.of());
