@@ -9,10 +9,16 @@
 #     splits, blackhole sink: pass, filter, tumble. SPLITS=1 is the single-reader data path (one source
 #     thread feeding the workers through queues) for a before/after comparison; SPLITS= (empty) leaves the
 #     property out, to run the same workloads on a laminar from before splits.
+#   SUITE=kafka: the issue-20 Kafka figures — bench/run-kafka.sh with ROWS (16 M) input records (a plain
+#     consumer, kafka -> WHERE price > 50 -> blackhole and -> an exactly-once kafka sink; its switches,
+#     e.g. BEFORE_PLUGIN, pass through).
 #   ONLY=name runs one workload.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 suite="${SUITE:-classic}"
+if [ "$suite" = kafka ]; then
+  exec "$root/bench/run-kafka.sh" "${ROWS:-16000000}"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
