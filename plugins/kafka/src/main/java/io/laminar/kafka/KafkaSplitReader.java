@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.Types;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +76,8 @@ final class KafkaSplitReader implements SplitReader {
   private final ConnectorMetrics.Counter skipped;
   private final String clientId;
   private final Runnable onClose;
+  /** Each column's vector type, for {@link #newRoot}. */
+  private final Types.MinorType[] minorTypes;
 
   private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
   /** This reader's partitions in assignment order, with their positions and lags. */
@@ -137,6 +141,8 @@ final class KafkaSplitReader implements SplitReader {
     this.skipped = skipped;
     this.clientId = clientId;
     this.onClose = onClose;
+    this.minorTypes = ctx.schema().getFields().stream().map(f -> Types.getMinorTypeForArrowType(f.getType()))
+        .toArray(Types.MinorType[]::new);
   }
 
   /**
@@ -341,7 +347,7 @@ final class KafkaSplitReader implements SplitReader {
         }
         ConsumerRecord<ByteBuffer, ByteBuffer> r = chunk.get(chunkIndex++);
         if (root == null) {
-          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1))));
+          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1 + toppedUp()))));
           if (changes != null) {
             kinds = new TinyIntVector("$row_kind", ctx.allocator());
             kinds.allocateNew(Math.min(maxRows, 1024));
@@ -422,6 +428,30 @@ final class KafkaSplitReader implements SplitReader {
     }
     take(next);
     return nextChunk() && chunkPartition == p;
+  }
+
+  /**
+   * How many records of the current chunk's partition the batch may be topped up with from the next
+   * fetch ({@link #sameChunkNext}) if it is already queued: sizing the batch for them spares the
+   * vectors a doubling (and copy) when the top-up comes. 0 when the current fetch has other
+   * partitions' records next or no fetch is queued (one made later may still top up: then the
+   * vectors grow as before).
+   */
+  private int toppedUp() {
+    if (nextFetchedPartition < fetchedPartitions.size()) {
+      return 0;
+    }
+    Fetch next = fetches.peek();
+    if (next == null) {
+      return 0;
+    }
+    for (TopicPartition tp : next.records().partitions()) {
+      List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = next.records().records(tp);
+      if (assigned.get(tp) != null && !records.isEmpty()) {
+        return tp.equals(chunkPartition.tp) ? records.size() : 0; // nextChunk takes this one first
+      }
+    }
+    return 0;
   }
 
   /** Moves to the next partition of the last fetch that has records; false when it has none left. */
@@ -517,15 +547,21 @@ final class KafkaSplitReader implements SplitReader {
    * never doubles and copies them ({@code setSafe} still grows one if a longer string needs it).
    */
   private VectorSchemaRoot newRoot(int rows) {
-    VectorSchemaRoot root = VectorSchemaRoot.create(ctx.schema(), ctx.allocator());
+    // as VectorSchemaRoot.create, with each column's minor type looked up once (not per batch)
+    List<Field> fields = ctx.schema().getFields();
+    List<FieldVector> vectors = new ArrayList<>(fields.size());
     try {
-      for (FieldVector v : root.getFieldVectors()) {
+      for (int c = 0; c < fields.size(); c++) {
+        FieldVector v = minorTypes[c].getNewVector(fields.get(c), ctx.allocator(), null);
+        vectors.add(v);
+        v.initializeChildrenFromFields(fields.get(c).getChildren());
         v.setInitialCapacity(rows);
       }
+      VectorSchemaRoot root = new VectorSchemaRoot(ctx.schema(), vectors, 0);
       root.allocateNew();
       return root;
     } catch (RuntimeException e) {
-      root.close();
+      vectors.forEach(FieldVector::close);
       throw e;
     }
   }
