@@ -55,7 +55,8 @@ import org.slf4j.Logger;
  * vectors ({@link RowDecoder#decodeInto}); the consumer hands out views of the fetched bytes (no
  * copy per record). A batch holds records of one partition only: it is filled from that partition's
  * records of the current fetch and, when those run out, of the next fetch already made (never
- * waiting for one). Kafka's lz4 decompression runs on lz4-java's JNI binding ({@link Lz4Native}:
+ * waiting for one), sized for both when the next is already queued and never grown for a top-up
+ * (it fills the room the vectors have). Kafka's lz4 decompression runs on lz4-java's JNI binding ({@link Lz4Native}:
  * inside a plugin's class loader it would otherwise pick the pure-Java one).
  *
  * <p>Gauges: {@code lag_records} per partition (tag {@code partition = "topic-N"}, the split id):
@@ -317,8 +318,11 @@ final class KafkaSplitReader implements SplitReader {
     // a change event may give two rows (an update's before and after), which stay in one batch (so
     // with maxRows = 1 an update still comes as its two rows)
     int perRecord = changes != null ? 2 : 1;
+    // maxRows, and once the batch's vectors exist the rows they hold: a top-up from the next fetch
+    // fills the room they have (their sizes round up) but never doubles and copies them
+    int limit = maxRows;
     try {
-      while (rows < maxRows && (rows == 0 || rows + perRecord <= maxRows)) {
+      while (rows < limit && (rows == 0 || rows + perRecord <= limit)) {
         if (chunkIndex == chunkSize) {
           if (rows > 0) {
             // a batch holds one partition's rows: go on only with more of the same partition
@@ -348,6 +352,7 @@ final class KafkaSplitReader implements SplitReader {
         ConsumerRecord<ByteBuffer, ByteBuffer> r = chunk.get(chunkIndex++);
         if (root == null) {
           root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1 + toppedUp()))));
+          limit = Math.min(maxRows, rowsHeld(root));
           if (changes != null) {
             kinds = new TinyIntVector("$row_kind", ctx.allocator());
             kinds.allocateNew(Math.min(maxRows, 1024));
@@ -564,6 +569,15 @@ final class KafkaSplitReader implements SplitReader {
       vectors.forEach(FieldVector::close);
       throw e;
     }
+  }
+
+  /** How many rows every vector of a new batch holds without growing (its data bytes aside). */
+  private static int rowsHeld(VectorSchemaRoot root) {
+    int rows = Integer.MAX_VALUE;
+    for (FieldVector v : root.getFieldVectors()) {
+      rows = Math.min(rows, v.getValueCapacity());
+    }
+    return rows;
   }
 
   private static void closeQuietly(VectorSchemaRoot root, TinyIntVector kinds) {
