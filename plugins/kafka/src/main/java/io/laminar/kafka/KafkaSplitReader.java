@@ -56,8 +56,8 @@ import org.slf4j.Logger;
  * copy per record). A batch holds records of one partition only: it is filled from that partition's
  * records of the current fetch and, when those run out, of the next fetch already made (never
  * waiting for one), sized for both when the next is already queued and never grown for a top-up
- * (it fills the room the vectors have). Kafka's lz4 decompression runs on lz4-java's JNI binding ({@link Lz4Native}:
- * inside a plugin's class loader it would otherwise pick the pure-Java one).
+ * (it fills the room the vectors have). Kafka's lz4 decompression runs on lz4-java's JNI binding
+ * ({@link Lz4Native}: inside a plugin's class loader it would otherwise pick the pure-Java one).
  *
  * <p>Gauges: {@code lag_records} per partition (tag {@code partition = "topic-N"}, the split id):
  * records not handed out yet, from the end offsets at the start and then the consumer's
@@ -439,8 +439,8 @@ final class KafkaSplitReader implements SplitReader {
    * How many records of the current chunk's partition the batch may be topped up with from the next
    * fetch ({@link #sameChunkNext}) if it is already queued: sizing the batch for them spares the
    * vectors a doubling (and copy) when the top-up comes. 0 when the current fetch has other
-   * partitions' records next or no fetch is queued (one made later may still top up: then the
-   * vectors grow as before).
+   * partitions' records next or no fetch is queued (one made later tops up only the room the
+   * vectors have).
    */
   private int toppedUp() {
     if (nextFetchedPartition < fetchedPartitions.size()) {
