@@ -29,6 +29,12 @@ public final class CheckpointWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
   /** Large enough to amortise system calls, small enough for the JDK's cached direct buffer. */
   private static final int WRITE_BUFFER = 1 << 20;
+  /**
+   * A state file's buffer starts this small and doubles up to {@link #WRITE_BUFFER} as the file
+   * grows: most state files (a stateless pipeline's, at every checkpoint) are a few hundred bytes, and
+   * a fresh 1 MiB array per file is zeroed (and its pages touched) for nothing.
+   */
+  private static final int FIRST_BUFFER = 16 << 10;
 
   private enum State { OPEN, COMMITTED, ABORTED }
 
@@ -209,7 +215,7 @@ public final class CheckpointWriter implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final MessageDigest digest = Durable.sha256();
-    private final ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER);
+    private ByteBuffer buffer = ByteBuffer.allocate(FIRST_BUFFER);
     private long size;
     private boolean closed;
 
@@ -223,7 +229,7 @@ public final class CheckpointWriter implements AutoCloseable {
     public void write(int b) throws CheckpointException {
       requireWritable();
       if (!buffer.hasRemaining()) {
-        drain();
+        makeRoom();
       }
       buffer.put((byte) b);
       digest.update((byte) b);
@@ -238,7 +244,7 @@ public final class CheckpointWriter implements AutoCloseable {
       int end = offset + length;
       for (int at = offset; at < end; ) {
         if (!buffer.hasRemaining()) {
-          drain();
+          makeRoom();
         }
         int n = Math.min(buffer.remaining(), end - at);
         buffer.put(data, at, n);
@@ -274,6 +280,17 @@ public final class CheckpointWriter implements AutoCloseable {
       }
       openStreams.remove(name);
       files.put(name, new CheckpointFile(name, name, size, Durable.hex(digest.digest())));
+    }
+
+    /** The buffer is full: doubles it while it is below {@link #WRITE_BUFFER}, else writes it out. */
+    private void makeRoom() throws CheckpointException {
+      if (buffer.capacity() < WRITE_BUFFER) {
+        ByteBuffer larger = ByteBuffer.allocate(Math.min(WRITE_BUFFER, buffer.capacity() * 2));
+        larger.put(buffer.flip());
+        buffer = larger;
+      } else {
+        drain();
+      }
     }
 
     private void drain() throws CheckpointException {

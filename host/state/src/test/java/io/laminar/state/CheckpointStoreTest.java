@@ -65,6 +65,36 @@ class CheckpointStoreTest {
     }
   }
 
+  /** A state file's buffer starts small and grows: single bytes and arrays across its steps stay in order. */
+  @Test
+  void byteWritesAndArrayWritesAcrossTheBufferGrowthRoundTrip() throws Exception {
+    byte[] data = new byte[(3 << 20) + 123];
+    new Random(7).nextBytes(data);
+    try (CheckpointStore store = Fixtures.open(dir)) {
+      try (CheckpointWriter writer = store.begin(1)) {
+        try (OutputStream out = writer.open("state")) {
+          int at = 0;
+          for (int step = 1; at < data.length; step = step * 3 + 1) {
+            int bytesOneByOne = Math.min(step, data.length - at);
+            for (int i = 0; i < bytesOneByOne; i++) {
+              out.write(data[at++]);
+            }
+            int n = Math.min(step * 5, data.length - at);
+            out.write(data, at, n);
+            at += n;
+          }
+        }
+        writer.commit(Map.of());
+      }
+    }
+    try (CheckpointStore reopened = Fixtures.open(dir)) {
+      RestoredCheckpoint restored = reopened.latestValid().orElseThrow(); // its checksums verified
+      try (InputStream in = restored.open("state")) {
+        assertArrayEquals(data, in.readAllBytes());
+      }
+    }
+  }
+
   @Test
   void restoredCheckpointExposesConfigHashMismatchWithoutRejectingIt() throws Exception {
     try (CheckpointStore store = Fixtures.open(dir)) {

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.Types;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,8 +55,9 @@ import org.slf4j.Logger;
  * vectors ({@link RowDecoder#decodeInto}); the consumer hands out views of the fetched bytes (no
  * copy per record). A batch holds records of one partition only: it is filled from that partition's
  * records of the current fetch and, when those run out, of the next fetch already made (never
- * waiting for one). Kafka's lz4 decompression runs on lz4-java's JNI binding ({@link Lz4Native}:
- * inside a plugin's class loader it would otherwise pick the pure-Java one).
+ * waiting for one), sized for both when the next is already queued and never grown for a top-up
+ * (it fills the room the vectors have). Kafka's lz4 decompression runs on lz4-java's JNI binding
+ * ({@link Lz4Native}: inside a plugin's class loader it would otherwise pick the pure-Java one).
  *
  * <p>Gauges: {@code lag_records} per partition (tag {@code partition = "topic-N"}, the split id):
  * records not handed out yet, from the end offsets at the start and then the consumer's
@@ -74,6 +77,8 @@ final class KafkaSplitReader implements SplitReader {
   private final ConnectorMetrics.Counter skipped;
   private final String clientId;
   private final Runnable onClose;
+  /** Each column's vector type, for {@link #newRoot}. */
+  private final Types.MinorType[] minorTypes;
 
   private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
   /** This reader's partitions in assignment order, with their positions and lags. */
@@ -137,6 +142,8 @@ final class KafkaSplitReader implements SplitReader {
     this.skipped = skipped;
     this.clientId = clientId;
     this.onClose = onClose;
+    this.minorTypes = ctx.schema().getFields().stream().map(f -> Types.getMinorTypeForArrowType(f.getType()))
+        .toArray(Types.MinorType[]::new);
   }
 
   /**
@@ -311,8 +318,11 @@ final class KafkaSplitReader implements SplitReader {
     // a change event may give two rows (an update's before and after), which stay in one batch (so
     // with maxRows = 1 an update still comes as its two rows)
     int perRecord = changes != null ? 2 : 1;
+    // maxRows, and once the batch's vectors exist the rows they hold: a top-up from the next fetch
+    // fills the room they have (their sizes round up) but never doubles and copies them
+    int limit = maxRows;
     try {
-      while (rows < maxRows && (rows == 0 || rows + perRecord <= maxRows)) {
+      while (rows < limit && (rows == 0 || rows + perRecord <= limit)) {
         if (chunkIndex == chunkSize) {
           if (rows > 0) {
             // a batch holds one partition's rows: go on only with more of the same partition
@@ -341,7 +351,8 @@ final class KafkaSplitReader implements SplitReader {
         }
         ConsumerRecord<ByteBuffer, ByteBuffer> r = chunk.get(chunkIndex++);
         if (root == null) {
-          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1))));
+          root = newRoot(Math.min(maxRows, Math.max(16, perRecord * (chunkSize - chunkIndex + 1 + toppedUp()))));
+          limit = Math.min(maxRows, rowsHeld(root));
           if (changes != null) {
             kinds = new TinyIntVector("$row_kind", ctx.allocator());
             kinds.allocateNew(Math.min(maxRows, 1024));
@@ -422,6 +433,30 @@ final class KafkaSplitReader implements SplitReader {
     }
     take(next);
     return nextChunk() && chunkPartition == p;
+  }
+
+  /**
+   * How many records of the current chunk's partition the batch may be topped up with from the next
+   * fetch ({@link #sameChunkNext}) if it is already queued: sizing the batch for them spares the
+   * vectors a doubling (and copy) when the top-up comes. 0 when the current fetch has other
+   * partitions' records next or no fetch is queued (one made later tops up only the room the
+   * vectors have).
+   */
+  private int toppedUp() {
+    if (nextFetchedPartition < fetchedPartitions.size()) {
+      return 0;
+    }
+    Fetch next = fetches.peek();
+    if (next == null) {
+      return 0;
+    }
+    for (TopicPartition tp : next.records().partitions()) {
+      List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = next.records().records(tp);
+      if (assigned.get(tp) != null && !records.isEmpty()) {
+        return tp.equals(chunkPartition.tp) ? records.size() : 0; // nextChunk takes this one first
+      }
+    }
+    return 0;
   }
 
   /** Moves to the next partition of the last fetch that has records; false when it has none left. */
@@ -517,17 +552,32 @@ final class KafkaSplitReader implements SplitReader {
    * never doubles and copies them ({@code setSafe} still grows one if a longer string needs it).
    */
   private VectorSchemaRoot newRoot(int rows) {
-    VectorSchemaRoot root = VectorSchemaRoot.create(ctx.schema(), ctx.allocator());
+    // as VectorSchemaRoot.create, with each column's minor type looked up once (not per batch)
+    List<Field> fields = ctx.schema().getFields();
+    List<FieldVector> vectors = new ArrayList<>(fields.size());
     try {
-      for (FieldVector v : root.getFieldVectors()) {
+      for (int c = 0; c < fields.size(); c++) {
+        FieldVector v = minorTypes[c].getNewVector(fields.get(c), ctx.allocator(), null);
+        vectors.add(v);
+        v.initializeChildrenFromFields(fields.get(c).getChildren());
         v.setInitialCapacity(rows);
       }
+      VectorSchemaRoot root = new VectorSchemaRoot(ctx.schema(), vectors, 0);
       root.allocateNew();
       return root;
     } catch (RuntimeException e) {
-      root.close();
+      vectors.forEach(FieldVector::close);
       throw e;
     }
+  }
+
+  /** How many rows every vector of a new batch holds without growing (its data bytes aside). */
+  private static int rowsHeld(VectorSchemaRoot root) {
+    int rows = Integer.MAX_VALUE;
+    for (FieldVector v : root.getFieldVectors()) {
+      rows = Math.min(rows, v.getValueCapacity());
+    }
+    return rows;
   }
 
   private static void closeQuietly(VectorSchemaRoot root, TinyIntVector kinds) {

@@ -249,14 +249,7 @@ final class RowDecoder {
       return;
     }
     if (root != boundRoot) {
-      for (int c = 0; c < vectors.length; c++) {
-        FieldVector v = root.getVector(c);
-        vectors[c] = v;
-        fixedVectors[c] = v instanceof BaseFixedWidthVector f ? f : null;
-        variableVectors[c] = v instanceof BaseVariableWidthVector w ? w : null;
-      }
-      boundRoot = root;
-      directRows = 0;
+      bind(root);
     }
     Arrays.fill(state, ABSENT);
     if (value == null) {
@@ -289,6 +282,21 @@ final class RowDecoder {
     } finally {
       targetRow = -1;
     }
+  }
+
+  /**
+   * Makes {@code root} the batch written to (once per batch: a method of its own, so the per-record
+   * path the JIT compiles holds no loop that only a new batch runs).
+   */
+  private void bind(VectorSchemaRoot root) {
+    for (int c = 0; c < vectors.length; c++) {
+      FieldVector v = root.getVector(c);
+      vectors[c] = v;
+      fixedVectors[c] = v instanceof BaseFixedWidthVector f ? f : null;
+      variableVectors[c] = v instanceof BaseVariableWidthVector w ? w : null;
+    }
+    boundRoot = root;
+    directRows = 0;
   }
 
   /**
