@@ -70,9 +70,8 @@ public final class ServerThroughput {
       if (before != null) {
         // another build of the kafka plugin (e.g. the previous commit's) on the same server, side by side
         double[] old = blackhole(kafka, dir, in, records, Path.of(before).getParent(), "blackhole-before");
-        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s"
-            + " (%.2f×), steady %,.0f records/s (%.2f×); load %s%n", before, old[0], old[0] / reference, old[1],
-            old[1] / reference, load());
+        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → blackhole: %s; load %s%n", before,
+            figures(old, reference, "records"), load());
       }
       String variants = System.getProperty("bench.variants", "").trim();
       if (!variants.isEmpty()) {
@@ -92,21 +91,20 @@ public final class ServerThroughput {
         serverFlags = List.of();
       }
       double[] bh = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(), "blackhole");
-      System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: whole process %,.0f records/s (%.2f×),"
-          + " steady %,.0f records/s (%.2f×); load %s%n", bh[0], bh[0] / reference, bh[1], bh[1] / reference, load());
+      System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: %s; load %s%n",
+          figures(bh, reference, "records"), load());
       if ("1".equals(System.getProperty("bench.blackholeOnly"))) {
         System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
-            + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record); load %s%n", reference, referenceCpu, bh[1] / reference,
-            bh[2], load());
+            + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record; warm %.2f×, %.2f µs); load %s%n", reference, referenceCpu,
+            bh[1] / reference, bh[2], bh[3] / reference, bh[4], load());
         return;
       }
       String out = kafka.createTopic("bench-out", PARTITIONS);
       if (before != null) {
         String beforeOut = kafka.createTopic("bench-out-before", PARTITIONS);
         double[] old = exactlyOnce(kafka, dir, in, beforeOut, records, passing, "-before", Path.of(before).getParent());
-        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f"
-            + " input records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", before, old[0],
-            old[0] / reference, old[1], old[1] / reference, load());
+        System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → kafka exactly_once: %s; load %s%n",
+            before, figures(old, reference, "input records"), load());
       }
       if (Boolean.getBoolean("bench.parked")) {
         // the same with every region parked to the end of each checkpoint's commits (no early resume)
@@ -119,15 +117,25 @@ public final class ServerThroughput {
             parked[0], parked[0] / reference, parked[1], parked[1] / reference, load());
       }
       double[] eos = exactlyOnce(kafka, dir, in, out, records, passing, "");
-      System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → kafka exactly_once: whole process %,.0f input"
-          + " records/s (%.2f×), steady %,.0f input records/s (%.2f×); load %s%n", eos[0], eos[0] / reference, eos[1],
-          eos[1] / reference, load());
+      System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → kafka exactly_once: %s; load %s%n",
+          figures(eos, reference, "input records"), load());
       // the figures in one line: steady throughput ÷ the plain consumer's (wall time, so
       // shared by whatever else runs on the machine), and CPU per input record beside the consumer's
       System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
-          + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record), exactly_once %.2f× (target ≥ 0.4×; %.2f µs CPU per input"
-          + " record); load %s%n", reference, referenceCpu, bh[1] / reference, bh[2], eos[1] / reference, eos[2], load());
+          + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record; warm %.2f×, %.2f µs), exactly_once %.2f× (target ≥ 0.4×;"
+          + " %.2f µs CPU per input record; warm %.2f×, %.2f µs); load %s%n", reference, referenceCpu, bh[1] / reference,
+          bh[2], bh[3] / reference, bh[4], eos[1] / reference, eos[2], eos[3] / reference, eos[4], load());
     }
+  }
+
+  /**
+   * A laminar run's figures {whole, steady, steady CPU, warm, warm CPU}: warm is the second half of
+   * the input, past the JIT's warm-up (the reference consumer runs in this already warm JVM).
+   */
+  private static String figures(double[] r, double reference, String unit) {
+    return String.format(Locale.ROOT, "whole process %,.0f %s/s (%.2f×), steady %,.0f %s/s (%.2f×), warm %,.0f %s/s"
+        + " (%.2f×, second half of the input, %.2f µs CPU per input record)", r[0], unit, r[0] / reference, r[1], unit,
+        r[1] / reference, r[3], unit, r[3] / reference, r[4]);
   }
 
   static String load() {
@@ -366,6 +374,8 @@ public final class ServerThroughput {
     long doneNanos = 0;
     long readAtSteady = -1;
     double cpuAtSteady = 0;
+    long readAtHalf = -1;
+    double cpuAtHalf = 0;
     double cpu = Double.NaN;
     // While the server runs, the harness only polls checkpoint files and end offsets: reading the
     // output meanwhile would decompress and iterate every record on the server's cores.
@@ -381,6 +391,10 @@ public final class ServerThroughput {
           // past the first tenth of the input: the JVM start and the first epochs are behind
           readAtSteady = read;
           cpuAtSteady = cpuSeconds(server);
+        }
+        if (readAtHalf < 0 && read >= records / 2) {
+          readAtHalf = read;
+          cpuAtHalf = cpuSeconds(server);
         }
         // every input record checkpointed, and no transaction open on the output any more: the
         // last stable offset (what read_committed reads to) is the end of every partition
@@ -399,9 +413,8 @@ public final class ServerThroughput {
           + Files.readString(dir.resolve("filter-eos" + tag + ".err")));
     }
     // then, untimed: every passing row exactly once, and the span of their create times
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    long seen = 0;
+    long[] created = new long[(int) passing + 1];
+    int seen = 0;
     try (KafkaConsumer<byte[], byte[]> c = outputConsumer(kafka, "read_committed")) {
       List<TopicPartition> parts = c.partitionsFor(out).stream().map(p -> new TopicPartition(out, p.partition()))
           .toList();
@@ -410,8 +423,9 @@ public final class ServerThroughput {
       Map<TopicPartition, Long> outEnd = c.endOffsets(parts);
       while (parts.stream().anyMatch(p -> c.position(p) < outEnd.get(p))) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-          first = Math.min(first, r.timestamp());
-          last = Math.max(last, r.timestamp());
+          if (seen < created.length) {
+            created[seen] = r.timestamp();
+          }
           seen++;
         }
       }
@@ -424,8 +438,13 @@ public final class ServerThroughput {
       throw new IllegalStateException("exactly_once: " + seen + " of " + passing + " output rows; exit " + exit
           + "\n" + Files.readString(dir.resolve("filter-eos" + tag + ".err")));
     }
-    double span = Math.max(1, last - first) / 1000.0;
-    return new double[] {records / wall, records / span, steadyCpu};
+    java.util.Arrays.sort(created, 0, seen);
+    double span = Math.max(1, created[seen - 1] - created[0]) / 1000.0;
+    // the second half of the output by create time, as input records (output × records / passing)
+    double warmSpan = Math.max(1, created[seen - 1] - created[seen / 2]) / 1000.0;
+    double warm = (seen - seen / 2) * (double) records / passing / warmSpan;
+    double warmCpu = readAtHalf < 0 ? Double.NaN : (cpu - cpuAtHalf) * 1e6 / (records - readAtHalf);
+    return new double[] {records / wall, records / span, steadyCpu, warm, warmCpu};
   }
 
   private static KafkaConsumer<byte[], byte[]> outputConsumer(EmbeddedKafka kafka, String isolation) {
@@ -463,6 +482,10 @@ public final class ServerThroughput {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastNanos = 0;
     double steadyCpu = Double.NaN;
+    long halfNanos = 0;
+    long halfRead = 0;
+    double halfCpu = 0;
+    double warmCpu = Double.NaN;
     Map<String, Double> firstThreads = Map.of();
     while (System.nanoTime() < deadline && server.isAlive()) {
       Optional<Map<TopicPartition, Long>> offsets = Trades.checkpointedOffsets(checkpoints, "trades");
@@ -473,9 +496,16 @@ public final class ServerThroughput {
         firstCpu = cpuSeconds(server);
         firstThreads = cpuByThread(server);
       }
+      if (read >= records / 2 && halfNanos == 0) {
+        halfNanos = System.nanoTime();
+        halfRead = read;
+        halfCpu = cpuSeconds(server);
+      }
       if (offsets.map(end::equals).orElse(false)) {
         lastNanos = System.nanoTime();
-        steadyCpu = (cpuSeconds(server) - firstCpu) * 1e6 / (records - firstRead);
+        double cpu = cpuSeconds(server);
+        steadyCpu = (cpu - firstCpu) * 1e6 / (records - firstRead);
+        warmCpu = (cpu - halfCpu) * 1e6 / (records - halfRead);
         Map<String, Double> threads = cpuByThread(server);
         System.out.printf(Locale.ROOT, "  laminar → blackhole CPU: %.2f µs per record (whole process, steady part)%n"
             + "    timeline: first checkpointed progress %.2f s after the JVM start (%,d records), every record"
@@ -492,6 +522,6 @@ public final class ServerThroughput {
           + Files.readString(dir.resolve(name + ".err")));
     }
     return new double[] {records / ((lastNanos - start) / 1e9), (records - firstRead) / ((lastNanos - firstNanos) / 1e9),
-        steadyCpu};
+        steadyCpu, (records - halfRead) / ((lastNanos - halfNanos) / 1e9), warmCpu};
   }
 }
