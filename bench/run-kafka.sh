@@ -3,7 +3,9 @@
 # start, in the harness JVM): a 4-partition topic of small JSON records (lz4); a plain
 # kafka-clients consumer (the reference) vs `laminar run` in a child JVM: kafka -> WHERE price > 50
 # -> blackhole, and -> an exactly-once kafka sink; whole process and steady records/s, and the
-# ratio to the plain consumer. Harness: plugins/kafka test class ServerThroughput.
+# ratio to the plain consumer; "warm" is the second half of the input, past the server JVM's JIT
+# warm-up (the reference consumer runs in the already warm harness JVM). Harness: plugins/kafka test
+# class ServerThroughput.
 # Argument: input records (default 4000000). Also prints the connector-alone harness (KafkaThroughput)
 # with CONNECTOR_ALONE=1, and the codec alone (harness CodecThroughput: thread CPU ns per record of
 # the JSON decoder's short path vs Jackson's path, and the sink's encoder vs the Jackson one it

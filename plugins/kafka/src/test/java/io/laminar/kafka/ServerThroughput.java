@@ -35,9 +35,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       the output only then, to check that every passing row is there once.</li>
  * </ol>
  *
- * Each laminar figure is given twice: whole process (input records / time from starting the JVM)
- * and steady (blackhole: between the first checkpoint that shows progress and the end;
- * exactly-once: the span of the output records' create times). Argument: input records (default 4000000).
+ * Each laminar figure is given three times: whole process (input records / time from starting the JVM),
+ * steady (blackhole: between the first checkpoint that shows progress and the end; exactly-once:
+ * the span of the output records' create times) and warm (the second half of the input, past the
+ * JIT's warm-up, as the reference is measured). Argument: input records (default 4000000).
  */
 public final class ServerThroughput {
   private static final int PARTITIONS = 4;
