@@ -225,9 +225,10 @@ final class KafkaSink implements Sink {
         finishPrepared(lastCommittedEpoch);
       }
       String lz4 = Lz4Native.ensureLoaded(); // before the producer's first lz4 batch picks its compressor
-      List<String> ids = exactlyOnce ? transactionalIds() : List.of();
-      for (int i = 0; i < Math.max(1, ids.size()); i++) {
-        String id = exactlyOnce ? ids.get(i) : null;
+      // at_least_once: one producer, without a transactional id
+      List<String> ids = exactlyOnce ? transactionalIds() : java.util.Collections.singletonList(null);
+      for (int i = 0; i < ids.size(); i++) {
+        String id = ids.get(i);
         Map<String, Object> config = producerConfig(id, i == 0 ? "" : SECOND_ID_SUFFIX);
         opened.add(new Lane(ClientConfig.withPluginLoader(() -> new KafkaProducer<>(config)), id));
         // after the producer validated it
