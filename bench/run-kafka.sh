@@ -20,6 +20,7 @@
 #   SERVER_OPTS="-agentpath:/path/libasyncProfiler.so=start,event=cpu,interval=1ms,file=/tmp/{name}.collapsed"
 # VARIANTS="flags A|flags B" (harness -Dbench.variants; ROUNDS=n rounds, default 2) first runs the
 # blackhole case once per variant and round, alternated, each with those server JVM flags.
+# SINK_COMPRESSION=none (harness -Dbench.sinkCompression) sets the exactly-once sink's compression (default lz4).
 # BLACKHOLE_ONLY=1 runs the plain consumer and the blackhole case only (no exactly-once run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -41,7 +42,7 @@ java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" \
   -Dlaminar.testPlugins="$root/plugins/kafka/target/test-plugins" \
   -Dbench.parked="$([[ "${PARKED:-0}" == 1 ]] && echo true || echo false)" ${BENCH_JAVA_OPTS:-} \
   -Dbench.serverOpts="${SERVER_OPTS:-}" -Dbench.blackholeOnly="${BLACKHOLE_ONLY:-0}" \
-  -Dbench.variants="${VARIANTS:-}" -Dbench.rounds="${ROUNDS:-2}" \
+  -Dbench.sinkCompression="${SINK_COMPRESSION:-lz4}" -Dbench.variants="${VARIANTS:-}" -Dbench.rounds="${ROUNDS:-2}" \
   ${BEFORE_PLUGIN:+-Dbench.kafkaPluginBefore="$BEFORE_PLUGIN"} \
   io.laminar.kafka.ServerThroughput "$records" 2> >(grep -E 'ERROR|Exception' >&2)
 if [[ "${CONNECTOR_ALONE:-0}" == 1 ]]; then

@@ -42,6 +42,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ServerThroughput {
   private static final int PARTITIONS = 4;
+  /** The exactly-once sink's {@code kafka.compression.type} ({@code -Dbench.sinkCompression}, default lz4 as the input). */
+  private static final String SINK_COMPRESSION = System.getProperty("bench.sinkCompression", "lz4");
   /** Extra JVM flags of the next server started ({@code -Dbench.parked=true} compares without early resume). */
   private static List<String> serverFlags = List.of();
   /** The trades' schema, as the server configurations declare it. */
@@ -191,6 +193,7 @@ public final class ServerThroughput {
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     long start = System.nanoTime();
     long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    double jvmStart = ownCpuSeconds();
     long seen = 0;
     long bytes = 0;
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
@@ -211,7 +214,9 @@ public final class ServerThroughput {
       throw new IllegalStateException("the plain consumer read nothing");
     }
     long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
-    System.out.printf(Locale.ROOT, "  plain consumer CPU: %.2f µs per record (its thread)%n", cpu / 1e3 / seen);
+    double rest = ownCpuSeconds() - jvmStart - cpu / 1e9; // the broker serving the fetches, mostly
+    System.out.printf(Locale.ROOT, "  plain consumer CPU: %.2f µs per record (its thread), the rest of this JVM (the"
+        + " broker) %.2f µs%n", cpu / 1e3 / seen, rest * 1e6 / seen);
     return new double[] {seen / s, cpu / 1e3 / seen};
   }
 
@@ -240,6 +245,12 @@ public final class ServerThroughput {
         plugins.toString(), "-c", config.toString()));
     return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logs + ".out").toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(Path.of(logs + ".err").toFile())).start();
+  }
+
+  /** CPU seconds this JVM (the embedded broker, the reference consumer, this harness) used so far. */
+  private static double ownCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
   }
 
   /** CPU seconds (user + system) the process used so far, from /proc; 0 where there is none. */
@@ -366,8 +377,8 @@ public final class ServerThroughput {
         topic = "%s"
         "kafka.linger.ms" = "20"
         "kafka.batch.size" = "262144"
-        "kafka.compression.type" = "lz4"
-        """.formatted(kafka.bootstrapServers(), out));
+        "kafka.compression.type" = "%s"
+        """.formatted(kafka.bootstrapServers(), out, SINK_COMPRESSION));
     Map<TopicPartition, Long> end = kafka.endOffsets(in);
     Path checkpoints = dir.resolve("cp-eos" + tag);
     long start = System.nanoTime();
@@ -378,6 +389,10 @@ public final class ServerThroughput {
     long readAtHalf = -1;
     double cpuAtHalf = 0;
     double cpu = Double.NaN;
+    Map<String, Double> threadsAtHalf = Map.of();
+    Map<String, Double> threadsAtEnd = Map.of();
+    double brokerAtHalf = 0;
+    double brokerAtEnd = 0;
     // While the server runs, the harness only polls checkpoint files and end offsets: reading the
     // output meanwhile would decompress and iterate every record on the server's cores.
     try (KafkaConsumer<byte[], byte[]> committed = outputConsumer(kafka, "read_committed");
@@ -396,6 +411,8 @@ public final class ServerThroughput {
         if (readAtHalf < 0 && read >= records / 2) {
           readAtHalf = read;
           cpuAtHalf = cpuSeconds(server);
+          threadsAtHalf = cpuByThread(server);
+          brokerAtHalf = ownCpuSeconds();
         }
         // every input record checkpointed, and no transaction open on the output any more: the
         // last stable offset (what read_committed reads to) is the end of every partition
@@ -403,6 +420,8 @@ public final class ServerThroughput {
             && committed.endOffsets(parts).equals(uncommitted.endOffsets(parts))) {
           doneNanos = System.nanoTime();
           cpu = cpuSeconds(server);
+          threadsAtEnd = cpuByThread(server);
+          brokerAtEnd = ownCpuSeconds();
           break;
         }
         Thread.sleep(20); // a harness polling files and offsets, not a test's synchronisation
@@ -435,6 +454,12 @@ public final class ServerThroughput {
     double steadyCpu = readAtSteady < 0 ? Double.NaN : (cpu - cpuAtSteady) * 1e6 / (records - readAtSteady);
     System.out.printf(Locale.ROOT, "  laminar → kafka exactly_once CPU: %.2f µs per input record (whole process, JVM"
         + " start included), %.2f µs (steady: after the first tenth of the input)%n", cpu * 1e6 / records, steadyCpu);
+    if (readAtHalf >= 0) {
+      // the broker shares the two cores: what it (with this harness's polling) spent on the same records
+      System.out.printf(Locale.ROOT, "    CPU by thread, second half of the input: %s; broker (the harness JVM) %.2f µs"
+          + " per input record; output compression %s%n", cpuSplit(threadsAtHalf, threadsAtEnd, records - readAtHalf),
+          (brokerAtEnd - brokerAtHalf) * 1e6 / (records - readAtHalf), SINK_COMPRESSION);
+    }
     if (seen != passing) {
       throw new IllegalStateException("exactly_once: " + seen + " of " + passing + " output rows; exit " + exit
           + "\n" + Files.readString(dir.resolve("filter-eos" + tag + ".err")));
