@@ -4,8 +4,9 @@
 # kafka-clients consumer (the reference) vs `laminar run` in a child JVM: kafka -> WHERE price > 50
 # -> blackhole, and -> an exactly-once kafka sink; whole process and steady records/s, and the
 # ratio to the plain consumer; "warm" is the second half of the input, past the server JVM's JIT
-# warm-up (the reference consumer runs in the already warm harness JVM). Harness: plugins/kafka test
-# class ServerThroughput.
+# warm-up (the reference consumer runs in the already warm harness JVM). Beside the reference and the
+# exactly-once run's second half it prints the broker's CPU per record (the harness JVM's, which holds
+# the broker), and that half's server CPU by thread. Harness: plugins/kafka test class ServerThroughput.
 # Argument: input records (default 4000000). Also prints the connector-alone harness (KafkaThroughput)
 # with CONNECTOR_ALONE=1, and the codec alone (harness CodecThroughput: thread CPU ns per record of
 # the JSON decoder's short path vs Jackson's path, and the sink's encoder vs the Jackson one it
