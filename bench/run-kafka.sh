@@ -22,6 +22,9 @@
 # VARIANTS="flags A|flags B" (harness -Dbench.variants; ROUNDS=n rounds, default 2) first runs the
 # blackhole case once per variant and round, alternated, each with those server JVM flags.
 # SINK_COMPRESSION=none (harness -Dbench.sinkCompression) sets the exactly-once sink's compression (default lz4).
+# REPEAT=n (harness -Dbench.repeat) measures the reference, the blackhole and the exactly-once case n
+# times on the same input and prints each round's ratios (against its own reference) and their median
+# (not with BLACKHOLE_ONLY).
 # BLACKHOLE_ONLY=1 runs the plain consumer and the blackhole case only (no exactly-once run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,7 +46,7 @@ java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" \
   -Dlaminar.testPlugins="$root/plugins/kafka/target/test-plugins" \
   -Dbench.parked="$([[ "${PARKED:-0}" == 1 ]] && echo true || echo false)" ${BENCH_JAVA_OPTS:-} \
   -Dbench.serverOpts="${SERVER_OPTS:-}" -Dbench.blackholeOnly="${BLACKHOLE_ONLY:-0}" \
-  -Dbench.sinkCompression="${SINK_COMPRESSION:-lz4}" -Dbench.variants="${VARIANTS:-}" -Dbench.rounds="${ROUNDS:-2}" \
+  -Dbench.repeat="${REPEAT:-1}" -Dbench.sinkCompression="${SINK_COMPRESSION:-lz4}" -Dbench.variants="${VARIANTS:-}" -Dbench.rounds="${ROUNDS:-2}" \
   ${BEFORE_PLUGIN:+-Dbench.kafkaPluginBefore="$BEFORE_PLUGIN"} \
   io.laminar.kafka.ServerThroughput "$records" 2> >(grep -E 'ERROR|Exception' >&2)
 if [[ "${CONNECTOR_ALONE:-0}" == 1 ]]; then

@@ -128,7 +128,36 @@ public final class ServerThroughput {
           + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record; warm %.2f×, %.2f µs), exactly_once %.2f× (target ≥ 0.4×;"
           + " %.2f µs CPU per input record; warm %.2f×, %.2f µs); load %s%n", reference, referenceCpu, bh[1] / reference,
           bh[2], bh[3] / reference, bh[4], eos[1] / reference, eos[2], eos[3] / reference, eos[4], load());
+      // -Dbench.repeat=n: n rounds of reference, blackhole and exactly-once on the same input, each
+      // ratio against its own round's reference (the machine's speed moves between runs)
+      int repeat = Integer.getInteger("bench.repeat", 1);
+      List<double[]> rounds = new java.util.ArrayList<>();
+      rounds.add(new double[] {reference, bh[1] / reference, bh[3] / reference, eos[1] / reference, eos[3] / reference});
+      for (int round = 1; round < repeat; round++) {
+        double ref = Math.max(plain(kafka, in, records, Map.of())[0], plain(kafka, in, records, largeFetches())[0]);
+        double[] b = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(), "blackhole-r" + round);
+        double[] e = exactlyOnce(kafka, dir, in, kafka.createTopic("bench-out-r" + round, PARTITIONS), records, passing,
+            "-r" + round);
+        rounds.add(new double[] {ref, b[1] / ref, b[3] / ref, e[1] / ref, e[3] / ref});
+      }
+      if (repeat > 1) {
+        for (int round = 0; round < rounds.size(); round++) {
+          double[] r = rounds.get(round);
+          System.out.printf(Locale.ROOT, "ROUND %d: reference %,.0f records/s; blackhole steady %.2f×, warm %.2f×;"
+              + " exactly_once steady %.2f×, warm %.2f×%n", round, r[0], r[1], r[2], r[3], r[4]);
+        }
+        System.out.printf(Locale.ROOT, "OVER %d ROUNDS (median, min–max; each against its round's reference): blackhole"
+            + " steady %s, warm %s; exactly_once steady %s, warm %s%n", rounds.size(), spread(rounds, 1),
+            spread(rounds, 2), spread(rounds, 3), spread(rounds, 4));
+      }
     }
+  }
+
+  /** "0.41× (0.35–0.42×)": the median and range of column {@code k} of the rounds. */
+  private static String spread(List<double[]> rounds, int k) {
+    double[] v = rounds.stream().mapToDouble(r -> r[k]).sorted().toArray();
+    double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f×)", median, v[0], v[v.length - 1]);
   }
 
   /**
