@@ -46,7 +46,7 @@ class KafkaSourceSettingsTest {
   @Test
   void fetchDefaultsApplyAndTheUsersKafkaSettingsOverrideThem() throws Exception {
     Map<String, Object> defaults = source(Map.of("topic", "a")).consumerConfig();
-    assertEquals(4_000, defaults.get("max.poll.records"));
+    assertEquals(12_000, defaults.get("max.poll.records"));
     assertEquals(1024 * 1024, defaults.get("max.partition.fetch.bytes"));
     assertEquals(1024 * 1024, defaults.get("receive.buffer.bytes"));
     assertEquals("read_committed", defaults.get("isolation.level"));
