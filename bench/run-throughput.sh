@@ -22,14 +22,17 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+# The install the runs use: LAMINAR_HOME, or this checkout's dist build.
+install_home() {
+  echo "${LAMINAR_HOME:-$(ls -d "$root"/dist/target/laminar-*/ | head -1)}"
+}
+
 laminar() {
   if [ -n "${LAMINAR_CLASSPATH:-}" ]; then
     java --add-opens=java.base/java.nio=ALL-UNNAMED -XX:+UseParallelGC ${LAMINAR_JAVA_OPTS:-} \
       -cp "$LAMINAR_CLASSPATH" io.laminar.cli.Main "$@"
   else
-    local home
-    home="${LAMINAR_HOME:-$(ls -d "$root"/dist/target/laminar-*/ | head -1)}"
-    "$home/bin/laminar" "$@"
+    "$(install_home)/bin/laminar" "$@"
   fi
 }
 
@@ -39,7 +42,7 @@ laminar() {
 prime_archive() {
   local home
   [ -z "${LAMINAR_CLASSPATH:-}" ] || return 0
-  home="${LAMINAR_HOME:-$(ls -d "$root"/dist/target/laminar-*/ | head -1)}"
+  home="$(install_home)"
   [ ! -f "$home/lib/laminar-run.jsa" ] || return 0
   cat > "$work/prime.toml" <<TOML
 [server]
@@ -74,7 +77,7 @@ measure() { # name rows config
   t0=$(date +%s%3N)
   # CPU seconds (user + system) of the whole process too: on a shared machine rows per CPU second
   # says more than wall time
-  /usr/bin/time -f "%U %S" -o "$work/cpu" bash -c "$(declare -f laminar); root='$root'; laminar run --offline \
+  /usr/bin/time -f "%U %S" -o "$work/cpu" bash -c "$(declare -f install_home laminar); root='$root'; laminar run --offline \
     --log-level warn -c '$3'" 2>"$work/err" >/dev/null || { cat "$work/err"; exit 1; }
   t1=$(date +%s%3N)
   ms=$((t1 - t0))
