@@ -3,7 +3,8 @@
 # start, in the harness JVM): a 4-partition topic of small JSON records (lz4); a plain
 # kafka-clients consumer (the reference) vs `laminar run` in a child JVM: kafka -> WHERE price > 50
 # -> blackhole, and -> an exactly-once kafka sink; whole process and steady records/s, and the
-# ratio to the plain consumer; "warm" is the second half of the input, past the server JVM's JIT
+# ratio to the plain consumer (the server JVM runs with bin/laminar's flags and -Xmx1g; a later -Xmx in
+# SERVER_OPTS or VARIANTS wins); "warm" is the second half of the input, past the server JVM's JIT
 # warm-up (the reference consumer runs in the already warm harness JVM). Beside the reference and the
 # exactly-once run's second half it prints the broker's CPU per record (the harness JVM's, which holds
 # the broker), and that half's server CPU by thread. Harness: plugins/kafka test class ServerThroughput.
@@ -20,7 +21,8 @@
 # the run's name), e.g. a profiler:
 #   SERVER_OPTS="-agentpath:/path/libasyncProfiler.so=start,event=cpu,interval=1ms,file=/tmp/{name}.collapsed"
 # VARIANTS="flags A|flags B" (harness -Dbench.variants; ROUNDS=n rounds, default 2) first runs the
-# blackhole case once per variant and round, alternated, each with those server JVM flags.
+# blackhole case (and then, unless BLACKHOLE_ONLY, the exactly-once case) once per variant and round,
+# alternated, each with those server JVM flags.
 # SINK_COMPRESSION=none (harness -Dbench.sinkCompression) sets the exactly-once sink's compression (default lz4).
 # REPEAT=n (harness -Dbench.repeat) measures the reference, the blackhole and the exactly-once case n
 # times on the same input and prints each round's ratios (against its own reference) and their median

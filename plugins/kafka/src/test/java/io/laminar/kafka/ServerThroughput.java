@@ -89,6 +89,13 @@ public final class ServerThroughput {
             System.out.printf(Locale.ROOT, "VARIANT %d [%s] round %d: whole process %,.0f records/s, steady %,.0f"
                 + " records/s (%.2f×), %.2f µs CPU per record (steady); load %s%n", v, flags[v].trim(), round, r[0],
                 r[1], r[1] / reference, r[2], load());
+            if (!"1".equals(System.getProperty("bench.blackholeOnly"))) {
+              double[] e = exactlyOnce(kafka, dir, in, kafka.createTopic("bench-out-v" + v + "-r" + round, PARTITIONS),
+                  records, passing, "-v" + v + "-r" + round);
+              System.out.printf(Locale.ROOT, "VARIANT %d [%s] round %d exactly_once: steady %.2f×, warm %.2f× (%.2f µs"
+                  + " CPU per input record); load %s%n", v, flags[v].trim(), round, e[1] / reference, e[3] / reference,
+                  e[4], load());
+            }
           }
         }
         serverFlags = List.of();
@@ -252,7 +259,10 @@ public final class ServerThroughput {
   /**
    * {@code laminar run -c config} with the JVM flags of {@code bin/laminar} (parallel GC, both JIT
    * tiers: the tests' {@code ServerProcess} stops at C1 to start fast, which is not what runs in
-   * production); {@code -Dbench.jfr=DIR} records a flight recording of it there.
+   * production) and a heap bounded at 1 GiB, where {@code bin/laminar} leaves the JVM's default (a
+   * quarter of the memory): the figures depend on it (docs/BENCHMARKS.md, eighth pass; a later
+   * {@code -Xmx} in {@code bench.serverOpts} or a variant wins); {@code -Dbench.jfr=DIR} records a
+   * flight recording of it there.
    */
   private static Process server(Path logs, Path config, Path plugins) throws java.io.IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
