@@ -76,6 +76,7 @@ public final class ServerThroughput {
         System.out.printf(Locale.ROOT, "BEFORE (%s) kafka → WHERE price > 50 → blackhole: %s; load %s%n", before,
             figures(old, reference, "records"), load());
       }
+      boolean blackholeOnly = "1".equals(System.getProperty("bench.blackholeOnly"));
       String variants = System.getProperty("bench.variants", "").trim();
       if (!variants.isEmpty()) {
         // server JVM flag sets side by side: each round runs every variant once, alternated
@@ -89,7 +90,7 @@ public final class ServerThroughput {
             System.out.printf(Locale.ROOT, "VARIANT %d [%s] round %d: whole process %,.0f records/s, steady %,.0f"
                 + " records/s (%.2f×), %.2f µs CPU per record (steady); load %s%n", v, flags[v].trim(), round, r[0],
                 r[1], r[1] / reference, r[2], load());
-            if (!"1".equals(System.getProperty("bench.blackholeOnly"))) {
+            if (!blackholeOnly) {
               double[] e = exactlyOnce(kafka, dir, in, kafka.createTopic("bench-out-v" + v + "-r" + round, PARTITIONS),
                   records, passing, "-v" + v + "-r" + round);
               System.out.printf(Locale.ROOT, "VARIANT %d [%s] round %d exactly_once: steady %.2f×, warm %.2f× (%.2f µs"
@@ -103,7 +104,7 @@ public final class ServerThroughput {
       double[] bh = blackhole(kafka, dir, in, records, LaminarProcess.KAFKA_PLUGIN.getParent(), "blackhole");
       System.out.printf(Locale.ROOT, "kafka → WHERE price > 50 → blackhole: %s; load %s%n",
           figures(bh, reference, "records"), load());
-      if ("1".equals(System.getProperty("bench.blackholeOnly"))) {
+      if (blackholeOnly) {
         System.out.printf(Locale.ROOT, "RATIOS to the plain consumer (%,.0f records/s, %.2f µs CPU per record): blackhole"
             + " %.2f× (target ≥ 0.6×; %.2f µs CPU per record; warm %.2f×, %.2f µs); load %s%n", reference, referenceCpu,
             bh[1] / reference, bh[2], bh[3] / reference, bh[4], load());
